@@ -1,0 +1,246 @@
+import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import {
+  NO_STREAM_REVISION,
+  START,
+  comparePositions,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../event-store';
+import { revisionMatches } from '../expected-revision';
+import { newId } from '../ids';
+import { pollAll } from '../subscription';
+
+export interface PostgresEventStoreOptions {
+  /** A pool the caller owns, or the settings to make one. */
+  pool?: Pool;
+  connection?: PoolConfig;
+  /** PostgreSQL schema holding the `events` table (one per service, or per test). */
+  schema?: string;
+  /** Wait between polls once a subscriber has caught up. */
+  pollIntervalMs?: number;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+interface EventRow extends QueryResultRow {
+  event_id: string;
+  stream_name: string;
+  stream_revision: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  transaction_id: string;
+  position: string;
+  created_at: Date;
+}
+
+type IdentifiedEvent = NewEvent & { id: string };
+
+const COLUMNS = 'event_id, stream_name, stream_revision, event_type, data, metadata, transaction_id::text, position, created_at';
+
+/**
+ * Event store on PostgreSQL. One row per event; `(stream_name, stream_revision)` is unique, which
+ * gives optimistic concurrency. The global order is `(transaction_id, position)` and readers only see
+ * transactions older than the oldest one still open, so a transaction that commits late with a lower
+ * position is never skipped (the xid8 / pg_snapshot_xmin technique).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly table: string;
+  private readonly pollIntervalMs: number;
+  private readonly schema: string;
+
+  constructor(options: PostgresEventStoreOptions) {
+    const schema = options.schema ?? 'public';
+    if (!IDENTIFIER.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new Pool(options.connection);
+    this.table = `"${schema}".events`;
+    this.schema = schema;
+    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+  }
+
+  /** Creates the schema, table and indexes if missing; safe to run at every start. */
+  async migrate(): Promise<void> {
+    await this.pool.query(`
+      CREATE SCHEMA IF NOT EXISTS "${this.schema}";
+      CREATE TABLE IF NOT EXISTS ${this.table} (
+        position        bigserial PRIMARY KEY,
+        transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        event_id        uuid NOT NULL,
+        stream_name     text NOT NULL,
+        stream_revision bigint NOT NULL,
+        event_type      text NOT NULL,
+        data            jsonb NOT NULL,
+        metadata        jsonb NOT NULL,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT events_event_id_key UNIQUE (event_id),
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_name, stream_revision)
+      );
+      CREATE INDEX IF NOT EXISTS events_commit_order_idx ON ${this.table} (transaction_id, position);
+    `);
+  }
+
+  async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    const rows = events.map((event) => ({ ...event, id: event.id ?? newId() }));
+    for (;;) {
+      try {
+        return await this.tryAppend(streamName, rows, expected);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const retried = await this.retriedAppend(streamName, rows);
+        if (retried) return retried;
+        // Someone else took the revision between our read and insert.
+        if (expected === 'any' || expected === 'stream_exists') continue;
+        throw new WrongExpectedRevisionError(streamName, expected, await this.streamRevision(streamName));
+      }
+    }
+  }
+
+  /** One statement (one round trip): read the stream's revision, check it, insert. */
+  private async tryAppend(streamName: string, events: readonly IdentifiedEvent[], expected: ExpectedRevision) {
+    const { rows } = await this.pool.query<{
+      current: string;
+      revision: string | null;
+      transaction_id: string | null;
+      position: string | null;
+    }>(
+      `WITH current AS (
+         SELECT coalesce(max(stream_revision), -1) AS revision FROM ${this.table} WHERE stream_name = $1
+       ), inserted AS (
+         INSERT INTO ${this.table} (event_id, stream_name, stream_revision, event_type, data, metadata)
+         SELECT e.id, $1, current.revision + e.ord, e.type, e.data, e.metadata
+           FROM current, unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+          WHERE CASE $6::text WHEN 'any' THEN true
+                              WHEN 'no_stream' THEN current.revision = -1
+                              WHEN 'stream_exists' THEN current.revision >= 0
+                              ELSE current.revision = $7::bigint END
+         RETURNING stream_revision, transaction_id, position
+       )
+       SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position
+         FROM current LEFT JOIN (SELECT * FROM inserted ORDER BY position DESC LIMIT 1) last ON true`,
+      [
+        streamName,
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata ?? {})),
+        typeof expected === 'number' ? 'exact' : expected,
+        typeof expected === 'number' ? expected : null,
+      ],
+    );
+    const result = rows[0];
+    const current = Number(result.current);
+    if (result.revision !== null) {
+      return {
+        nextExpectedRevision: Number(result.revision),
+        position: { commit: BigInt(result.transaction_id as string), prepare: BigInt(result.position as string) },
+      };
+    }
+    if (events.length === 0 && revisionMatches(expected, current)) {
+      return { nextExpectedRevision: current, position: START };
+    }
+    const retried = await this.retriedAppend(streamName, events);
+    if (retried) return retried;
+    throw new WrongExpectedRevisionError(streamName, expected, current);
+  }
+
+  /** When these event ids were already appended to this stream together, returns that append's result. */
+  private async retriedAppend(streamName: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const ids = events.map((e) => e.id as string);
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE event_id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    if (rows.length === 0) return undefined;
+    const found = new Map(rows.map((row) => [row.event_id, row]));
+    const first = found.get(ids[0]);
+    const isSameAppend =
+      first !== undefined &&
+      ids.every((id, index) => {
+        const row = found.get(id);
+        return row?.stream_name === streamName && Number(row.stream_revision) === Number(first.stream_revision) + index;
+      });
+    if (!isSameAppend) throw new DuplicateEventIdError(ids.filter((id) => found.has(id)));
+    const last = toRecorded(found.get(ids[ids.length - 1]) as EventRow);
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  async readStream<Data>(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent<Data>[]> {
+    const backwards = options.direction === 'backwards';
+    const [low, high] = backwards ? [options.toRevision, options.fromRevision] : [options.fromRevision, options.toRevision];
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE stream_name = $1
+          AND ($2::bigint IS NULL OR stream_revision >= $2)
+          AND ($3::bigint IS NULL OR stream_revision <= $3)
+          AND ($4::timestamptz IS NULL OR created_at <= $4)
+        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
+        LIMIT $5`,
+      [streamName, low ?? null, high ?? null, options.until ?? null, options.maxCount ?? null],
+    );
+    return rows.map((row) => toRecorded<Data>(row));
+  }
+
+  async streamRevision(streamName: string): Promise<number> {
+    const { rows } = await this.pool.query<{ revision: string | null }>(
+      `SELECT max(stream_revision) AS revision FROM ${this.table} WHERE stream_name = $1`,
+      [streamName],
+    );
+    return rows[0].revision === null ? NO_STREAM_REVISION : Number(rows[0].revision);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? START;
+    const fromStart = comparePositions(after, START) === 0;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ${fromStart ? '' : 'AND (transaction_id, position) > ($2::text::xid8, $3::bigint)'}
+        ORDER BY transaction_id, position
+        LIMIT $1`,
+      fromStart ? [options.maxCount ?? 1000] : [options.maxCount ?? 1000, after.commit.toString(), after.prepare.toString()],
+    );
+    return rows.map((row) => toRecorded(row));
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    return pollAll((after, maxCount) => this.readAll({ after, maxCount }), { idleDelayMs: this.pollIntervalMs, ...options });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === UNIQUE_VIOLATION;
+}
+
+function toRecorded<Data>(row: EventRow): RecordedEvent<Data> {
+  return {
+    id: row.event_id,
+    streamName: row.stream_name,
+    type: row.event_type,
+    data: row.data as Data,
+    metadata: row.metadata,
+    revision: Number(row.stream_revision),
+    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) },
+    recordedAt: row.created_at,
+  };
+}

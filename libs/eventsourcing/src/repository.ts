@@ -1,0 +1,83 @@
+import { fold, type Decider, type DomainEvent } from './decider';
+import { WrongExpectedRevisionError } from './errors';
+import { NO_STREAM_REVISION, type EventMetadata, type EventStore, type GlobalPosition, type RecordedEvent } from './event-store';
+import { newId } from './ids';
+
+export interface HandleOptions {
+  /** The revision the caller saw (HTTP If-Match). Without it a conflict is retried on fresh state. */
+  expectedRevision?: number;
+  metadata?: EventMetadata;
+}
+
+export interface HandleResult<State, Event> {
+  state: State;
+  /** The new events (empty when the command changed nothing). */
+  events: Event[];
+  /** Stream revision after the command: the ETag. */
+  revision: number;
+  /** Global position of the last appended event, for read-your-writes waits; undefined when nothing was appended. */
+  position?: GlobalPosition;
+}
+
+export interface RepositoryOptions<Event> {
+  /** Turns a stored event into the current domain event (schema upcasting). Defaults to `{ type, data }`. */
+  toDomainEvent?: (recorded: RecordedEvent) => Event;
+  /** Attempts on a write conflict when the caller gave no expected revision. */
+  conflictRetries?: number;
+}
+
+/** Loads an aggregate from its stream, runs the decider, appends with the expected revision. */
+export class AggregateRepository<State, Command, Event extends DomainEvent> {
+  private readonly toDomainEvent: (recorded: RecordedEvent) => Event;
+  private readonly conflictRetries: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<State, Command, Event>,
+    private readonly streamName: (id: string) => string,
+    options: RepositoryOptions<Event> = {},
+  ) {
+    this.toDomainEvent = options.toDomainEvent ?? ((recorded) => ({ type: recorded.type, data: recorded.data }) as Event);
+    this.conflictRetries = options.conflictRetries ?? 3;
+  }
+
+  async load(id: string, until?: Date): Promise<{ state: State; revision: number }> {
+    const recorded = await this.store.readStream(this.streamName(id), { until });
+    return {
+      state: fold(this.decider, recorded.map(this.toDomainEvent)),
+      revision: recorded.length === 0 ? NO_STREAM_REVISION : recorded[recorded.length - 1].revision,
+    };
+  }
+
+  async handle(id: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.handleOnce(id, command, options);
+      } catch (error) {
+        const mayRetry = options.expectedRevision === undefined && attempt < this.conflictRetries;
+        if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
+      }
+    }
+  }
+
+  private async handleOnce(id: string, command: Command, options: HandleOptions): Promise<HandleResult<State, Event>> {
+    const streamName = this.streamName(id);
+    const { state, revision } = await this.load(id);
+    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+      throw new WrongExpectedRevisionError(streamName, options.expectedRevision, revision);
+    }
+    const events = this.decider.decide(command, state);
+    if (events.length === 0) return { state, events, revision };
+    const result = await this.store.append(
+      streamName,
+      events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: options.metadata })),
+      { expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision },
+    );
+    return {
+      state: events.reduce(this.decider.evolve, state),
+      events,
+      revision: result.nextExpectedRevision,
+      position: result.position,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './spec';
+export * from './event-store.contract';
+export * from './unique-names';
