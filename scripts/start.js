@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm start`: brings up the infrastructure (natively unless endpoints are given), builds, and runs
+// every service as its own process with prefixed logs. Ctrl-C stops the services (the
+// infrastructure keeps running; `npm run infra:down` stops it).
+const { spawn, execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+const { ensureInfrastructure, ROOT } = require('./infra-env');
+const services = require('../deploy/services.json');
+
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+function main() {
+  const infra = ensureInfrastructure();
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const env = { NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, ...process.env, ...infra };
+  const children = Object.entries(services).map(([name, { port }]) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, `dist/services/${name}/src/main.js`)], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), SERVICE_NAME: name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) prefixLines(stream, name);
+    child.on('exit', (code, signal) => console.log(`[${name}] exited (${signal ?? code})`));
+    console.log(`[${name}] http://127.0.0.1:${port}  (API docs: http://127.0.0.1:${port}/docs)`);
+    return child;
+  });
+  const stop = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function prefixLines(stream, name) {
+  let rest = '';
+  stream.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) console.log(`[${name}] ${line}`);
+  });
+}
+
+main();
