@@ -1,0 +1,186 @@
+import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { sleep } from '@crm/eventsourcing';
+import { fromKafkaMessage, type CloudEvent } from './cloud-event';
+import { deadLetterTopicOf } from './kafka';
+import { consumerMetrics } from './metrics';
+import type { RelayLogger } from './relay';
+
+export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts per event before it is dead-lettered (at least 1). */
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Where a new group starts: the first retained event (default) or only new ones. */
+  fromBeginning?: boolean;
+  /**
+   * Handles events in offset order. Given several at once so that it can write them in one go;
+   * when it throws, the events are retried one at a time, and one that keeps failing goes to the
+   * dead-letter topic. The handler must be idempotent: an event may come again after a crash.
+   */
+  handle(events: ConsumedEvent[]): Promise<void>;
+  /** Decodes (and may validate or upcast) a message; a throw dead-letters it without retries. */
+  decode?: (message: KafkaMessage, topic: string, partition: number) => ConsumedEvent;
+  retry?: Partial<RetryPolicy>;
+  logger?: RelayLogger;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 2000 };
+interface Received {
+  message: KafkaMessage;
+  event: ConsumedEvent;
+}
+
+const silent: RelayLogger = { info: () => undefined, error: () => undefined };
+
+export function decodeCloudEvent(message: KafkaMessage, topic: string, partition: number): ConsumedEvent {
+  return { ...fromKafkaMessage(message), topic, partition, offset: message.offset };
+}
+
+/**
+ * An at-least-once, idempotent-friendly Kafka consumer: offsets are committed only after the
+ * handler's writes finished; a failing event is retried with backoff a bounded number of times,
+ * then sent to `<topic>.dlq` with the reason, and the partition moves on.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private readonly deadLetters: Producer;
+  private readonly retry: RetryPolicy;
+  private readonly logger: RelayLogger;
+  private readonly decode: NonNullable<EventConsumerOptions['decode']>;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger ?? silent;
+    this.decode = options.decode ?? decodeCloudEvent;
+  }
+
+  async start(): Promise<void> {
+    await this.deadLetters.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+        const { topic, partition } = batch;
+        // Marks the offset done both for this fetch loop and, durably, for the group.
+        const commit = async (offset: string) => {
+          resolveOffset(offset);
+          await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+        };
+        const received: Received[] = [];
+        for (const message of batch.messages) {
+          try {
+            received.push({ message, event: this.decode(message, topic, partition) });
+          } catch (error) {
+            // What came before the undecodable message is handled first, keeping the order.
+            await this.handleAndCommit(received.splice(0), heartbeat, commit);
+            await this.deadLetter({ message, topic, partition }, error, 1);
+            await commit(message.offset);
+          }
+          if (!isRunning() || isStale()) return;
+        }
+        await this.handleAndCommit(received, heartbeat, commit);
+        consumerMetrics.offsetLag.set(
+          { group: this.options.groupId, topic, partition: String(partition) },
+          Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
+        );
+      },
+    });
+  }
+
+  /** Stops fetching, waits for the batch in hand to finish and commit, then disconnects. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.deadLetters.disconnect();
+  }
+
+  private async handleAndCommit(
+    received: Received[],
+    heartbeat: () => Promise<void>,
+    commit: (offset: string) => Promise<void>,
+  ): Promise<void> {
+    if (received.length === 0) return;
+    const last = received[received.length - 1].event;
+    const stopTimer = consumerMetrics.handleSeconds.startTimer({ group: this.options.groupId });
+    try {
+      await this.options.handle(received.map(({ event }) => event));
+      consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' }, received.length);
+    } catch {
+      for (const one of received) {
+        await this.handleOneWithRetries(one, heartbeat);
+        await heartbeat();
+      }
+    } finally {
+      stopTimer();
+    }
+    await commit(last.offset);
+    consumerMetrics.lagSeconds.set({ group: this.options.groupId }, Math.max(0, Date.now() - Date.parse(last.time)) / 1000);
+  }
+
+  private async handleOneWithRetries({ event, message }: Received, heartbeat: () => Promise<void>): Promise<void> {
+    let delay = this.retry.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle([event]);
+        consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' });
+        return;
+      } catch (error) {
+        if (attempt >= this.retry.attempts) {
+          await this.deadLetter({ message, topic: event.topic, partition: event.partition }, error, attempt);
+          return;
+        }
+        consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'retried' });
+        this.logger.error('Event handler failed; retrying', {
+          group: this.options.groupId,
+          id: event.id,
+          attempt,
+          error: String(error),
+        });
+        await heartbeat();
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.retry.maxDelayMs);
+      }
+    }
+  }
+
+  /** Sends the original message to `<topic>.dlq`, with why and where it failed as headers. */
+  private async deadLetter(
+    { message, topic, partition }: { message: KafkaMessage; topic: string; partition: number },
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+    const headers: IHeaders = {
+      ...message.headers,
+      dlq_reason: reason,
+      dlq_original_topic: topic,
+      dlq_original_partition: String(partition),
+      dlq_original_offset: message.offset,
+      dlq_consumer_group: this.options.groupId,
+      dlq_attempts: String(attempts),
+      dlq_failed_at: new Date().toISOString(),
+    };
+    await this.deadLetters.send({
+      topic: deadLetterTopicOf(topic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+    consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'dead_lettered' });
+    this.logger.error('Event dead-lettered', { group: this.options.groupId, topic, partition, offset: message.offset, reason });
+  }
+}

@@ -1,0 +1,46 @@
+import { Kafka, logLevel, type KafkaConfig, type ITopicConfig } from 'kafkajs';
+
+export interface KafkaConnection {
+  brokers: string[];
+  clientId: string;
+}
+
+/** Splits `KAFKA_BROKERS` ("host:port,host:port"). */
+export function parseBrokers(value: string): string[] {
+  return value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+}
+
+export function createKafka(connection: KafkaConnection, overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    // kafkajs logs every rebalance and retry at INFO/ERROR; our own components log what matters.
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    ...overrides,
+  });
+}
+
+/**
+ * Creates missing topics. Event topics keep their records forever: read models are rebuilt
+ * by replaying them from offset 0.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = topics
+      .filter((topic) => !existing.has(topic))
+      .map((topic) => ({ topic, numPartitions, replicationFactor: -1, configEntries: [{ name: 'retention.ms', value: '-1' }] }));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const topicOfService = (service: string): string => `crm.${service}`;
+export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;

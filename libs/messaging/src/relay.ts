@@ -1,0 +1,116 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { START, sleep, type EventStore, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
+import type { CheckpointStore } from './checkpoint-store';
+import { toCloudEvent, toKafkaMessage, type EnvelopeOptions } from './cloud-event';
+import { relayMetrics } from './metrics';
+
+/** Something that ensures only one relay of a service publishes at a time. */
+export interface Lease {
+  acquire(signal?: AbortSignal): Promise<boolean>;
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+export interface RelayLogger {
+  info(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+export interface EventRelayOptions extends EnvelopeOptions {
+  store: EventStore;
+  kafka: Kafka;
+  topic: string;
+  checkpoints: CheckpointStore;
+  lease: Lease;
+  /** Checkpoint name; one per service. */
+  name?: string;
+  batchSize?: number;
+  idleDelayMs?: number;
+  logger?: RelayLogger;
+  /** Turns a stored event into what is published (e.g. upcast, encrypt); defaults to the event itself. */
+  transform?: (event: RecordedEvent) => RecordedEvent;
+}
+
+const silent: RelayLogger = { info: () => undefined, error: () => undefined };
+
+/**
+ * Publishes a service's events from its event store to Kafka: reads the global log from a durable
+ * checkpoint, sends each batch with an idempotent acks=all producer, then advances the checkpoint.
+ * A crash between send and checkpoint republishes a batch (consumers are idempotent); nothing is lost.
+ */
+export class EventRelay {
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly idleDelayMs: number;
+  private readonly logger: RelayLogger;
+  private stopController = new AbortController();
+  private running?: Promise<void>;
+  private producer?: Producer;
+
+  constructor(private readonly options: EventRelayOptions) {
+    this.name = options.name ?? `relay:${options.service}`;
+    this.batchSize = options.batchSize ?? 500;
+    this.idleDelayMs = options.idleDelayMs ?? 10;
+    this.logger = options.logger ?? silent;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopController = new AbortController();
+    this.running = this.run(this.stopController.signal);
+  }
+
+  /** Stops after the batch in flight; the lease is released for another replica. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async run(stopped: AbortSignal): Promise<void> {
+    while (!stopped.aborted) {
+      if (!(await this.options.lease.acquire(stopped))) return;
+      this.logger.info('Relay lease acquired', { relay: this.name });
+      try {
+        await this.publishWhileLeader(AbortSignal.any([stopped, this.options.lease.lost]));
+      } catch (error) {
+        this.logger.error('Relay failed; retrying', { relay: this.name, error: String(error) });
+        await sleep(1000, stopped);
+      } finally {
+        await this.disconnectProducer();
+        await this.options.lease.release();
+      }
+    }
+  }
+
+  private async publishWhileLeader(signal: AbortSignal): Promise<void> {
+    const { store, checkpoints, topic } = this.options;
+    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = producer;
+    await producer.connect();
+    let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
+    while (!signal.aborted) {
+      const batch = await store.readAll({ after, maxCount: this.batchSize });
+      if (batch.length === 0) {
+        await sleep(this.idleDelayMs, signal);
+        continue;
+      }
+      const transform = this.options.transform ?? ((event: RecordedEvent) => event);
+      const messages = batch.map((event) => toKafkaMessage(toCloudEvent(transform(event), this.options)));
+      await producer.send({ topic, messages, acks: -1 });
+      after = batch[batch.length - 1].position;
+      await checkpoints.save(this.name, after);
+      relayMetrics.published.inc({ relay: this.name }, batch.length);
+      relayMetrics.lagSeconds.set(
+        { relay: this.name },
+        Math.max(0, Date.now() - batch[batch.length - 1].recordedAt.getTime()) / 1000,
+      );
+    }
+  }
+
+  private async disconnectProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
