@@ -13,6 +13,9 @@ export function parseBrokers(value: string): string[] {
     .filter(Boolean);
 }
 
+// kafkajs warns on every producer that its default partitioner changed in 2.0; we rely on the new one.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 export function createKafka(connection: KafkaConnection, overrides: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({
     clientId: connection.clientId,

@@ -88,17 +88,23 @@ export class EventRelay {
     const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.producer = producer;
     await producer.connect();
+    const transform = this.options.transform ?? ((event: RecordedEvent) => event);
+    const read = (after: GlobalPosition) => store.readAll({ after, maxCount: this.batchSize });
     let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
+    let nextBatch = read(after);
     while (!signal.aborted) {
-      const batch = await store.readAll({ after, maxCount: this.batchSize });
+      const batch = await nextBatch;
       if (batch.length === 0) {
         await sleep(this.idleDelayMs, signal);
+        nextBatch = read(after);
         continue;
       }
-      const transform = this.options.transform ?? ((event: RecordedEvent) => event);
+      after = batch[batch.length - 1].position;
+      // Read the next batch from the store while this one is on its way to Kafka.
+      nextBatch = read(after);
+      nextBatch.catch(() => undefined); // a failure surfaces when awaited
       const messages = batch.map((event) => toKafkaMessage(toCloudEvent(transform(event), this.options)));
       await producer.send({ topic, messages, acks: -1 });
-      after = batch[batch.length - 1].position;
       await checkpoints.save(this.name, after);
       relayMetrics.published.inc({ relay: this.name }, batch.length);
       relayMetrics.lagSeconds.set(

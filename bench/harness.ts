@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One measured thing: how many units in how many seconds. */
+export interface Measurement {
+  name: string;
+  units: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export async function measure(name: string, units: number, run: () => Promise<void>): Promise<Measurement> {
+  const started = process.hrtime.bigint();
+  await run();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { name, units, seconds, perSecond: units / seconds };
+}
+
+export interface Comparison {
+  subject: Measurement;
+  baseline: Measurement;
+  ratio: number;
+  target: number;
+}
+
+export function compare(subject: Measurement, baseline: Measurement, target: number): Comparison {
+  return { subject, baseline, ratio: subject.perSecond / baseline.perSecond, target };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Prints a table of comparisons and writes them as JSON under bench/results/. */
+export function report(benchmark: string, comparisons: Comparison[], extra: Record<string, unknown> = {}): void {
+  console.log(`\n${benchmark}`);
+  console.table(
+    comparisons.map(({ subject, baseline, ratio, target }) => ({
+      measured: subject.name,
+      'events/s': fmt(subject.perSecond),
+      baseline: baseline.name,
+      'baseline/s': fmt(baseline.perSecond),
+      ratio: ratio.toFixed(2),
+      target: `>= ${target}`,
+      met: ratio >= target ? 'yes' : 'NO',
+    })),
+  );
+  for (const [key, value] of Object.entries(extra))
+    console.log(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${benchmark.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`);
+  writeFileSync(file, JSON.stringify({ benchmark, at: new Date().toISOString(), comparisons, ...extra }, null, 2));
+  console.log(`written ${file}`);
+}
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run through \`npm run bench\`, which starts the infrastructure)`);
+  return value;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

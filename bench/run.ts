@@ -1,0 +1,26 @@
+import { appendBenchmark } from './append.bench';
+import { relayBenchmark } from './relay.bench';
+
+/** `npm run bench [-- name...]`: runs the named benchmarks (all by default), one after another. */
+const benchmarks: Record<string, () => Promise<void>> = {
+  append: appendBenchmark,
+  relay: relayBenchmark,
+};
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in benchmarks));
+  if (unknown.length > 0) {
+    console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) await benchmarks[name]();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
