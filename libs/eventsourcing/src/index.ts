@@ -7,3 +7,5 @@ export * from './ids';
 export * from './subscription';
 export * from './adapters/in-memory.event-store';
 export * from './adapters/postgres.event-store';
+export { EsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb.event-store';
+export * from './event-store.factory';
