@@ -1,6 +1,13 @@
 import { fold, type Decider, type DomainEvent } from './decider';
 import { WrongExpectedRevisionError } from './errors';
-import { NO_STREAM_REVISION, type EventMetadata, type EventStore, type GlobalPosition, type RecordedEvent } from './event-store';
+import {
+  NO_STREAM_REVISION,
+  type EventMetadata,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
+} from './event-store';
 import { newId } from './ids';
 
 export interface HandleOptions {
@@ -22,6 +29,8 @@ export interface HandleResult<State, Event> {
 export interface RepositoryOptions<Event> {
   /** Turns a stored event into the current domain event (schema upcasting). Defaults to `{ type, data }`. */
   toDomainEvent?: (recorded: RecordedEvent) => Event;
+  /** Prepares a new event for the store (validate against its contract, stamp its schema version). */
+  toNewEvent?: (event: NewEvent) => NewEvent;
   /** Attempts on a write conflict when the caller gave no expected revision. */
   conflictRetries?: number;
 }
@@ -29,6 +38,7 @@ export interface RepositoryOptions<Event> {
 /** Loads an aggregate from its stream, runs the decider, appends with the expected revision. */
 export class AggregateRepository<State, Command, Event extends DomainEvent> {
   private readonly toDomainEvent: (recorded: RecordedEvent) => Event;
+  private readonly toNewEvent: (event: NewEvent) => NewEvent;
   private readonly conflictRetries: number;
 
   constructor(
@@ -38,6 +48,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     options: RepositoryOptions<Event> = {},
   ) {
     this.toDomainEvent = options.toDomainEvent ?? ((recorded) => ({ type: recorded.type, data: recorded.data }) as Event);
+    this.toNewEvent = options.toNewEvent ?? ((event) => event);
     this.conflictRetries = options.conflictRetries ?? 3;
   }
 
@@ -70,7 +81,9 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     if (events.length === 0) return { state, events, revision };
     const result = await this.store.append(
       streamName,
-      events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: options.metadata })),
+      events.map((event) =>
+        this.toNewEvent({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } }),
+      ),
       { expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision },
     );
     return {

@@ -1,0 +1,82 @@
+import { ContractRegistry } from '../registry';
+import {
+  ContactCreated,
+  ContactCreatedV1,
+  contactCreatedV1ToV2,
+  splitFullName,
+  type ContactCreatedV1Data,
+} from './contact-created';
+import { contactsContracts } from '.';
+
+const registry = new ContractRegistry(contactsContracts);
+const v1 = (fullName: string, email?: string): ContactCreatedV1Data => ({
+  contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+  fullName,
+  ...(email === undefined ? {} : { email }),
+  at: '2024-11-02T08:00:00.000Z',
+});
+
+describe('splitFullName', () => {
+  it.each([
+    ['Ada Lovelace', 'Ada', 'Lovelace'],
+    ['Ada King Lovelace', 'Ada King', 'Lovelace'],
+    ['Plato', 'Plato', ''],
+    ['  Ada   Lovelace  ', 'Ada', 'Lovelace'],
+    ['Ada\tLovelace', 'Ada', 'Lovelace'],
+    ['Gabriel García Márquez', 'Gabriel García', 'Márquez'],
+  ])('splits "%s" into given "%s" and family "%s"', (fullName, given, family) => {
+    expect(splitFullName(fullName)).toEqual({ given, family });
+  });
+});
+
+describe('ContactCreated v1 → v2', () => {
+  it('is the one upcaster of ContactCreated', () => {
+    expect(registry.upcastersOf('ContactCreated')).toEqual([contactCreatedV1ToV2]);
+    expect(registry.currentVersion('ContactCreated')).toBe(ContactCreated.version);
+  });
+
+  it('splits the name and keeps id, e-mail and time', () => {
+    expect(registry.toCurrent('ContactCreated', 1, v1('Ada King Lovelace', 'ada@example.com'))).toEqual({
+      contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+      name: { given: 'Ada King', family: 'Lovelace' },
+      email: 'ada@example.com',
+      at: '2024-11-02T08:00:00.000Z',
+    });
+  });
+
+  it('leaves an absent e-mail absent', () => {
+    expect(registry.toCurrent('ContactCreated', 1, v1('Ada Lovelace'))).not.toHaveProperty('email');
+  });
+
+  it('does not change the stored data', () => {
+    const stored = v1('Ada Lovelace');
+    const before = structuredClone(stored);
+    registry.toCurrent('ContactCreated', 1, stored);
+    expect(stored).toEqual(before);
+  });
+
+  // Every valid v1 must become a valid v2, or stored events would become unreadable.
+  it.each([
+    ['a single letter', 'A'],
+    ['a single name', 'Plato'],
+    ['a name in spaces', ' x '],
+    ['a 199-letter name and a space', `${'a'.repeat(199)} `],
+    ['two parts, 200 characters in all', `${'a'.repeat(100)} ${'b'.repeat(99)}`],
+    ['one 200-letter name', 'a'.repeat(200)],
+    ['a double space', 'Jean-Luc  Picard'],
+  ])('turns a valid v1 name (%s) into a valid v2', (_, fullName) => {
+    expect(registry.validate('ContactCreated', v1(fullName), 1)).toEqual([]);
+    expect(registry.validate('ContactCreated', registry.toCurrent('ContactCreated', 1, v1(fullName)))).toEqual([]);
+  });
+
+  it('refuses a v1 name with no visible character', () => {
+    expect(registry.validate('ContactCreated', v1('   '), 1)).toContainEqual(
+      expect.objectContaining({ path: '/fullName', keyword: 'pattern' }),
+    );
+  });
+
+  it('reads a stored v1 event as the current ContactCreated', () => {
+    const stored = { type: 'ContactCreated', data: ContactCreatedV1.example, metadata: { schemaVersion: 1 } };
+    expect(registry.toDomainEvent(stored)).toEqual({ type: 'ContactCreated', data: ContactCreated.example });
+  });
+});

@@ -1,0 +1,88 @@
+import { ContractDefinitionError } from './errors';
+import { contractSchemaProblems, JSON_SCHEMA_DRAFT_07, piiPointers, type JsonSchema } from './json-schema';
+
+/** Keys of `Data` whose value is a string: the only candidates for a customer id. */
+export type StringField<Data> = { [Key in keyof Data]-?: Data[Key] extends string ? Key : never }[keyof Data] & string;
+
+export interface EventDefinition<Data> {
+  /** The owning service; its events go to the Kafka topic `crm.<service>`. */
+  service: string;
+  /** Past-tense fact in PascalCase, the event type in the store: `ContactCreated`. */
+  name: string;
+  /** Schema version, from 1; a breaking change gets the next one and an upcaster. */
+  version: number;
+  /** For the catalog: what happened, in business terms. */
+  description: string;
+  /** The data schema; `$schema`, `$id`, `title` and `description` are added. Mark personal data with `pii()`. */
+  schema: JsonSchema;
+  /** The data field holding the customer (contact) id: Kafka key and CloudEvents subject. */
+  customerIdField?: StringField<Data>;
+  /** A realistic instance, shown in the docs and checked against the schema. */
+  example: Data;
+}
+
+export interface EventContract<Data = unknown> {
+  readonly service: string;
+  readonly name: string;
+  readonly version: number;
+  readonly description: string;
+  readonly schema: JsonSchema;
+  readonly customerIdField?: string;
+  /** JSON pointers to personal data, from the schema's `x-pii` marks. */
+  readonly pii: readonly string[];
+  readonly example: Data;
+}
+
+export type AnyEventContract = EventContract<unknown>;
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+const EVENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Defines one version of an event type. Throws ContractDefinitionError when the definition cannot be a contract. */
+export function defineEvent<Data>(definition: EventDefinition<Data>): EventContract<Data> {
+  const { service, name, version, description, customerIdField, example } = definition;
+  const problems: string[] = [];
+  if (!SERVICE_NAME.test(service)) problems.push(`service "${service}" must be lower-case kebab-case`);
+  if (!EVENT_NAME.test(name)) problems.push(`name "${name}" must be PascalCase letters and digits`);
+  if (!Number.isInteger(version) || version < 1) problems.push(`version ${version} must be an integer from 1`);
+  if (!description.trim()) problems.push('description is empty');
+  problems.push(...contractSchemaProblems(definition.schema));
+  if (customerIdField !== undefined) {
+    const field = definition.schema.properties?.[customerIdField];
+    if (field?.type !== 'string' || !definition.schema.required?.includes(customerIdField)) {
+      problems.push(`customerIdField "${customerIdField}" must be a required string property`);
+    }
+  }
+  if (problems.length > 0) throw new ContractDefinitionError(`${name} v${version}: ${problems.join('; ')}`);
+
+  const schema: JsonSchema = {
+    $schema: JSON_SCHEMA_DRAFT_07,
+    $id: `urn:crm:${service}:${name}:v${version}`,
+    title: `${name} v${version}`,
+    description,
+    ...definition.schema,
+  };
+  return Object.freeze({ service, name, version, description, schema, customerIdField, pii: piiPointers(schema), example });
+}
+
+/** The Kafka topic of a service: `crm.contacts`. */
+export function topicOf(service: string): string {
+  return `crm.${service}`;
+}
+
+/** CloudEvents `type`: `crm.contacts.ContactCreated`. */
+export function cloudEventType(contract: Pick<AnyEventContract, 'service' | 'name'>): string {
+  return `crm.${contract.service}.${contract.name}`;
+}
+
+/** CloudEvents `source`: `/contacts`. */
+export function cloudEventSource(service: string): string {
+  return `/${service}`;
+}
+
+/** The customer id in `data` (CloudEvents subject, Kafka key), or undefined when the event concerns no customer. */
+export function customerIdOf(contract: AnyEventContract, data: unknown): string | undefined {
+  if (contract.customerIdField === undefined || typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[contract.customerIdField];
+  return typeof value === 'string' ? value : undefined;
+}

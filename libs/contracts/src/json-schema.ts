@@ -1,0 +1,101 @@
+/**
+ * The JSON Schema subset event contracts are written in (draft-07, so that AsyncAPI 3.0 tools and the
+ * analytics team's validators read them as they are). Typed, so a misspelt keyword fails to compile.
+ */
+export const JSON_SCHEMA_DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+
+/** Annotation on a property whose value is personal data: encrypted per person (crypto-shredding). */
+export const PII_KEYWORD = 'x-pii';
+
+type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export type JsonSchema = {
+  readonly $schema?: string;
+  readonly $id?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null';
+  readonly properties?: { readonly [name: string]: JsonSchema };
+  readonly required?: readonly string[];
+  readonly additionalProperties?: false;
+  readonly items?: JsonSchema;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly format?: 'uuid' | 'date-time' | 'date' | 'email' | 'uri';
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly JsonValue[];
+  readonly const?: JsonValue;
+  readonly oneOf?: readonly JsonSchema[];
+  readonly anyOf?: readonly JsonSchema[];
+  readonly examples?: readonly JsonValue[];
+  readonly [PII_KEYWORD]?: boolean;
+};
+
+/** Marks a property schema as personal data. */
+export function pii(schema: JsonSchema): JsonSchema {
+  return { ...schema, [PII_KEYWORD]: true };
+}
+
+/** JSON pointer segment escaping (RFC 6901). */
+export function pointerSegment(name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function* children(schema: JsonSchema, path: string): Generator<[JsonSchema, string]> {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) yield [property, `${path}/${pointerSegment(name)}`];
+  // `*` stands for every element of an array.
+  if (schema.items) yield [schema.items, `${path}/*`];
+  for (const alternative of [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) yield [alternative, path];
+}
+
+/**
+ * JSON pointers into the event data of every value marked `x-pii` (`/name`, `/emails/*`).
+ * A marked object is personal data as a whole, so its members are not listed separately.
+ */
+export function piiPointers(schema: JsonSchema): string[] {
+  const found = new Set<string>();
+  const visit = (node: JsonSchema, path: string): void => {
+    if (node[PII_KEYWORD] === true) {
+      found.add(path);
+      return;
+    }
+    for (const [child, childPath] of children(node, path)) visit(child, childPath);
+  };
+  visit(schema, '');
+  return [...found];
+}
+
+/**
+ * Why a schema cannot be a contract, one line per problem: every object closed
+ * (`additionalProperties: false`), every string and array bounded, every property typed.
+ * Bounds keep a hostile or buggy producer from pushing unbounded data to every consumer.
+ */
+export function contractSchemaProblems(schema: JsonSchema): string[] {
+  const problems: string[] = [];
+  const visit = (node: JsonSchema, path: string): void => {
+    const at = path || '(root)';
+    const enumerated = node.enum !== undefined || node.const !== undefined;
+    const combined = node.oneOf !== undefined || node.anyOf !== undefined;
+    if (node.type === undefined && !enumerated && !combined) problems.push(`${at}: has no type`);
+    if (node.type === 'object') {
+      if (node.additionalProperties !== false) problems.push(`${at}: object must set additionalProperties: false`);
+      for (const name of node.required ?? []) {
+        if (!node.properties?.[name]) problems.push(`${at}: required property "${name}" is not defined`);
+      }
+    }
+    if (node.type === 'string' && !enumerated && node.maxLength === undefined) problems.push(`${at}: string needs a maxLength`);
+    if (node.type === 'array') {
+      if (node.maxItems === undefined) problems.push(`${at}: array needs maxItems`);
+      if (node.items === undefined) problems.push(`${at}: array needs an items schema`);
+    }
+    for (const [child, childPath] of children(node, path)) visit(child, childPath);
+  };
+  if (schema.type !== 'object') problems.push('(root): event data must be an object');
+  visit(schema, '');
+  return problems;
+}

@@ -1,0 +1,61 @@
+import { InMemoryEventStore } from './adapters/in-memory.event-store';
+import type { Decider } from './decider';
+import { WrongExpectedRevisionError } from './errors';
+import { AggregateRepository } from './repository';
+
+type CounterEvent = { type: 'Added'; data: { by: number } };
+type Counter = { total: number };
+const counter: Decider<Counter, { add: number }, CounterEvent> = {
+  initialState: { total: 0 },
+  decide: ({ add }) => (add === 0 ? [] : [{ type: 'Added', data: { by: add } }]),
+  evolve: (state, event) => ({ total: state.total + event.data.by }),
+};
+
+describe('AggregateRepository', () => {
+  const setup = () => {
+    const store = new InMemoryEventStore();
+    return { store, repository: new AggregateRepository(store, counter, (id) => `counter-${id}`) };
+  };
+
+  it('loads, decides and appends with the revision it loaded', async () => {
+    const { store, repository } = setup();
+    await repository.handle('a', { add: 2 });
+    const result = await repository.handle('a', { add: 3 }, { metadata: { actor: 'user-1' } });
+    expect(result).toMatchObject({ state: { total: 5 }, revision: 1, events: [{ type: 'Added', data: { by: 3 } }] });
+    const stored = await store.readStream('counter-a');
+    expect(stored.map((e) => e.metadata.actor)).toEqual([undefined, 'user-1']);
+  });
+
+  it('appends nothing when the decider decides nothing', async () => {
+    const { store, repository } = setup();
+    await repository.handle('a', { add: 1 });
+    const result = await repository.handle('a', { add: 0 });
+    expect(result).toMatchObject({ events: [], revision: 0 });
+    expect(result.position).toBeUndefined();
+    expect(await store.streamRevision('counter-a')).toBe(0);
+  });
+
+  it('refuses a stale expected revision (If-Match) without writing', async () => {
+    const { store, repository } = setup();
+    await repository.handle('a', { add: 1 });
+    await repository.handle('a', { add: 1 });
+    await expect(repository.handle('a', { add: 1 }, { expectedRevision: 0 })).rejects.toThrow(WrongExpectedRevisionError);
+    expect(await store.streamRevision('counter-a')).toBe(1);
+  });
+
+  it('retries on a concurrent write when the caller expected no revision, losing no update', async () => {
+    const { repository } = setup();
+    // Three writers race; each conflict is retried on fresh state (up to 3 attempts by default).
+    await Promise.all(Array.from({ length: 3 }, () => repository.handle('a', { add: 1 })));
+    expect((await repository.load('a')).state.total).toBe(3);
+  });
+
+  it('prepares new events for the store through toNewEvent', async () => {
+    const store = new InMemoryEventStore();
+    const repository = new AggregateRepository(store, counter, (id) => `counter-${id}`, {
+      toNewEvent: (event) => ({ ...event, metadata: { ...event.metadata, schemaVersion: 3 } }),
+    });
+    await repository.handle('a', { add: 1 });
+    expect((await store.readStream('counter-a'))[0].metadata.schemaVersion).toBe(3);
+  });
+});
