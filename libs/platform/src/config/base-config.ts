@@ -1,0 +1,58 @@
+import { envVar, loadConfig, type ConfigOf, type Env } from './config';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const EVENT_STORE_KINDS = ['postgres', 'esdb', 'memory'] as const;
+export type EventStoreKind = (typeof EVENT_STORE_KINDS)[number];
+
+/**
+ * The JWT secret used when NODE_ENV is development or test and JWT_SECRET is unset (the same one
+ * `npm start` passes). It is public, so it is never used in production: there JWT_SECRET is required.
+ */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+export const JWT_SECRET_MIN_LENGTH = 32;
+
+/** What the HTTP platform itself reads (see PlatformModule / bootstrapHttpService). */
+export const httpConfigSpec = {
+  /** Anything but development/test is treated as production. */
+  NODE_ENV: envVar.oneOf(['production', 'development', 'test']).default('production'),
+  /** Defaults to the name the service passes to bootstrapHttpService. */
+  SERVICE_NAME: envVar
+    .string({ maxLength: 63, pattern: /^[a-z][a-z0-9-]*$/, patternHint: 'lower-case letters, digits and dashes' })
+    .optional(),
+  PORT: envVar.port().default(3000),
+  LOG_LEVEL: envVar.oneOf(LOG_LEVELS).default('info'),
+  /** HS256 signing key shared by the services; from the environment (a secret store), never from files in the repo. */
+  JWT_SECRET: envVar.string({ minLength: JWT_SECRET_MIN_LENGTH }).secret().devDefault(DEV_JWT_SECRET),
+  JWT_ISSUER: envVar.string().optional(),
+  JWT_AUDIENCE: envVar.string().optional(),
+  /** Largest accepted request body; larger ones get 413. */
+  HTTP_BODY_LIMIT: envVar.bytes().default(1024 * 1024),
+  /** After SIGTERM, how long draining may take before the process is forced to exit. */
+  SHUTDOWN_TIMEOUT: envVar.duration().default(15_000),
+};
+
+/** The infrastructure every service talks to. */
+export const infrastructureConfigSpec = {
+  EVENT_STORE: envVar.oneOf(EVENT_STORE_KINDS).default('postgres'),
+  DATABASE_URL: envVar
+    .url(['postgres', 'postgresql'])
+    .requiredWhen('EVENT_STORE is postgres', (c) => c.EVENT_STORE === 'postgres'),
+  ESDB_URL: envVar
+    .url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover'])
+    .requiredWhen('EVENT_STORE is esdb', (c) => c.EVENT_STORE === 'esdb'),
+  KAFKA_BROKERS: envVar.hostPortList(),
+  MONGODB_URI: envVar.url(['mongodb', 'mongodb+srv']),
+};
+
+/** The common configuration of a service; extend it with the service's own variables. */
+export const baseConfigSpec = { ...httpConfigSpec, ...infrastructureConfigSpec };
+
+export type HttpConfig = ConfigOf<typeof httpConfigSpec>;
+export type BaseConfig = ConfigOf<typeof baseConfigSpec>;
+
+export function loadBaseConfig(env: Env = process.env): BaseConfig {
+  return loadConfig(baseConfigSpec, env);
+}

@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EventMetadata } from '@crm/eventsourcing';
+import type { Principal } from '../auth/principal';
+
+/** What ties an action to the request (or message) that caused it; copied into event metadata. */
+export interface CorrelationContext {
+  readonly correlationId: string;
+  readonly causationId?: string;
+  /** Who acts: the authenticated subject, or a service name. */
+  readonly actor?: string;
+}
+
+interface ContextStore {
+  readonly correlationId: string;
+  readonly causationId?: string;
+  actor?: string;
+  principal?: Principal;
+}
+
+const storage = new AsyncLocalStorage<ContextStore>();
+
+/** Runs `fn` (and everything it awaits) within `context`: HTTP requests, Kafka handlers, jobs. */
+export function runWithCorrelation<T>(context: CorrelationContext, fn: () => T): T {
+  return storage.run({ ...context }, fn);
+}
+
+/** The correlation of the work in progress, or undefined outside any request or handler. */
+export function currentCorrelation(): CorrelationContext | undefined {
+  const store = storage.getStore();
+  if (!store) return undefined;
+  return withoutUndefined({ correlationId: store.correlationId, causationId: store.causationId, actor: store.actor });
+}
+
+/** The correlation fields for EventMetadata: `{ ...correlationMetadata(), schemaVersion: 1 }`. Empty outside a context. */
+export function correlationMetadata(): Pick<EventMetadata, 'correlationId' | 'causationId' | 'actor'> {
+  return currentCorrelation() ?? {};
+}
+
+/** The authenticated caller of the current HTTP request, if any. */
+export function currentPrincipal(): Principal | undefined {
+  return storage.getStore()?.principal;
+}
+
+/** Records the authenticated caller in the current context (done by the auth guard). */
+export function setPrincipal(principal: Principal): void {
+  const store = storage.getStore();
+  if (!store) return;
+  store.principal = principal;
+  store.actor = principal.sub;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,89 @@
+import { applyDecorators, type Type as Class } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+/**
+ * DTO property decorators with the bounds every input needs (no unbounded string or array reaches
+ * a handler) and the matching OpenAPI schema. Nested DTOs get @ValidateNested + @Type, without which
+ * class-validator silently skips them.
+ */
+
+interface PropertyOptions {
+  optional?: boolean;
+  description?: string;
+}
+
+const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [IsOptional()] : []);
+
+export function BoundedString(
+  maxLength: number,
+  options: PropertyOptions & { minLength?: number; pattern?: RegExp; example?: string } = {},
+): PropertyDecorator {
+  const { minLength, pattern, optional, description, example } = options;
+  return applyDecorators(
+    ...optionalIf(optional),
+    IsString(),
+    MaxLength(maxLength),
+    ...(minLength !== undefined ? [MinLength(minLength)] : []),
+    ...(pattern ? [Matches(pattern)] : []),
+    ApiProperty({ type: String, maxLength, minLength, pattern: pattern?.source, required: !optional, description, example }),
+  );
+}
+
+export function BoundedStringArray(
+  maxItems: number,
+  maxLength: number,
+  options: PropertyOptions & { minItems?: number } = {},
+): PropertyDecorator {
+  const { minItems, optional, description } = options;
+  return applyDecorators(
+    ...optionalIf(optional),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    ...(minItems !== undefined ? [ArrayMinSize(minItems)] : []),
+    IsString({ each: true }),
+    MaxLength(maxLength, { each: true }),
+    ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description }),
+  );
+}
+
+/** An array of nested DTOs, each validated. */
+export function BoundedArray(
+  maxItems: number,
+  of: Class,
+  options: PropertyOptions & { minItems?: number } = {},
+): PropertyDecorator {
+  const { minItems, optional, description } = options;
+  return applyDecorators(
+    ...optionalIf(optional),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    ...(minItems !== undefined ? [ArrayMinSize(minItems)] : []),
+    ValidateNested({ each: true }),
+    Type(() => of),
+    ApiProperty({ type: of, isArray: true, maxItems, minItems, required: !optional, description }),
+  );
+}
+
+/** A nested DTO object, validated. */
+export function Nested(of: Class, options: PropertyOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    ...optionalIf(options.optional),
+    IsObject(),
+    ValidateNested(),
+    Type(() => of),
+    ApiProperty({ type: of, required: !options.optional, description: options.description }),
+  );
+}

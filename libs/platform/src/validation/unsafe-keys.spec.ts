@@ -1,0 +1,45 @@
+import { findUnsafeKeys, MAX_INPUT_DEPTH } from './unsafe-keys';
+
+const fields = (input: unknown) => findUnsafeKeys(input).map((e) => e.field);
+
+describe('findUnsafeKeys', () => {
+  it('accepts ordinary input', () => {
+    expect(
+      findUnsafeKeys({ name: 'Ada $ and dots. in values', tags: ['$vip', 'a.b'], nested: { price: { amount: 10 } } }),
+    ).toEqual([]);
+    expect(findUnsafeKeys(undefined)).toEqual([]);
+    expect(findUnsafeKeys('$ne')).toEqual([]);
+  });
+
+  it('finds operator keys at any depth, with their path', () => {
+    expect(fields({ name: { $ne: null } })).toEqual(['name.$ne']);
+    expect(fields({ $where: '1' })).toEqual(['$where']);
+    expect(fields({ emails: [{ address: { $regex: '.*' } }, { address: 'ok' }] })).toEqual(['emails[0].address.$regex']);
+    expect(fields({ a: { b: { c: { d: { $gt: 1 } } } } })).toEqual(['a.b.c.d.$gt']);
+  });
+
+  it('finds dotted and prototype keys', () => {
+    expect(fields({ 'profile.role': 'admin' })).toEqual(['["profile.role"]']);
+    expect(fields(JSON.parse('{"__proto__": {"isAdmin": true}}'))).toEqual(['__proto__']);
+  });
+
+  it('checks each bracket segment of flat query keys', () => {
+    expect(fields({ 'filter[$where]': '1' })).toEqual(['["filter[$where]"]']);
+    expect(fields({ 'filter[stage]': 'won' })).toEqual([]);
+  });
+
+  it('reports every offending key, sorted, with where it was', () => {
+    expect(findUnsafeKeys({ b: { $in: [] }, a: { $ne: 1 } }, 'query')).toEqual([
+      { field: 'a.$ne', messages: [expect.stringContaining('"$"')], in: 'query' },
+      { field: 'b.$in', messages: [expect.stringContaining('"$"')], in: 'query' },
+    ]);
+  });
+
+  it('refuses input nested deeper than the limit without overflowing', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const errors = findUnsafeKeys(deep);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].messages[0]).toContain(String(MAX_INPUT_DEPTH));
+  });
+});

@@ -1,0 +1,103 @@
+import { createServer } from 'node:net';
+import { Controller, Get, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { bootstrapHttpService, httpConfigSpec, loadConfig, Public } from '@crm/platform';
+
+/** What the service's own shutdown hooks saw (a Kafka consumer draining, say). */
+const shutdownLog: string[] = [];
+
+@Public()
+@Controller('slow')
+class SlowController {
+  @Get()
+  async slow() {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    shutdownLog.push('slow request finished');
+    return { done: true };
+  }
+}
+
+@Injectable()
+class DrainingConsumer implements OnApplicationShutdown {
+  onApplicationShutdown(signal?: string) {
+    shutdownLog.push(`consumer drained (${signal})`);
+  }
+}
+
+@Module({ controllers: [SlowController], providers: [DrainingConsumer] })
+class SlowServiceModule {}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('bootstrapHttpService', () => {
+  let exit: jest.SpyInstance;
+  let stderr: jest.SpyInstance;
+  const signalListenersBefore = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+
+  beforeEach(() => {
+    exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      for (const listener of process.listeners(signal)) {
+        if (!signalListenersBefore[signal].includes(listener)) process.removeListener(signal, listener);
+      }
+    }
+  });
+
+  it('stops with one message naming every bad variable, exit code 1', async () => {
+    const env = { NODE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'silent' };
+    const app = await bootstrapHttpService({
+      name: 'contacts',
+      loadConfig: () => loadConfig(httpConfigSpec, env),
+      module: () => SlowServiceModule,
+    });
+    expect(app).toBeUndefined();
+    expect(exit).toHaveBeenCalledWith(1);
+    const message = stderr.mock.calls.map(([text]) => String(text)).join('');
+    expect(message).toMatch(/^contacts: Invalid configuration \(2 problems\)/);
+    expect(message).toContain('PORT must be an integer from 1 to 65535, got "eighty"');
+    expect(message).toContain('JWT_SECRET is required');
+  });
+
+  it('listens, then on SIGTERM stops accepting, finishes in-flight requests, runs shutdown hooks and exits 0', async () => {
+    const port = await freePort();
+    const env = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent' };
+    const app = await bootstrapHttpService({
+      name: 'slow',
+      loadConfig: () => loadConfig(httpConfigSpec, env),
+      module: () => SlowServiceModule,
+    });
+    expect(app).toBeDefined();
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+
+    const inFlight = fetch(`${base}/slow`).then((r) => r.json());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sigterm = process.listeners('SIGTERM').find((l) => !signalListenersBefore.SIGTERM.includes(l));
+    expect(sigterm).toBeDefined();
+    sigterm!('SIGTERM');
+
+    await expect(inFlight).resolves.toEqual({ done: true });
+    await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+    await waitFor(() => exit.mock.calls.length > 0);
+    expect(exit).toHaveBeenCalledWith(0);
+    expect(shutdownLog).toEqual(['slow request finished', 'consumer drained (SIGTERM)']);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

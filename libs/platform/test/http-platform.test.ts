@@ -1,0 +1,459 @@
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IsEmail, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
+import request from 'supertest';
+import { WrongExpectedRevisionError } from '@crm/eventsourcing';
+import {
+  BoundedArray,
+  BoundedString,
+  BoundedStringArray,
+  currentCorrelation,
+  CurrentPrincipal,
+  HealthRegistry,
+  issueToken,
+  Nested,
+  PROBLEM_BASE_URI,
+  ProblemRegistry,
+  Public,
+  Roles,
+  type Principal,
+  type ProblemDetails,
+} from '@crm/platform';
+import { createHttpTestApp, TEST_JWT_SECRET, testToken } from '@crm/platform/testing';
+
+class EmailDto {
+  @IsEmail()
+  @MaxLength(254)
+  address!: string;
+
+  @BoundedString(20, { optional: true })
+  label?: string;
+}
+
+class AddressDto {
+  @BoundedString(100)
+  city!: string;
+
+  @BoundedString(2, { minLength: 2 })
+  country!: string;
+}
+
+class CreateContactDto {
+  @BoundedString(100)
+  name!: string;
+
+  @BoundedArray(5, EmailDto)
+  emails!: EmailDto[];
+
+  @Nested(AddressDto, { optional: true })
+  address?: AddressDto;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  score?: number;
+
+  @BoundedStringArray(10, 30, { optional: true })
+  tags?: string[];
+}
+
+class SearchContactsQuery {
+  @BoundedString(50, { optional: true })
+  name?: string;
+}
+
+class ContactNotFound extends Error {
+  constructor(readonly contactId: string) {
+    super(`Contact ${contactId} does not exist`);
+  }
+}
+
+@Controller('v1/contacts')
+class ContactsTestController {
+  @Post()
+  @Roles('sales')
+  create(@Body() contact: CreateContactDto) {
+    return { received: contact, isDto: contact instanceof CreateContactDto, correlation: currentCorrelation() };
+  }
+
+  @Get()
+  @Roles('sales', 'support')
+  search(@Query() query: SearchContactsQuery) {
+    return { query };
+  }
+
+  @Get('whoami')
+  whoami(@CurrentPrincipal() principal: Principal) {
+    return { principal, correlation: currentCorrelation() };
+  }
+
+  @Public()
+  @Get('public/ping')
+  ping() {
+    return { pong: true };
+  }
+
+  @Get('internal/boom')
+  boom(): never {
+    throw new Error('connection to postgres://admin:hunter2@db failed');
+  }
+
+  @Get(':id')
+  find(@Param('id') id: string): never {
+    throw new ContactNotFound(id);
+  }
+
+  @Put(':id')
+  @Roles('sales')
+  rename(@Param('id') id: string): never {
+    throw new WrongExpectedRevisionError(`contact-${id}`, 3, 4);
+  }
+}
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const BODY_LIMIT = 4096;
+
+describe('HTTP platform', () => {
+  let app: NestExpressApplication;
+  let http: ReturnType<NestExpressApplication['getHttpServer']>;
+  let storeUp = true;
+  const logLines: Record<string, unknown>[] = [];
+  const sales = `Bearer ${testToken(['sales'], 'alice')}`;
+  const support = `Bearer ${testToken(['support'], 'bob')}`;
+  const admin = `Bearer ${testToken(['admin'], 'root')}`;
+
+  const validContact = () => ({
+    name: 'Ada Lovelace',
+    emails: [{ address: 'ada@example.com', label: 'work' }],
+    address: { city: 'London', country: 'GB' },
+    tags: ['vip'],
+  });
+
+  const problemOf = (response: request.Response): ProblemDetails => {
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    return JSON.parse(response.text) as ProblemDetails;
+  };
+  const fieldsOf = (response: request.Response) => (problemOf(response).errors ?? []).map((e) => e.field).sort();
+
+  beforeAll(async () => {
+    const problems = new ProblemRegistry().register(ContactNotFound, {
+      status: 404,
+      type: 'contact-not-found',
+      title: 'Contact not found',
+      extensions: (error) => ({ contactId: error.contactId }),
+    });
+    app = await createHttpTestApp({
+      controllers: [ContactsTestController],
+      platform: {
+        serviceName: 'contacts-test',
+        problems,
+        http: { bodyLimitBytes: BODY_LIMIT },
+        logging: { level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
+      },
+    });
+    app.get(HealthRegistry).register('event-store', async () => {
+      if (!storeUp) throw new Error('ECONNREFUSED 10.0.0.7:5432');
+    });
+    app.get(HealthRegistry).register('kafka', async () => undefined);
+    http = app.getHttpServer();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  describe('authentication and roles', () => {
+    it('answers 401 problem+json with a Bearer challenge when the token is missing', async () => {
+      const response = await request(http).get('/v1/contacts').expect(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="crm"');
+      expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}unauthorized`, status: 401 });
+    });
+
+    it('answers 401 invalid_token for a forged, malformed or expired token', async () => {
+      const forged = issueToken({ sub: 'mallory', roles: ['admin'] }, 'another-secret-of-at-least-32-chars!!', '1h');
+      const expired = issueToken({ sub: 'alice', roles: ['sales'] }, TEST_JWT_SECRET, 1);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      for (const authorization of [`Bearer ${forged}`, 'Bearer not.a.jwt', 'Basic YWxpY2U6c2VjcmV0', `Bearer ${expired}`]) {
+        const response = await request(http).get('/v1/contacts').set('Authorization', authorization).expect(401);
+        expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+        expect(problemOf(response).status).toBe(401);
+      }
+      const response = await request(http).get('/v1/contacts').set('Authorization', `Bearer ${expired}`);
+      expect(problemOf(response).detail).toMatch(/expired/);
+    });
+
+    it('answers 403 when the role is missing, 200 with the role, and lets admin through', async () => {
+      const forbidden = await request(http).post('/v1/contacts').set('Authorization', support).send(validContact()).expect(403);
+      expect(problemOf(forbidden)).toMatchObject({ type: `${PROBLEM_BASE_URI}forbidden`, status: 403 });
+      expect(problemOf(forbidden).detail).toContain('sales');
+      await request(http).post('/v1/contacts').set('Authorization', sales).send(validContact()).expect(201);
+      await request(http).post('/v1/contacts').set('Authorization', admin).send(validContact()).expect(201);
+      await request(http).get('/v1/contacts').set('Authorization', support).expect(200);
+    });
+
+    it('serves @Public() routes without a token', async () => {
+      const response = await request(http).get('/v1/contacts/public/ping').expect(200);
+      expect(response.body).toEqual({ pong: true });
+    });
+
+    it('puts the principal into the handler and the correlation context as actor', async () => {
+      const response = await request(http).get('/v1/contacts/whoami').set('Authorization', sales).expect(200);
+      expect(response.body.principal).toEqual({ sub: 'alice', roles: ['sales'] });
+      expect(response.body.correlation.actor).toBe('alice');
+    });
+  });
+
+  describe('validation', () => {
+    it('accepts a valid body and turns it into the DTO', async () => {
+      const response = await request(http).post('/v1/contacts').set('Authorization', sales).send(validContact()).expect(201);
+      expect(response.body.isDto).toBe(true);
+      expect(response.body.received).toEqual(validContact());
+    });
+
+    it('lists every bad field, nested ones with their full path', async () => {
+      const body = {
+        name: 'x'.repeat(101),
+        emails: [{ address: 'ada@example.com' }, { address: 'not-an-email', label: 'y'.repeat(21), extra: 1 }],
+        address: { city: 'London', country: 'GBR' },
+        score: 'high',
+        tags: ['ok', 't'.repeat(31)],
+        nickname: 'Ada',
+      };
+      const response = await request(http).post('/v1/contacts').set('Authorization', sales).send(body).expect(400);
+      const problem = problemOf(response);
+      expect(problem).toMatchObject({ type: `${PROBLEM_BASE_URI}validation`, status: 400, instance: '/v1/contacts' });
+      expect(fieldsOf(response)).toEqual(
+        [
+          'name',
+          'emails[1].address',
+          'emails[1].label',
+          'emails[1].extra',
+          'address.country',
+          'score',
+          'tags',
+          'nickname',
+        ].sort(),
+      );
+      const messages = Object.fromEntries((problem.errors ?? []).map((e) => [e.field, e.messages.join(' | ')]));
+      expect(messages['nickname']).toMatch(/should not exist/);
+      expect(messages['name']).toMatch(/100/);
+      expect(messages['score']).toMatch(/integer/);
+    });
+
+    it('reports missing required fields and non-object nested values', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .send({ address: ['London'] })
+        .expect(400);
+      expect(fieldsOf(response)).toEqual(expect.arrayContaining(['name', 'emails', 'address']));
+    });
+
+    it('validates query DTOs too', async () => {
+      const response = await request(http)
+        .get('/v1/contacts')
+        .query({ name: 'n'.repeat(51), page: 2 })
+        .set('Authorization', sales);
+      expect(response.status).toBe(400);
+      expect(fieldsOf(response)).toEqual(['name', 'page']);
+    });
+
+    it('rejects operator and dotted keys in the body at any depth', async () => {
+      const body = {
+        ...validContact(),
+        name: { $ne: null },
+        emails: [{ address: { $gt: '' } }],
+        address: { 'city.name': 'x', country: 'GB' },
+      };
+      const response = await request(http).post('/v1/contacts').set('Authorization', sales).send(body).expect(400);
+      expect(problemOf(response).type).toBe(`${PROBLEM_BASE_URI}validation`);
+      expect(fieldsOf(response)).toEqual(['address["city.name"]', 'emails[0].address.$gt', 'name.$ne']);
+      expect(problemOf(response).errors?.every((e) => e.in === 'body')).toBe(true);
+    });
+
+    it('rejects operator keys in the query string', async () => {
+      for (const [query, field] of [
+        ['filter[$where]=1', 'filter.$where'],
+        ['name[$ne]=x', 'name.$ne'],
+      ]) {
+        const response = await request(http).get(`/v1/contacts?${query}`).set('Authorization', sales).expect(400);
+        expect(problemOf(response).errors).toEqual([{ field, messages: [expect.stringMatching(/\$/)], in: 'query' }]);
+      }
+    });
+
+    it('authenticates before it inspects input', async () => {
+      await request(http).get('/v1/contacts?name[$ne]=x').expect(401);
+    });
+
+    it('answers 400 problem for malformed JSON', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .set('Content-Type', 'application/json')
+        .send('{"name": "Ada",')
+        .expect(400);
+      expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}malformed-body`, status: 400 });
+    });
+
+    it('answers 413 problem for a body over the limit', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .send({ ...validContact(), name: 'x'.repeat(BODY_LIMIT) })
+        .expect(413);
+      expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}payload-too-large`, status: 413 });
+    });
+
+    it('answers 415 problem for a body that is not JSON', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('name=Ada')
+        .expect(415);
+      expect(problemOf(response).type).toBe(`${PROBLEM_BASE_URI}unsupported-media-type`);
+    });
+  });
+
+  describe('errors', () => {
+    it('maps a concurrency conflict to 412 with If-Match and 409 without', async () => {
+      const withIfMatch = await request(http)
+        .put('/v1/contacts/c-1')
+        .set('Authorization', sales)
+        .set('If-Match', '"3"')
+        .expect(412);
+      expect(problemOf(withIfMatch).type).toBe(`${PROBLEM_BASE_URI}precondition-failed`);
+      const without = await request(http).put('/v1/contacts/c-1').set('Authorization', sales).expect(409);
+      expect(problemOf(without).type).toBe(`${PROBLEM_BASE_URI}concurrent-modification`);
+      expect(without.text).not.toContain('contact-c-1');
+    });
+
+    it('maps registered domain errors', async () => {
+      const response = await request(http).get('/v1/contacts/c-42').set('Authorization', sales).expect(404);
+      expect(problemOf(response)).toMatchObject({
+        type: `${PROBLEM_BASE_URI}contact-not-found`,
+        title: 'Contact not found',
+        detail: 'Contact c-42 does not exist',
+        contactId: 'c-42',
+      });
+    });
+
+    it('answers unknown routes with 404 problem', async () => {
+      const response = await request(http).get('/v1/nothing-here').set('Authorization', sales).expect(404);
+      expect(problemOf(response).type).toBe(`${PROBLEM_BASE_URI}not-found`);
+    });
+
+    it('answers unexpected errors with 500 that leaks nothing, and logs them', async () => {
+      const response = await request(http)
+        .get('/v1/contacts/internal/boom')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'boom-1')
+        .expect(500);
+      expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}internal`, status: 500, correlationId: 'boom-1' });
+      expect(response.text).not.toMatch(/hunter2|postgres|stack/);
+      const logged = logLines.find((l) => l.msg === 'request failed' && l.correlationId === 'boom-1');
+      expect(JSON.stringify(logged)).toContain('hunter2');
+    });
+  });
+
+  describe('correlation and logs', () => {
+    it('echoes a given correlation id and exposes it to handlers', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'req-abc.123')
+        .set('x-causation-id', 'evt-9')
+        .send(validContact())
+        .expect(201);
+      expect(response.headers['x-correlation-id']).toBe('req-abc.123');
+      expect(response.body.correlation).toEqual({ correlationId: 'req-abc.123', causationId: 'evt-9', actor: 'alice' });
+    });
+
+    it('generates a UUIDv7 when none (or an unusable one) is given', async () => {
+      const generated = await request(http).get('/v1/contacts/public/ping').expect(200);
+      expect(generated.headers['x-correlation-id']).toMatch(UUID_V7);
+      const replaced = await request(http)
+        .get('/v1/contacts/public/ping')
+        .set('x-correlation-id', 'has spaces\tand tabs')
+        .expect(200);
+      expect(replaced.headers['x-correlation-id']).toMatch(UUID_V7);
+    });
+
+    it('logs one JSON line per request, without bodies or credentials', async () => {
+      await request(http)
+        .post('/v1/contacts?secretQuery=1')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'log-check-1')
+        .send({ ...validContact(), name: 'Very Private Person' })
+        .expect(201);
+      const line = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-1');
+      expect(line).toMatchObject({
+        level: 'info',
+        service: 'contacts-test',
+        actor: 'alice',
+        method: 'POST',
+        path: '/v1/contacts',
+        route: '/v1/contacts',
+        status: 201,
+      });
+      expect(typeof line?.durationMs).toBe('number');
+      const all = JSON.stringify(logLines);
+      expect(all).not.toContain('Very Private Person');
+      expect(all).not.toContain(sales.slice(7));
+      expect(all).not.toContain('secretQuery');
+    });
+  });
+
+  describe('health', () => {
+    it('is live while the process runs', async () => {
+      await request(http).get('/health/live').expect(200, { status: 'alive' });
+    });
+
+    it('is ready only when every check passes, and names the failing one', async () => {
+      storeUp = false;
+      const down = await request(http).get('/health/ready').expect(503);
+      expect(down.body).toMatchObject({
+        status: 'not_ready',
+        checks: { 'event-store': { status: 'down', reason: 'failed' }, kafka: { status: 'up' } },
+      });
+      expect(down.text).not.toContain('10.0.0.7');
+      storeUp = true;
+      const up = await request(http).get('/health/ready').expect(200);
+      expect(up.body).toMatchObject({ status: 'ready', checks: { 'event-store': { status: 'up' }, kafka: { status: 'up' } } });
+    });
+  });
+
+  describe('metrics and docs', () => {
+    it('serves Prometheus metrics with the request histogram by route template', async () => {
+      await request(http).get('/v1/contacts/c-77').set('Authorization', sales).expect(404);
+      const response = await request(http).get('/metrics').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+      expect(response.text).toMatch(
+        /crm_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/contacts\/:id"[^}]*status="404"/,
+      );
+      expect(response.text).toMatch(/crm_http_requests_total\{method="POST",route="\/v1\/contacts",status="201"\} \d+/);
+      expect(response.text).not.toContain('/v1/contacts/c-77');
+      expect(response.text).toContain('process_cpu_user_seconds_total');
+    });
+
+    it('serves the OpenAPI document with bearer security, public routes and problem schemas', async () => {
+      const response = await request(http).get('/openapi.json').expect(200);
+      const document = JSON.parse(response.text);
+      expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(document.components.schemas.ProblemDetails.required).toEqual(['type', 'title', 'status']);
+      const create = document.paths['/v1/contacts'].post;
+      expect(create.security).toEqual([{ bearer: [] }]);
+      expect(create['x-crm-roles']).toEqual(['sales']);
+      expect(create.responses['400'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDetails');
+      expect(document.paths['/health/ready'].get.security).toEqual([]);
+      expect(document.paths['/metrics']).toBeUndefined();
+      expect(document.components.schemas.CreateContactDto.properties.name).toMatchObject({ type: 'string', maxLength: 100 });
+      expect(document.components.schemas.CreateContactDto.properties.emails).toMatchObject({ type: 'array', maxItems: 5 });
+    });
+
+    it('serves Swagger UI without a token', async () => {
+      const response = await request(http).get('/docs').redirects(1).expect(200);
+      expect(response.text).toContain('swagger');
+    });
+  });
+});
