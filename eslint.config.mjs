@@ -8,7 +8,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      // Not consistent-type-imports: Nest's dependency injection needs the runtime imports that
+      // decorator metadata refers to, and the rule cannot see them.
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/services/*/**', '../../services/**'], message: 'A service never imports another service.' }] },

@@ -167,6 +167,15 @@ export class ContractRegistry {
   }
 
   /** The CloudEvents subject and Kafka key of an event: its customer id, when it concerns one. */
+  /**
+   * A stored event as consumers should see it: data upcast to the current version and validated,
+   * `metadata.schemaVersion` set to match. The relay publishes this, so Kafka carries current versions.
+   */
+  toCurrentRecorded<E extends VersionedEvent & { type: string; data: unknown; metadata: object }>(stored: E): E {
+    const current = this.toDomainEvent(stored);
+    return { ...stored, data: current.data, metadata: { ...stored.metadata, schemaVersion: this.currentVersion(stored.type) } };
+  }
+
   subjectOf(type: string, data: unknown): string | undefined {
     return customerIdOf(this.get(type), data);
   }

@@ -1,3 +1,5 @@
+// Nest wiring lives under nest/ and is imported by path (`@crm/eventsourcing/nest/event-store.module`):
+// the core stays free of the platform, which itself imports the core.
 export * from './event-store';
 export * from './errors';
 export * from './expected-revision';

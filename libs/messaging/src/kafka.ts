@@ -45,5 +45,5 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], numP
   }
 }
 
-export const topicOfService = (service: string): string => `crm.${service}`;
+export const topicOfService = (service: string, prefix = 'crm'): string => `${prefix}.${service}`;
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;

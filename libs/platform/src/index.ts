@@ -49,3 +49,4 @@ export { bootstrapHttpService, createHttpService, type HttpServiceOptions } from
 export { installGracefulShutdown, SHUTDOWN_SIGNALS, type ClosableApp, type ProcessControl } from './http/graceful-shutdown';
 export { JSON_MEDIA_TYPES } from './http/body.middleware';
 export { routeTemplate } from './http/observe-requests.middleware';
+export { etagOf, expectedRevisionFrom } from './http/etag';

@@ -44,6 +44,8 @@ export const infrastructureConfigSpec = {
     .url(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover'])
     .requiredWhen('EVENT_STORE is esdb', (c) => c.EVENT_STORE === 'esdb'),
   KAFKA_BROKERS: envVar.hostPortList(),
+  /** Topics are `<prefix>.<service>`: another prefix gives an isolated set (a tenant, a test run). */
+  KAFKA_TOPIC_PREFIX: envVar.string().default('crm'),
   MONGODB_URI: envVar.url(['mongodb', 'mongodb+srv']),
 };
 

@@ -1,0 +1,116 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import type { EventStore, RecordedEvent } from '@crm/eventsourcing';
+import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
+import type { Logger } from 'pino';
+import { PostgresCheckpointStore } from '../checkpoint-store';
+import { createKafka, deadLetterTopicOf, ensureTopics, topicOfService } from '../kafka';
+import { PostgresLease } from '../postgres-lease';
+import { EventRelay } from '../relay';
+
+/** Injection token of the service's kafkajs client. */
+export const KAFKA = Symbol('KAFKA');
+
+export interface MessagingOptions {
+  service: string;
+  brokers: string[];
+  /** The service's topic (`crm.<service>` by default). */
+  topic?: string;
+  /** Where the relay keeps its checkpoint and lease (PostgreSQL). */
+  databaseUrl: string;
+  /** PostgreSQL schema for the relay's checkpoint table. */
+  schema: string;
+  /** The customer id an event concerns: Kafka key and CloudEvents subject. */
+  subjectOf(event: RecordedEvent): string | undefined;
+  /** Applied to each event before it is published (e.g. upcast to the current schema version). */
+  transform?: (event: RecordedEvent) => RecordedEvent;
+  partitions?: number;
+}
+
+const OPTIONS = Symbol('MESSAGING_OPTIONS');
+const RELAY = Symbol('RELAY');
+
+class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly pool: Pool;
+  private relay?: EventRelay;
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    private readonly health: HealthRegistry,
+  ) {
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2 });
+  }
+
+  private get topic(): string {
+    return this.options.topic ?? topicOfService(this.options.service);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const topic = this.topic;
+    await ensureTopics(this.kafka, [topic, deadLetterTopicOf(topic)], this.options.partitions);
+    const admin = this.kafka.admin();
+    this.health.register('kafka', async () => {
+      await admin.connect();
+      await admin.describeCluster();
+    });
+  }
+
+  /** Every replica runs a relay; the lease lets one publish at a time. */
+  async onApplicationBootstrap(): Promise<void> {
+    const checkpoints = new PostgresCheckpointStore(this.pool, this.options.schema);
+    await checkpoints.migrate();
+    this.relay = new EventRelay({
+      service: this.options.service,
+      store: this.store,
+      kafka: this.kafka,
+      topic: this.topic,
+      checkpoints,
+      lease: new PostgresLease(
+        { connectionString: this.options.databaseUrl },
+        `relay:${this.options.schema}:${this.options.service}`,
+      ),
+      subjectOf: this.options.subjectOf,
+      transform: this.options.transform,
+      logger: {
+        info: (message, context) => this.logger.info(context ?? {}, message),
+        error: (message, context) => this.logger.error(context ?? {}, message),
+      },
+    });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.pool.end();
+  }
+}
+
+/** Kafka client, the service's topics, and the relay from its event store (started and stopped with the app). */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service }) },
+        { provide: RELAY, useClass: RelayLifecycle },
+      ],
+      exports: [KAFKA],
+    };
+  }
+}

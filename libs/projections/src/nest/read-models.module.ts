@@ -1,0 +1,86 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { KAFKA } from '@crm/messaging/nest/messaging.module';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
+import type { ProjectionDefinition } from '../projection';
+import { ProjectionRunner } from '../runner';
+
+/** Injection token of the service's read-model database connection (mongoose). */
+export const READ_MODELS = Symbol('READ_MODELS');
+
+export interface ReadModelsOptions {
+  uri: string;
+  /** The service's own database. */
+  dbName: string;
+  projections: readonly ProjectionDefinition<object>[];
+}
+
+const OPTIONS = Symbol('READ_MODELS_OPTIONS');
+
+// Filters built from request input can never smuggle in query operators.
+mongoose.set('sanitizeFilter', true);
+
+class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private runners: ProjectionRunner[] = [];
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: ReadModelsOptions,
+    @Inject(READ_MODELS) private readonly connection: Connection,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register('readModels', async () => {
+      await this.connection.db?.admin().ping();
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const logger = {
+      info: (message: string, context?: Record<string, unknown>) => this.logger.info(context ?? {}, message),
+      error: (message: string, context?: Record<string, unknown>) => this.logger.error(context ?? {}, message),
+    };
+    this.runners = this.options.projections.map(
+      (projection) => new ProjectionRunner(projection, { kafka: this.kafka, connection: this.connection, logger }),
+    );
+    await Promise.all(this.runners.map((runner) => runner.start()));
+  }
+
+  /** Drains the consumers (the batch in hand is written and committed) before the connection closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.connection.close();
+  }
+}
+
+/** The service's read-model database and its projections, run from Kafka for the app's lifetime. */
+@Global()
+@Module({})
+export class ReadModelsModule {
+  static forRoot(options: ReadModelsOptions): DynamicModule {
+    return {
+      module: ReadModelsModule,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        {
+          provide: READ_MODELS,
+          useFactory: () => mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise(),
+        },
+        ProjectionsLifecycle,
+      ],
+      exports: [READ_MODELS],
+    };
+  }
+}

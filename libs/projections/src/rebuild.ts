@@ -1,0 +1,149 @@
+import type { mongo } from 'mongoose';
+import { sleep } from '@crm/eventsourcing';
+import { EventConsumer, type RetryPolicy } from '@crm/messaging';
+import { applyBatch } from './apply';
+import { CatchUp } from './catch-up';
+import { captureRanges, committedOffsets } from './kafka-offsets';
+import type { ProjectionDefinition } from './projection';
+import type { ProjectionDeps } from './runner';
+import {
+  completeSwap,
+  isStagingCollectionOf,
+  loadOrCreateState,
+  newGroupId,
+  requestSwap,
+  stagingCollectionOf,
+  type PendingSwap,
+} from './state';
+import type { StoredDocument } from './document';
+import { databaseOf, ensureCollection } from './store';
+
+export interface RebuildProgress {
+  processed: number;
+  total: number;
+  elapsedMs: number;
+}
+
+export interface RebuildOptions {
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Aborting stops the rebuild and drops its staging collection; the live read model is untouched. */
+  signal?: AbortSignal;
+  /** How often the rebuild group's committed offsets are compared with the target. */
+  pollIntervalMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface RebuildResult {
+  projection: string;
+  groupId: string;
+  generation: number;
+  /** Events from the topics' first retained offsets to their end offsets when the rebuild started. */
+  events: number;
+  seconds: number;
+}
+
+/**
+ * Rebuilds a projection from its topics without taking the read model down:
+ *
+ * 1. Finish a swap a crashed rebuild left pending; drop staging collections crashed rebuilds left.
+ * 2. Capture the topics' end offsets. A new group (generation + 1) projects from offset 0 into a
+ *    fresh `<collection>__rebuild_<random>` until its committed offsets reach them, then stops.
+ * 3. Swap, recorded in the state document so that any process can finish it:
+ *    a. `swap: { groupId, generation, staging }` is set: from now on the live runners' batches are
+ *       dropped unwritten (their group is no longer current) — anything they would still write
+ *       belongs after the rebuild's offsets, where the new group will deliver it again;
+ *    b. the staging collection is renamed over the live one (`dropTarget`: atomic for readers);
+ *    c. the state's group becomes the rebuild's and `swap` is removed.
+ * 4. Live runners, polling the state, move to the new group, which resumes where the rebuild stopped;
+ *    what they re-apply from there is skipped by the per-stream revisions.
+ *
+ * Without step 3a a live runner that had already gone past the rebuild's offsets could apply a later
+ * event onto a rebuilt document lacking the earlier ones; the earlier ones would then be skipped as
+ * "already applied" when the new group delivers them.
+ */
+export async function rebuildProjection<Doc extends object>(
+  projection: ProjectionDefinition<Doc>,
+  deps: ProjectionDeps,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const startedAt = Date.now();
+  const db = databaseOf(deps.connection);
+  let state = await loadOrCreateState(db, projection);
+  if (state.swap) {
+    await completeSwap(db, projection, state.swap);
+    state = await loadOrCreateState(db, projection);
+  }
+  await dropStagingCollections(db, projection.collection);
+
+  const swap: PendingSwap = {
+    groupId: newGroupId(projection.name),
+    generation: state.generation + 1,
+    staging: stagingCollectionOf(projection.collection),
+    requestedAt: new Date(),
+  };
+  const report = (processed: number, total: number) => {
+    try {
+      options.onProgress?.({ processed, total, elapsedMs: Date.now() - startedAt });
+    } catch {
+      // A failing progress display must not fail (or dead-letter) the rebuild.
+    }
+  };
+  const admin = deps.kafka.admin();
+  let consumer: EventConsumer | undefined;
+  let swapRequested = false;
+  try {
+    await admin.connect();
+    const ranges = await captureRanges(admin, projection.topics);
+    const progress = new CatchUp(ranges);
+    report(0, progress.total);
+    await ensureCollection(db, swap.staging, projection.indexes);
+    const staging = db.collection<StoredDocument>(swap.staging);
+    consumer = new EventConsumer({
+      kafka: deps.kafka,
+      groupId: swap.groupId,
+      topics: [...projection.topics],
+      fromBeginning: true,
+      retry: options.retry,
+      logger: deps.logger,
+      handle: async (events) => {
+        await applyBatch(projection, staging, events, { generation: swap.generation });
+        progress.handled(events);
+        report(progress.processed, progress.total);
+      },
+    });
+    await consumer.start();
+    while (!progress.done) {
+      if (options.signal?.aborted) throw new Error(`Rebuild of ${projection.name} aborted`);
+      progress.committed(await committedOffsets(admin, swap.groupId, projection.topics));
+      report(progress.processed, progress.total);
+      if (!progress.done) await sleep(options.pollIntervalMs ?? 250, options.signal);
+    }
+    await consumer.stop();
+    consumer = undefined;
+
+    swap.requestedAt = new Date();
+    await requestSwap(db, projection.name, state.groupId, swap);
+    swapRequested = true;
+    await completeSwap(db, projection, swap);
+    return {
+      projection: projection.name,
+      groupId: swap.groupId,
+      generation: swap.generation,
+      events: progress.total,
+      seconds: (Date.now() - startedAt) / 1000,
+    };
+  } catch (error) {
+    await consumer?.stop().catch(() => undefined);
+    // Once requested, the swap is finished by whichever runner sees it next: keep its collection.
+    if (!swapRequested) await db.dropCollection(swap.staging).catch(() => undefined);
+    throw error;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function dropStagingCollections(db: mongo.Db, collection: string): Promise<void> {
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (isStagingCollectionOf(collection, name)) await db.dropCollection(name);
+  }
+}

@@ -1,0 +1,179 @@
+import type { Connection, mongo } from 'mongoose';
+import type { Kafka } from 'kafkajs';
+import { sleep } from '@crm/eventsourcing';
+import { EventConsumer, type ConsumedEvent, type RelayLogger, type RetryPolicy } from '@crm/messaging';
+import { applyBatch } from './apply';
+import { deleteGroup } from './kafka-offsets';
+import { projectionMetrics } from './metrics';
+import type { ProjectionDefinition } from './projection';
+import { completeSwap, isCurrentGroup, loadOrCreateState, loadState, type ProjectionState } from './state';
+import { databaseOf, ensureCollection, type ReadModelCollection } from './store';
+
+export interface ProjectionDeps {
+  kafka: Kafka;
+  /** An open mongoose connection to the service's read-model database. */
+  connection: Connection;
+  logger?: RelayLogger;
+}
+
+export interface ProjectionRunnerOptions {
+  /** How often the state document is checked for a new group (a finished rebuild, a wiped database). */
+  statePollIntervalMs?: number;
+  /** A swap left pending this long is taken for one whose rebuild died, and finished by the runner. */
+  swapTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+interface Active {
+  groupId: string;
+  generation: number;
+  consumer: EventConsumer;
+}
+
+const silent: RelayLogger = { info: () => undefined, error: () => undefined };
+
+/**
+ * Keeps a projection's collection up to date from its topics. The consumer group it uses is the one
+ * recorded in the `projection_state` document, next to the read model: a new group (from offset 0)
+ * when there is none, and the rebuild's group once a rebuild has swapped its collection in.
+ *
+ * Every batch is written only while this runner's group is still the current one (checked after the
+ * documents were read, before writing), and replaces/deletes are guarded by document version and
+ * generation; so a runner that has not noticed a rebuild yet cannot write stale state into the
+ * rebuilt collection. The events it drops are committed for an abandoned group only: the new group
+ * delivers them again.
+ */
+export class ProjectionRunner<Doc extends object = object> {
+  private readonly db: mongo.Db;
+  private readonly collection: ReadModelCollection;
+  private readonly logger: RelayLogger;
+  private readonly pollIntervalMs: number;
+  private readonly swapTimeoutMs: number;
+  private active?: Active;
+  private stopping?: AbortController;
+  private wakeup = new AbortController();
+  private polling?: Promise<void>;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly projection: ProjectionDefinition<Doc>,
+    private readonly deps: ProjectionDeps,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.db = databaseOf(deps.connection);
+    this.collection = this.db.collection(projection.collection);
+    this.logger = deps.logger ?? silent;
+    this.pollIntervalMs = options.statePollIntervalMs ?? 2000;
+    this.swapTimeoutMs = options.swapTimeoutMs ?? 30000;
+  }
+
+  /** The consumer group in use, once started. */
+  get groupId(): string | undefined {
+    return this.active?.groupId;
+  }
+
+  async start(): Promise<void> {
+    if (this.stopping) throw new Error(`Projection ${this.projection.name} is already running`);
+    this.stopping = new AbortController();
+    try {
+      await this.syncWithState();
+      if (!this.active) throw new Error(`Projection ${this.projection.name} could not start: a rebuild swap is in progress`);
+    } catch (error) {
+      this.stopping = undefined;
+      throw error;
+    }
+    this.polling = this.poll(this.stopping.signal);
+  }
+
+  /** Stops polling, then the consumer: the batch in hand is written and committed first. */
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.polling;
+    await this.syncing;
+    await this.stopConsumer();
+    this.stopping = undefined;
+  }
+
+  /**
+   * Follows the state document now: starts a new group from offset 0 when it is gone, finishes a swap
+   * whose rebuild died, and moves to the group a rebuild handed over. The poller calls this.
+   */
+  syncWithState(): Promise<void> {
+    const run = this.syncing.then(() => this.sync());
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sync(): Promise<void> {
+    let state = await loadOrCreateState(this.db, this.projection);
+    if (state.swap) {
+      const age = Date.now() - state.swap.requestedAt.getTime();
+      // At start nothing is lost by finishing it; while running, the rebuild normally finishes within milliseconds.
+      if (this.active && age < this.swapTimeoutMs) return;
+      this.logger.info('Finishing a pending projection swap', { projection: this.projection.name, groupId: state.swap.groupId });
+      await completeSwap(this.db, this.projection, state.swap);
+      state = await loadOrCreateState(this.db, this.projection);
+      if (state.swap) return;
+    }
+    if (state.groupId !== this.active?.groupId) await this.switchTo(state);
+  }
+
+  private async switchTo(state: ProjectionState): Promise<void> {
+    const previous = this.active?.groupId;
+    await this.stopConsumer();
+    await ensureCollection(this.db, this.projection.collection, this.projection.indexes);
+    const consumer = new EventConsumer({
+      kafka: this.deps.kafka,
+      groupId: state.groupId,
+      topics: [...this.projection.topics],
+      fromBeginning: true,
+      retry: this.options.retry,
+      logger: this.logger,
+      handle: (events) => this.handle(events, state),
+    });
+    try {
+      await consumer.start();
+    } catch (error) {
+      await consumer.stop().catch(() => undefined);
+      throw error;
+    }
+    this.active = { groupId: state.groupId, generation: state.generation, consumer };
+    this.logger.info('Projection consuming', { projection: this.projection.name, groupId: state.groupId, previous });
+    // The abandoned group would linger in lag dashboards; Kafka refuses while other replicas are still in it.
+    if (previous) void deleteGroup(this.deps.kafka, previous);
+  }
+
+  private async stopConsumer(): Promise<void> {
+    const active = this.active;
+    this.active = undefined;
+    await active?.consumer.stop();
+  }
+
+  private async handle(events: ConsumedEvent[], { groupId, generation }: ProjectionState): Promise<void> {
+    const outcome = await applyBatch(this.projection, this.collection, events, {
+      generation,
+      mayWrite: async () => isCurrentGroup(await loadState(this.db, this.projection.name), groupId),
+    });
+    if (outcome.status === 'fenced') {
+      this.wakeup.abort(); // follow the new state now rather than at the next poll
+      return;
+    }
+    const labels = { projection: this.projection.name };
+    projectionMetrics.applied.inc(labels, outcome.applied);
+    const last = events[events.length - 1];
+    if (last) projectionMetrics.lagSeconds.set(labels, Math.max(0, Date.now() - Date.parse(last.time)) / 1000);
+  }
+
+  private async poll(stopped: AbortSignal): Promise<void> {
+    while (!stopped.aborted) {
+      await sleep(this.pollIntervalMs, AbortSignal.any([stopped, this.wakeup.signal]));
+      if (this.wakeup.signal.aborted) this.wakeup = new AbortController();
+      if (stopped.aborted) return;
+      try {
+        await this.syncWithState();
+      } catch (error) {
+        this.logger.error('Projection state check failed; retrying', { projection: this.projection.name, error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { mongo, type Connection } from 'mongoose';
+import type { StoredDocument } from './document';
+import type { DocumentWrite, ExpectedDocument } from './plan';
+import type { ProjectionIndex } from './projection';
+
+export type ReadModelCollection = mongo.Collection<StoredDocument>;
+
+/** Thrown when another writer changed a document first; the consumer retries the events. */
+export class ConcurrentProjectionWriteError extends Error {
+  override readonly name = 'ConcurrentProjectionWriteError';
+}
+
+const DUPLICATE_KEY = 11000;
+
+export function databaseOf(connection: Connection): mongo.Db {
+  if (!connection.db) throw new Error('The mongoose connection is not open yet: await connection.asPromise() first');
+  return connection.db;
+}
+
+export async function loadDocuments(
+  collection: ReadModelCollection,
+  ids: readonly string[],
+): Promise<Map<string, StoredDocument>> {
+  if (ids.length === 0) return new Map();
+  const documents = await collection.find({ _id: { $in: [...ids] } }).toArray();
+  return new Map(documents.map((document) => [document._id, document]));
+}
+
+/** Writes a batch in one unordered round trip; any guard that did not hold fails the whole batch. */
+export async function writeDocuments(collection: ReadModelCollection, writes: readonly DocumentWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const operations = writes.map(toOperation);
+  let result: mongo.BulkWriteResult;
+  try {
+    result = await collection.bulkWrite(operations, { ordered: false });
+  } catch (error) {
+    if (error instanceof mongo.MongoBulkWriteError && isDuplicateKey(error)) {
+      throw new ConcurrentProjectionWriteError(`A document of ${collection.collectionName} was inserted concurrently`);
+    }
+    throw error;
+  }
+  const replaces = writes.filter((write) => write.type === 'replace').length;
+  const deletes = writes.filter((write) => write.type === 'delete').length;
+  if (result.matchedCount < replaces || result.deletedCount < deletes) {
+    throw new ConcurrentProjectionWriteError(
+      `${replaces + deletes - result.matchedCount - result.deletedCount} document(s) of ${collection.collectionName} changed concurrently`,
+    );
+  }
+}
+
+function isDuplicateKey(error: mongo.MongoBulkWriteError): boolean {
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return error.code === DUPLICATE_KEY || writeErrors.some((writeError) => writeError?.code === DUPLICATE_KEY);
+}
+
+function guard({ _id, version, generation }: ExpectedDocument): mongo.Filter<StoredDocument> {
+  return { _id, '_meta.version': version, '_meta.generation': generation };
+}
+
+function toOperation(write: DocumentWrite): mongo.AnyBulkWriteOperation<StoredDocument> {
+  switch (write.type) {
+    case 'insert':
+      return { insertOne: { document: write.document } };
+    case 'replace':
+      return { replaceOne: { filter: guard(write.expected), replacement: write.document } };
+    case 'delete':
+      return { deleteOne: { filter: guard(write.expected) } };
+  }
+}
+
+/** Creates the collection (so that it exists even before the first event) and its indexes. */
+export async function ensureCollection(db: mongo.Db, name: string, indexes: readonly ProjectionIndex[] = []): Promise<void> {
+  if (!(await collectionExists(db, name))) {
+    await db.createCollection(name).catch(async (error: unknown) => {
+      // Another replica created it in between.
+      if (!(await collectionExists(db, name))) throw error;
+    });
+  }
+  for (const { fields, options } of indexes) await db.collection(name).createIndex(fields, options ?? {});
+}
+
+export async function collectionExists(db: mongo.Db, name: string): Promise<boolean> {
+  return (await db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0;
+}

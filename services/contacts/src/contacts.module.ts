@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { crmContracts } from '@crm/contracts';
+import { EventStoreModule } from '@crm/eventsourcing/nest/event-store.module';
+import { topicOfService } from '@crm/messaging';
+import { MessagingModule } from '@crm/messaging/nest/messaging.module';
+import { ReadModelsModule } from '@crm/projections/nest/read-models.module';
+import { ContactsController } from './api/contacts.controller';
+import { registerContactProblems } from './api/problems';
+import { contactsRepositoryProvider, ExecuteContactCommandHandler } from './application/execute-contact-command';
+import type { ContactsConfig } from './config';
+import { contactListProjection } from './infrastructure/contact-list.projection';
+
+@Module({})
+export class ContactsModule {
+  static forRoot(config: ContactsConfig): DynamicModule {
+    registerContactProblems();
+    const topic = topicOfService('contacts', config.KAFKA_TOPIC_PREFIX);
+    return {
+      module: ContactsModule,
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot({
+          kind: config.EVENT_STORE,
+          databaseUrl: config.DATABASE_URL,
+          esdbUrl: config.ESDB_URL,
+          schema: config.CONTACTS_DB_SCHEMA,
+        }),
+        MessagingModule.forRoot({
+          service: 'contacts',
+          topic,
+          brokers: [...config.KAFKA_BROKERS],
+          databaseUrl: config.DATABASE_URL,
+          schema: config.CONTACTS_DB_SCHEMA,
+          subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
+          transform: (event) => crmContracts.toCurrentRecorded(event),
+        }),
+        ReadModelsModule.forRoot({
+          uri: config.MONGODB_URI,
+          dbName: config.CONTACTS_READ_DB,
+          projections: [contactListProjection(topic)],
+        }),
+      ],
+      controllers: [ContactsController],
+      providers: [contactsRepositoryProvider, ExecuteContactCommandHandler],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { bootstrapHttpService } from '@crm/platform';
+import { ContactsModule } from './contacts.module';
+import { loadContactsConfig } from './config';
+
+void bootstrapHttpService({
+  name: 'contacts',
+  loadConfig: loadContactsConfig,
+  module: (config) => ContactsModule.forRoot(config),
+  platform: { openApi: { title: 'CRM contacts API' } },
+});
