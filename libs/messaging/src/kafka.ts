@@ -22,7 +22,7 @@ export function createKafka(connection: KafkaConnection, overrides: Partial<Kafk
     brokers: connection.brokers,
     // kafkajs logs every rebalance and retry at INFO/ERROR; our own components log what matters.
     logLevel: logLevel.WARN,
-    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    retry: { initialRetryTime: 100, maxRetryTime: 5000 },
     ...overrides,
   });
 }
