@@ -1,57 +1,22 @@
-import { Counter, Gauge, Histogram, register, type Metric } from 'prom-client';
-
-/** Metrics live on prom-client's default registry, which the platform serves at /metrics. */
-function once<M extends Metric>(name: string, make: () => M): M {
-  return (register.getSingleMetric(name) as M | undefined) ?? make();
-}
+import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram } from '@crm/platform/metrics/metrics';
 
 export const relayMetrics = {
-  published: once(
-    'crm_relay_events_published_total',
-    () =>
-      new Counter({
-        name: 'crm_relay_events_published_total',
-        help: 'Events the relay published to Kafka',
-        labelNames: ['relay'],
-      }),
-  ),
-  lagSeconds: once(
-    'crm_relay_lag_seconds',
-    () =>
-      new Gauge({
-        name: 'crm_relay_lag_seconds',
-        help: 'Age of the newest event the relay published, at publish time',
-        labelNames: ['relay'],
-      }),
-  ),
+  published: getOrCreateCounter('crm_relay_events_published_total', 'Events the relay published to Kafka', ['relay']),
+  lagSeconds: getOrCreateGauge('crm_relay_lag_seconds', 'Age of the newest event the relay published, at publish time', [
+    'relay',
+  ]),
 };
 
 export const consumerMetrics = {
-  handled: once(
-    'crm_consumer_events_handled_total',
-    () =>
-      new Counter({
-        name: 'crm_consumer_events_handled_total',
-        help: 'Events handled by consumers',
-        labelNames: ['group', 'outcome'],
-      }),
-  ),
-  lagSeconds: once(
-    'crm_consumer_lag_seconds',
-    () =>
-      new Gauge({ name: 'crm_consumer_lag_seconds', help: 'Age of the last event a consumer handled', labelNames: ['group'] }),
-  ),
-  offsetLag: once(
-    'crm_consumer_offset_lag',
-    () =>
-      new Gauge({
-        name: 'crm_consumer_offset_lag',
-        help: 'Messages behind the partition end after the last batch',
-        labelNames: ['group', 'topic', 'partition'],
-      }),
-  ),
-  handleSeconds: once(
-    'crm_consumer_handle_seconds',
-    () => new Histogram({ name: 'crm_consumer_handle_seconds', help: 'Time to handle a batch of events', labelNames: ['group'] }),
-  ),
+  handled: getOrCreateCounter('crm_consumer_events_handled_total', 'Events handled by consumers, by outcome', [
+    'group',
+    'outcome',
+  ]),
+  lagSeconds: getOrCreateGauge('crm_consumer_lag_seconds', 'Age of the last event a consumer handled', ['group']),
+  offsetLag: getOrCreateGauge('crm_consumer_offset_lag', 'Messages behind the partition end after the last batch', [
+    'group',
+    'topic',
+    'partition',
+  ]),
+  handleSeconds: getOrCreateHistogram('crm_consumer_handle_seconds', 'Time to handle a batch of events', ['group']),
 };

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { PostgresCheckpointStore } from '../checkpoint-store';
 import { createKafka, deadLetterTopicOf, ensureTopics, topicOfService } from '../kafka';
 import { PostgresLease } from '../postgres-lease';
-import { EventRelay } from '../relay';
+import { EventRelay, type RelayLogger } from '../relay';
 
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
@@ -84,10 +84,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
       ),
       subjectOf: this.options.subjectOf,
       transform: this.options.transform,
-      logger: {
-        info: (message, context) => this.logger.info(context ?? {}, message),
-        error: (message, context) => this.logger.error(context ?? {}, message),
-      },
+      logger: componentLogger(this.logger),
     });
     this.relay.start();
   }
@@ -96,6 +93,14 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     await this.relay?.stop();
     await this.pool.end();
   }
+}
+
+/** Our pino logger in the shape the relay, consumers and projection runners log through. */
+export function componentLogger(logger: Logger): RelayLogger {
+  return {
+    info: (message, context) => logger.info(context ?? {}, message),
+    error: (message, context) => logger.error(context ?? {}, message),
+  };
 }
 
 /** Kafka client, the service's topics, and the relay from its event store (started and stopped with the app). */

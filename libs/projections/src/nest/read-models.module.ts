@@ -10,7 +10,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { KAFKA } from '@crm/messaging/nest/messaging.module';
+import { componentLogger, KAFKA } from '@crm/messaging/nest/messaging.module';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
 import type { ProjectionDefinition } from '../projection';
 import { ProjectionRunner } from '../runner';
@@ -48,10 +48,7 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const logger = {
-      info: (message: string, context?: Record<string, unknown>) => this.logger.info(context ?? {}, message),
-      error: (message: string, context?: Record<string, unknown>) => this.logger.error(context ?? {}, message),
-    };
+    const logger = componentLogger(this.logger);
     this.runners = this.options.projections.map(
       (projection) => new ProjectionRunner(projection, { kafka: this.kafka, connection: this.connection, logger }),
     );
