@@ -125,16 +125,18 @@ describe('planBatch', () => {
       event('contact-a', 1, 'a', 'crm.contacts.ContactErased'),
       event('contact-a', 2, 'a'),
     ];
-    const together = planBatch(activity, existing(), events, context).writes[0];
-    let current = existing();
+    const together = planBatch(activity, existing(), events, context).writes;
+    let stored = existing();
     for (const one of events) {
-      const [write] = planBatch(activity, current, [one], context).writes;
-      current = write?.type === 'delete' ? existing() : write ? existing(write.document) : current;
+      for (const write of planBatch(activity, stored, [one], context).writes) {
+        stored = write.type === 'delete' ? existing() : existing(write.document);
+      }
     }
-    expect(together).toMatchObject({ type: 'insert' });
-    expect(together?.type === 'insert' && together.document).toEqual({
-      ...[...current.values()][0],
-      _meta: expect.objectContaining({ version: 1 }),
+    expect(together).toEqual([{ type: 'insert', document: stored.get('a') }]);
+    expect(stored.get('a')).toMatchObject({
+      events: 1,
+      eventIds: ['contact-a@2'],
+      _meta: { streams: { 'contact-a': 2 }, version: 1 },
     });
   });
 

@@ -26,7 +26,6 @@ export interface ProjectionRunnerOptions {
 
 interface Active {
   groupId: string;
-  generation: number;
   consumer: EventConsumer;
 }
 
@@ -105,6 +104,7 @@ export class ProjectionRunner<Doc extends object = object> {
   }
 
   private async sync(): Promise<void> {
+    if (!this.stopping || this.stopping.signal.aborted) return; // not started, or stopping
     let state = await loadOrCreateState(this.db, this.projection);
     if (state.swap) {
       const age = Date.now() - state.swap.requestedAt.getTime();
@@ -137,7 +137,7 @@ export class ProjectionRunner<Doc extends object = object> {
       await consumer.stop().catch(() => undefined);
       throw error;
     }
-    this.active = { groupId: state.groupId, generation: state.generation, consumer };
+    this.active = { groupId: state.groupId, consumer };
     this.logger.info('Projection consuming', { projection: this.projection.name, groupId: state.groupId, previous });
     // The abandoned group would linger in lag dashboards; Kafka refuses while other replicas are still in it.
     if (previous) void deleteGroup(this.deps.kafka, previous);
