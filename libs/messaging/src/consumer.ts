@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { sleep } from '@crm/eventsourcing';
 import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { deadLetterTopicOf } from './kafka';
@@ -34,6 +34,8 @@ export interface EventConsumerOptions {
   decode?: (message: KafkaMessage, topic: string, partition: number) => ConsumedEvent;
   retry?: Partial<RetryPolicy>;
   logger?: RelayLogger;
+  /** kafkajs consumer settings besides the group id. */
+  consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayMs: 2000 };
@@ -61,7 +63,16 @@ export class EventConsumer {
   private readonly decode: NonNullable<EventConsumerOptions['decode']>;
 
   constructor(private readonly options: EventConsumerOptions) {
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = options.kafka.consumer({
+      // A fetch waits at most a second on an idle partition, so stop() (which waits for it) is quick.
+      maxWaitTimeInMs: 1000,
+      // A crashed member holds its partitions until its session expires: 10 s, not kafkajs's 30 s.
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      allowAutoTopicCreation: false,
+      ...options.consumerConfig,
+      groupId: options.groupId,
+    });
     this.deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silent;
