@@ -25,12 +25,21 @@ const WORKERS = join(__dirname, '../../dist/test/reliability/workers');
 class Worker {
   private child?: ChildProcess;
   kills = 0;
+  /** Exits we did not cause: a worker that died by itself would stall the run. */
+  readonly crashes: string[] = [];
   constructor(
     private readonly script: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
   start(): void {
-    this.child = spawn(process.execPath, [join(WORKERS, this.script)], { env: this.env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [join(WORKERS, this.script)], {
+      env: this.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM') this.crashes.push(`${this.script} exited by itself (${signal ?? code})`);
+    });
+    this.child = child;
   }
   async kill(): Promise<void> {
     const child = this.child;
@@ -125,24 +134,7 @@ describe(`reliability: ${EVENTS} events over ${STREAMS} streams, relay killed ${
     );
     expect(relay.kills).toBe(RELAY_KILLS);
     expect(projection.kills).toBe(PROJECTION_KILLS);
-
-    // The read model catches up with every event exactly once.
-    const tallies = connection.collection<StreamTally & { _id: string }>('stream_tally');
-    const deadline = Date.now() + 180000;
-    for (;;) {
-      const [{ total = 0 } = {}] = await tallies
-        .aggregate<{ total: number }>([{ $group: { _id: null, total: { $sum: '$count' } } }])
-        .toArray();
-      if (total >= EVENTS || Date.now() > deadline) break;
-      await sleep(250);
-    }
-    const docs = await tallies.find().toArray();
-    expect(docs).toHaveLength(STREAMS);
-    for (const doc of docs) {
-      const ids = appended.get(doc.stream) as string[];
-      expect(doc.eventIds).toEqual(ids);
-      expect(doc.revisions).toEqual(ids.map((_, revision) => revision));
-    }
+    expect([...relay.crashes, ...projection.crashes]).toEqual([]);
 
     // Kafka holds every event at least once, and each stream's first deliveries in revision order within one partition.
     const seen = new Set<string>();
@@ -175,6 +167,24 @@ describe(`reliability: ${EVENTS} events over ${STREAMS} streams, relay killed ${
     expect(seen.size).toBe(EVENTS);
     expect(outOfOrder).toBe(0);
     expect(splitStreams).toBe(0);
+
+    // The read model catches up with every event exactly once.
+    const tallies = connection.collection<StreamTally & { _id: string }>('stream_tally');
+    const deadline = Date.now() + 180000;
+    for (;;) {
+      const [{ total = 0 } = {}] = await tallies
+        .aggregate<{ total: number }>([{ $group: { _id: null, total: { $sum: '$count' } } }])
+        .toArray();
+      if (total >= EVENTS || Date.now() > deadline) break;
+      await sleep(250);
+    }
+    const docs = await tallies.find().toArray();
+    expect(docs).toHaveLength(STREAMS);
+    for (const doc of docs) {
+      const ids = appended.get(doc.stream) as string[];
+      expect(doc.eventIds).toEqual(ids);
+      expect(doc.revisions).toEqual(ids.map((_, revision) => revision));
+    }
 
     // A clean rebuild from offset 0 gives the same read model.
     const liveHash = await readModelHash(tallies);
