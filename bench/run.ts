@@ -1,10 +1,14 @@
 import { appendBenchmark } from './append.bench';
+import { lagBenchmark } from './lag.bench';
+import { rebuildBenchmark } from './rebuild.bench';
 import { relayBenchmark } from './relay.bench';
 
 /** `npm run bench [-- name...]`: runs the named benchmarks (all by default), one after another. */
 const benchmarks: Record<string, () => Promise<void>> = {
   append: appendBenchmark,
   relay: relayBenchmark,
+  rebuild: rebuildBenchmark,
+  lag: lagBenchmark,
 };
 
 async function main() {

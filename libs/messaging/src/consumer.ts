@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { sleep } from '@crm/eventsourcing';
 import { fromKafkaMessage, type CloudEvent } from './cloud-event';
-import { deadLetterTopicOf } from './kafka';
+import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
 import type { RelayLogger } from './relay';
 
@@ -73,7 +73,7 @@ export class EventConsumer {
       ...options.consumerConfig,
       groupId: options.groupId,
     });
-    this.deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.deadLetters = createOrderedProducer(options.kafka);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silent;
     this.decode = options.decode ?? decodeCloudEvent;

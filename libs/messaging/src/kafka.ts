@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type ITopicConfig, type Producer } from 'kafkajs';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -47,3 +47,14 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], numP
 
 export const topicOfService = (service: string, prefix = 'crm'): string => `${prefix}.${service}`;
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/**
+ * The producer of the relay and of dead letters: acks=all, one request in flight (so a retry never
+ * reorders), and NOT kafkajs's idempotent mode. On a fresh cluster its InitProducerId can meet a
+ * loading coordinator, after which kafkajs took later batches for duplicates and dropped them while
+ * reporting success (seen: 273 of 5,000 events acknowledged but never written). Delivery is at least
+ * once anyway and every consumer is idempotent, so a retried batch written twice is harmless.
+ */
+export function createOrderedProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}

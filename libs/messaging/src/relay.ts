@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { START, sleep, type EventStore, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
 import type { CheckpointStore } from './checkpoint-store';
 import { toCloudEvent, toKafkaMessage, type EnvelopeOptions } from './cloud-event';
+import { createOrderedProducer } from './kafka';
 import { relayMetrics } from './metrics';
 
 /** Something that ensures only one relay of a service publishes at a time. */
@@ -35,7 +36,7 @@ const silent: RelayLogger = { info: () => undefined, error: () => undefined };
 
 /**
  * Publishes a service's events from its event store to Kafka: reads the global log from a durable
- * checkpoint, sends each batch with an idempotent acks=all producer, then advances the checkpoint.
+ * checkpoint, sends each batch with an acks=all producer (one request in flight), then advances the checkpoint.
  * A crash between send and checkpoint republishes a batch (consumers are idempotent); nothing is lost.
  */
 export class EventRelay {
@@ -85,7 +86,7 @@ export class EventRelay {
 
   private async publishWhileLeader(signal: AbortSignal): Promise<void> {
     const { store, checkpoints, topic } = this.options;
-    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = createOrderedProducer(this.options.kafka);
     this.producer = producer;
     await producer.connect();
     const transform = this.options.transform ?? ((event: RecordedEvent) => event);
