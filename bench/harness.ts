@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -61,4 +62,17 @@ export function requiredEnv(name: string): string {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Removes a benchmark's topic; best effort: a leftover bench topic only takes disk space. */
+export async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] });
+  } catch {
+    // best effort, see above
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

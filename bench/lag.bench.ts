@@ -3,7 +3,6 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { Pool } from 'pg';
-import type { Kafka } from 'kafkajs';
 import { PostgresEventStore, newId, sleep, type RecordedEvent } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import {
@@ -16,7 +15,7 @@ import {
   type CheckpointStore,
 } from '@crm/messaging';
 import { ProjectionRunner, defineProjection } from '@crm/projections';
-import { compare, measure, percentile, report, requiredEnv } from './harness';
+import { compare, deleteTopic, measure, percentile, report, requiredEnv } from './harness';
 
 /**
  * End-to-end lag at a steady rate: events appended through PostgresEventStore (one event per append,
@@ -407,15 +406,3 @@ function stats(values: number[]): Stats {
 
 const round = (s: Stats) =>
   Object.fromEntries(Object.entries(s).map(([key, value]) => [key, key === 'n' ? value : Number(value.toFixed(1))]));
-
-async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] });
-  } catch {
-    // Best effort: a leftover bench topic only takes disk space.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}

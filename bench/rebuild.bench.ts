@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { newId, type RecordedEvent } from '@crm/eventsourcing';
 import { createKafka, ensureTopics, fromKafkaMessage, parseBrokers, toCloudEvent, toKafkaMessage } from '@crm/messaging';
 import { defineProjection, rebuildProjection } from '@crm/projections';
-import { compare, measure, report, requiredEnv } from './harness';
+import { compare, deleteTopic, measure, report, requiredEnv } from './harness';
 
 /**
  * Projection rebuild throughput: `rebuildProjection` end to end (capture the topic's end offsets, a
@@ -242,16 +242,4 @@ async function probeGuardedReplace(collection: mongoose.mongo.Collection) {
     '_meta.generation': doc._meta.generation,
   }));
   return { documents: await collection.countDocuments(), byIdMicrosPerOp, guardedMicrosPerOp };
-}
-
-async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] });
-  } catch {
-    // Best effort: a leftover bench topic only takes disk space.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

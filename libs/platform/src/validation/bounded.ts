@@ -42,6 +42,16 @@ export function BoundedString(
   );
 }
 
+/** What every bounded array checks: optional or present, an array, within its size limits. */
+function arrayBounds(maxItems: number, minItems: number | undefined, optional: boolean | undefined) {
+  return [
+    ...optionalIf(optional),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    ...(minItems !== undefined ? [ArrayMinSize(minItems)] : []),
+  ];
+}
+
 export function BoundedStringArray(
   maxItems: number,
   maxLength: number,
@@ -49,10 +59,7 @@ export function BoundedStringArray(
 ): PropertyDecorator {
   const { minItems, optional, description } = options;
   return applyDecorators(
-    ...optionalIf(optional),
-    IsArray(),
-    ArrayMaxSize(maxItems),
-    ...(minItems !== undefined ? [ArrayMinSize(minItems)] : []),
+    ...arrayBounds(maxItems, minItems, optional),
     IsString({ each: true }),
     MaxLength(maxLength, { each: true }),
     ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description }),
@@ -67,10 +74,7 @@ export function BoundedArray(
 ): PropertyDecorator {
   const { minItems, optional, description } = options;
   return applyDecorators(
-    ...optionalIf(optional),
-    IsArray(),
-    ArrayMaxSize(maxItems),
-    ...(minItems !== undefined ? [ArrayMinSize(minItems)] : []),
+    ...arrayBounds(maxItems, minItems, optional),
     ValidateNested({ each: true }),
     Type(() => of),
     ApiProperty({ type: of, isArray: true, maxItems, minItems, required: !optional, description }),
