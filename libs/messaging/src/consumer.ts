@@ -34,6 +34,11 @@ export interface EventConsumerOptions {
   decode?: (message: KafkaMessage, topic: string, partition: number) => ConsumedEvent;
   retry?: Partial<RetryPolicy>;
   logger?: RelayLogger;
+  /**
+   * How many partitions' batches are handled at once (default 1). Above 1 the handler must tolerate
+   * concurrent calls; each partition's events still come in order.
+   */
+  partitionsConsumedConcurrently?: number;
   /** kafkajs consumer settings besides the group id. */
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
 }
@@ -84,6 +89,7 @@ export class EventConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {

@@ -1,4 +1,5 @@
 import type { ConsumedEvent } from '@crm/messaging';
+import type { DocumentCache } from './document-cache';
 import { planBatch } from './plan';
 import type { ProjectionDefinition } from './projection';
 import { loadDocuments, writeDocuments, type ReadModelCollection } from './store';
@@ -10,6 +11,8 @@ export interface ApplyOptions {
    * The order matters: a swap that happens after the check finds guards that cannot match.
    */
   mayWrite?: () => Promise<boolean>;
+  /** Only where one writer fills the collection one batch at a time: see DocumentCache. */
+  cache?: DocumentCache;
 }
 
 export type ApplyOutcome = { status: 'written'; applied: number; skipped: number } | { status: 'fenced' };
@@ -19,16 +22,23 @@ export async function applyBatch<Doc extends object>(
   projection: ProjectionDefinition<Doc>,
   collection: ReadModelCollection,
   events: readonly ConsumedEvent[],
-  { generation, mayWrite }: ApplyOptions,
+  { generation, mayWrite, cache }: ApplyOptions,
 ): Promise<ApplyOutcome> {
   const ids = new Set<string>();
   for (const event of events) {
     const id = projection.documentId(event);
     if (id !== undefined) ids.add(id);
   }
-  const existing = await loadDocuments(collection, [...ids]);
+  const { found: existing, missing } = cache?.lookup([...ids]) ?? { found: new Map(), missing: [...ids] };
+  for (const [id, document] of await loadDocuments(collection, missing)) existing.set(id, document);
   if (mayWrite && !(await mayWrite())) return { status: 'fenced' };
   const { writes, applied, skipped } = planBatch(projection, existing, events, { generation, now: new Date() });
-  await writeDocuments(collection, writes);
+  try {
+    await writeDocuments(collection, writes);
+  } catch (error) {
+    cache?.forget(ids);
+    throw error;
+  }
+  cache?.remember(writes);
   return { status: 'written', applied, skipped };
 }

@@ -3,6 +3,7 @@ import { sleep } from '@crm/eventsourcing';
 import { EventConsumer, type RetryPolicy } from '@crm/messaging';
 import { applyBatch } from './apply';
 import { CatchUp } from './catch-up';
+import { DocumentCache } from './document-cache';
 import { captureRanges, committedOffsets } from './kafka-offsets';
 import type { ProjectionDefinition } from './projection';
 import type { ProjectionDeps } from './runner';
@@ -98,6 +99,9 @@ export async function rebuildProjection<Doc extends object>(
     report(0, progress.total);
     await ensureCollection(db, swap.staging, projection.indexes);
     const staging = db.collection<StoredDocument>(swap.staging);
+    // The rebuild is the staging collection's only writer, one batch at a time (one partition at a time).
+    const cache = new DocumentCache();
+    const allHandled = new AbortController();
     consumer = new EventConsumer({
       kafka: deps.kafka,
       groupId: swap.groupId,
@@ -105,10 +109,13 @@ export async function rebuildProjection<Doc extends object>(
       fromBeginning: true,
       retry: options.retry,
       logger: deps.logger,
+      // stop() waits for the fetch in flight; once caught up, that is an idle fetch waiting for data.
+      consumerConfig: { maxWaitTimeInMs: 100 },
       handle: async (events) => {
-        await applyBatch(projection, staging, events, { generation: swap.generation });
+        await applyBatch(projection, staging, events, { generation: swap.generation, cache });
         progress.handled(events);
         report(progress.processed, progress.total);
+        if (progress.processed >= progress.total) allHandled.abort();
       },
     });
     await consumer.start();
@@ -116,7 +123,14 @@ export async function rebuildProjection<Doc extends object>(
       if (options.signal?.aborted) throw new Error(`Rebuild of ${projection.name} aborted`);
       progress.committed(await committedOffsets(admin, swap.groupId, projection.topics));
       report(progress.processed, progress.total);
-      if (!progress.done) await sleep(options.pollIntervalMs ?? 250, options.signal);
+      if (progress.done) break;
+      // Once every event is handled only the last commit is awaited: look again soon.
+      if (allHandled.signal.aborted) await sleep(20, options.signal);
+      else
+        await sleep(
+          options.pollIntervalMs ?? 250,
+          AbortSignal.any([allHandled.signal, ...(options.signal ? [options.signal] : [])]),
+        );
     }
     await consumer.stop();
     consumer = undefined;

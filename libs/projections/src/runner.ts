@@ -22,6 +22,12 @@ export interface ProjectionRunnerOptions {
   /** A swap left pending this long is taken for one whose rebuild died, and finished by the runner. */
   swapTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Partitions whose batches are applied at once (default 3). A batch waiting behind another
+   * partition's write is most of the lag; two batches touching one document are safe, as the
+   * second one's guard fails and its events are retried.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 interface Active {
@@ -129,6 +135,7 @@ export class ProjectionRunner<Doc extends object = object> {
       fromBeginning: true,
       retry: this.options.retry,
       logger: this.logger,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       handle: (events) => this.handle(events, state),
     });
     try {

@@ -57,6 +57,16 @@ function guard({ _id, version, generation }: ExpectedDocument): mongo.Filter<Sto
   return { _id, '_meta.version': version, '_meta.generation': generation };
 }
 
+/**
+ * An index whose keys are exactly the guard's. MongoDB would use `_id` for the guard anyway, but
+ * mongo-java-server (the local read-model server) only uses an index whose key set equals the filter's,
+ * and otherwise scans the whole collection for every guarded replace or delete (ADR 0002).
+ */
+const GUARD_INDEX: ProjectionIndex = {
+  fields: { _id: 1, '_meta.version': 1, '_meta.generation': 1 },
+  options: { name: 'projection_guard', unique: true }, // only unique indexes are used by mongo-java-server; `_id` makes it so anyway
+};
+
 function toOperation(write: DocumentWrite): mongo.AnyBulkWriteOperation<StoredDocument> {
   switch (write.type) {
     case 'insert':
@@ -76,7 +86,7 @@ export async function ensureCollection(db: mongo.Db, name: string, indexes: read
       if (!(await collectionExists(db, name))) throw error;
     });
   }
-  for (const { fields, options } of indexes) await db.collection(name).createIndex(fields, options ?? {});
+  for (const { fields, options } of [GUARD_INDEX, ...indexes]) await db.collection(name).createIndex(fields, options ?? {});
 }
 
 export async function collectionExists(db: mongo.Db, name: string): Promise<boolean> {
