@@ -30,7 +30,7 @@ import { compare, deleteTopic, measure, percentile, report, requiredEnv } from '
  * is the poll period plus one query round trip, reported as `poll`). The lag of an event is that
  * moment minus the moment its append resolved (also given from just before the append was issued).
  *
- * Where the time goes is stamped along the way without changing the path: the relay's `transform`
+ * Where the time goes is stamped along the way without changing the path: the relay's `prepare`
  * hook (called when the relay has read the event, just before sending), a wrapper of its checkpoint
  * store (saved right after Kafka acknowledged the batch with acks=all), and the projection's own
  * `documentId` (first called when the runner receives the batch) and `evolve` (called after the
@@ -132,10 +132,12 @@ export async function lagBenchmark(): Promise<void> {
     lease: new PostgresLease({ connectionString: databaseUrl }, `bench:${schema}`),
     name: 'bench-lag',
     subjectOf: (event) => (event.data as Touched).contactId,
-    transform: (event: RecordedEvent) => {
-      stamp(event, 'relayRead');
-      sending.push((event.data as Touched).seq);
-      return event;
+    prepare: (events: RecordedEvent[]) => {
+      for (const event of events) {
+        stamp(event, 'relayRead');
+        sending.push((event.data as Touched).seq);
+      }
+      return events;
     },
   });
   const projection = defineProjection<LagDoc>({

@@ -1,6 +1,6 @@
 import { cloudEventSource, cloudEventType, customerIdOf, defineEvent, topicOf, type EventDefinition } from './contract';
 import { ContractDefinitionError } from './errors';
-import { pii } from './json-schema';
+import { pii, type JsonSchema } from './json-schema';
 
 interface TicketOpenedData {
   ticketId: string;
@@ -80,6 +80,16 @@ describe('CloudEvents and Kafka names', () => {
   it('reads the customer id from the data', () => {
     expect(customerIdOf(contract, { ...contract.example, customerId: 'c-42' })).toBe('c-42');
     expect(customerIdOf(contract, null)).toBeUndefined();
-    expect(customerIdOf(defineEvent({ ...ticketOpened, customerIdField: undefined }), contract.example)).toBeUndefined();
+    const noPii: JsonSchema = {
+      ...ticketOpened.schema,
+      properties: { ...ticketOpened.schema.properties, subject: { type: 'string', maxLength: 200 } },
+    };
+    expect(
+      customerIdOf(defineEvent({ ...ticketOpened, schema: noPii, customerIdField: undefined }), contract.example),
+    ).toBeUndefined();
+  });
+
+  it('refuses personal data in an event that concerns no customer: there would be no key to seal it with', () => {
+    expect(() => defineEvent({ ...ticketOpened, customerIdField: undefined })).toThrow(/pii.*needs a customerIdField/);
   });
 });

@@ -53,6 +53,9 @@ export function defineEvent<Data>(definition: EventDefinition<Data>): EventContr
       problems.push(`customerIdField "${customerIdField}" must be a required string property`);
     }
   }
+  if (customerIdField === undefined && piiPointers(definition.schema).length > 0) {
+    problems.push("personal data (pii) needs a customerIdField: it is sealed with that customer's key");
+  }
   if (problems.length > 0) throw new ContractDefinitionError(`${name} v${version}: ${problems.join('; ')}`);
 
   const schema: JsonSchema = {

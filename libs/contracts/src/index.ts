@@ -1,4 +1,5 @@
 export * from './json-schema';
+export * from './pointers';
 export * from './common-schemas';
 export * from './errors';
 export * from './contract';

@@ -18,6 +18,10 @@ export interface Upcaster<From = unknown, To = unknown> {
 export type AnyUpcaster = Upcaster<unknown, unknown>;
 
 /** Upcasts `from` data to `to` data; both are versions of one event type. */
+/**
+ * `upcast` also receives an erased person's old events, with every personal value null: it must
+ * pass nulls through (the registry proves it at start-up with the redacted example).
+ */
 export function defineUpcaster<From, To>(
   from: EventContract<From>,
   to: EventContract<To>,

@@ -9,5 +9,6 @@ export * from './ids';
 export * from './subscription';
 export * from './adapters/in-memory.event-store';
 export * from './adapters/postgres.event-store';
+export { qualifiedTable, runMigration } from './adapters/postgres-migration';
 export { EsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb.event-store';
 export * from './event-store.factory';

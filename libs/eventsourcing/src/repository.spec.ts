@@ -50,10 +50,10 @@ describe('AggregateRepository', () => {
     expect((await repository.load('a')).state.total).toBe(3);
   });
 
-  it('prepares new events for the store through toNewEvent', async () => {
+  it('prepares new events for the store through toNewEvents', async () => {
     const store = new InMemoryEventStore();
     const repository = new AggregateRepository(store, counter, (id) => `counter-${id}`, {
-      toNewEvent: (event) => ({ ...event, metadata: { ...event.metadata, schemaVersion: 3 } }),
+      toNewEvents: async (events) => events.map((event) => ({ ...event, metadata: { ...event.metadata, schemaVersion: 3 } })),
     });
     await repository.handle('a', { add: 1 });
     expect((await store.readStream('counter-a'))[0].metadata.schemaVersion).toBe(3);

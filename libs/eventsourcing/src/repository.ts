@@ -27,18 +27,18 @@ export interface HandleResult<State, Event> {
 }
 
 export interface RepositoryOptions<Event> {
-  /** Turns a stored event into the current domain event (schema upcasting). Defaults to `{ type, data }`. */
-  toDomainEvent?: (recorded: RecordedEvent) => Event;
-  /** Prepares a new event for the store (validate against its contract, stamp its schema version). */
-  toNewEvent?: (event: NewEvent) => NewEvent;
+  /** Turns stored events into current domain events (open personal data, upcast). Defaults to `{ type, data }`. */
+  toDomainEvents?: (recorded: RecordedEvent[]) => Event[] | Promise<Event[]>;
+  /** Prepares new events for the store (validate against their contracts, stamp schema versions, seal personal data). */
+  toNewEvents?: (events: NewEvent[]) => NewEvent[] | Promise<NewEvent[]>;
   /** Attempts on a write conflict when the caller gave no expected revision. */
   conflictRetries?: number;
 }
 
 /** Loads an aggregate from its stream, runs the decider, appends with the expected revision. */
 export class AggregateRepository<State, Command, Event extends DomainEvent> {
-  private readonly toDomainEvent: (recorded: RecordedEvent) => Event;
-  private readonly toNewEvent: (event: NewEvent) => NewEvent;
+  private readonly toDomainEvents: NonNullable<RepositoryOptions<Event>['toDomainEvents']>;
+  private readonly toNewEvents: NonNullable<RepositoryOptions<Event>['toNewEvents']>;
   private readonly conflictRetries: number;
 
   constructor(
@@ -47,15 +47,15 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     private readonly streamName: (id: string) => string,
     options: RepositoryOptions<Event> = {},
   ) {
-    this.toDomainEvent = options.toDomainEvent ?? ((recorded) => ({ type: recorded.type, data: recorded.data }) as Event);
-    this.toNewEvent = options.toNewEvent ?? ((event) => event);
+    this.toDomainEvents = options.toDomainEvents ?? ((recorded) => recorded.map(({ type, data }) => ({ type, data }) as Event));
+    this.toNewEvents = options.toNewEvents ?? ((events) => events);
     this.conflictRetries = options.conflictRetries ?? 3;
   }
 
   async load(id: string, until?: Date): Promise<{ state: State; revision: number }> {
     const recorded = await this.store.readStream(this.streamName(id), { until });
     return {
-      state: fold(this.decider, recorded.map(this.toDomainEvent)),
+      state: fold(this.decider, await this.toDomainEvents(recorded)),
       revision: recorded.length === 0 ? NO_STREAM_REVISION : recorded[recorded.length - 1].revision,
     };
   }
@@ -81,8 +81,8 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     if (events.length === 0) return { state, events, revision };
     const result = await this.store.append(
       streamName,
-      events.map((event) =>
-        this.toNewEvent({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } }),
+      await this.toNewEvents(
+        events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } })),
       ),
       { expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision },
     );

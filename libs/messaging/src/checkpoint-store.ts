@@ -1,13 +1,11 @@
 import type { Pool } from 'pg';
-import { formatPosition, parsePosition, type GlobalPosition } from '@crm/eventsourcing';
+import { formatPosition, parsePosition, qualifiedTable, runMigration, type GlobalPosition } from '@crm/eventsourcing';
 
 /** Where a subscriber (the relay) durably records how far it got. */
 export interface CheckpointStore {
   load(name: string): Promise<GlobalPosition | undefined>;
   save(name: string, position: GlobalPosition): Promise<void>;
 }
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export class PostgresCheckpointStore implements CheckpointStore {
   private readonly table: string;
@@ -16,18 +14,20 @@ export class PostgresCheckpointStore implements CheckpointStore {
     private readonly pool: Pool,
     private readonly schema = 'public',
   ) {
-    if (!IDENTIFIER.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
-    this.table = `"${schema}".checkpoints`;
+    this.table = qualifiedTable(schema, 'checkpoints');
   }
 
   async migrate(): Promise<void> {
-    await this.pool.query(`
+    await runMigration(
+      this.pool,
+      `
       CREATE SCHEMA IF NOT EXISTS "${this.schema}";
       CREATE TABLE IF NOT EXISTS ${this.table} (
         name       text PRIMARY KEY,
         position   text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
   }
 
   async load(name: string): Promise<GlobalPosition | undefined> {

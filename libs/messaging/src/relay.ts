@@ -28,8 +28,8 @@ export interface EventRelayOptions extends EnvelopeOptions {
   batchSize?: number;
   idleDelayMs?: number;
   logger?: RelayLogger;
-  /** Turns a stored event into what is published (e.g. upcast, encrypt); defaults to the event itself. */
-  transform?: (event: RecordedEvent) => RecordedEvent;
+  /** Turns a batch of stored events into what is published (e.g. upcast); defaults to the events themselves. */
+  prepare?: (events: RecordedEvent[]) => RecordedEvent[] | Promise<RecordedEvent[]>;
 }
 
 const silent: RelayLogger = { info: () => undefined, error: () => undefined };
@@ -89,7 +89,7 @@ export class EventRelay {
     const producer = createOrderedProducer(this.options.kafka);
     this.producer = producer;
     await producer.connect();
-    const transform = this.options.transform ?? ((event: RecordedEvent) => event);
+    const prepare = this.options.prepare ?? ((events: RecordedEvent[]) => events);
     const read = (after: GlobalPosition) => store.readAll({ after, maxCount: this.batchSize });
     let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
     let nextBatch = read(after);
@@ -104,7 +104,7 @@ export class EventRelay {
       // Read the next batch from the store while this one is on its way to Kafka.
       nextBatch = read(after);
       nextBatch.catch(() => undefined); // a failure surfaces when awaited
-      const messages = batch.map((event) => toKafkaMessage(toCloudEvent(transform(event), this.options)));
+      const messages = (await prepare(batch)).map((event) => toKafkaMessage(toCloudEvent(event, this.options)));
       await producer.send({ topic, messages, acks: -1 });
       await checkpoints.save(this.name, after);
       relayMetrics.published.inc({ relay: this.name }, batch.length);

@@ -21,6 +21,12 @@ export interface ProjectionDefinition<Doc extends object = object> {
   /** The next state of a document, `null` to delete it. Pure: no I/O, no clock, no randomness. */
   evolve(doc: Doc | undefined, event: ConsumedEvent): Doc | null;
   indexes?: readonly ProjectionIndex[];
+  /**
+   * `evolve` sees personal data opened (plaintext; null for an erased customer) rather than sealed.
+   * Such a projection must drop a customer's personal data itself when they are erased, so keep it to
+   * one document per customer; one that keeps many records per customer leaves the data sealed (ADR 0007).
+   */
+  opensPersonalData?: boolean;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;

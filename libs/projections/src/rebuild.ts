@@ -6,7 +6,7 @@ import { CatchUp } from './catch-up';
 import { DocumentCache } from './document-cache';
 import { captureRanges, committedOffsets } from './kafka-offsets';
 import type { ProjectionDefinition } from './projection';
-import type { ProjectionDeps } from './runner';
+import { preparerOf, type ProjectionDeps } from './runner';
 import {
   completeSwap,
   isStagingCollectionOf,
@@ -68,6 +68,7 @@ export async function rebuildProjection<Doc extends object>(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const startedAt = Date.now();
+  const prepare = preparerOf(projection, deps);
   const db = databaseOf(deps.connection);
   let state = await loadOrCreateState(db, projection);
   if (state.swap) {
@@ -112,7 +113,7 @@ export async function rebuildProjection<Doc extends object>(
       // stop() waits for the fetch in flight; once caught up, that is an idle fetch waiting for data.
       consumerConfig: { maxWaitTimeInMs: 100 },
       handle: async (events) => {
-        await applyBatch(projection, staging, events, { generation: swap.generation, cache });
+        await applyBatch(projection, staging, await prepare(events), { generation: swap.generation, cache });
         progress.handled(events);
         report(progress.processed, progress.total);
         if (progress.processed >= progress.total) allHandled.abort();

@@ -14,6 +14,19 @@ export interface ProjectionDeps {
   /** An open mongoose connection to the service's read-model database. */
   connection: Connection;
   logger?: RelayLogger;
+  /** Opens sealed personal data, for projections that declare `opensPersonalData` (see PersonalDataVault). */
+  openPersonalData?: (events: ConsumedEvent[]) => Promise<ConsumedEvent[]>;
+}
+
+/** The events as the projection's `evolve` expects them: personal data opened when it asks for that. */
+export function preparerOf(
+  projection: ProjectionDefinition,
+  deps: ProjectionDeps,
+): (events: ConsumedEvent[]) => Promise<ConsumedEvent[]> {
+  if (!projection.opensPersonalData) return async (events) => events;
+  const open = deps.openPersonalData;
+  if (!open) throw new Error(`Projection ${projection.name} opens personal data, but no openPersonalData was given`);
+  return open;
 }
 
 export interface ProjectionRunnerOptions {
@@ -54,6 +67,7 @@ export class ProjectionRunner<Doc extends object = object> {
   private readonly logger: RelayLogger;
   private readonly pollIntervalMs: number;
   private readonly swapTimeoutMs: number;
+  private readonly prepare: (events: ConsumedEvent[]) => Promise<ConsumedEvent[]>;
   private active?: Active;
   private stopping?: AbortController;
   private wakeup = new AbortController();
@@ -68,6 +82,7 @@ export class ProjectionRunner<Doc extends object = object> {
     this.db = databaseOf(deps.connection);
     this.collection = this.db.collection(projection.collection);
     this.logger = deps.logger ?? silent;
+    this.prepare = preparerOf(projection, deps);
     this.pollIntervalMs = options.statePollIntervalMs ?? 2000;
     this.swapTimeoutMs = options.swapTimeoutMs ?? 30000;
   }
@@ -157,7 +172,7 @@ export class ProjectionRunner<Doc extends object = object> {
   }
 
   private async handle(events: ConsumedEvent[], { groupId, generation }: ProjectionState): Promise<void> {
-    const outcome = await applyBatch(this.projection, this.collection, events, {
+    const outcome = await applyBatch(this.projection, this.collection, await this.prepare(events), {
       generation,
       mayWrite: async () => isCurrentGroup(await loadState(this.db, this.projection.name), groupId),
     });

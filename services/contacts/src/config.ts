@@ -1,7 +1,8 @@
-import { baseConfigSpec, envVar, loadConfig, type ConfigOf } from '@crm/platform';
+import { baseConfigSpec, envVar, loadConfig, privacyConfigSpec, type ConfigOf } from '@crm/platform';
 
 export const contactsConfigSpec = {
   ...baseConfigSpec,
+  ...privacyConfigSpec,
   PORT: envVar.port().default(3001),
   // The relay keeps its checkpoint and lease in PostgreSQL, whatever the event store.
   DATABASE_URL: envVar.url(['postgres', 'postgresql']),

@@ -5,6 +5,7 @@ import { EventStoreModule } from '@crm/eventsourcing/nest/event-store.module';
 import { topicOfService } from '@crm/messaging';
 import { MessagingModule } from '@crm/messaging/nest/messaging.module';
 import { ReadModelsModule } from '@crm/projections/nest/read-models.module';
+import { PrivacyModule } from '@crm/privacy/nest/privacy.module';
 import { ContactsController } from './api/contacts.controller';
 import { registerContactProblems } from './api/problems';
 import { contactsRepositoryProvider, ExecuteContactCommandHandler } from './application/execute-contact-command';
@@ -33,7 +34,11 @@ export class ContactsModule {
           databaseUrl: config.DATABASE_URL,
           schema: config.CONTACTS_DB_SCHEMA,
           subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
-          transform: (event) => crmContracts.toCurrentRecorded(event),
+        }),
+        PrivacyModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          schema: config.CONTACTS_DB_SCHEMA,
+          masterKey: config.PII_MASTER_KEY,
         }),
         ReadModelsModule.forRoot({
           uri: config.MONGODB_URI,

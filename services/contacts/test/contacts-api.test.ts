@@ -4,6 +4,11 @@ import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { createHttpTestApp, testToken } from '@crm/platform/testing';
+import { Pool } from 'pg';
+import type { Connection } from 'mongoose';
+import type { Kafka } from 'kafkajs';
+import { createKafka, parseBrokers } from '@crm/messaging';
+import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { ContactsModule } from '../src/contacts.module';
 import { loadContactsConfig } from '../src/config';
 
@@ -13,8 +18,9 @@ describe('contacts API', () => {
   const sales = `Bearer ${testToken(['sales'])}`;
   const analyst = `Bearer ${testToken(['analyst'])}`;
 
+  const schema = uniqueSchema('contacts_test');
+  const topic = `test-${schema}.contacts`;
   beforeAll(async () => {
-    const schema = uniqueSchema('contacts_test');
     const config = loadContactsConfig({
       ...process.env,
       NODE_ENV: 'test',
@@ -26,6 +32,63 @@ describe('contacts API', () => {
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  const admin = `Bearer ${testToken(['admin'])}`;
+  const listByEmail = async (email: string) =>
+    (await request(app.getHttpServer()).get('/v1/contacts').query({ email }).set('Authorization', analyst)).body as {
+      items: { contactId: string }[];
+    };
+
+  it('keeps personal data sealed in the store and on Kafka, and erases it for good (crypto-shredding)', async () => {
+    const secret = { given: 'Hedwig', family: `Kiesler${Date.now()}` };
+    const email = `hedy.${Date.now()}@example.com`;
+    const { body } = await create({ name: secret, email }).expect(201);
+    const { contactId } = body;
+    await eventually(async () => (await listByEmail(email)).items.length === 1, 'listed with its opened e-mail');
+
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId: 'erase-test' });
+    try {
+      const storedRows = async () =>
+        (
+          await pool.query(`SELECT data::text AS data FROM "${schema}".events WHERE stream_name = $1`, [`contact-${contactId}`])
+        ).rows
+          .map((row) => row.data as string)
+          .join('\n');
+      expect(await storedRows()).toContain('pii:v1:');
+      expect(await storedRows()).not.toContain(secret.family);
+      expect(await storedRows()).not.toContain(email);
+      const onKafka = async () => (await readAll(kafka, topic)).join('\n');
+      expect(await onKafka()).not.toContain(secret.family);
+      expect(await onKafka()).not.toContain(email);
+
+      await request(app.getHttpServer()).post(`/v1/contacts/${contactId}/erase`).set('Authorization', sales).expect(403);
+      await request(app.getHttpServer()).post(`/v1/contacts/${contactId}/erase`).set('Authorization', admin).expect(204);
+      await request(app.getHttpServer()).post(`/v1/contacts/${contactId}/erase`).set('Authorization', admin).expect(204);
+
+      const gone = await request(app.getHttpServer()).get(`/v1/contacts/${contactId}`).set('Authorization', analyst).expect(410);
+      expect(gone.body.type).toMatch(/contact-erased$/);
+      expect(JSON.stringify(gone.body)).not.toContain(secret.family);
+      await request(app.getHttpServer())
+        .patch(`/v1/contacts/${contactId}`)
+        .set('Authorization', sales)
+        .send({ name: { given: 'X', family: 'Y' } })
+        .expect(410);
+      await eventually(async () => (await listByEmail(email)).items.length === 0, 'gone from the list');
+
+      // Nothing anywhere reveals them: the store's rows hold ciphertext whose key is gone, Kafka the same, the read model nothing.
+      const keyRows = await pool.query(`SELECT wrapped_key FROM "${schema}".subject_keys WHERE subject_id = $1`, [contactId]);
+      expect(keyRows.rows).toEqual([{ wrapped_key: null }]);
+      expect(await storedRows()).not.toContain(secret.family);
+      expect(await onKafka()).not.toContain(email);
+      const readModel = app.get<Connection>(READ_MODELS);
+      const documents = await readModel.db!.collection('contact_list').find({}).toArray();
+      expect(JSON.stringify(documents)).not.toContain(secret.family);
+      expect(JSON.stringify(documents)).not.toContain(email);
+    } finally {
+      await pool.end();
+    }
   });
 
   const create = (body: object, token = sales) =>
@@ -132,3 +195,37 @@ describe('contacts API', () => {
     return (await app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100000 })).length;
   }
 });
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Every message value and header of a topic, as text (a fresh group from the start, until a quiet second). */
+async function readAll(kafka: Kafka, topic: string): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `scan-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
+  const seen: string[] = [];
+  let last = Date.now();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(
+          String(message.value),
+          ...Object.entries(message.headers ?? {}).map(([name, value]) => `${name}=${String(value)}`),
+        );
+        last = Date.now();
+      },
+    });
+    const started = Date.now();
+    while (seen.length === 0 ? Date.now() - started < 15000 : Date.now() - last < 1500)
+      await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}

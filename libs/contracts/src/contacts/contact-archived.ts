@@ -1,9 +1,23 @@
 import { utcTimestampSchema, uuidSchema } from '../common-schemas';
 import { defineEvent } from '../contract';
+import type { JsonSchema } from '../json-schema';
 
 export interface ContactArchivedData {
   contactId: string;
   at: string;
+}
+
+/** The schema of an event that says only which contact and when. */
+export function contactMomentSchema(contact: string, at: string): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['contactId', 'at'],
+    properties: {
+      contactId: { ...uuidSchema, description: contact },
+      at: { ...utcTimestampSchema, description: at },
+    },
+  };
 }
 
 export const ContactArchived = defineEvent<ContactArchivedData>({
@@ -12,14 +26,6 @@ export const ContactArchived = defineEvent<ContactArchivedData>({
   version: 1,
   description: 'A contact was archived: hidden from lists and searches, its history kept.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'at'],
-    properties: {
-      contactId: { ...uuidSchema, description: 'The archived contact.' },
-      at: { ...utcTimestampSchema, description: 'When the contact was archived.' },
-    },
-  },
+  schema: contactMomentSchema('The archived contact.', 'When the contact was archived.'),
   example: { contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40', at: '2025-06-30T17:00:00.000Z' },
 });

@@ -81,7 +81,8 @@ export const contactCreatedV1ToV2 = defineUpcaster(
   '`fullName` is split at its last space: the given name before it, the family name after it (empty for a single name).',
   ({ contactId, fullName, email, at }) => ({
     contactId,
-    name: splitFullName(fullName),
+    // null for an erased person (see defineUpcaster); the name stays null.
+    name: fullName === null ? (null as unknown as PersonName) : splitFullName(fullName),
     // An absent e-mail stays absent: `email: undefined` is not valid JSON data.
     ...(email === undefined ? {} : { email }),
     at,

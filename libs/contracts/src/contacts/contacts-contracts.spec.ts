@@ -80,6 +80,7 @@ describe('contacts contracts', () => {
       'ContactCreated v1': ['/fullName', '/email'],
       'ContactCreated v2': ['/name', '/email'],
       'ContactRenamed v1': ['/name'],
+      'ContactErased v1': [],
       'ContactEmailChanged v1': ['/email'],
       'ContactArchived v1': [],
     });

@@ -89,6 +89,7 @@ describe('AsyncAPI document', () => {
       'ContactRenamed',
       'ContactEmailChanged',
       'ContactArchived',
+      'ContactErased',
       'ProductPriced',
     ]);
   });

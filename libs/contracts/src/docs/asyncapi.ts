@@ -62,7 +62,7 @@ export function buildAsyncApi(registry: ContractRegistry): Record<string, unknow
         'Every message is a CloudEvents 1.0 event in binary mode: attributes in `ce_*` headers, the data as JSON in the value.',
         'Each message carries its schema version in `ce_dataversion`; a breaking change gets a new version.',
         'Delivery is at least once: deduplicate on `ce_id`.',
-        'Properties marked `x-pii: true` hold personal data.',
+        'Properties marked `x-pii: true` hold personal data: on the wire each is sealed with the customer key (a string `pii:v1:…`), or null once the customer is erased (see the event catalog).',
         'Generated from libs/contracts by scripts/generate-contract-docs.ts.',
       ].join('\n'),
     },

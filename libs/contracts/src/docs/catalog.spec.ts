@@ -30,7 +30,7 @@ describe('event catalog', () => {
   it('says it is generated, and lists the topics with their events', () => {
     expect(catalog.startsWith('<!-- Generated from libs/contracts')).toBe(true);
     expect(catalog).toContain(
-      '| `crm.contacts` | contacts | ContactCreated, ContactRenamed, ContactEmailChanged, ContactArchived |',
+      '| `crm.contacts` | contacts | ContactCreated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased |',
     );
     expect(catalog).toContain('| `crm.audit` | audit | AuditNoted |');
   });

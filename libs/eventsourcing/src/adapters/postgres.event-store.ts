@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+import { qualifiedTable, runMigration } from './postgres-migration';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
@@ -29,8 +30,6 @@ export interface PostgresEventStoreOptions {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
 interface EventRow extends QueryResultRow {
   event_id: string;
   stream_name: string;
@@ -65,17 +64,18 @@ export class PostgresEventStore implements EventStore {
 
   constructor(options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'public';
-    if (!IDENTIFIER.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new Pool(options.connection);
-    this.table = `"${schema}".events`;
+    this.table = qualifiedTable(schema, 'events');
     this.schema = schema;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
   }
 
   /** Creates the schema, table and indexes if missing; safe to run at every start. */
   async migrate(): Promise<void> {
-    await this.pool.query(`
+    await runMigration(
+      this.pool,
+      `
       CREATE SCHEMA IF NOT EXISTS "${this.schema}";
       CREATE TABLE IF NOT EXISTS ${this.table} (
         position        bigserial PRIMARY KEY,
@@ -91,7 +91,8 @@ export class PostgresEventStore implements EventStore {
         CONSTRAINT events_stream_revision_key UNIQUE (stream_name, stream_revision)
       );
       CREATE INDEX IF NOT EXISTS events_commit_order_idx ON ${this.table} (transaction_id, position);
-    `);
+    `,
+    );
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {

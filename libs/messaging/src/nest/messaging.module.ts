@@ -2,6 +2,7 @@ import {
   Global,
   Inject,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -32,12 +33,17 @@ export interface MessagingOptions {
   schema: string;
   /** The customer id an event concerns: Kafka key and CloudEvents subject. */
   subjectOf(event: RecordedEvent): string | undefined;
-  /** Applied to each event before it is published (e.g. upcast to the current schema version). */
-  transform?: (event: RecordedEvent) => RecordedEvent;
   partitions?: number;
 }
 
 const OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/**
+ * Optional: turns each batch of stored events into what is published (upcast to current versions,
+ * personal data kept sealed). The privacy module provides it; without it events go out as stored.
+ */
+export const PREPARE_FOR_PUBLISHING = Symbol('PREPARE_FOR_PUBLISHING');
+export type PrepareForPublishing = (events: RecordedEvent[]) => Promise<RecordedEvent[]>;
 const RELAY = Symbol('RELAY');
 
 class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -50,6 +56,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     private readonly health: HealthRegistry,
+    @Optional() @Inject(PREPARE_FOR_PUBLISHING) private readonly prepare?: PrepareForPublishing,
   ) {
     this.pool = new Pool({ connectionString: options.databaseUrl, max: 2 });
   }
@@ -83,7 +90,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
         `relay:${this.options.schema}:${this.options.service}`,
       ),
       subjectOf: this.options.subjectOf,
-      transform: this.options.transform,
+      prepare: this.prepare,
       logger: componentLogger(this.logger),
     });
     this.relay.start();

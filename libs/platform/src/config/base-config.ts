@@ -14,6 +14,9 @@ export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
 export const JWT_SECRET_MIN_LENGTH = 32;
 
+/** Like DEV_JWT_SECRET: the public development master key for personal data (base64 of 32 bytes). */
+export const DEV_PII_MASTER_KEY = Buffer.from('dev-only-pii-master-key-32-bytes').toString('base64');
+
 /** What the HTTP platform itself reads (see PlatformModule / bootstrapHttpService). */
 export const httpConfigSpec = {
   /** Anything but development/test is treated as production. */
@@ -32,6 +35,15 @@ export const httpConfigSpec = {
   HTTP_BODY_LIMIT: envVar.bytes().default(1024 * 1024),
   /** After SIGTERM, how long draining may take before the process is forced to exit. */
   SHUTDOWN_TIMEOUT: envVar.duration().default(15_000),
+};
+
+/** What a service that stores personal data reads (ADR 0007). */
+export const privacyConfigSpec = {
+  /** Wraps every person's key; base64 of 32 random bytes (`openssl rand -base64 32`), from a secret store. */
+  PII_MASTER_KEY: envVar
+    .string({ pattern: /^[A-Za-z0-9+/]{43}=$/, patternHint: 'base64 of exactly 32 bytes (openssl rand -base64 32)' })
+    .secret()
+    .devDefault(DEV_PII_MASTER_KEY),
 };
 
 /** The infrastructure every service talks to. */

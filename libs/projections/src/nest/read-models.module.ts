@@ -2,6 +2,7 @@ import {
   Global,
   Inject,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -13,10 +14,13 @@ import type { Logger } from 'pino';
 import { componentLogger, KAFKA } from '@crm/messaging/nest/messaging.module';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
 import type { ProjectionDefinition } from '../projection';
-import { ProjectionRunner } from '../runner';
+import { ProjectionRunner, type ProjectionDeps } from '../runner';
 
 /** Injection token of the service's read-model database connection (mongoose). */
 export const READ_MODELS = Symbol('READ_MODELS');
+
+/** Optional: what opens sealed personal data for projections that declare `opensPersonalData` (the privacy module provides it). */
+export const OPEN_PERSONAL_DATA = Symbol('OPEN_PERSONAL_DATA');
 
 export interface ReadModelsOptions {
   uri: string;
@@ -39,6 +43,7 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
     private readonly health: HealthRegistry,
+    @Optional() @Inject(OPEN_PERSONAL_DATA) private readonly openPersonalData?: ProjectionDeps['openPersonalData'],
   ) {}
 
   onModuleInit(): void {
@@ -50,7 +55,13 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
   async onApplicationBootstrap(): Promise<void> {
     const logger = componentLogger(this.logger);
     this.runners = this.options.projections.map(
-      (projection) => new ProjectionRunner(projection, { kafka: this.kafka, connection: this.connection, logger }),
+      (projection) =>
+        new ProjectionRunner(projection, {
+          kafka: this.kafka,
+          connection: this.connection,
+          logger,
+          openPersonalData: this.openPersonalData,
+        }),
     );
     await Promise.all(this.runners.map((runner) => runner.start()));
   }

@@ -5,9 +5,18 @@ import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId, type AggregateRepository } from '@crm/eventsourcing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
+import type { PersonalDataVault } from '@crm/privacy';
+import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
 import { correlationMetadata, etagOf, expectedRevisionFrom, ProblemError, Roles } from '@crm/platform';
 import { CONTACTS, ExecuteContactCommand, type ContactCommandResult } from '../application/execute-contact-command';
-import { ContactNotFound, normalizeEmail, type Contact, type ContactCommand, type ContactEvent } from '../domain/contact';
+import {
+  ContactErasedError,
+  ContactNotFound,
+  normalizeEmail,
+  type Contact,
+  type ContactCommand,
+  type ContactEvent,
+} from '../domain/contact';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { ContactView, CreateContactDto, ListContactsQuery, UpdateContactDto } from './contact.dto';
 
@@ -22,6 +31,7 @@ export class ContactsController {
     private readonly commands: CommandBus,
     @Inject(CONTACTS) private readonly contacts: AggregateRepository<Contact, ContactCommand, ContactEvent>,
     @Inject(READ_MODELS) private readonly readModels: Connection,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   @Post()
@@ -84,6 +94,20 @@ export class ContactsController {
     return this.respond(response, id, result.state, result.revision);
   }
 
+  /**
+   * Erases the person's personal data (GDPR) by crypto-shredding: their key is deleted first, so nothing
+   * of theirs can be read from then on, then ContactErased is recorded. Repeating it is harmless.
+   */
+  @Post(':id/erase')
+  @HttpCode(204)
+  @Roles('admin')
+  async erase(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    const { state } = await this.contacts.load(id);
+    if (state.status === 'none') throw new ContactNotFound(id);
+    await this.vault.erase(id);
+    await this.execute({ type: 'EraseContact', data: { contactId: id, now: new Date().toISOString() } }, undefined);
+  }
+
   /** Lists from the read model (eventually consistent), oldest first, cursor-paginated. */
   @Get()
   @Roles(...READERS)
@@ -110,6 +134,7 @@ export class ContactsController {
 
   private respond(response: Response, contactId: string, state: Contact, revision: number): ContactView {
     if (state.status === 'none') throw new ContactNotFound(contactId);
+    if (state.status === 'erased') throw new ContactErasedError(contactId);
     response.setHeader('ETag', etagOf(revision));
     return {
       contactId: state.contactId,

@@ -1,5 +1,12 @@
 import { spec } from '@crm/eventsourcing/testing';
-import { ContactAlreadyExists, ContactArchivedError, ContactNotFound, contactDecider, type ContactEvent } from './contact';
+import {
+  ContactAlreadyExists,
+  ContactArchivedError,
+  ContactErasedError,
+  ContactNotFound,
+  contactDecider,
+  type ContactEvent,
+} from './contact';
 
 const id = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
 const ada = { given: 'Ada', family: 'Lovelace' };
@@ -88,5 +95,52 @@ describe('Contact', () => {
         .given([])
         .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
         .thenThrows(ContactNotFound));
+  });
+
+  describe('EraseContact', () => {
+    const erased: ContactEvent = { type: 'ContactErased', data: { contactId: id, at: t2 } };
+
+    it('erases an active or archived contact', () => {
+      spec(contactDecider)
+        .given([created])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .then([erased]);
+      spec(contactDecider)
+        .given([created, archived])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .then([erased]);
+    });
+
+    it('is idempotent', () =>
+      spec(contactDecider)
+        .given([created, erased])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .then([]));
+
+    it('refuses an unknown contact', () =>
+      spec(contactDecider)
+        .given([])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .thenThrows(ContactNotFound));
+
+    it('refuses every change afterwards', () => {
+      spec(contactDecider)
+        .given([created, erased])
+        .when({ type: 'RenameContact', data: { contactId: id, name: ada, now: t2 } })
+        .thenThrows(ContactErasedError);
+      spec(contactDecider)
+        .given([created, erased])
+        .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
+        .thenThrows(ContactErasedError);
+    });
+
+    it('keeps no personal data in the state, even from events read before the key was gone', () => {
+      const redactedCreated = {
+        type: 'ContactCreated',
+        data: { contactId: id, name: null, email: null, at: t1 },
+      } as unknown as ContactEvent;
+      const state = [redactedCreated, erased].reduce(contactDecider.evolve, contactDecider.initialState);
+      expect(state).toEqual({ status: 'erased', contactId: id, createdAt: t1, updatedAt: t2, erasedAt: t2 });
+    });
   });
 });

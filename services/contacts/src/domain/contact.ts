@@ -3,6 +3,7 @@ import type {
   ContactArchivedData,
   ContactCreatedData,
   ContactEmailChangedData,
+  ContactErasedData,
   ContactRenamedData,
   PersonName,
 } from '@crm/contracts';
@@ -15,17 +16,21 @@ export type ContactEvent =
   | { type: 'ContactCreated'; data: ContactCreatedData }
   | { type: 'ContactRenamed'; data: ContactRenamedData }
   | { type: 'ContactEmailChanged'; data: ContactEmailChangedData }
-  | { type: 'ContactArchived'; data: ContactArchivedData };
+  | { type: 'ContactArchived'; data: ContactArchivedData }
+  | { type: 'ContactErased'; data: ContactErasedData };
 
 export type ContactCommand =
   | { type: 'CreateContact'; data: { contactId: string; name: PersonName; email?: string; now: string } }
   | { type: 'RenameContact'; data: { contactId: string; name: PersonName; now: string } }
   | { type: 'ChangeContactEmail'; data: { contactId: string; email: string; now: string } }
-  | { type: 'ArchiveContact'; data: { contactId: string; now: string } };
+  | { type: 'ArchiveContact'; data: { contactId: string; now: string } }
+  | { type: 'EraseContact'; data: { contactId: string; now: string } };
 
 export type Contact =
   | { status: 'none' }
-  | { status: 'active' | 'archived'; contactId: string; name: PersonName; email?: string; createdAt: string; updatedAt: string };
+  | { status: 'active' | 'archived'; contactId: string; name: PersonName; email?: string; createdAt: string; updatedAt: string }
+  /** Personal data erased (GDPR): only the id and the times remain. */
+  | { status: 'erased'; contactId: string; createdAt: string; updatedAt: string; erasedAt: string };
 
 export class ContactNotFound extends Error {
   override readonly name = 'ContactNotFound';
@@ -48,6 +53,13 @@ export class ContactArchivedError extends Error {
   }
 }
 
+export class ContactErasedError extends Error {
+  override readonly name = 'ContactErasedError';
+  constructor(readonly contactId: string) {
+    super(`Contact ${contactId} was erased`);
+  }
+}
+
 /** E-mail addresses compare without case: one person, one address. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -55,6 +67,7 @@ const sameName = (a: PersonName, b: PersonName) => a.given === b.given && a.fami
 
 function activeContact(state: Contact, contactId: string) {
   if (state.status === 'none') throw new ContactNotFound(contactId);
+  if (state.status === 'erased') throw new ContactErasedError(contactId);
   if (state.status === 'archived') throw new ContactArchivedError(contactId);
   return state;
 }
@@ -84,11 +97,21 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
     case 'ArchiveContact': {
       const { contactId, now } = command.data;
       if (state.status === 'none') throw new ContactNotFound(contactId);
+      if (state.status === 'erased') throw new ContactErasedError(contactId);
       if (state.status === 'archived') return [];
       return [{ type: 'ContactArchived', data: { contactId, at: now } }];
     }
+    case 'EraseContact': {
+      const { contactId, now } = command.data;
+      if (state.status === 'none') throw new ContactNotFound(contactId);
+      if (state.status === 'erased') return [];
+      return [{ type: 'ContactErased', data: { contactId, at: now } }];
+    }
   }
 }
+
+const isLive = (state: Contact): state is Extract<Contact, { status: 'active' | 'archived' }> =>
+  state.status === 'active' || state.status === 'archived';
 
 export function evolve(state: Contact, event: ContactEvent): Contact {
   switch (event.type) {
@@ -96,12 +119,17 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       const { contactId, name, email, at } = event.data;
       return { status: 'active', contactId, name, ...(email === undefined ? {} : { email }), createdAt: at, updatedAt: at };
     }
+    case 'ContactErased': {
+      if (state.status === 'none' || state.status === 'erased') return state;
+      const { contactId, createdAt } = state;
+      return { status: 'erased', contactId, createdAt, updatedAt: event.data.at, erasedAt: event.data.at };
+    }
     case 'ContactRenamed':
-      return state.status === 'none' ? state : { ...state, name: event.data.name, updatedAt: event.data.at };
+      return isLive(state) ? { ...state, name: event.data.name, updatedAt: event.data.at } : state;
     case 'ContactEmailChanged':
-      return state.status === 'none' ? state : { ...state, email: event.data.email, updatedAt: event.data.at };
+      return isLive(state) ? { ...state, email: event.data.email, updatedAt: event.data.at } : state;
     case 'ContactArchived':
-      return state.status === 'none' ? state : { ...state, status: 'archived', updatedAt: event.data.at };
+      return isLive(state) ? { ...state, status: 'archived', updatedAt: event.data.at } : state;
   }
 }
 

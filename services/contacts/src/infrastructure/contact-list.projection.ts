@@ -1,4 +1,4 @@
-import { crmContracts } from '@crm/contracts';
+import { crmContracts, isRedacted } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
 
@@ -23,6 +23,8 @@ export const contactListProjection = (topic: string) =>
       // Validated (and upcast) on receipt: an event that breaks its contract goes to the dead-letter topic.
       const type = consumed.type.slice('crm.contacts.'.length);
       const event = { type, data: crmContracts.decode(type, consumed.dataVersion, consumed.data) } as ContactEvent;
+      // An erased person's events read with null personal data (a replay after the erasure): no document.
+      if (isRedacted(event.data, crmContracts.get(type).pii)) return null;
       switch (event.type) {
         case 'ContactCreated': {
           const { contactId, name, email, at } = event.data;
@@ -44,9 +46,13 @@ export const contactListProjection = (topic: string) =>
           return doc ? { ...doc, email: event.data.email, updatedAt: event.data.at } : null;
         case 'ContactArchived':
           return doc ? { ...doc, status: 'archived', updatedAt: event.data.at } : null;
+        case 'ContactErased':
+          return null; // their personal data is in this document in plaintext: it goes
         default:
           return doc ?? null;
       }
     },
     indexes: [{ fields: { email: 1 }, options: { sparse: true } }],
+    // Lists and searches need names and e-mails in plaintext; one document per contact, deleted on erasure.
+    opensPersonalData: true,
   });

@@ -1,0 +1,40 @@
+/**
+ * Applies `change` to every value a contract's PII pointer designates (`/name`, `/emails/*`,
+ * `/participants/*\/email`), returning a copy; absent values are left absent.
+ */
+export function mapAtPointers(data: unknown, pointers: readonly string[], change: (value: unknown) => unknown): unknown {
+  let result = data;
+  for (const pointer of pointers) result = mapAt(result, segmentsOf(pointer), change);
+  return result;
+}
+
+function segmentsOf(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function mapAt(node: unknown, segments: readonly string[], change: (value: unknown) => unknown): unknown {
+  if (segments.length === 0) return node === undefined ? node : change(node);
+  const [head, ...rest] = segments;
+  if (head === '*') return Array.isArray(node) ? node.map((item) => mapAt(item, rest, change)) : node;
+  if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, head)) return node;
+  return { ...node, [head]: mapAt((node as Record<string, unknown>)[head], rest, change) };
+}
+
+/** The data with every personal value (the contract's PII pointers) set to null: what an erased person's events become. */
+export function redact(data: unknown, pointers: readonly string[]): unknown {
+  return mapAtPointers(data, pointers, () => null);
+}
+
+/** Whether any personal value is null: personal data is never null in plaintext, so the person was erased. */
+export function isRedacted(data: unknown, pointers: readonly string[]): boolean {
+  let found = false;
+  mapAtPointers(data, pointers, (value) => {
+    if (value === null) found = true;
+    return value;
+  });
+  return found;
+}

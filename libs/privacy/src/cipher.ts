@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM for personal data. A sealed value is a string, `pii:v1:` + base64url(iv | tag | ciphertext)
+ * of the value's JSON, bound to its subject (the customer id is the additional authenticated data), so a
+ * value copied into another person's event does not open with that person's key.
+ */
+const PREFIX = 'pii:v1:';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+export const KEY_BYTES = 32;
+
+export class PersonalDataCipherError extends Error {
+  override readonly name = 'PersonalDataCipherError';
+}
+
+export const newDataKey = (): Buffer => randomBytes(KEY_BYTES);
+
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(PREFIX);
+}
+
+export function sealValue(key: Buffer, subjectId: string, value: unknown): string {
+  return PREFIX + encrypt(key, Buffer.from(subjectId, 'utf8'), Buffer.from(JSON.stringify(value), 'utf8')).toString('base64url');
+}
+
+export function openValue(key: Buffer, subjectId: string, sealed: string): unknown {
+  if (!isSealed(sealed)) throw new PersonalDataCipherError('Not a sealed value');
+  const plain = decrypt(key, Buffer.from(subjectId, 'utf8'), Buffer.from(sealed.slice(PREFIX.length), 'base64url'));
+  return JSON.parse(plain.toString('utf8'));
+}
+
+/** iv | tag | ciphertext */
+export function encrypt(key: Buffer, aad: Buffer, plain: Buffer): Buffer {
+  assertKey(key);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+export function decrypt(key: Buffer, aad: Buffer, sealed: Buffer): Buffer {
+  assertKey(key);
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new PersonalDataCipherError('Sealed value too short');
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new PersonalDataCipherError('Sealed value does not open with this key and subject');
+  }
+}
+
+function assertKey(key: Buffer): void {
+  if (key.length !== KEY_BYTES) throw new PersonalDataCipherError(`A key has ${KEY_BYTES} bytes, not ${key.length}`);
+}
+
+/** The master key (key-encryption key) from its configured form: 32 bytes in base64. */
+export function parseMasterKey(base64: string): Buffer {
+  const key = Buffer.from(base64, 'base64');
+  if (key.length !== KEY_BYTES) throw new PersonalDataCipherError(`The master key must be ${KEY_BYTES} bytes in base64`);
+  return key;
+}

@@ -1,0 +1,5 @@
+export { isSealed, newDataKey, openValue, parseMasterKey, PersonalDataCipherError, sealValue } from './cipher';
+export { SubjectErasedError, type SubjectKeyStore } from './key-store';
+export { InMemorySubjectKeyStore } from './in-memory-key-store';
+export { PostgresSubjectKeyStore } from './postgres-key-store';
+export { PersonalDataVault, type OpenedEvent, type SealableEvent } from './vault';

@@ -1,0 +1,89 @@
+import type { Pool } from 'pg';
+import { qualifiedTable, runMigration } from '@crm/eventsourcing';
+import { decrypt, encrypt, newDataKey } from './cipher';
+import { SubjectErasedError, type SubjectKeyStore } from './key-store';
+
+/**
+ * Subject keys in PostgreSQL, each wrapped (AES-256-GCM) with the master key from the environment,
+ * so that a copy of the table alone reveals nothing. Erasure sets the wrapped key to NULL: the row
+ * stays as a tombstone. The old row version (still holding the wrapped key) stays on disk until
+ * (auto)vacuum reclaims it: docs/runbooks/privacy.md says how to force that.
+ */
+export class PostgresSubjectKeyStore implements SubjectKeyStore {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly masterKey: Buffer,
+    private readonly schema = 'public',
+  ) {
+    this.table = qualifiedTable(schema, 'subject_keys');
+  }
+
+  async migrate(): Promise<void> {
+    await runMigration(
+      this.pool,
+      `
+      CREATE SCHEMA IF NOT EXISTS "${this.schema}";
+      CREATE TABLE IF NOT EXISTS ${this.table} (
+        subject_id  text PRIMARY KEY,
+        wrapped_key bytea,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        erased_at   timestamptz,
+        CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
+      )`,
+    );
+  }
+
+  async keyFor(subjectId: string): Promise<Buffer> {
+    // The inserted row, or the one that was there. A row inserted by a concurrent call that committed after
+    // this statement's snapshot is invisible to it: then a second statement (a new snapshot) reads it.
+    const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>(
+      `WITH inserted AS (
+         INSERT INTO ${this.table} (subject_id, wrapped_key) VALUES ($1, $2)
+         ON CONFLICT (subject_id) DO NOTHING RETURNING wrapped_key)
+       SELECT wrapped_key FROM inserted
+       UNION ALL SELECT wrapped_key FROM ${this.table} WHERE subject_id = $1`,
+      [subjectId, this.wrap(subjectId, newDataKey())],
+    );
+    const row =
+      rows[0] ??
+      (
+        await this.pool.query<{ wrapped_key: Buffer | null }>(`SELECT wrapped_key FROM ${this.table} WHERE subject_id = $1`, [
+          subjectId,
+        ])
+      ).rows[0];
+    if (!row) throw new Error(`No key row for ${subjectId} after inserting one`);
+    if (!row.wrapped_key) throw new SubjectErasedError(subjectId);
+    return this.unwrap(subjectId, row.wrapped_key);
+  }
+
+  async keysOf(subjectIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    if (subjectIds.length === 0) return found;
+    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer }>(
+      `SELECT subject_id, wrapped_key FROM ${this.table} WHERE subject_id = ANY($1) AND wrapped_key IS NOT NULL`,
+      [[...new Set(subjectIds)]],
+    );
+    for (const row of rows) found.set(row.subject_id, this.unwrap(row.subject_id, row.wrapped_key));
+    return found;
+  }
+
+  async erase(subjectId: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.table} (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(${this.table}.erased_at, now())`,
+      [subjectId],
+    );
+  }
+
+  private wrap(subjectId: string, key: Buffer): Buffer {
+    return encrypt(this.masterKey, aadOf(subjectId), key);
+  }
+
+  private unwrap(subjectId: string, wrapped: Buffer): Buffer {
+    return decrypt(this.masterKey, aadOf(subjectId), wrapped);
+  }
+}
+
+const aadOf = (subjectId: string) => Buffer.from(`subject-key:${subjectId}`, 'utf8');

@@ -1,0 +1,69 @@
+import { crmContracts, type ContactCreatedData, type ContactCreatedV1Data } from '@crm/contracts';
+import { isSealed } from './cipher';
+import { SubjectErasedError } from './key-store';
+import { InMemorySubjectKeyStore } from './in-memory-key-store';
+import { PersonalDataVault } from './vault';
+
+const contactId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
+const created: ContactCreatedData = {
+  contactId,
+  name: { given: 'Ada', family: 'Lovelace' },
+  email: 'ada@example.com',
+  at: '2025-01-15T09:30:00.000Z',
+};
+const createdV1: ContactCreatedV1Data = { contactId, fullName: 'Ada Lovelace', email: 'ada@example.com', at: created.at };
+const stored = (data: unknown, schemaVersion: number) => ({ type: 'ContactCreated', data, metadata: { schemaVersion } });
+
+describe('PersonalDataVault', () => {
+  let keys: InMemorySubjectKeyStore;
+  let vault: PersonalDataVault;
+  beforeEach(() => {
+    keys = new InMemorySubjectKeyStore();
+    vault = new PersonalDataVault(crmContracts, keys);
+  });
+
+  it('seals exactly the personal data, and opens it again', async () => {
+    const [sealed] = await vault.seal([stored(created, 2)]);
+    const data = sealed.data as Record<string, unknown>;
+    expect(data.contactId).toBe(contactId);
+    expect(data.at).toBe(created.at);
+    expect(isSealed(data.name)).toBe(true);
+    expect(isSealed(data.email)).toBe(true);
+    expect(JSON.stringify(sealed)).not.toMatch(/Ada|Lovelace|ada@/);
+    expect(await vault.open([sealed])).toEqual([{ event: stored(created, 2), redacted: false }]);
+    expect(await vault.toDomainEvents([sealed])).toEqual([{ type: 'ContactCreated', data: created }]);
+  });
+
+  it('opens an erased person’s data as null, and seals nothing new for them', async () => {
+    const [sealed] = await vault.seal([stored(created, 2)]);
+    await vault.erase(contactId);
+    expect(await vault.open([sealed])).toEqual([{ event: stored({ ...created, name: null, email: null }, 2), redacted: true }]);
+    expect(await vault.toDomainEvents([sealed])).toEqual([
+      { type: 'ContactCreated', data: { ...created, name: null, email: null } },
+    ]);
+    await expect(vault.seal([stored(created, 2)])).rejects.toThrow(SubjectErasedError);
+  });
+
+  it('publishes current versions as stored, and upcasts an old one with its data sealed again', async () => {
+    const [current, old] = [...(await vault.seal([stored(created, 2)])), ...(await vault.seal([stored(createdV1, 1)]))];
+    const published = await vault.toPublished([current, old]);
+    expect(published[0]).toBe(current);
+    expect(published[1].metadata.schemaVersion).toBe(2);
+    expect(isSealed((published[1].data as Record<string, unknown>).name)).toBe(true);
+    expect(await vault.toDomainEvents(published)).toEqual([
+      { type: 'ContactCreated', data: created },
+      { type: 'ContactCreated', data: created },
+    ]);
+  });
+
+  it('publishes an erased person’s old events upcast, with nulls', async () => {
+    const [old] = await vault.seal([stored(createdV1, 1)]);
+    await vault.erase(contactId);
+    const [published] = await vault.toPublished([old]);
+    expect(published).toEqual(stored({ contactId, name: null, email: null, at: created.at }, 2));
+  });
+
+  it('passes plaintext stored before sealing existed through', async () => {
+    expect(await vault.toDomainEvents([stored(created, 2)])).toEqual([{ type: 'ContactCreated', data: created }]);
+  });
+});
