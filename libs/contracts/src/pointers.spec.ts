@@ -1,4 +1,4 @@
-import { mapAtPointers, redact } from './pointers';
+import { isRedacted, mapAtPointers, redact } from './pointers';
 
 describe('mapAtPointers', () => {
   const data = {
@@ -31,5 +31,13 @@ describe('mapAtPointers', () => {
 
   it('redacts to null', () => {
     expect(redact(data, ['/name', '/emails/*'])).toMatchObject({ name: null, emails: [null, null], id: 'c-1' });
+  });
+
+  it('tells redacted data by a null at any pointer, through arrays, and not by absent values', () => {
+    expect(isRedacted(data, ['/name', '/emails/*', '/participants/*/email'])).toBe(false);
+    expect(isRedacted({ ...data, emails: ['a@example.com', null] }, ['/name', '/emails/*'])).toBe(true);
+    expect(isRedacted({ participants: [{ role: 'cc' }, { email: null }] }, ['/participants/*/email'])).toBe(true);
+    expect(isRedacted({ id: 'c-1' }, ['/name', '/emails/*'])).toBe(false);
+    expect(isRedacted(redact(data, ['/name']), ['/name'])).toBe(true);
   });
 });

@@ -31,10 +31,21 @@ export function redact(data: unknown, pointers: readonly string[]): unknown {
 
 /** Whether any personal value is null: personal data is never null in plaintext, so the person was erased. */
 export function isRedacted(data: unknown, pointers: readonly string[]): boolean {
-  let found = false;
-  mapAtPointers(data, pointers, (value) => {
-    if (value === null) found = true;
-    return value;
-  });
-  return found;
+  // Read on every decode: walks the data without copying it, as mapAtPointers would.
+  for (const pointer of pointers) for (const value of valuesAt(data, segmentsOf(pointer))) if (value === null) return true;
+  return false;
+}
+
+function* valuesAt(node: unknown, segments: readonly string[]): Generator<unknown> {
+  if (segments.length === 0) {
+    if (node !== undefined) yield node;
+    return;
+  }
+  const [head, ...rest] = segments;
+  if (head === '*') {
+    if (Array.isArray(node)) for (const item of node) yield* valuesAt(item, rest);
+    return;
+  }
+  if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, head)) return;
+  yield* valuesAt((node as Record<string, unknown>)[head], rest);
 }
