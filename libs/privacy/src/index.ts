@@ -2,4 +2,4 @@ export { isSealed, newDataKey, openValue, parseMasterKey, PersonalDataCipherErro
 export { SubjectErasedError, type SubjectKeyStore } from './key-store';
 export { InMemorySubjectKeyStore } from './in-memory-key-store';
 export { PostgresSubjectKeyStore } from './postgres-key-store';
-export { PersonalDataVault, type OpenedEvent, type SealableEvent } from './vault';
+export { PersonalDataVault, type SealableEvent } from './vault';

@@ -1,4 +1,4 @@
-import { crmContracts, type ContactCreatedData, type ContactCreatedV1Data } from '@crm/contracts';
+import { ContactCreated, crmContracts, isRedacted, type ContactCreatedData, type ContactCreatedV1Data } from '@crm/contracts';
 import { isSealed } from './cipher';
 import { SubjectErasedError } from './key-store';
 import { InMemorySubjectKeyStore } from './in-memory-key-store';
@@ -30,14 +30,18 @@ describe('PersonalDataVault', () => {
     expect(isSealed(data.name)).toBe(true);
     expect(isSealed(data.email)).toBe(true);
     expect(JSON.stringify(sealed)).not.toMatch(/Ada|Lovelace|ada@/);
-    expect(await vault.open([sealed])).toEqual([{ event: stored(created, 2), redacted: false }]);
+    const [opened] = await vault.open([sealed]);
+    expect(opened).toEqual(stored(created, 2));
+    expect(isRedacted(opened.data, ContactCreated.pii)).toBe(false);
     expect(await vault.toDomainEvents([sealed])).toEqual([{ type: 'ContactCreated', data: created }]);
   });
 
   it('opens an erased person’s data as null, and seals nothing new for them', async () => {
     const [sealed] = await vault.seal([stored(created, 2)]);
     await vault.erase(contactId);
-    expect(await vault.open([sealed])).toEqual([{ event: stored({ ...created, name: null, email: null }, 2), redacted: true }]);
+    const [opened] = await vault.open([sealed]);
+    expect(opened).toEqual(stored({ ...created, name: null, email: null }, 2));
+    expect(isRedacted(opened.data, ContactCreated.pii)).toBe(true);
     expect(await vault.toDomainEvents([sealed])).toEqual([
       { type: 'ContactCreated', data: { ...created, name: null, email: null } },
     ]);

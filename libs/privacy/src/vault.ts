@@ -19,12 +19,6 @@ export interface SealableEvent {
   dataVersion?: number;
 }
 
-export interface OpenedEvent<E extends SealableEvent> {
-  event: E;
-  /** The subject was erased: the personal data in `event.data` is null. */
-  redacted: boolean;
-}
-
 /**
  * Crypto-shredding (ADR 0007). Personal data is never null in plaintext, so null means erased. The values a contract marks as personal data (`pii()`) are sealed with
  * the key of the event's customer before the event is stored, and stay sealed in the store, on Kafka
@@ -42,6 +36,7 @@ export class PersonalDataVault {
    * Throws SubjectErasedError for an erased customer: nothing personal is ever written for them again.
    */
   async seal<E extends SealableEvent>(events: readonly E[]): Promise<E[]> {
+    const keys = new Map<string, Buffer>();
     const sealed: E[] = [];
     for (const event of events) {
       const contract = this.contractOf(event);
@@ -50,7 +45,8 @@ export class PersonalDataVault {
         sealed.push(event);
         continue;
       }
-      const key = await this.keys.keyFor(subject);
+      let key = keys.get(subject);
+      if (!key) keys.set(subject, (key = await this.keys.keyFor(subject)));
       const data = mapAtPointers(event.data, contract.pii, (value) =>
         isSealed(value) || value === null ? value : sealValue(key, subject, value),
       );
@@ -59,8 +55,11 @@ export class PersonalDataVault {
     return sealed;
   }
 
-  /** Opens sealed personal data; an erased customer's values become null (see `redacted`). */
-  async open<E extends SealableEvent>(events: readonly E[]): Promise<OpenedEvent<E>[]> {
+  /**
+   * The events with their personal data opened, for consumers that show it; an erased customer's
+   * values open as null (`isRedacted` tells such an event).
+   */
+  async open<E extends SealableEvent>(events: readonly E[]): Promise<E[]> {
     const subjects = new Set<string>();
     const prepared = events.map((event) => {
       const contract = this.contractOf(event);
@@ -70,18 +69,12 @@ export class PersonalDataVault {
     });
     const keys = await this.keys.keysOf([...subjects]);
     return prepared.map(({ event, contract, subject }) => {
-      if (!subject) return { event, redacted: false };
+      if (!subject) return event;
       const key = keys.get(subject);
       // Plaintext values (stored before sealing existed) pass as they are; null is already erased.
       const open = (value: unknown) => (isSealed(value) ? (key ? openValue(key, subject, value) : null) : value);
-      const data = mapAtPointers(event.data, contract.pii, open);
-      return { event: { ...event, data }, redacted: isRedacted(data, contract.pii) };
+      return { ...event, data: mapAtPointers(event.data, contract.pii, open) };
     });
-  }
-
-  /** The events with their personal data opened (null for erased customers): for consumers that show it. */
-  async openAll<E extends SealableEvent>(events: readonly E[]): Promise<E[]> {
-    return (await this.open(events)).map(({ event }) => event);
   }
 
   /**
@@ -89,36 +82,31 @@ export class PersonalDataVault {
    * against it (a redacted one is not checked: its personal data is null).
    */
   async toDomainEvents<Event extends { type: string; data: unknown }>(stored: readonly SealableEvent[]): Promise<Event[]> {
-    return (await this.open(stored)).map(({ event }) => {
-      const version = schemaVersionOf(event);
-      const contract = this.contracts.get(event.type, version);
+    return (await this.open(stored)).map((event) => {
+      const contract = this.contractOf(event);
       return { type: contract.name, data: this.contracts.decode(contract.name, contract.version, event.data) } as Event;
     });
   }
 
   /**
    * Stored events as Kafka should carry them: in the current version, personal data still sealed.
-   * Only an event in an older version is opened, upcast and sealed again (with nulls for an erased customer).
+   * Only events in an older version are opened, upcast and sealed again (left null for an erased customer).
    */
   async toPublished<E extends SealableEvent & { metadata: object }>(stored: readonly E[]): Promise<E[]> {
-    const isOld = (event: E) => schemaVersionOf(event) !== this.contracts.currentVersion(event.type);
-    if (!stored.some(isOld)) return [...stored];
-    const published: E[] = [];
-    for (const event of stored) {
-      if (!isOld(event)) {
-        published.push(event);
-        continue;
-      }
-      const [current] = await this.toDomainEvents([event]);
-      const upcast = {
-        ...event,
-        data: current.data,
-        metadata: { ...event.metadata, schemaVersion: this.contracts.currentVersion(event.type) },
-      };
-      // A redacted event has nothing left to seal (its personal data is null); `seal` leaves nulls alone.
-      published.push(isRedacted(upcast.data, this.contractOf(upcast).pii) ? upcast : (await this.seal([upcast]))[0]);
-    }
-    return published;
+    const old = stored.filter((event) => schemaVersionOf(event) !== this.contracts.currentVersion(event.type));
+    if (old.length === 0) return [...stored];
+    const current = await this.toDomainEvents(old);
+    const upcast = old.map((event, index) => ({
+      ...event,
+      data: current[index].data,
+      metadata: { ...event.metadata, schemaVersion: this.contracts.currentVersion(event.type) },
+    }));
+    // A redacted event has nothing left to seal: its personal data is null.
+    const live = upcast.flatMap((event, index) => (isRedacted(event.data, this.contractOf(event).pii) ? [] : [index]));
+    const resealed = await this.seal(live.map((index) => upcast[index]));
+    live.forEach((index, n) => (upcast[index] = resealed[n]));
+    const byOriginal = new Map(old.map((event, index) => [event, upcast[index]]));
+    return stored.map((event) => byOriginal.get(event) ?? event);
   }
 
   /** Erases a customer's personal data everywhere it is sealed: their key is deleted. */

@@ -67,8 +67,7 @@ export class PrivacyModule {
         {
           provide: OPEN_PERSONAL_DATA,
           inject: [PERSONAL_DATA_VAULT],
-          useFactory: (vault: PersonalDataVault) => (events: Parameters<PersonalDataVault['openAll']>[0]) =>
-            vault.openAll(events),
+          useFactory: (vault: PersonalDataVault) => (events: Parameters<PersonalDataVault['open']>[0]) => vault.open(events),
         },
         {
           provide: PREPARE_FOR_PUBLISHING,
