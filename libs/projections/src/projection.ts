@@ -27,6 +27,12 @@ export interface ProjectionDefinition<Doc extends object = object> {
    * one document per customer; one that keeps many records per customer leaves the data sealed (ADR 0007).
    */
   opensPersonalData?: boolean;
+  /**
+   * For a projection that keeps personal data sealed but must still check events against their contract: the runner
+   * opens a copy of each event (never stored, never given to `evolve`) and passes it here first. A throw fails the
+   * batch, which is retried one event at a time and then dead-lettered, as a throw from `evolve` would be. Pure.
+   */
+  checkOpened?(event: ConsumedEvent): void;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;

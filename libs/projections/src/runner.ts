@@ -18,15 +18,24 @@ export interface ProjectionDeps {
   openPersonalData?: (events: ConsumedEvent[]) => Promise<ConsumedEvent[]>;
 }
 
-/** The events as the projection's `evolve` expects them: personal data opened when it asks for that. */
+/**
+ * The events as the projection's `evolve` expects them: personal data opened when it asks for that; checked on an
+ * opened copy first when it keeps them sealed but declares `checkOpened`.
+ */
 export function preparerOf(
   projection: ProjectionDefinition,
   deps: ProjectionDeps,
 ): (events: ConsumedEvent[]) => Promise<ConsumedEvent[]> {
-  if (!projection.opensPersonalData) return async (events) => events;
+  const { opensPersonalData, checkOpened } = projection;
+  if (!opensPersonalData && !checkOpened) return async (events) => events;
   const open = deps.openPersonalData;
   if (!open) throw new Error(`Projection ${projection.name} opens personal data, but no openPersonalData was given`);
-  return open;
+  if (!checkOpened) return open;
+  return async (events) => {
+    const opened = await open(events);
+    opened.forEach((event) => checkOpened(event));
+    return opensPersonalData ? opened : events;
+  };
 }
 
 export interface ProjectionRunnerOptions {

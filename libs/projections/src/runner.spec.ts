@@ -1,0 +1,56 @@
+import type { ConsumedEvent } from '@crm/messaging';
+import type { ProjectionDeps } from './runner';
+import { preparerOf } from './runner';
+import { defineProjection } from './projection';
+
+const event = (data: unknown): ConsumedEvent => ({
+  id: 'e-1',
+  type: 'crm.contacts.ContactRenamed',
+  source: '/contacts',
+  time: '2025-01-01T00:00:00.000Z',
+  dataVersion: 1,
+  data,
+  stream: 'contact-1',
+  revision: 0,
+  position: { commit: 1n, prepare: 1n },
+  topic: 't',
+  partition: 0,
+  offset: '0',
+});
+const open: ProjectionDeps['openPersonalData'] = async (events) => events.map((e) => ({ ...e, data: 'opened' }));
+const deps = { openPersonalData: open } as ProjectionDeps;
+const projection = (extra: object) =>
+  defineProjection({ name: 'p', collection: 'c', topics: ['t'], documentId: () => 'x', evolve: () => ({}), ...extra });
+
+describe('preparerOf', () => {
+  it('passes events as they are when the projection neither opens nor checks personal data', async () => {
+    expect(await preparerOf(projection({}), {} as ProjectionDeps)([event('sealed')])).toEqual([event('sealed')]);
+  });
+
+  it('opens personal data for a projection that asks for it', async () => {
+    expect((await preparerOf(projection({ opensPersonalData: true }), deps)([event('sealed')]))[0].data).toBe('opened');
+  });
+
+  it('checks an opened copy but hands the sealed events on to a projection that keeps them sealed', async () => {
+    const checked: unknown[] = [];
+    const prepare = preparerOf(projection({ checkOpened: (e: ConsumedEvent) => checked.push(e.data) }), deps);
+    expect((await prepare([event('sealed')]))[0].data).toBe('sealed');
+    expect(checked).toEqual(['opened']);
+  });
+
+  it('fails the batch when the check throws, so the consumer retries and dead-letters the event', async () => {
+    const prepare = preparerOf(
+      projection({
+        checkOpened: () => {
+          throw new Error('breaks its contract');
+        },
+      }),
+      deps,
+    );
+    await expect(prepare([event('sealed')])).rejects.toThrow('breaks its contract');
+  });
+
+  it('refuses to run a checking projection without a way to open personal data', () => {
+    expect(() => preparerOf(projection({ checkOpened: () => undefined }), {} as ProjectionDeps)).toThrow(/no openPersonalData/);
+  });
+});
