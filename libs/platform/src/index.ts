@@ -50,3 +50,25 @@ export { installGracefulShutdown, SHUTDOWN_SIGNALS, type ClosableApp, type Proce
 export { JSON_MEDIA_TYPES } from './http/body.middleware';
 export { routeTemplate } from './http/observe-requests.middleware';
 export { etagOf, expectedRevisionFrom } from './http/etag';
+
+// Idempotency-Key on POST
+export { IDEMPOTENCY_STORE, IdempotencyModule, type IdempotencyOptions } from './idempotency/idempotency.module';
+export { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+export { SKIP_IDEMPOTENCY, SkipIdempotency } from './idempotency/skip-idempotency.decorator';
+export * from './idempotency/idempotency-store';
+export { InMemoryIdempotencyStore } from './idempotency/in-memory-idempotency-store';
+export { PostgresIdempotencyStore } from './idempotency/postgres-idempotency-store';
+export {
+  IdempotentRequests,
+  isRetryableStatus,
+  type IdempotencySettings,
+  type ResponseProtection,
+} from './idempotency/idempotent-requests';
+export * from './idempotency/idempotency-problems';
+export {
+  canonicalJson,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  idempotencyKeyFrom,
+  requestFingerprint,
+} from './idempotency/idempotency-key';
