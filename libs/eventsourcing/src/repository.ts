@@ -60,6 +60,13 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     };
   }
 
+  /** Every event of the aggregate with what the store recorded about it (revision, time, metadata), oldest first. */
+  async history(id: string): Promise<{ event: Event; recorded: RecordedEvent }[]> {
+    const recorded = await this.store.readStream(this.streamName(id));
+    const events = await this.toDomainEvents(recorded);
+    return events.map((event, index) => ({ event, recorded: recorded[index] }));
+  }
+
   async handle(id: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -8,7 +8,12 @@ const contactId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
 const created: ContactCreatedData = {
   contactId,
   name: { given: 'Ada', family: 'Lovelace' },
-  email: 'ada@example.com',
+  emails: [{ address: 'ada@example.com', primary: true }],
+  phones: [],
+  addresses: [],
+  lifecycleStage: 'lead',
+  tags: [],
+  customFields: [],
   at: '2025-01-15T09:30:00.000Z',
 };
 const createdV1: ContactCreatedV1Data = { contactId, fullName: 'Ada Lovelace', email: 'ada@example.com', at: created.at };
@@ -23,36 +28,42 @@ describe('PersonalDataVault', () => {
   });
 
   it('seals exactly the personal data, and opens it again', async () => {
-    const [sealed] = await vault.seal([stored(created, 2)]);
+    const [sealed] = await vault.seal([stored(created, 3)]);
     const data = sealed.data as Record<string, unknown>;
     expect(data.contactId).toBe(contactId);
     expect(data.at).toBe(created.at);
     expect(isSealed(data.name)).toBe(true);
-    expect(isSealed(data.email)).toBe(true);
+    expect(isSealed(data.emails)).toBe(true);
+    expect(isSealed(data.phones)).toBe(true);
     expect(JSON.stringify(sealed)).not.toMatch(/Ada|Lovelace|ada@/);
     const [opened] = await vault.open([sealed]);
-    expect(opened).toEqual(stored(created, 2));
+    expect(opened).toEqual(stored(created, 3));
     expect(isRedacted(opened.data, ContactCreated.pii)).toBe(false);
     expect(await vault.toDomainEvents([sealed])).toEqual([{ type: 'ContactCreated', data: created }]);
   });
 
   it('opens an erased person’s data as null, and seals nothing new for them', async () => {
-    const [sealed] = await vault.seal([stored(created, 2)]);
+    const [sealed] = await vault.seal([stored(created, 3)]);
     await vault.erase(contactId);
     const [opened] = await vault.open([sealed]);
-    expect(opened).toEqual(stored({ ...created, name: null, email: null }, 2));
+    expect(opened).toEqual(
+      stored({ ...created, name: null, emails: null, phones: null, addresses: null, customFields: null }, 3),
+    );
     expect(isRedacted(opened.data, ContactCreated.pii)).toBe(true);
     expect(await vault.toDomainEvents([sealed])).toEqual([
-      { type: 'ContactCreated', data: { ...created, name: null, email: null } },
+      {
+        type: 'ContactCreated',
+        data: { ...created, name: null, emails: null, phones: null, addresses: null, customFields: null },
+      },
     ]);
-    await expect(vault.seal([stored(created, 2)])).rejects.toThrow(SubjectErasedError);
+    await expect(vault.seal([stored(created, 3)])).rejects.toThrow(SubjectErasedError);
   });
 
   it('publishes current versions as stored, and upcasts an old one with its data sealed again', async () => {
-    const [current, old] = [...(await vault.seal([stored(created, 2)])), ...(await vault.seal([stored(createdV1, 1)]))];
+    const [current, old] = [...(await vault.seal([stored(created, 3)])), ...(await vault.seal([stored(createdV1, 1)]))];
     const published = await vault.toPublished([current, old]);
     expect(published[0]).toBe(current);
-    expect(published[1].metadata.schemaVersion).toBe(2);
+    expect(published[1].metadata.schemaVersion).toBe(3);
     expect(isSealed((published[1].data as Record<string, unknown>).name)).toBe(true);
     expect(await vault.toDomainEvents(published)).toEqual([
       { type: 'ContactCreated', data: created },
@@ -64,10 +75,13 @@ describe('PersonalDataVault', () => {
     const [old] = await vault.seal([stored(createdV1, 1)]);
     await vault.erase(contactId);
     const [published] = await vault.toPublished([old]);
-    expect(published).toEqual(stored({ contactId, name: null, email: null, at: created.at }, 2));
+    expect(published).toEqual(
+      // Upcast from v1: what v1 held is null, what v3 added (phones, tags...) starts empty.
+      stored({ ...created, name: null, emails: null }, 3),
+    );
   });
 
   it('passes plaintext stored before sealing existed through', async () => {
-    expect(await vault.toDomainEvents([stored(created, 2)])).toEqual([{ type: 'ContactCreated', data: created }]);
+    expect(await vault.toDomainEvents([stored(created, 3)])).toEqual([{ type: 'ContactCreated', data: created }]);
   });
 });

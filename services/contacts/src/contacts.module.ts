@@ -1,14 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { crmContracts } from '@crm/contracts';
 import { EventStoreModule } from '@crm/eventsourcing/nest/event-store.module';
 import { topicOfService } from '@crm/messaging';
 import { MessagingModule } from '@crm/messaging/nest/messaging.module';
 import { ReadModelsModule } from '@crm/projections/nest/read-models.module';
 import { PrivacyModule } from '@crm/privacy/nest/privacy.module';
+import { CompaniesController } from './api/companies.controller';
 import { ContactsController } from './api/contacts.controller';
+import { CustomFieldsController } from './api/custom-fields.controller';
+import { InteractionsController } from './api/interactions.controller';
 import { registerContactProblems } from './api/problems';
-import { contactsRepositoryProvider, ExecuteContactCommandHandler } from './application/execute-contact-command';
+import { ContactWorkflows } from './application/contact-workflows';
+import { repositoryProviders } from './application/repositories';
 import type { ContactsConfig } from './config';
 import { contactListProjection } from './infrastructure/contact-list.projection';
 
@@ -20,7 +23,6 @@ export class ContactsModule {
     return {
       module: ContactsModule,
       imports: [
-        CqrsModule.forRoot(),
         EventStoreModule.forRoot({
           kind: config.EVENT_STORE,
           databaseUrl: config.DATABASE_URL,
@@ -46,8 +48,8 @@ export class ContactsModule {
           projections: [contactListProjection(topic)],
         }),
       ],
-      controllers: [ContactsController],
-      providers: [contactsRepositoryProvider, ExecuteContactCommandHandler],
+      controllers: [ContactsController, CompaniesController, InteractionsController, CustomFieldsController],
+      providers: [...repositoryProviders, ContactWorkflows],
     };
   }
 }

@@ -43,7 +43,11 @@ describe('contacts API', () => {
   it('keeps personal data sealed in the store and on Kafka, and erases it for good (crypto-shredding)', async () => {
     const secret = { given: 'Hedwig', family: `Kiesler${Date.now()}` };
     const email = `hedy.${Date.now()}@example.com`;
-    const { body } = await create({ name: secret, email }).expect(201);
+    const { body } = await create({
+      name: secret,
+      emails: [{ address: email }],
+      phones: [{ number: '+41 44 668 18 00' }],
+    }).expect(201);
     const { contactId } = body;
     await eventually(async () => (await listByEmail(email)).items.length === 1, 'listed with its opened e-mail');
 
@@ -95,13 +99,16 @@ describe('contacts API', () => {
     request(app.getHttpServer()).post('/v1/contacts').set('Authorization', token).send(body);
 
   it('creates a contact, returns it with its ETag, and lists it once projected', async () => {
-    const created = await create({ name: { given: 'Ada', family: 'Lovelace' }, email: 'Ada@Example.com' }).expect(201);
+    const created = await create({ name: { given: 'Ada', family: 'Lovelace' }, emails: [{ address: 'Ada@Example.com' }] }).expect(
+      201,
+    );
     const { contactId } = created.body;
     expect(created.headers.location).toBe(`/v1/contacts/${contactId}`);
     expect(created.headers.etag).toBe('"0"');
     expect(created.body).toMatchObject({
       name: { given: 'Ada', family: 'Lovelace' },
-      email: 'ada@example.com',
+      emails: [{ address: 'ada@example.com', primary: true }],
+      lifecycleStage: 'lead',
       status: 'active',
       revision: 0,
     });
@@ -137,12 +144,12 @@ describe('contacts API', () => {
       .patch(path)
       .set('Authorization', sales)
       .set('If-Match', '"0"')
-      .send({ email: 'g@navy.mil' })
+      .send({ emails: [{ address: 'g@navy.mil' }] })
       .expect(412);
     expect(stale.headers['content-type']).toContain('application/problem+json');
     const current = await request(app.getHttpServer()).get(path).set('Authorization', sales).expect(200);
     expect(current.body).toMatchObject({ revision: 1, name: { family: 'Murray Hopper' } });
-    expect(current.body.email).toBeUndefined();
+    expect(current.body.emails).toEqual([]);
   });
 
   it('makes a retried create with the same contactId harmless (409, one contact)', async () => {
@@ -170,8 +177,20 @@ describe('contacts API', () => {
     ['an unknown field', { name: { given: 'A', family: 'B' }, nickname: 'x' }, 'nickname'],
     ['a wrong type', { name: { given: 42, family: 'B' } }, 'name.given'],
     ['an oversized string', { name: { given: 'A'.repeat(201), family: 'B' } }, 'name.given'],
-    ['a Mongo operator', { name: { given: 'A', family: 'B' }, email: { $ne: null } }, 'email'],
-    ['a bad e-mail', { name: { given: 'A', family: 'B' }, email: 'not-an-email' }, 'email'],
+    ['a Mongo operator', { name: { given: 'A', family: 'B' }, emails: [{ address: { $ne: null } }] }, 'emails'],
+    [
+      'a Mongo operator in a custom value',
+      { name: { given: 'A', family: 'B' }, customFields: [{ key: 'x', value: { $gt: '' } }] },
+      'customFields',
+    ],
+    ['an invalid phone number', { name: { given: 'A', family: 'B' }, phones: [{ number: '+1 555' }] }, 'phones[0].number'],
+    ['an unknown lifecycle stage', { name: { given: 'A', family: 'B' }, lifecycleStage: 'prospect' }, 'lifecycleStage'],
+    [
+      'an undeclared custom field',
+      { name: { given: 'A', family: 'B' }, customFields: [{ key: 'shoeSize', value: 38 }] },
+      'customFields[0].shoeSize',
+    ],
+    ['a bad e-mail', { name: { given: 'A', family: 'B' }, emails: [{ address: 'not-an-email' }] }, 'address'],
   ])('rejects %s with a 400 problem naming the field, and creates nothing', async (_, body, field) => {
     const before = await countContacts();
     const response = await create(body).expect(400);
@@ -188,6 +207,231 @@ describe('contacts API', () => {
       .query({ cursor: 'bm90LWFuLWlk' })
       .set('Authorization', sales)
       .expect(400);
+  });
+
+  const server = () => app.getHttpServer();
+  const get = (path: string, token = analyst) => request(server()).get(path).set('Authorization', token);
+
+  it('keeps the whole profile: phones in E.164, one primary e-mail, declared custom fields checked', async () => {
+    await request(server())
+      .post('/v1/custom-fields')
+      .set('Authorization', admin)
+      .send({ key: 'plan', label: 'Plan', type: 'single-select', options: ['basic', 'pro'] })
+      .expect(201);
+    const { body } = await create({
+      name: { prefix: 'Dr.', given: 'Grace', family: 'Hopper' },
+      emails: [
+        { address: 'G@Navy.mil', label: 'work' },
+        { address: 'grace@example.com', primary: true },
+      ],
+      phones: [{ number: '044 668 18 00', label: 'office' }],
+      country: 'CH',
+      addresses: [{ lines: ['Bahnhofstrasse 1'], city: 'Zürich', postalCode: '8001', country: 'CH' }],
+      locale: 'de-ch',
+      timezone: 'Europe/Zurich',
+      birthday: '1906-12-09',
+      lifecycleStage: 'customer',
+      tags: ['navy', 'cobol'],
+      customFields: [{ key: 'plan', value: 'pro' }],
+    }).expect(201);
+    expect(body).toMatchObject({
+      emails: [
+        { address: 'g@navy.mil', label: 'work', primary: false },
+        { address: 'grace@example.com', primary: true },
+      ],
+      phones: [{ number: '+41446681800', label: 'office', primary: true }],
+      locale: 'de-CH',
+      customFields: [{ key: 'plan', value: 'pro' }],
+    });
+    const bad = await create({ name: { given: 'A', family: 'B' }, customFields: [{ key: 'plan', value: 'gold' }] }).expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'customFields[0].plan' })]);
+  });
+
+  it('shows every change in the history and the contact as it was at a past time', async () => {
+    const { body, headers } = await create({ name: { given: 'Katherine', family: 'Coleman' }, lifecycleStage: 'lead' }).expect(
+      201,
+    );
+    const path = `/v1/contacts/${body.contactId}`;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await request(server())
+      .patch(path)
+      .set('Authorization', sales)
+      .set('If-Match', headers.etag)
+      .send({ name: { given: 'Katherine', family: 'Johnson' }, lifecycleStage: 'customer', jobTitle: 'Mathematician' })
+      .expect(200);
+    const history = await get(`${path}/history`).expect(200);
+    expect(history.body.items).toHaveLength(2);
+    expect(history.body.items[1]).toMatchObject({ revision: 1, type: 'ContactUpdated', actor: expect.any(String) });
+    expect(history.body.items[1].changes).toEqual(
+      expect.arrayContaining([
+        { field: 'name', old: { given: 'Katherine', family: 'Coleman' }, new: { given: 'Katherine', family: 'Johnson' } },
+        { field: 'lifecycleStage', old: 'lead', new: 'customer' },
+        { field: 'jobTitle', new: 'Mathematician' },
+      ]),
+    );
+    const then = await get(`${path}?asOf=${encodeURIComponent(between)}`).expect(200);
+    expect(then.body).toMatchObject({ name: { family: 'Coleman' }, lifecycleStage: 'lead', revision: 0 });
+    expect(then.body.jobTitle).toBeUndefined();
+    await get(`${path}?asOf=yesterday`).expect(400);
+  });
+
+  it('logs an interaction once per external id, on the contact', async () => {
+    const { body: contact } = await create({ name: { given: 'Mary', family: 'Jackson' } }).expect(201);
+    const interaction = {
+      contactId: contact.contactId,
+      channel: 'phone-call',
+      direction: 'outbound',
+      occurredAt: '2026-01-05T10:00:00Z',
+      subject: 'Wind tunnel',
+      durationSeconds: 300,
+      externalId: `call-${contact.contactId}`,
+    };
+    const first = await request(server()).post('/v1/interactions').set('Authorization', sales).send(interaction).expect(201);
+    const again = await request(server())
+      .post('/v1/interactions')
+      .set('Authorization', sales)
+      .send({ ...interaction, subject: 'x' })
+      .expect(200);
+    expect(again.body).toEqual(first.body);
+    expect(first.body).toMatchObject({ subject: 'Wind tunnel', occurredAt: '2026-01-05T10:00:00.000Z' });
+    await get(`/v1/interactions/${first.body.interactionId}`).expect(200);
+    await request(server())
+      .post('/v1/interactions')
+      .set('Authorization', sales)
+      .send({ ...interaction, channel: 'fax' })
+      .expect(400);
+    await request(server())
+      .post('/v1/interactions')
+      .set('Authorization', sales)
+      .send({ ...interaction, contactId: '01a2076c-0000-7000-8000-000000000009', externalId: undefined })
+      .expect(404);
+  });
+
+  it('keeps a consent ledger and the current state on the contact', async () => {
+    const { body: contact } = await create({ name: { given: 'Dorothy', family: 'Vaughan' } }).expect(201);
+    const path = `/v1/contacts/${contact.contactId}`;
+    const statement = { channel: 'email', purpose: 'newsletter', source: 'web-form' };
+    await request(server())
+      .post(`${path}/consents`)
+      .set('Authorization', sales)
+      .send({ ...statement, status: 'granted', at: '2026-01-01T00:00:00Z' })
+      .expect(200);
+    const withdrawn = await request(server())
+      .post(`${path}/consents`)
+      .set('Authorization', sales)
+      .send({ ...statement, status: 'withdrawn', source: 'unsubscribe-link', at: '2026-02-01T00:00:00Z' })
+      .expect(200);
+    expect(withdrawn.body.consents).toEqual([
+      { ...statement, status: 'withdrawn', source: 'unsubscribe-link', at: '2026-02-01T00:00:00.000Z' },
+    ]);
+    const ledger = await get(`${path}/consents`).expect(200);
+    expect(ledger.body.items.map((entry: { status: string }) => entry.status)).toEqual(['granted', 'withdrawn']);
+  });
+
+  it('links people to companies and lists a company’s people', async () => {
+    const company = await request(server())
+      .post('/v1/companies')
+      .set('Authorization', sales)
+      .send({ name: 'Langley Research', domains: ['WWW.Langley.example'], size: '1001-5000' })
+      .expect(201);
+    expect(company.body.domains).toEqual(['langley.example']);
+    const { body: contact } = await create({ name: { given: 'Christine', family: 'Darden' } }).expect(201);
+    const linked = await request(server())
+      .put(`/v1/contacts/${contact.contactId}/companies/${company.body.companyId}`)
+      .set('Authorization', sales)
+      .send({ role: 'Engineer' })
+      .expect(200);
+    expect(linked.body.companies).toEqual([{ companyId: company.body.companyId, role: 'Engineer' }]);
+    await eventually(
+      async () => (await get(`/v1/companies/${company.body.companyId}/people`)).body.items?.length === 1,
+      'the company lists its person',
+    );
+    await request(server())
+      .put(`/v1/contacts/${contact.contactId}/companies/01a2076c-0000-7000-8000-000000000008`)
+      .set('Authorization', sales)
+      .send({})
+      .expect(404);
+  });
+
+  it('merges duplicates into a survivor, resolves the merged id to it, and undoes the merge', async () => {
+    const { body: survivor } = await create({
+      name: { given: 'Ada', family: 'Lovelace' },
+      emails: [{ address: 'ada@merge.example' }],
+    }).expect(201);
+    const { body: duplicate } = await create({
+      name: { given: 'Ada', family: 'King' },
+      emails: [{ address: 'ada.king@merge.example' }],
+      phones: [{ number: '+442071234567' }],
+      lifecycleStage: 'customer',
+    }).expect(201);
+    const merged = await request(server())
+      .post(`/v1/contacts/${survivor.contactId}/merge`)
+      .set('Authorization', sales)
+      .send({ duplicateIds: [duplicate.contactId] })
+      .expect(200);
+    expect(merged.body).toMatchObject({
+      name: { family: 'Lovelace' },
+      emails: [
+        { address: 'ada@merge.example', primary: true },
+        { address: 'ada.king@merge.example', primary: false },
+      ],
+      phones: [{ number: '+442071234567', primary: false }],
+      lifecycleStage: 'customer',
+    });
+    const resolved = await get(`/v1/contacts/${duplicate.contactId}`).expect(200);
+    expect(resolved.body.contactId).toBe(survivor.contactId);
+    expect(resolved.headers['content-location']).toBe(`/v1/contacts/${survivor.contactId}`);
+    await request(server())
+      .patch(`/v1/contacts/${duplicate.contactId}`)
+      .set('Authorization', sales)
+      .send({ tags: ['x'] })
+      .expect(409);
+
+    const undone = await request(server())
+      .post(`/v1/contacts/${survivor.contactId}/merges/${merged.body.mergeId}/undo`)
+      .set('Authorization', sales)
+      .expect(200);
+    expect(undone.body).toMatchObject({
+      emails: [{ address: 'ada@merge.example', primary: true }],
+      phones: [],
+      lifecycleStage: 'lead',
+    });
+    const back = await get(`/v1/contacts/${duplicate.contactId}`).expect(200);
+    expect(back.body).toMatchObject({ contactId: duplicate.contactId, name: { family: 'King' } });
+    await request(server())
+      .post(`/v1/contacts/${survivor.contactId}/merge`)
+      .set('Authorization', sales)
+      .send({ duplicateIds: [survivor.contactId] })
+      .expect(422);
+  });
+
+  it('filters, sorts and searches the list, and refuses unknown fields and operators', async () => {
+    const tag = `t${Date.now()}`;
+    for (const [given, stage] of [
+      ['Annie', 'lead'],
+      ['Anna', 'customer'],
+      ['Bob', 'customer'],
+    ] as const) {
+      await create({ name: { given, family: 'Easley' }, lifecycleStage: stage, tags: [tag] }).expect(201);
+    }
+    const list = async (query: string) =>
+      (await get(`/v1/contacts?tags=${tag}&${query}`).expect(200)).body.items as { givenName: string }[];
+    await eventually(async () => (await list('')).length === 3, 'all three listed');
+    expect((await list('lifecycleStage=customer&sort=-givenName')).map((i) => i.givenName)).toEqual(['Bob', 'Anna']);
+    expect((await list('lifecycleStage[in]=lead,customer&q=ann&sort=givenName')).map((i) => i.givenName)).toEqual([
+      'Anna',
+      'Annie',
+    ]);
+    const firstPage = (await get(`/v1/contacts?tags=${tag}&limit=2&sort=givenName`).expect(200)).body;
+    expect(firstPage.items).toHaveLength(2);
+    const secondPage = (await get(`/v1/contacts?tags=${tag}&limit=2&sort=givenName&cursor=${firstPage.next}`).expect(200)).body;
+    expect(secondPage.items.map((i: { givenName: string }) => i.givenName)).toEqual(['Bob']);
+    const refused = await get('/v1/contacts?nickname=x&lifecycleStage[regex]=.*&createdAt[gt]=soon').expect(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['nickname', 'lifecycleStage[regex]', 'createdAt[gt]']),
+    );
   });
 
   /** Every event in this test's store: a rejected request must not add one. */

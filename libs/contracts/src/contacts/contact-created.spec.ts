@@ -2,7 +2,10 @@ import { ContractRegistry } from '../registry';
 import {
   ContactCreated,
   ContactCreatedV1,
+  ContactCreatedV2,
   contactCreatedV1ToV2,
+  contactCreatedV2ToV3,
+  type ContactCreatedV2Data,
   splitFullName,
   type ContactCreatedV1Data,
 } from './contact-created';
@@ -30,13 +33,13 @@ describe('splitFullName', () => {
 });
 
 describe('ContactCreated v1 → v2', () => {
-  it('is the one upcaster of ContactCreated', () => {
-    expect(registry.upcastersOf('ContactCreated')).toEqual([contactCreatedV1ToV2]);
+  it('is the first upcaster of ContactCreated', () => {
+    expect(registry.upcastersOf('ContactCreated')).toEqual([contactCreatedV1ToV2, contactCreatedV2ToV3]);
     expect(registry.currentVersion('ContactCreated')).toBe(ContactCreated.version);
   });
 
   it('splits the name and keeps id, e-mail and time', () => {
-    expect(registry.toCurrent('ContactCreated', 1, v1('Ada King Lovelace', 'ada@example.com'))).toEqual({
+    expect(contactCreatedV1ToV2.upcast(v1('Ada King Lovelace', 'ada@example.com'))).toEqual({
       contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
       name: { given: 'Ada King', family: 'Lovelace' },
       email: 'ada@example.com',
@@ -45,13 +48,13 @@ describe('ContactCreated v1 → v2', () => {
   });
 
   it('leaves an absent e-mail absent', () => {
-    expect(registry.toCurrent('ContactCreated', 1, v1('Ada Lovelace'))).not.toHaveProperty('email');
+    expect(contactCreatedV1ToV2.upcast(v1('Ada Lovelace'))).not.toHaveProperty('email');
   });
 
   it('does not change the stored data', () => {
     const stored = v1('Ada Lovelace');
     const before = structuredClone(stored);
-    registry.toCurrent('ContactCreated', 1, stored);
+    contactCreatedV1ToV2.upcast(stored);
     expect(stored).toEqual(before);
   });
 
@@ -64,8 +67,9 @@ describe('ContactCreated v1 → v2', () => {
     ['two parts, 200 characters in all', `${'a'.repeat(100)} ${'b'.repeat(99)}`],
     ['one 200-letter name', 'a'.repeat(200)],
     ['a double space', 'Jean-Luc  Picard'],
-  ])('turns a valid v1 name (%s) into a valid v2', (_, fullName) => {
+  ])('turns a valid v1 name (%s) into a valid v2 and v3', (_, fullName) => {
     expect(registry.validate('ContactCreated', v1(fullName), 1)).toEqual([]);
+    expect(registry.validate('ContactCreated', contactCreatedV1ToV2.upcast(v1(fullName)), 2)).toEqual([]);
     expect(registry.validate('ContactCreated', registry.toCurrent('ContactCreated', 1, v1(fullName)))).toEqual([]);
   });
 
@@ -77,6 +81,43 @@ describe('ContactCreated v1 → v2', () => {
 
   it('reads a stored v1 event as the current ContactCreated', () => {
     const stored = { type: 'ContactCreated', data: ContactCreatedV1.example, metadata: { schemaVersion: 1 } };
-    expect(registry.toDomainEvent(stored)).toEqual({ type: 'ContactCreated', data: ContactCreated.example });
+    expect(registry.toDomainEvent(stored)).toEqual({
+      type: 'ContactCreated',
+      data: contactCreatedV2ToV3.upcast(ContactCreatedV2.example),
+    });
+  });
+});
+
+describe('ContactCreated v2 → v3', () => {
+  const v2 = (email?: string): ContactCreatedV2Data => ({
+    contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+    name: { given: 'Ada', family: 'Lovelace' },
+    ...(email === undefined ? {} : { email }),
+    at: '2024-11-02T08:00:00.000Z',
+  });
+
+  it('makes the e-mail the one primary address, and every contact a lead with empty lists', () => {
+    expect(contactCreatedV2ToV3.upcast(v2('ada@example.com'))).toEqual({
+      contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+      name: { given: 'Ada', family: 'Lovelace' },
+      emails: [{ address: 'ada@example.com', primary: true }],
+      phones: [],
+      addresses: [],
+      lifecycleStage: 'lead',
+      tags: [],
+      customFields: [],
+      at: '2024-11-02T08:00:00.000Z',
+    });
+  });
+
+  it('gives a contact without e-mail no addresses', () => {
+    expect(contactCreatedV2ToV3.upcast(v2()).emails).toEqual([]);
+  });
+
+  it('turns every valid v2 into a valid v3', () => {
+    for (const data of [v2(), v2('a@b.co'), ContactCreatedV2.example]) {
+      expect(registry.validate('ContactCreated', data, 2)).toEqual([]);
+      expect(registry.validate('ContactCreated', contactCreatedV2ToV3.upcast(data))).toEqual([]);
+    }
   });
 });

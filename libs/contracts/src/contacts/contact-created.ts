@@ -2,9 +2,17 @@ import { emailSchema, utcTimestampSchema, uuidSchema } from '../common-schemas';
 import { defineEvent } from '../contract';
 import { pii } from '../json-schema';
 import { defineUpcaster } from '../upcaster';
+import { profileFieldSchemas, REQUIRED_PROFILE_FIELDS, type ContactProfile } from './contact-profile';
 import { personNameSchema, type PersonName } from './person-name';
 
-export interface ContactCreatedData {
+/** The current shape: the whole profile at creation. */
+export interface ContactCreatedData extends ContactProfile {
+  contactId: string;
+  at: string;
+}
+
+/** The second shape: a name in parts and one e-mail address. */
+export interface ContactCreatedV2Data {
   contactId: string;
   name: PersonName;
   email?: string;
@@ -49,11 +57,11 @@ export const ContactCreatedV1 = defineEvent<ContactCreatedV1Data>({
   },
 });
 
-export const ContactCreated = defineEvent<ContactCreatedData>({
+export const ContactCreatedV2 = defineEvent<ContactCreatedV2Data>({
   service: 'contacts',
   name: 'ContactCreated',
   version: 2,
-  description: 'A person became a contact of the CRM: the first event of every contact.',
+  description: 'A person became a contact of the CRM, with a name in parts and at most one e-mail address.',
   customerIdField: 'contactId',
   schema: {
     type: 'object',
@@ -69,6 +77,38 @@ export const ContactCreated = defineEvent<ContactCreatedData>({
   },
 });
 
+export const ContactCreated = defineEvent<ContactCreatedData>({
+  service: 'contacts',
+  name: 'ContactCreated',
+  version: 3,
+  description: 'A person became a contact of the CRM, with their whole profile: the first event of every contact.',
+  customerIdField: 'contactId',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['contactId', ...REQUIRED_PROFILE_FIELDS, 'at'],
+    properties: { contactId, ...profileFieldSchemas, at },
+  },
+  example: {
+    contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+    name: { given: 'Ada', family: 'Lovelace' },
+    emails: [{ address: 'ada@example.com', label: 'work', primary: true }],
+    phones: [{ number: '+442071234567', primary: true }],
+    addresses: [{ lines: ['12 St James Square'], city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' }],
+    jobTitle: 'Analyst',
+    locale: 'en-GB',
+    timezone: 'Europe/London',
+    country: 'GB',
+    birthday: '1815-12-10',
+    source: 'web-form',
+    lifecycleStage: 'lead',
+    ownerId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e99',
+    tags: ['vip'],
+    customFields: [{ key: 'shoeSize', value: 38 }],
+    at: '2025-01-15T09:30:00.000Z',
+  },
+});
+
 /** `Ada King Lovelace` → given `Ada King`, family `Lovelace`; a single name is all given name. */
 export function splitFullName(fullName: string): PersonName {
   const parts = /^(.*\S)\s+(\S+)$/.exec(fullName.trim());
@@ -77,7 +117,7 @@ export function splitFullName(fullName: string): PersonName {
 
 export const contactCreatedV1ToV2 = defineUpcaster(
   ContactCreatedV1,
-  ContactCreated,
+  ContactCreatedV2,
   '`fullName` is split at its last space: the given name before it, the family name after it (empty for a single name).',
   ({ contactId, fullName, email, at }) => ({
     contactId,
@@ -85,6 +125,25 @@ export const contactCreatedV1ToV2 = defineUpcaster(
     name: fullName === null ? (null as unknown as PersonName) : splitFullName(fullName),
     // An absent e-mail stays absent: `email: undefined` is not valid JSON data.
     ...(email === undefined ? {} : { email }),
+    at,
+  }),
+);
+
+export const contactCreatedV2ToV3 = defineUpcaster(
+  ContactCreatedV2,
+  ContactCreated,
+  'The e-mail address, when there was one, becomes the one primary entry of `emails`; phones, addresses, tags and custom ' +
+    'fields start empty, and the lifecycle stage is `lead` (what every contact was before stages existed).',
+  ({ contactId, name, email, at }) => ({
+    contactId,
+    name,
+    // null for an erased person: the list of addresses becomes null as a whole, as a sealed one would.
+    emails: email === null ? (null as unknown as []) : email === undefined ? [] : [{ address: email, primary: true }],
+    phones: [],
+    addresses: [],
+    lifecycleStage: 'lead' as const,
+    tags: [],
+    customFields: [],
     at,
   }),
 );

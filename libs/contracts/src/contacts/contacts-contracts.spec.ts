@@ -1,6 +1,14 @@
 import { itKeepsTypeAndSchemaInSync, type FieldPresence } from '../testing';
 import { ContactArchived, type ContactArchivedData } from './contact-archived';
-import { ContactCreated, ContactCreatedV1, type ContactCreatedData, type ContactCreatedV1Data } from './contact-created';
+import {
+  ContactCreated,
+  ContactCreatedV1,
+  ContactCreatedV2,
+  type ContactCreatedData,
+  type ContactCreatedV1Data,
+  type ContactCreatedV2Data,
+} from './contact-created';
+import { fullPersonNameSchema, type FullPersonName } from './contact-profile';
 import { ContactEmailChanged, type ContactEmailChangedData } from './contact-email-changed';
 import { ContactRenamed, type ContactRenamedData } from './contact-renamed';
 import { personNameSchema, type PersonName } from './person-name';
@@ -17,16 +25,49 @@ describe('PersonName', () => {
   });
 });
 
-describe('ContactCreated v2', () => {
+describe('ContactCreated v3', () => {
   itKeepsTypeAndSchemaInSync<ContactCreatedData>({
     schema: ContactCreated.schema,
     fields: {
       contactId: 'required',
       name: 'required',
-      email: 'optional',
+      emails: 'required',
+      phones: 'required',
+      addresses: 'required',
+      jobTitle: 'optional',
+      locale: 'optional',
+      timezone: 'optional',
+      country: 'optional',
+      birthday: 'optional',
+      source: 'optional',
+      lifecycleStage: 'required',
+      ownerId: 'optional',
+      tags: 'required',
+      customFields: 'required',
       at: 'required',
     } satisfies FieldPresence<ContactCreatedData>,
+    sample: { ...ContactCreated.example, contactId, at } as Required<ContactCreatedData>,
+  });
+});
+
+describe('ContactCreated v2', () => {
+  itKeepsTypeAndSchemaInSync<ContactCreatedV2Data>({
+    schema: ContactCreatedV2.schema,
+    fields: {
+      contactId: 'required',
+      name: 'required',
+      email: 'optional',
+      at: 'required',
+    } satisfies FieldPresence<ContactCreatedV2Data>,
     sample: { contactId, name: { given: 'Grace', family: 'Hopper' }, email: 'grace@example.com', at },
+  });
+});
+
+describe('FullPersonName', () => {
+  itKeepsTypeAndSchemaInSync<FullPersonName>({
+    schema: fullPersonNameSchema,
+    fields: { prefix: 'optional', given: 'required', middle: 'optional', family: 'required', suffix: 'optional' },
+    sample: { prefix: 'Dr.', given: 'Grace', middle: 'Brewster', family: 'Hopper', suffix: 'PhD' },
   });
 });
 
@@ -75,14 +116,30 @@ describe('contacts contracts', () => {
     expect(contract.customerIdField).toBe('contactId');
   });
 
-  it('marks names and e-mail addresses as personal data, and nothing else', () => {
+  it('marks names, addresses, phones, birthdays, custom values and message contents as personal data, and nothing else', () => {
+    const profile = ['/name', '/emails', '/phones', '/addresses', '/birthday', '/customFields'];
+    const changes = profile.map((pointer) => `/changes${pointer}`);
     expect(Object.fromEntries(contactsContracts.contracts.map((c) => [`${c.name} v${c.version}`, c.pii]))).toEqual({
       'ContactCreated v1': ['/fullName', '/email'],
       'ContactCreated v2': ['/name', '/email'],
+      'ContactCreated v3': profile,
+      'ContactUpdated v1': changes,
       'ContactRenamed v1': ['/name'],
       'ContactErased v1': [],
       'ContactEmailChanged v1': ['/email'],
       'ContactArchived v1': [],
+      'ContactConsentChanged v1': [],
+      'ContactLinkedToCompany v1': [],
+      'ContactUnlinkedFromCompany v1': [],
+      'ContactsMerged v1': changes,
+      'ContactMergeUndone v1': changes,
+      'ContactMergedInto v1': [],
+      'ContactUnmerged v1': [],
+      'CompanyCreated v1': [],
+      'CompanyUpdated v1': [],
+      'CompanyArchived v1': [],
+      'InteractionLogged v1': ['/participants', '/subject', '/body'],
+      'CustomFieldDefined v1': [],
     });
   });
 });

@@ -85,11 +85,25 @@ describe('AsyncAPI document', () => {
     }
     expect(Object.keys(doc.components.messages)).toEqual([
       'ContactCreated',
+      'ContactCreated_v2',
       'ContactCreated_v1',
+      'ContactUpdated',
       'ContactRenamed',
       'ContactEmailChanged',
       'ContactArchived',
       'ContactErased',
+      'ContactConsentChanged',
+      'ContactLinkedToCompany',
+      'ContactUnlinkedFromCompany',
+      'ContactsMerged',
+      'ContactMergeUndone',
+      'ContactMergedInto',
+      'ContactUnmerged',
+      'CompanyCreated',
+      'CompanyUpdated',
+      'CompanyArchived',
+      'InteractionLogged',
+      'CustomFieldDefined',
       'ProductPriced',
     ]);
   });

@@ -30,7 +30,7 @@ describe('event catalog', () => {
   it('says it is generated, and lists the topics with their events', () => {
     expect(catalog.startsWith('<!-- Generated from libs/contracts')).toBe(true);
     expect(catalog).toContain(
-      '| `crm.contacts` | contacts | ContactCreated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased |',
+      '| `crm.contacts` | contacts | ContactCreated, ContactUpdated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased, ContactConsentChanged, ContactLinkedToCompany, ContactUnlinkedFromCompany, ContactsMerged, ContactMergeUndone, ContactMergedInto, ContactUnmerged, CompanyCreated, CompanyUpdated, CompanyArchived, InteractionLogged, CustomFieldDefined |',
     );
     expect(catalog).toContain('| `crm.audit` | audit | AuditNoted |');
   });
@@ -54,11 +54,12 @@ describe('event catalog', () => {
   it('describes an event: type, version, key, personal data, upcasting, schema and example', () => {
     const created = section('### ContactCreated');
     expect(created).toContain('| CloudEvents type | `crm.contacts.ContactCreated` |');
-    expect(created).toContain('| Current version | 2 |');
+    expect(created).toContain('| Current version | 3 |');
     expect(created).toContain('`contactId` of the data: the customer id');
-    expect(created).toContain('| Personal data | `/name`, `/email` |');
+    expect(created).toContain('| Personal data | `/name`, `/emails`, `/phones`, `/addresses`, `/birthday`, `/customFields` |');
     expect(created).toContain('v1 → v2: `fullName` is split at its last space');
-    const [current, earlier] = registry.history('ContactCreated').reverse();
+    expect(created).toContain('v2 → v3: The e-mail address, when there was one, becomes the one primary entry');
+    const [current, , earlier] = registry.history('ContactCreated').reverse();
     expect(created).toContain(JSON.stringify(current.schema, null, 2));
     expect(created).toContain(JSON.stringify(current.example, null, 2));
     expect(created).toContain('#### ContactCreated v1 (superseded)');

@@ -1,164 +1,226 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
-import { newId, type AggregateRepository } from '@crm/eventsourcing';
+import { newId } from '@crm/eventsourcing';
+import { ApiListQuery, findPage, type ListPage } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import type { PersonalDataVault } from '@crm/privacy';
-import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
-import { correlationMetadata, etagOf, expectedRevisionFrom, ProblemError, Roles } from '@crm/platform';
-import { CONTACTS, ExecuteContactCommand, type ContactCommandResult } from '../application/execute-contact-command';
-import {
-  ContactErasedError,
-  ContactNotFound,
-  normalizeEmail,
-  type Contact,
-  type ContactCommand,
-  type ContactEvent,
-} from '../domain/contact';
-import type { ContactListItem } from '../infrastructure/contact-list.projection';
-import { ContactView, CreateContactDto, ListContactsQuery, UpdateContactDto } from './contact.dto';
+import { contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
+import { etagOf, expectedRevisionFrom, Roles } from '@crm/platform';
+import { ContactWorkflows, type ContactResult } from '../application/contact-workflows';
+import { ContactErasedError, ContactNotFound, type Contact } from '../domain/contact';
+import { contactHistory, contactView, type ContactView, type HistoryEntry } from './contact-view';
+import { AsOfQuery, CompanyLinkDto, CreateContactDto, MergeContactsDto, RecordConsentDto, UpdateContactDto } from './contact.dto';
+import { READERS, WRITERS } from './roles';
 
-const WRITERS = ['admin', 'sales', 'marketing', 'support'] as const;
-const READERS = [...WRITERS, 'analyst'] as const;
+const uuid = new ParseUUIDPipe();
+const now = () => new Date().toISOString();
 
 @ApiTags('contacts')
 @ApiBearerAuth()
 @Controller('v1/contacts')
 export class ContactsController {
   constructor(
-    private readonly commands: CommandBus,
-    @Inject(CONTACTS) private readonly contacts: AggregateRepository<Contact, ContactCommand, ContactEvent>,
+    private readonly workflows: ContactWorkflows,
     @Inject(READ_MODELS) private readonly readModels: Connection,
-    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   @Post()
   @Roles(...WRITERS)
   async create(@Body() body: CreateContactDto, @Res({ passthrough: true }) response: Response): Promise<ContactView> {
-    const contactId = body.contactId ?? newId();
-    const result = await this.execute(
-      { type: 'CreateContact', data: { contactId, name: { ...body.name }, email: body.email, now: new Date().toISOString() } },
-      undefined,
-    );
+    const { contactId = newId(), ...input } = body;
+    const result = await this.workflows.create(contactId, input, now());
     response.status(201).location(`/v1/contacts/${contactId}`);
-    return this.respond(response, contactId, result.state, result.revision);
+    return this.respond(response, contactId, result);
   }
 
+  /**
+   * Lists from the read model (eventually consistent): filters `field=value` or `field[op]=value`, `sort`,
+   * `q` search, cursor pagination. Merged contacts are left out unless `includeMerged=true`.
+   */
+  @Get()
+  @Roles(...READERS)
+  @ApiListQuery(contactListQuery)
+  async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<ContactListItem, 'search'>>> {
+    const parsed = contactListQuery.parse(query);
+    const filter =
+      query.includeMerged === 'true' || 'mergedInto' in parsed.filter
+        ? parsed.filter
+        : { $and: [parsed.filter, { mergedInto: { $exists: false } }] };
+    return findPage(
+      this.readModels.collection<ContactListItem & { _id: string }>('contact_list'),
+      { ...parsed, filter },
+      { projection: { _meta: 0, search: 0 }, map: ({ _id, ...item }: ContactListItem & { _id: string }) => item },
+    );
+  }
+
+  /** The contact now, or as it was at `asOf`; a merged contact's id answers with its survivor. */
   @Get(':id')
   @Roles(...READERS)
-  @ApiOkResponse({ type: ContactView })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) response: Response): Promise<ContactView> {
-    const { state, revision } = await this.contacts.load(id);
-    return this.respond(response, id, state, revision);
+  async get(
+    @Param('id', uuid) id: string,
+    @Query() query: AsOfQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView> {
+    const resolved = await this.workflows.resolve(id, query.asOf ? new Date(query.asOf) : undefined);
+    if (resolved.contactId !== id) response.setHeader('Content-Location', `/v1/contacts/${resolved.contactId}`);
+    return this.respond(response, resolved.contactId, resolved);
   }
 
-  /** Changes name and/or e-mail; `If-Match` makes it conditional on the revision the client saw. */
+  /** Changes the fields given (lists are replaced as a whole); `clear` removes optional fields; `If-Match` makes it conditional. */
   @Patch(':id')
   @Roles(...WRITERS)
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuid) id: string,
     @Body() body: UpdateContactDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ContactView> {
-    let expected = expectedRevisionFrom(ifMatch);
-    const now = new Date().toISOString();
-    let result: ContactCommandResult | undefined;
-    if (body.name) {
-      result = await this.execute({ type: 'RenameContact', data: { contactId: id, name: { ...body.name }, now } }, expected);
-      expected = expected === undefined ? undefined : result.revision;
-    }
-    if (body.email)
-      result = await this.execute({ type: 'ChangeContactEmail', data: { contactId: id, email: body.email, now } }, expected);
-    if (!result) {
-      const current = await this.contacts.load(id);
-      return this.respond(response, id, current.state, current.revision);
-    }
-    return this.respond(response, id, result.state, result.revision);
+    const { clear = [], ...input } = body;
+    return this.respond(response, id, await this.workflows.update(id, input, clear, now(), expectedRevisionFrom(ifMatch)));
   }
 
   @Post(':id/archive')
   @HttpCode(200)
   @Roles('admin', 'sales')
   async archive(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ContactView> {
-    const result = await this.execute(
-      { type: 'ArchiveContact', data: { contactId: id, now: new Date().toISOString() } },
+    const result = await this.workflows.execute(
+      id,
+      { type: 'ArchiveContact', data: { contactId: id, now: now() } },
       expectedRevisionFrom(ifMatch),
     );
-    return this.respond(response, id, result.state, result.revision);
+    return this.respond(response, id, result);
   }
 
   /**
-   * Erases the person's personal data (GDPR) by crypto-shredding: their key is deleted first, so nothing
-   * of theirs can be read from then on, then ContactErased is recorded. Repeating it is harmless.
+   * Erases the person's personal data (GDPR) by crypto-shredding: their key (and the keys of contacts
+   * merged into them) is deleted first, so nothing of theirs can be read from then on, then ContactErased
+   * is recorded. Repeating it is harmless.
    */
   @Post(':id/erase')
   @HttpCode(204)
   @Roles('admin')
-  async erase(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    const { state } = await this.contacts.load(id);
-    if (state.status === 'none') throw new ContactNotFound(id);
-    await this.vault.erase(id);
-    await this.execute({ type: 'EraseContact', data: { contactId: id, now: new Date().toISOString() } }, undefined);
+  async erase(@Param('id', uuid) id: string): Promise<void> {
+    await this.workflows.erase(id, now());
   }
 
-  /** Lists from the read model (eventually consistent), oldest first, cursor-paginated. */
-  @Get()
+  /** Every change: who, when, which fields, old and new values. */
+  @Get(':id/history')
   @Roles(...READERS)
-  async list(@Query() query: ListContactsQuery): Promise<{ items: ContactListItem[]; next?: string }> {
-    const limit = query.limit ?? 50;
-    const filter: Record<string, unknown> = {};
-    if (query.email) filter.email = normalizeEmail(query.email);
-    if (query.status) filter.status = query.status;
-    if (query.cursor) filter._id = { $gt: decodeCursor(query.cursor) };
-    const docs = await this.readModels
-      .collection<ContactListItem & { _id: string }>('contact_list')
-      .find(filter, { projection: { _meta: 0 } })
-      .sort({ _id: 1 })
-      .limit(limit + 1)
-      .toArray();
-    const page = docs.slice(0, limit);
-    const items = page.map(({ _id, ...item }) => item);
-    return docs.length > limit ? { items, next: encodeCursor(page[page.length - 1]._id) } : { items };
+  async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
+    const entries = await this.workflows.contacts.history(id);
+    if (entries.length === 0) throw new ContactNotFound(id);
+    if (entries.some(({ event }) => event.type === 'ContactErased')) throw new ContactErasedError(id);
+    return { items: contactHistory(entries) };
   }
 
-  private execute(command: ContactCommand, expectedRevision: number | undefined): Promise<ContactCommandResult> {
-    return this.commands.execute(new ExecuteContactCommand(command, { expectedRevision, metadata: correlationMetadata() }));
+  /** Records that the person granted or withdrew consent for a channel and purpose (the ledger keeps every statement). */
+  @Post(':id/consents')
+  @HttpCode(200)
+  @Roles(...WRITERS)
+  async recordConsent(
+    @Param('id', uuid) id: string,
+    @Body() body: RecordConsentDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView> {
+    const contact = await this.workflows.liveContact(id);
+    const time = now();
+    const { at = time, ...statement } = body;
+    const result = await this.workflows.execute(contact.contactId, {
+      type: 'RecordConsent',
+      data: { contactId: contact.contactId, ...statement, at: new Date(at).toISOString(), now: time },
+    });
+    return this.respond(response, contact.contactId, result);
   }
 
-  private respond(response: Response, contactId: string, state: Contact, revision: number): ContactView {
-    if (state.status === 'none') throw new ContactNotFound(contactId);
-    if (state.status === 'erased') throw new ContactErasedError(contactId);
-    response.setHeader('ETag', etagOf(revision));
+  /** The consent ledger: every statement, oldest first; the contact shows the current state. */
+  @Get(':id/consents')
+  @Roles(...READERS)
+  async consentLedger(@Param('id', uuid) id: string): Promise<{ items: unknown[] }> {
+    const entries = await this.workflows.contacts.history(id);
+    if (entries.length === 0) throw new ContactNotFound(id);
     return {
-      contactId: state.contactId,
-      name: state.name,
-      ...(state.email === undefined ? {} : { email: state.email }),
-      status: state.status,
-      createdAt: state.createdAt,
-      updatedAt: state.updatedAt,
-      revision,
+      items: entries.flatMap(({ event, recorded }) =>
+        event.type === 'ContactConsentChanged' ? [{ ...event.data, recordedAt: recorded.recordedAt.toISOString() }] : [],
+      ),
     };
   }
-}
 
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-    throw new ProblemError({
-      status: 400,
-      type: 'invalid-cursor',
-      title: 'Invalid cursor',
-      detail: 'Pass the `next` value of a previous page.',
-    });
+  @Put(':id/companies/:companyId')
+  @Roles(...WRITERS)
+  async link(
+    @Param('id', uuid) id: string,
+    @Param('companyId', uuid) companyId: string,
+    @Body() body: CompanyLinkDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView> {
+    const result = await this.workflows.linkToCompany(id, companyId, body.role, now());
+    return this.respond(response, id, result);
   }
-  return id;
+
+  @Delete(':id/companies/:companyId')
+  @Roles(...WRITERS)
+  async unlink(
+    @Param('id', uuid) id: string,
+    @Param('companyId', uuid) companyId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView> {
+    const result = await this.workflows.execute(id, {
+      type: 'UnlinkFromCompany',
+      data: { contactId: id, companyId, now: now() },
+    });
+    return this.respond(response, id, result);
+  }
+
+  /** Merges the duplicates into this contact (the survivor); see docs/contacts.md for the rule per field. */
+  @Post(':id/merge')
+  @HttpCode(200)
+  @Roles('admin', 'sales', 'marketing', 'support')
+  async merge(
+    @Param('id', uuid) id: string,
+    @Body() body: MergeContactsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView & { mergeId: string }> {
+    const result = await this.workflows.merge(id, body.duplicateIds, body.choices ?? {}, now(), expectedRevisionFrom(ifMatch));
+    return { ...this.respond(response, id, result), mergeId: result.mergeId };
+  }
+
+  @Post(':id/merges/:mergeId/undo')
+  @HttpCode(200)
+  @Roles('admin', 'sales', 'marketing', 'support')
+  async undoMerge(
+    @Param('id', uuid) id: string,
+    @Param('mergeId', uuid) mergeId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ContactView> {
+    return this.respond(response, id, await this.workflows.undoMerge(id, mergeId, now()));
+  }
+
+  private respond(response: Response, contactId: string, result: Pick<ContactResult, 'state' | 'revision'>): ContactView {
+    const state: Contact = result.state;
+    if (state.status === 'none') throw new ContactNotFound(contactId);
+    if (state.status === 'erased') throw new ContactErasedError(contactId);
+    response.setHeader('ETag', etagOf(result.revision));
+    return contactView(state, result.revision);
+  }
 }

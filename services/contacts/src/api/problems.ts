@@ -1,5 +1,17 @@
 import { registerProblem } from '@crm/platform';
-import { ContactAlreadyExists, ContactArchivedError, ContactErasedError, ContactNotFound } from '../domain/contact';
+import { CompanyAlreadyExists, CompanyArchivedError, CompanyNotFound } from '../domain/company';
+import {
+  ContactAlreadyExists,
+  ContactArchivedError,
+  ContactErasedError,
+  ContactMergedError,
+  ContactNotFound,
+  MergeNotFound,
+  MergeNotPossible,
+} from '../domain/contact';
+import { InvalidContactData } from '../domain/contact-values';
+import { CustomFieldTypeChange, InvalidCustomFieldDefinition } from '../domain/custom-fields';
+import { InvalidMergeChoice } from '../domain/merge';
 
 /** The one place contacts' domain errors become RFC 9457 problems. */
 export function registerContactProblems(): void {
@@ -7,4 +19,30 @@ export function registerContactProblems(): void {
   registerProblem(ContactAlreadyExists, { status: 409, type: 'contact-already-exists', title: 'Contact already exists' });
   registerProblem(ContactArchivedError, { status: 409, type: 'contact-archived', title: 'Contact is archived' });
   registerProblem(ContactErasedError, { status: 410, type: 'contact-erased', title: 'Contact was erased' });
+  registerProblem(ContactMergedError, (error) => ({
+    status: 409,
+    type: 'contact-merged',
+    title: 'Contact was merged into another',
+    detail: error.message,
+    extensions: { survivorId: error.survivorId },
+  }));
+  registerProblem(MergeNotPossible, { status: 422, type: 'merge-not-possible', title: 'These contacts cannot be merged' });
+  registerProblem(InvalidMergeChoice, { status: 422, type: 'merge-not-possible', title: 'These contacts cannot be merged' });
+  registerProblem(MergeNotFound, { status: 404, type: 'merge-not-found', title: 'Merge not found' });
+  registerProblem(InvalidContactData, (error) => ({
+    status: 400,
+    type: 'validation',
+    title: 'The request is invalid',
+    detail: `${error.problems.length} ${error.problems.length === 1 ? 'value breaks' : 'values break'} the contact rules; see errors.`,
+    errors: error.problems.map((p) => ({ field: p.field, messages: [p.message], in: 'body' as const })),
+  }));
+  registerProblem(CompanyNotFound, { status: 404, type: 'company-not-found', title: 'Company not found' });
+  registerProblem(CompanyAlreadyExists, { status: 409, type: 'company-already-exists', title: 'Company already exists' });
+  registerProblem(CompanyArchivedError, { status: 409, type: 'company-archived', title: 'Company is archived' });
+  registerProblem(CustomFieldTypeChange, {
+    status: 409,
+    type: 'custom-field-type-change',
+    title: 'A custom field’s type cannot change',
+  });
+  registerProblem(InvalidCustomFieldDefinition, { status: 422, type: 'invalid-custom-field', title: 'Invalid custom field' });
 }

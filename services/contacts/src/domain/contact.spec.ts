@@ -1,146 +1,403 @@
+import { fold } from '@crm/eventsourcing';
 import { spec } from '@crm/eventsourcing/testing';
+import type { ContactProfile } from '@crm/contracts';
 import {
   ContactAlreadyExists,
   ContactArchivedError,
   ContactErasedError,
+  ContactMergedError,
   ContactNotFound,
   contactDecider,
+  MergeNotFound,
+  MergeNotPossible,
   type ContactEvent,
+  type LiveContact,
 } from './contact';
 
 const id = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
-const ada = { given: 'Ada', family: 'Lovelace' };
+const dupId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41';
+const mergeId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e88';
+const companyId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e77';
 const t1 = '2026-01-01T10:00:00.000Z';
 const t2 = '2026-01-02T10:00:00.000Z';
-const created: ContactEvent = { type: 'ContactCreated', data: { contactId: id, name: ada, email: 'ada@example.com', at: t1 } };
+const t3 = '2026-01-03T10:00:00.000Z';
+const t4 = '2026-01-04T10:00:00.000Z';
+
+const profile = (overrides: Partial<ContactProfile> = {}): ContactProfile => ({
+  name: { given: 'Ada', family: 'Lovelace' },
+  emails: [{ address: 'ada@example.com', primary: true }],
+  phones: [],
+  addresses: [],
+  lifecycleStage: 'lead',
+  tags: [],
+  customFields: [],
+  ...overrides,
+});
+const created = (contactId = id, overrides: Partial<ContactProfile> = {}): ContactEvent => ({
+  type: 'ContactCreated',
+  data: { contactId, ...profile(overrides), at: t1 },
+});
 const archived: ContactEvent = { type: 'ContactArchived', data: { contactId: id, at: t2 } };
+const erased: ContactEvent = { type: 'ContactErased', data: { contactId: id, at: t3 } };
+const live = (events: ContactEvent[]) => fold(contactDecider, events) as LiveContact;
 
 describe('Contact', () => {
   describe('CreateContact', () => {
-    it('creates a contact with a normalized e-mail', () =>
+    it('records the whole profile', () =>
       spec(contactDecider)
         .given([])
-        .when({ type: 'CreateContact', data: { contactId: id, name: ada, email: '  Ada@Example.COM ', now: t1 } })
-        .then([created]));
-
-    it('creates a contact without an e-mail', () =>
-      spec(contactDecider)
-        .given([])
-        .when({ type: 'CreateContact', data: { contactId: id, name: ada, now: t1 } })
-        .then([{ type: 'ContactCreated', data: { contactId: id, name: ada, at: t1 } }]));
+        .when({ type: 'CreateContact', data: { contactId: id, profile: profile(), now: t1 } })
+        .then([created()]));
 
     it('refuses to create the same contact twice', () =>
       spec(contactDecider)
-        .given([created])
-        .when({ type: 'CreateContact', data: { contactId: id, name: ada, now: t2 } })
+        .given([created()])
+        .when({ type: 'CreateContact', data: { contactId: id, profile: profile(), now: t2 } })
         .thenThrows(ContactAlreadyExists));
   });
 
-  describe('RenameContact', () => {
-    const king = { given: 'Ada', family: 'King' };
-    it('renames', () =>
-      spec(contactDecider)
-        .given([created])
-        .when({ type: 'RenameContact', data: { contactId: id, name: king, now: t2 } })
-        .then([{ type: 'ContactRenamed', data: { contactId: id, name: king, at: t2 } }]));
+  describe('UpdateContact', () => {
+    const update = (changes: Partial<ContactProfile>, cleared: ('jobTitle' | 'country')[] = []) =>
+      ({ type: 'UpdateContact', data: { contactId: id, changes, cleared, now: t2 } }) as const;
 
-    it('records nothing when the name is unchanged', () =>
+    it('records only the fields that change, and the optional ones cleared', () =>
       spec(contactDecider)
-        .given([created])
-        .when({ type: 'RenameContact', data: { contactId: id, name: { ...ada }, now: t2 } })
+        .given([created(id, { jobTitle: 'Analyst' })])
+        .when(update({ name: { given: 'Ada', family: 'King' }, lifecycleStage: 'lead', tags: ['vip'] }, ['jobTitle', 'country']))
+        .then([
+          {
+            type: 'ContactUpdated',
+            data: {
+              contactId: id,
+              changes: { name: { given: 'Ada', family: 'King' }, tags: ['vip'] },
+              cleared: ['jobTitle'],
+              at: t2,
+            },
+          },
+        ]));
+
+    it('records nothing when nothing changes', () =>
+      spec(contactDecider)
+        .given([created()])
+        .when(update({ lifecycleStage: 'lead' }, ['country']))
         .then([]));
 
-    it('refuses an unknown contact', () =>
+    it('refuses an unknown, archived, erased or merged contact', () => {
       spec(contactDecider)
         .given([])
-        .when({ type: 'RenameContact', data: { contactId: id, name: king, now: t2 } })
-        .thenThrows(ContactNotFound));
-
-    it('refuses an archived contact', () =>
+        .when(update({ tags: ['x'] }))
+        .thenThrows(ContactNotFound);
       spec(contactDecider)
-        .given([created, archived])
-        .when({ type: 'RenameContact', data: { contactId: id, name: king, now: t2 } })
-        .thenThrows(ContactArchivedError));
-  });
-
-  describe('ChangeContactEmail', () => {
-    it('changes the e-mail, normalized', () =>
+        .given([created(), archived])
+        .when(update({ tags: ['x'] }))
+        .thenThrows(ContactArchivedError);
       spec(contactDecider)
-        .given([created])
-        .when({ type: 'ChangeContactEmail', data: { contactId: id, email: 'Ada@King.org', now: t2 } })
-        .then([{ type: 'ContactEmailChanged', data: { contactId: id, email: 'ada@king.org', at: t2 } }]));
-
-    it('records nothing when the address differs only in case', () =>
+        .given([created(), erased])
+        .when(update({ tags: ['x'] }))
+        .thenThrows(ContactErasedError);
       spec(contactDecider)
-        .given([created])
-        .when({ type: 'ChangeContactEmail', data: { contactId: id, email: 'ADA@example.com', now: t2 } })
-        .then([]));
+        .given([created(), { type: 'ContactMergedInto', data: { contactId: id, survivorId: dupId, mergeId, at: t2 } }])
+        .when(update({ tags: ['x'] }))
+        .thenThrows(ContactMergedError);
+    });
+
+    it('folds an older contact’s rename and e-mail change into the profile', () => {
+      const state = live([
+        created(),
+        { type: 'ContactRenamed', data: { contactId: id, name: { given: 'Ada', family: 'King' }, at: t2 } },
+        { type: 'ContactEmailChanged', data: { contactId: id, email: 'ada@king.org', at: t3 } },
+      ]);
+      expect(state.profile.name).toEqual({ given: 'Ada', family: 'King' });
+      expect(state.profile.emails).toEqual([{ address: 'ada@king.org', primary: true }]);
+    });
   });
 
   describe('ArchiveContact', () => {
-    it('archives', () =>
+    it('archives once', () => {
       spec(contactDecider)
-        .given([created])
+        .given([created()])
         .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
-        .then([archived]));
-
-    it('is idempotent', () =>
+        .then([archived]);
       spec(contactDecider)
-        .given([created, archived])
-        .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
-        .then([]));
-
-    it('refuses an unknown contact', () =>
-      spec(contactDecider)
-        .given([])
-        .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
-        .thenThrows(ContactNotFound));
+        .given([created(), archived])
+        .when({ type: 'ArchiveContact', data: { contactId: id, now: t3 } })
+        .then([]);
+    });
   });
 
   describe('EraseContact', () => {
-    const erased: ContactEvent = { type: 'ContactErased', data: { contactId: id, at: t2 } };
-
-    it('erases an active or archived contact', () => {
+    it('records the erasure once; the state keeps no personal data', () => {
       spec(contactDecider)
-        .given([created])
-        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .given([created()])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t3 } })
         .then([erased]);
       spec(contactDecider)
-        .given([created, archived])
-        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
-        .then([erased]);
+        .given([created(), erased])
+        .when({ type: 'EraseContact', data: { contactId: id, now: t4 } })
+        .then([]);
+      expect(fold(contactDecider, [created(), erased])).toEqual({
+        status: 'erased',
+        contactId: id,
+        createdAt: t1,
+        updatedAt: t3,
+        erasedAt: t3,
+      });
     });
-
-    it('is idempotent', () =>
-      spec(contactDecider)
-        .given([created, erased])
-        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
-        .then([]));
 
     it('refuses an unknown contact', () =>
       spec(contactDecider)
         .given([])
-        .when({ type: 'EraseContact', data: { contactId: id, now: t2 } })
+        .when({ type: 'EraseContact', data: { contactId: id, now: t3 } })
         .thenThrows(ContactNotFound));
+  });
 
-    it('refuses every change afterwards', () => {
-      spec(contactDecider)
-        .given([created, erased])
-        .when({ type: 'RenameContact', data: { contactId: id, name: ada, now: t2 } })
-        .thenThrows(ContactErasedError);
-      spec(contactDecider)
-        .given([created, erased])
-        .when({ type: 'ArchiveContact', data: { contactId: id, now: t2 } })
-        .thenThrows(ContactErasedError);
+  describe('RecordConsent', () => {
+    const consent = (status: 'granted' | 'withdrawn', at: string) =>
+      ({
+        type: 'RecordConsent',
+        data: { contactId: id, channel: 'email', purpose: 'newsletter', status, source: 'web-form', at, now: t4 },
+      }) as const;
+    const changed = (status: 'granted' | 'withdrawn', at: string): ContactEvent => ({
+      type: 'ContactConsentChanged',
+      data: { contactId: id, channel: 'email', purpose: 'newsletter', status, source: 'web-form', at },
     });
 
-    it('keeps no personal data in the state, even from events read before the key was gone', () => {
-      const redactedCreated = {
-        type: 'ContactCreated',
-        data: { contactId: id, name: null, email: null, at: t1 },
-      } as unknown as ContactEvent;
-      const state = [redactedCreated, erased].reduce(contactDecider.evolve, contactDecider.initialState);
-      expect(state).toEqual({ status: 'erased', contactId: id, createdAt: t1, updatedAt: t2, erasedAt: t2 });
+    it('adds a statement to the ledger, once', () => {
+      spec(contactDecider)
+        .given([created()])
+        .when(consent('granted', t2))
+        .then([changed('granted', t2)]);
+      spec(contactDecider)
+        .given([created(), changed('granted', t2)])
+        .when(consent('granted', t2))
+        .then([]);
+    });
+
+    it('keeps the latest statement as the current state, also when an older one arrives later', () => {
+      const state = live([created(), changed('withdrawn', t3), changed('granted', t2)]);
+      expect(state.consents['email/newsletter']).toEqual({
+        channel: 'email',
+        purpose: 'newsletter',
+        status: 'withdrawn',
+        source: 'web-form',
+        at: t3,
+      });
+    });
+
+    it('records consent for an archived contact too (withdrawals must always land)', () =>
+      spec(contactDecider)
+        .given([created(), archived])
+        .when(consent('withdrawn', t3))
+        .then([changed('withdrawn', t3)]));
+  });
+
+  describe('company links', () => {
+    const link = (role?: string) =>
+      ({ type: 'LinkToCompany', data: { contactId: id, companyId, ...(role ? { role } : {}), now: t2 } }) as const;
+    const linked = (role?: string): ContactEvent => ({
+      type: 'ContactLinkedToCompany',
+      data: { contactId: id, companyId, ...(role ? { role } : {}), at: t2 },
+    });
+
+    it('links with a role, changes the role, and ignores the same link again', () => {
+      spec(contactDecider)
+        .given([created()])
+        .when(link('CTO'))
+        .then([linked('CTO')]);
+      spec(contactDecider)
+        .given([created(), linked('CTO')])
+        .when(link('CEO'))
+        .then([linked('CEO')]);
+      spec(contactDecider)
+        .given([created(), linked('CTO')])
+        .when(link('CTO'))
+        .then([]);
+    });
+
+    it('unlinks a linked company only', () => {
+      const unlink = { type: 'UnlinkFromCompany', data: { contactId: id, companyId, now: t3 } } as const;
+      spec(contactDecider)
+        .given([created(), linked()])
+        .when(unlink)
+        .then([{ type: 'ContactUnlinkedFromCompany', data: { contactId: id, companyId, at: t3 } }]);
+      spec(contactDecider).given([created()]).when(unlink).then([]);
+    });
+  });
+
+  describe('MergeContacts', () => {
+    const survivorEvents: ContactEvent[] = [created(id, { jobTitle: 'Analyst' })];
+    const duplicate = live([
+      created(dupId, {
+        name: { given: 'Ada', family: 'King' },
+        emails: [{ address: 'ada@king.org', primary: true }],
+        phones: [{ number: '+442071234567', primary: true }],
+        country: 'GB',
+        lifecycleStage: 'customer',
+        tags: ['vip'],
+      }),
+      {
+        type: 'ContactConsentChanged',
+        data: { contactId: dupId, channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: t2 },
+      },
+      { type: 'ContactLinkedToCompany', data: { contactId: dupId, companyId, role: 'CTO', at: t2 } },
+    ]);
+    const merge = (choices = {}) =>
+      ({ type: 'MergeContacts', data: { contactId: id, mergeId, duplicates: [duplicate], choices, now: t3 } }) as const;
+    const merged: ContactEvent = {
+      type: 'ContactsMerged',
+      data: {
+        contactId: id,
+        mergeId,
+        mergedContactIds: [dupId],
+        changes: {
+          emails: [
+            { address: 'ada@example.com', primary: true },
+            { address: 'ada@king.org', primary: false },
+          ],
+          phones: [{ number: '+442071234567', primary: false }],
+          tags: ['vip'],
+          lifecycleStage: 'customer',
+          country: 'GB',
+        },
+        consents: [{ channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: t2 }],
+        companyLinks: [{ companyId, role: 'CTO' }],
+        at: t3,
+      },
+    };
+
+    it('combines lists, keeps the survivor’s values, fills its gaps, takes the furthest stage, adopts consent and links', () =>
+      spec(contactDecider).given(survivorEvents).when(merge()).then([merged]));
+
+    it('takes a field from the contact chosen for it', () =>
+      spec(contactDecider)
+        .given(survivorEvents)
+        .when(merge({ name: dupId }))
+        .then([
+          {
+            ...merged,
+            data: {
+              ...merged.data,
+              changes: { ...(merged.data as { changes: object }).changes, name: { given: 'Ada', family: 'King' } },
+            },
+          } as ContactEvent,
+        ]));
+
+    it('is idempotent per merge id, and refuses a merge into itself, of nothing, or of a merged contact', () => {
+      spec(contactDecider)
+        .given([...survivorEvents, merged])
+        .when(merge())
+        .then([]);
+      spec(contactDecider)
+        .given(survivorEvents)
+        .when({ type: 'MergeContacts', data: { contactId: id, mergeId, duplicates: [], choices: {}, now: t3 } })
+        .thenThrows(MergeNotPossible);
+      spec(contactDecider)
+        .given(survivorEvents)
+        .when({
+          type: 'MergeContacts',
+          data: { contactId: id, mergeId, duplicates: [live(survivorEvents)], choices: {}, now: t3 },
+        })
+        .thenThrows(MergeNotPossible);
+      spec(contactDecider)
+        .given(survivorEvents)
+        .when({
+          type: 'MergeContacts',
+          data: {
+            contactId: id,
+            mergeId,
+            duplicates: [{ ...duplicate, mergedInto: { survivorId: id, mergeId } }],
+            choices: {},
+            now: t3,
+          },
+        })
+        .thenThrows(ContactMergedError);
+    });
+
+    it('marks a duplicate merged, once, and unmerges it by the same merge only', () => {
+      const mergedInto: ContactEvent = { type: 'ContactMergedInto', data: { contactId: dupId, survivorId: id, mergeId, at: t3 } };
+      const mark = { type: 'MarkMergedInto', data: { contactId: dupId, survivorId: id, mergeId, now: t3 } } as const;
+      spec(contactDecider)
+        .given([created(dupId)])
+        .when(mark)
+        .then([mergedInto]);
+      spec(contactDecider)
+        .given([created(dupId), mergedInto])
+        .when(mark)
+        .then([]);
+      const unmerge = { type: 'Unmerge', data: { contactId: dupId, survivorId: id, mergeId, now: t4 } } as const;
+      spec(contactDecider)
+        .given([created(dupId), mergedInto])
+        .when(unmerge)
+        .then([{ type: 'ContactUnmerged', data: { contactId: dupId, survivorId: id, mergeId, at: t4 } }]);
+      spec(contactDecider)
+        .given([created(dupId)])
+        .when(unmerge)
+        .then([]);
+      expect(
+        live([
+          created(dupId),
+          mergedInto,
+          { type: 'ContactUnmerged', data: { contactId: dupId, survivorId: id, mergeId, at: t4 } },
+        ]).mergedInto,
+      ).toBeUndefined();
+    });
+
+    describe('UndoMerge', () => {
+      const undo = { type: 'UndoMerge', data: { contactId: id, mergeId, now: t4 } } as const;
+
+      it('restores what the merge brought, splitting the duplicates off again', () =>
+        spec(contactDecider)
+          .given([...survivorEvents, merged])
+          .when(undo)
+          .then([
+            {
+              type: 'ContactMergeUndone',
+              data: {
+                contactId: id,
+                mergeId,
+                restoredContactIds: [dupId],
+                changes: {
+                  emails: [{ address: 'ada@example.com', primary: true }],
+                  phones: [],
+                  tags: [],
+                  lifecycleStage: 'lead',
+                },
+                cleared: ['country'],
+                consents: [],
+                removedConsents: [{ channel: 'email', purpose: 'newsletter' }],
+                removedCompanyIds: [companyId],
+                at: t4,
+              },
+            },
+          ]));
+
+      it('keeps what changed after the merge', () => {
+        const later: ContactEvent = {
+          type: 'ContactUpdated',
+          data: { contactId: id, changes: { lifecycleStage: 'evangelist' }, cleared: [], at: t4 },
+        };
+        const state = live([...survivorEvents, merged, later]);
+        const [event] = contactDecider.decide(undo, state);
+        expect((event.data as { changes: object }).changes).not.toHaveProperty('lifecycleStage');
+      });
+
+      it('brings the survivor back to its state before the merge', () => {
+        const before = live(survivorEvents);
+        const [undone] = contactDecider.decide(undo, live([...survivorEvents, merged]));
+        const after = live([...survivorEvents, merged, undone]);
+        expect(after.profile).toEqual(before.profile);
+        expect(after.consents).toEqual(before.consents);
+        expect(after.companies).toEqual(before.companies);
+      });
+
+      it('undoes once, and refuses an unknown merge', () => {
+        const [undone] = contactDecider.decide(undo, live([...survivorEvents, merged]));
+        spec(contactDecider)
+          .given([...survivorEvents, merged, undone])
+          .when(undo)
+          .then([]);
+        spec(contactDecider).given(survivorEvents).when(undo).thenThrows(MergeNotFound);
+      });
     });
   });
 });

@@ -1,36 +1,84 @@
 import type { Decider } from '@crm/eventsourcing';
 import type {
-  ContactArchivedData,
-  ContactCreatedData,
-  ContactEmailChangedData,
-  ContactErasedData,
-  ContactRenamedData,
-  PersonName,
+  CompanyLink,
+  ConsentChannel,
+  ConsentEntry,
+  ConsentPurpose,
+  ConsentStatus,
+  ContactProfile,
+  ContactStreamEvent,
+  OptionalProfileField,
 } from '@crm/contracts';
+import { OPTIONAL_PROFILE_FIELDS } from '@crm/contracts';
+import { mergeProfiles, undoMerge, type MergeRecord } from './merge';
 
-/**
- * The Contact aggregate (a person), minimal for now: created with a name and an optional e-mail,
- * renamed, e-mail changed, archived. Time and ids come in with the commands.
- */
-export type ContactEvent =
-  | { type: 'ContactCreated'; data: ContactCreatedData }
-  | { type: 'ContactRenamed'; data: ContactRenamedData }
-  | { type: 'ContactEmailChanged'; data: ContactEmailChangedData }
-  | { type: 'ContactArchived'; data: ContactArchivedData }
-  | { type: 'ContactErased'; data: ContactErasedData };
+/** The Contact aggregate (a person). Time and ids come in with the commands; values arrive normalized (contact-values.ts). */
+export type ContactEvent = ContactStreamEvent;
 
-export type ContactCommand =
-  | { type: 'CreateContact'; data: { contactId: string; name: PersonName; email?: string; now: string } }
-  | { type: 'RenameContact'; data: { contactId: string; name: PersonName; now: string } }
-  | { type: 'ChangeContactEmail'; data: { contactId: string; email: string; now: string } }
-  | { type: 'ArchiveContact'; data: { contactId: string; now: string } }
-  | { type: 'EraseContact'; data: { contactId: string; now: string } };
+export type ConsentKey = `${ConsentChannel}/${ConsentPurpose}`;
+export const consentKey = (entry: { channel: ConsentChannel; purpose: ConsentPurpose }): ConsentKey =>
+  `${entry.channel}/${entry.purpose}`;
+
+/** A contact that exists and still has its personal data. */
+export interface LiveContact {
+  contactId: string;
+  status: 'active' | 'archived';
+  profile: ContactProfile;
+  /** The current consent per channel and purpose: the ledger entry with the latest `at`. */
+  consents: Partial<Record<ConsentKey, ConsentEntry>>;
+  companies: Record<string, { role?: string }>;
+  /** Set while this contact is merged into another: its id resolves to the survivor. */
+  mergedInto?: { survivorId: string; mergeId: string };
+  /** Merges into this contact, oldest first; an undone one stays, marked. */
+  merges: MergeRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
 
 export type Contact =
   | { status: 'none' }
-  | { status: 'active' | 'archived'; contactId: string; name: PersonName; email?: string; createdAt: string; updatedAt: string }
+  | LiveContact
   /** Personal data erased (GDPR): only the id and the times remain. */
   | { status: 'erased'; contactId: string; createdAt: string; updatedAt: string; erasedAt: string };
+
+export type ContactCommand =
+  | { type: 'CreateContact'; data: { contactId: string; profile: ContactProfile; now: string } }
+  /** `changes` already normalized; fields equal to the current value are ignored. */
+  | {
+      type: 'UpdateContact';
+      data: { contactId: string; changes: Partial<ContactProfile>; cleared: OptionalProfileField[]; now: string };
+    }
+  | { type: 'ArchiveContact'; data: { contactId: string; now: string } }
+  | { type: 'EraseContact'; data: { contactId: string; now: string } }
+  | {
+      type: 'RecordConsent';
+      data: {
+        contactId: string;
+        channel: ConsentChannel;
+        purpose: ConsentPurpose;
+        status: ConsentStatus;
+        source: string;
+        at: string;
+        now: string;
+      };
+    }
+  | { type: 'LinkToCompany'; data: { contactId: string; companyId: string; role?: string; now: string } }
+  | { type: 'UnlinkFromCompany'; data: { contactId: string; companyId: string; now: string } }
+  /** On the survivor; `duplicates` are the loaded states of the contacts merged into it. */
+  | {
+      type: 'MergeContacts';
+      data: {
+        contactId: string;
+        mergeId: string;
+        duplicates: readonly LiveContact[];
+        /** Per field, the contact whose value wins; the documented rule decides the others. */
+        choices: Partial<Record<keyof ContactProfile, string>>;
+        now: string;
+      };
+    }
+  | { type: 'MarkMergedInto'; data: { contactId: string; survivorId: string; mergeId: string; now: string } }
+  | { type: 'UndoMerge'; data: { contactId: string; mergeId: string; now: string } }
+  | { type: 'Unmerge'; data: { contactId: string; survivorId: string; mergeId: string; now: string } };
 
 export class ContactNotFound extends Error {
   override readonly name = 'ContactNotFound';
@@ -60,45 +108,64 @@ export class ContactErasedError extends Error {
   }
 }
 
-/** E-mail addresses compare without case: one person, one address. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+/** A merged contact changes only through its survivor, until the merge is undone. */
+export class ContactMergedError extends Error {
+  override readonly name = 'ContactMergedError';
+  constructor(
+    readonly contactId: string,
+    readonly survivorId: string,
+  ) {
+    super(`Contact ${contactId} was merged into ${survivorId}`);
+  }
+}
 
-const sameName = (a: PersonName, b: PersonName) => a.given === b.given && a.family === b.family;
+export class MergeNotPossible extends Error {
+  override readonly name = 'MergeNotPossible';
+}
 
-function activeContact(state: Contact, contactId: string) {
+export class MergeNotFound extends Error {
+  override readonly name = 'MergeNotFound';
+  constructor(
+    readonly contactId: string,
+    readonly mergeId: string,
+  ) {
+    super(`Contact ${contactId} has no merge ${mergeId} that can be undone`);
+  }
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The contact, if it exists and may change: not erased, not merged away, and (unless allowed) not archived. */
+function changeable(state: Contact, contactId: string, options: { archivedToo?: boolean } = {}): LiveContact {
   if (state.status === 'none') throw new ContactNotFound(contactId);
   if (state.status === 'erased') throw new ContactErasedError(contactId);
-  if (state.status === 'archived') throw new ContactArchivedError(contactId);
+  if (state.mergedInto) throw new ContactMergedError(contactId, state.mergedInto.survivorId);
+  if (state.status === 'archived' && !options.archivedToo) throw new ContactArchivedError(contactId);
   return state;
 }
 
 export function decide(command: ContactCommand, state: Contact): ContactEvent[] {
   switch (command.type) {
     case 'CreateContact': {
-      const { contactId, name, email, now } = command.data;
+      const { contactId, profile, now } = command.data;
       if (state.status !== 'none') throw new ContactAlreadyExists(contactId);
-      const data: ContactCreatedData = { contactId, name, at: now };
-      if (email !== undefined) data.email = normalizeEmail(email);
-      return [{ type: 'ContactCreated', data }];
+      return [{ type: 'ContactCreated', data: { contactId, ...profile, at: now } }];
     }
-    case 'RenameContact': {
-      const { contactId, name, now } = command.data;
-      const contact = activeContact(state, contactId);
-      if (sameName(contact.name, name)) return [];
-      return [{ type: 'ContactRenamed', data: { contactId, name, at: now } }];
-    }
-    case 'ChangeContactEmail': {
+    case 'UpdateContact': {
       const { contactId, now } = command.data;
-      const email = normalizeEmail(command.data.email);
-      const contact = activeContact(state, contactId);
-      if (contact.email === email) return [];
-      return [{ type: 'ContactEmailChanged', data: { contactId, email, at: now } }];
+      const contact = changeable(state, contactId);
+      const changes = Object.fromEntries(
+        Object.entries(command.data.changes).filter(
+          ([field, value]) => !same(contact.profile[field as keyof ContactProfile], value),
+        ),
+      );
+      const cleared = command.data.cleared.filter((field) => contact.profile[field] !== undefined && !(field in changes));
+      if (Object.keys(changes).length === 0 && cleared.length === 0) return [];
+      return [{ type: 'ContactUpdated', data: { contactId, changes, cleared, at: now } }];
     }
     case 'ArchiveContact': {
       const { contactId, now } = command.data;
-      if (state.status === 'none') throw new ContactNotFound(contactId);
-      if (state.status === 'erased') throw new ContactErasedError(contactId);
-      if (state.status === 'archived') return [];
+      if (changeable(state, contactId, { archivedToo: true }).status === 'archived') return [];
       return [{ type: 'ContactArchived', data: { contactId, at: now } }];
     }
     case 'EraseContact': {
@@ -107,31 +174,169 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       if (state.status === 'erased') return [];
       return [{ type: 'ContactErased', data: { contactId, at: now } }];
     }
+    case 'RecordConsent': {
+      const { contactId, channel, purpose, status, source, at } = command.data;
+      const contact = changeable(state, contactId, { archivedToo: true });
+      const entry: ConsentEntry = { channel, purpose, status, source, at };
+      // The same statement again (a retried request, a re-import) adds nothing to the ledger.
+      if (same(contact.consents[consentKey(entry)], entry)) return [];
+      return [{ type: 'ContactConsentChanged', data: { contactId, ...entry } }];
+    }
+    case 'LinkToCompany': {
+      const { contactId, companyId, role, now } = command.data;
+      const contact = changeable(state, contactId);
+      const link = contact.companies[companyId];
+      if (link && link.role === role) return [];
+      return [
+        { type: 'ContactLinkedToCompany', data: { contactId, companyId, ...(role === undefined ? {} : { role }), at: now } },
+      ];
+    }
+    case 'UnlinkFromCompany': {
+      const { contactId, companyId, now } = command.data;
+      if (!changeable(state, contactId).companies[companyId]) return [];
+      return [{ type: 'ContactUnlinkedFromCompany', data: { contactId, companyId, at: now } }];
+    }
+    case 'MergeContacts': {
+      const { contactId, mergeId, duplicates, choices, now } = command.data;
+      const survivor = changeable(state, contactId);
+      if (survivor.merges.some((merge) => merge.mergeId === mergeId)) return [];
+      if (duplicates.length === 0) throw new MergeNotPossible('Name at least one contact to merge into the survivor');
+      for (const duplicate of duplicates) {
+        if (duplicate.contactId === contactId) throw new MergeNotPossible('A contact cannot be merged into itself');
+        if (duplicate.mergedInto) throw new ContactMergedError(duplicate.contactId, duplicate.mergedInto.survivorId);
+      }
+      const merged = mergeProfiles(survivor, duplicates, choices);
+      return [
+        {
+          type: 'ContactsMerged',
+          data: { contactId, mergeId, mergedContactIds: duplicates.map((d) => d.contactId), ...merged, at: now },
+        },
+      ];
+    }
+    case 'MarkMergedInto': {
+      const { contactId, survivorId, mergeId, now } = command.data;
+      if (state.status === 'none') throw new ContactNotFound(contactId);
+      if (state.status === 'erased') throw new ContactErasedError(contactId);
+      if (state.mergedInto?.mergeId === mergeId) return [];
+      if (state.mergedInto) throw new ContactMergedError(contactId, state.mergedInto.survivorId);
+      return [{ type: 'ContactMergedInto', data: { contactId, survivorId, mergeId, at: now } }];
+    }
+    case 'UndoMerge': {
+      const { contactId, mergeId, now } = command.data;
+      const survivor = changeable(state, contactId, { archivedToo: true });
+      const merge = survivor.merges.find((record) => record.mergeId === mergeId);
+      if (!merge) throw new MergeNotFound(contactId, mergeId);
+      if (merge.undone) return [];
+      return [{ type: 'ContactMergeUndone', data: { contactId, mergeId, ...undoMerge(survivor, merge), at: now } }];
+    }
+    case 'Unmerge': {
+      const { contactId, survivorId, mergeId, now } = command.data;
+      if (state.status === 'none') throw new ContactNotFound(contactId);
+      if (state.status === 'erased' || state.mergedInto?.mergeId !== mergeId) return [];
+      return [{ type: 'ContactUnmerged', data: { contactId, survivorId, mergeId, at: now } }];
+    }
   }
 }
 
-const isLive = (state: Contact): state is Extract<Contact, { status: 'active' | 'archived' }> =>
-  state.status === 'active' || state.status === 'archived';
+const isLive = (state: Contact): state is LiveContact => state.status === 'active' || state.status === 'archived';
+
+function applyChanges(
+  profile: ContactProfile,
+  changes: Partial<ContactProfile>,
+  cleared: readonly OptionalProfileField[],
+): ContactProfile {
+  const next: ContactProfile = { ...profile, ...changes };
+  for (const field of cleared) delete next[field];
+  return next;
+}
 
 export function evolve(state: Contact, event: ContactEvent): Contact {
+  if (event.type === 'ContactCreated') {
+    const { contactId, at, ...profile } = event.data;
+    return { status: 'active', contactId, profile, consents: {}, companies: {}, merges: [], createdAt: at, updatedAt: at };
+  }
+  if (event.type === 'ContactErased') {
+    if (state.status === 'none' || state.status === 'erased') return state;
+    const { contactId, createdAt } = state;
+    return { status: 'erased', contactId, createdAt, updatedAt: event.data.at, erasedAt: event.data.at };
+  }
+  if (!isLive(state)) return state;
+  const next = { ...state, updatedAt: event.data.at };
   switch (event.type) {
-    case 'ContactCreated': {
-      const { contactId, name, email, at } = event.data;
-      return { status: 'active', contactId, name, ...(email === undefined ? {} : { email }), createdAt: at, updatedAt: at };
-    }
-    case 'ContactErased': {
-      if (state.status === 'none' || state.status === 'erased') return state;
-      const { contactId, createdAt } = state;
-      return { status: 'erased', contactId, createdAt, updatedAt: event.data.at, erasedAt: event.data.at };
-    }
+    case 'ContactUpdated':
+      return { ...next, profile: applyChanges(state.profile, event.data.changes, event.data.cleared) };
     case 'ContactRenamed':
-      return isLive(state) ? { ...state, name: event.data.name, updatedAt: event.data.at } : state;
-    case 'ContactEmailChanged':
-      return isLive(state) ? { ...state, email: event.data.email, updatedAt: event.data.at } : state;
+      return { ...next, profile: { ...state.profile, name: event.data.name } };
+    case 'ContactEmailChanged': {
+      const others = state.profile.emails.filter((email) => !email.primary && email.address !== event.data.email);
+      return { ...next, profile: { ...state.profile, emails: [{ address: event.data.email, primary: true }, ...others] } };
+    }
     case 'ContactArchived':
-      return isLive(state) ? { ...state, status: 'archived', updatedAt: event.data.at } : state;
+      return { ...next, status: 'archived' };
+    case 'ContactConsentChanged': {
+      const { contactId: _, ...entry } = event.data;
+      const current = state.consents[consentKey(entry)];
+      // The ledger keeps every statement; the current state is the latest one (a late import of an older one changes nothing).
+      if (current && current.at > entry.at) return next;
+      return { ...next, consents: { ...state.consents, [consentKey(entry)]: entry } };
+    }
+    case 'ContactLinkedToCompany': {
+      const { companyId, role } = event.data;
+      return { ...next, companies: { ...state.companies, [companyId]: role === undefined ? {} : { role } } };
+    }
+    case 'ContactUnlinkedFromCompany': {
+      const { [event.data.companyId]: _, ...companies } = state.companies;
+      return { ...next, companies };
+    }
+    case 'ContactsMerged': {
+      const { mergeId, mergedContactIds, changes, consents, companyLinks } = event.data;
+      const record: MergeRecord = {
+        mergeId,
+        mergedContactIds,
+        before: Object.fromEntries(Object.keys(changes).map((field) => [field, state.profile[field as keyof ContactProfile]])),
+        after: changes,
+        consentsBefore: Object.fromEntries(
+          consents.map((entry) => [consentKey(entry), state.consents[consentKey(entry)] ?? null]),
+        ),
+        consentsAdopted: consents,
+        companiesAdopted: companyLinks.map((link) => link.companyId),
+        undone: false,
+      };
+      return {
+        ...next,
+        profile: applyChanges(state.profile, changes, []),
+        consents: { ...state.consents, ...Object.fromEntries(consents.map((entry) => [consentKey(entry), entry])) },
+        companies: { ...state.companies, ...Object.fromEntries(companyLinks.map(linkEntry)) },
+        merges: [...state.merges, record],
+      };
+    }
+    case 'ContactMergeUndone': {
+      const { mergeId, changes, cleared, consents, removedConsents, removedCompanyIds } = event.data;
+      const remaining = { ...state.consents };
+      for (const key of removedConsents) delete remaining[consentKey(key)];
+      for (const entry of consents) remaining[consentKey(entry)] = entry;
+      const companies = Object.fromEntries(Object.entries(state.companies).filter(([id]) => !removedCompanyIds.includes(id)));
+      return {
+        ...next,
+        profile: applyChanges(state.profile, changes, cleared),
+        consents: remaining,
+        companies,
+        merges: state.merges.map((merge) => (merge.mergeId === mergeId ? { ...merge, undone: true } : merge)),
+      };
+    }
+    case 'ContactMergedInto':
+      return { ...next, mergedInto: { survivorId: event.data.survivorId, mergeId: event.data.mergeId } };
+    case 'ContactUnmerged': {
+      const { mergedInto: _, ...rest } = next;
+      return rest;
+    }
   }
 }
+
+const linkEntry = (link: CompanyLink): [string, { role?: string }] => [
+  link.companyId,
+  link.role === undefined ? {} : { role: link.role },
+];
 
 export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
   initialState: { status: 'none' },
@@ -140,3 +345,6 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
 };
 
 export const contactStream = (contactId: string): string => `contact-${contactId}`;
+
+/** The optional fields of a profile, for requests that clear them. */
+export const CLEARABLE_FIELDS: readonly OptionalProfileField[] = OPTIONAL_PROFILE_FIELDS;

@@ -1,58 +1,198 @@
-import { crmContracts, isRedacted } from '@crm/contracts';
-import { defineProjection } from '@crm/projections';
+import { crmContracts, isRedacted, LIFECYCLE_STAGES, type ContactProfile } from '@crm/contracts';
+import { defineListQuery, defineProjection, normalizeSearchText } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
 
-/** A contact as lists show it: the contacts service's own read model. */
+/** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
 export interface ContactListItem {
   contactId: string;
   givenName: string;
   familyName: string;
+  /** The primary e-mail address. */
   email?: string;
+  emails: string[];
+  /** The primary phone number (E.164). */
+  phone?: string;
+  phones: string[];
+  jobTitle?: string;
+  country?: string;
+  locale?: string;
+  source?: string;
+  lifecycleStage: ContactProfile['lifecycleStage'];
+  ownerId?: string;
+  tags: string[];
+  companyIds: string[];
   status: 'active' | 'archived';
+  /** Set while merged into another contact; lists leave such contacts out unless asked. */
+  mergedInto?: string;
   createdAt: string;
   updatedAt: string;
+  /** Lower-case search keys: name parts, full name, e-mail addresses, phone digits. */
+  search: string[];
 }
+
+function profileFields(profile: Partial<ContactProfile>): Partial<ContactListItem> {
+  const fields: Partial<ContactListItem> = {};
+  if (profile.name) Object.assign(fields, { givenName: profile.name.given, familyName: profile.name.family });
+  if (profile.emails)
+    Object.assign(fields, {
+      emails: profile.emails.map((e) => e.address),
+      email: profile.emails.find((e) => e.primary)?.address,
+    });
+  if (profile.phones)
+    Object.assign(fields, { phones: profile.phones.map((p) => p.number), phone: profile.phones.find((p) => p.primary)?.number });
+  for (const field of ['jobTitle', 'country', 'locale', 'source', 'lifecycleStage', 'ownerId', 'tags'] as const) {
+    if (field in profile) (fields as Record<string, unknown>)[field] = profile[field];
+  }
+  return fields;
+}
+
+/** Search keys from the current values, so that a search by name, e-mail or phone is an indexed prefix match. */
+function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
+  const name = [doc.givenName, doc.familyName].filter(Boolean).join(' ');
+  const keys = [doc.givenName, doc.familyName, name, ...doc.emails, ...doc.phones, ...doc.phones.map((p) => p.slice(1))];
+  const search = [...new Set(keys.filter(Boolean).map(normalizeSearchText))];
+  // Absent optional values are left out rather than stored as undefined.
+  return Object.fromEntries(
+    Object.entries({ ...doc, search }).filter(([, value]) => value !== undefined),
+  ) as unknown as ContactListItem;
+}
+
+export function evolveContactListItem(doc: ContactListItem | undefined, event: ContactEvent): ContactListItem | null {
+  if (event.type === 'ContactCreated') {
+    const { contactId, at, ...profile } = event.data;
+    return withSearchKeys({
+      contactId,
+      ...(profileFields(profile) as Pick<
+        ContactListItem,
+        'givenName' | 'familyName' | 'emails' | 'phones' | 'lifecycleStage' | 'tags'
+      >),
+      companyIds: [],
+      status: 'active',
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  // Their personal data is in this document in plaintext: it goes.
+  if (event.type === 'ContactErased' || !doc) return null;
+  const next = { ...doc, updatedAt: event.data.at };
+  switch (event.type) {
+    case 'ContactUpdated': {
+      const updated = { ...next, ...profileFields(event.data.changes) };
+      for (const field of event.data.cleared) delete (updated as Partial<ContactListItem>)[field as keyof ContactListItem];
+      return withSearchKeys(updated);
+    }
+    case 'ContactsMerged':
+    case 'ContactMergeUndone': {
+      const companyIds =
+        event.type === 'ContactsMerged'
+          ? [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)]
+          : doc.companyIds.filter((id) => !event.data.removedCompanyIds.includes(id));
+      const updated = { ...next, ...profileFields(event.data.changes), companyIds };
+      if (event.type === 'ContactMergeUndone')
+        for (const field of event.data.cleared) delete (updated as Partial<ContactListItem>)[field as keyof ContactListItem];
+      return withSearchKeys(updated);
+    }
+    case 'ContactRenamed':
+      return withSearchKeys({ ...next, givenName: event.data.name.given, familyName: event.data.name.family });
+    case 'ContactEmailChanged':
+      return withSearchKeys({
+        ...next,
+        email: event.data.email,
+        emails: [event.data.email, ...doc.emails.filter((e) => e !== doc.email && e !== event.data.email)],
+      });
+    case 'ContactArchived':
+      return { ...next, status: 'archived' };
+    case 'ContactLinkedToCompany':
+      return doc.companyIds.includes(event.data.companyId)
+        ? next
+        : { ...next, companyIds: [...doc.companyIds, event.data.companyId] };
+    case 'ContactUnlinkedFromCompany':
+      return { ...next, companyIds: doc.companyIds.filter((id) => id !== event.data.companyId) };
+    case 'ContactMergedInto':
+      return { ...next, mergedInto: event.data.survivorId };
+    case 'ContactUnmerged': {
+      const { mergedInto: _, ...rest } = next;
+      return rest;
+    }
+    default:
+      return doc;
+  }
+}
+
+const CONTACT_STREAM_EVENTS = new Set([
+  'ContactCreated',
+  'ContactUpdated',
+  'ContactRenamed',
+  'ContactEmailChanged',
+  'ContactArchived',
+  'ContactErased',
+  'ContactLinkedToCompany',
+  'ContactUnlinkedFromCompany',
+  'ContactsMerged',
+  'ContactMergeUndone',
+  'ContactMergedInto',
+  'ContactUnmerged',
+]);
 
 export const contactListProjection = (topic: string) =>
   defineProjection<ContactListItem>({
     name: 'contact-list',
     collection: 'contact_list',
     topics: [topic],
-    documentId: (event) => (event.data as { contactId?: string }).contactId,
+    documentId: (event) =>
+      CONTACT_STREAM_EVENTS.has(event.type.slice('crm.contacts.'.length))
+        ? (event.data as { contactId?: string }).contactId
+        : undefined,
     evolve: (doc, consumed) => {
       // Validated (and upcast) on receipt: an event that breaks its contract goes to the dead-letter topic.
       const type = consumed.type.slice('crm.contacts.'.length);
       const event = { type, data: crmContracts.decode(type, consumed.dataVersion, consumed.data) } as ContactEvent;
       // An erased person's events read with null personal data (a replay after the erasure): no document.
       if (isRedacted(event.data, crmContracts.get(type).pii)) return null;
-      switch (event.type) {
-        case 'ContactCreated': {
-          const { contactId, name, email, at } = event.data;
-          return {
-            contactId,
-            givenName: name.given,
-            familyName: name.family,
-            ...(email ? { email } : {}),
-            status: 'active',
-            createdAt: at,
-            updatedAt: at,
-          };
-        }
-        case 'ContactRenamed':
-          return doc
-            ? { ...doc, givenName: event.data.name.given, familyName: event.data.name.family, updatedAt: event.data.at }
-            : null;
-        case 'ContactEmailChanged':
-          return doc ? { ...doc, email: event.data.email, updatedAt: event.data.at } : null;
-        case 'ContactArchived':
-          return doc ? { ...doc, status: 'archived', updatedAt: event.data.at } : null;
-        case 'ContactErased':
-          return null; // their personal data is in this document in plaintext: it goes
-        default:
-          return doc ?? null;
-      }
+      return evolveContactListItem(doc, event);
     },
-    indexes: [{ fields: { email: 1 }, options: { sparse: true } }],
+    indexes: [
+      { fields: { emails: 1 } },
+      { fields: { phones: 1 } },
+      { fields: { search: 1 } },
+      { fields: { companyIds: 1 } },
+      { fields: { lifecycleStage: 1, _id: 1 } },
+      { fields: { createdAt: 1, _id: 1 } },
+    ],
     // Lists and searches need names and e-mails in plaintext; one document per contact, deleted on erasure.
     opensPersonalData: true,
   });
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** What `GET /v1/contacts` filters and sorts on (docs/contacts.md lists it); everything else is a 400. */
+export const contactListQuery = defineListQuery({
+  fields: {
+    status: { type: 'enum', values: ['active', 'archived'] },
+    lifecycleStage: { type: 'enum', values: LIFECYCLE_STAGES },
+    email: {
+      type: 'string',
+      path: 'emails',
+      array: true,
+      normalize: normalizeEmail,
+      description: 'Any of the e-mail addresses.',
+    },
+    phone: { type: 'string', path: 'phones', array: true, description: 'Any of the phone numbers, E.164.' },
+    givenName: { type: 'string' },
+    familyName: { type: 'string' },
+    jobTitle: { type: 'string' },
+    country: { type: 'string', maxLength: 2 },
+    locale: { type: 'string', maxLength: 35 },
+    source: { type: 'string' },
+    ownerId: { type: 'uuid' },
+    tags: { type: 'string', array: true },
+    companyId: { type: 'uuid', path: 'companyIds', array: true },
+    mergedInto: { type: 'uuid', description: 'Merged contacts are left out unless this is asked for.' },
+    createdAt: { type: 'date-time' },
+    updatedAt: { type: 'date-time' },
+  },
+  sortable: ['createdAt', 'updatedAt', 'familyName', 'givenName', 'lifecycleStage'],
+  defaultSort: 'createdAt',
+  search: { paths: ['search'], description: 'Prefix of a name, an e-mail address or a phone number.' },
+  extraKeys: ['includeMerged'],
+});

@@ -1,0 +1,95 @@
+import type { CompanyLink, ConsentEntry, ContactProfile } from '@crm/contracts';
+import { fold } from '@crm/eventsourcing';
+import { contactDecider, type Contact, type ContactEvent, type LiveContact } from '../domain/contact';
+
+/** A contact as the API shows it. */
+export type ContactView = ContactProfile & {
+  contactId: string;
+  status: 'active' | 'archived';
+  consents: ConsentEntry[];
+  companies: CompanyLink[];
+  /** Set when the contact was merged into another. */
+  mergedInto?: string;
+  merges: { mergeId: string; mergedContactIds: string[]; undone: boolean }[];
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+};
+
+export function contactView(contact: LiveContact, revision: number): ContactView {
+  const { contactId, status, profile, consents, companies, mergedInto, merges, createdAt, updatedAt } = contact;
+  return {
+    contactId,
+    status,
+    ...profile,
+    consents: Object.values(consents).filter((entry): entry is ConsentEntry => entry !== undefined),
+    companies: Object.entries(companies).map(([companyId, link]) => ({ companyId, ...link })),
+    ...(mergedInto ? { mergedInto: mergedInto.survivorId } : {}),
+    merges: merges.map(({ mergeId, mergedContactIds, undone }) => ({ mergeId, mergedContactIds, undone })),
+    createdAt,
+    updatedAt,
+    revision,
+  };
+}
+
+/** One change of one field in a contact's history. */
+export interface FieldChange {
+  field: string;
+  old?: unknown;
+  new?: unknown;
+}
+
+export interface HistoryEntry {
+  revision: number;
+  type: string;
+  /** When the change was recorded. */
+  at: string;
+  /** Who made it (user or service id), when known. */
+  actor?: string;
+  changes: FieldChange[];
+}
+
+type Flat = Record<string, unknown>;
+
+/** The fields of a contact state that history compares, flattened to one level (`consents.email/newsletter`). */
+function flatten(state: Contact): Flat {
+  if (state.status === 'none') return {};
+  if (state.status === 'erased') return { status: 'erased' };
+  const flat: Flat = { status: state.status, ...state.profile, mergedInto: state.mergedInto?.survivorId };
+  for (const [key, entry] of Object.entries(state.consents))
+    flat[`consents.${key}`] = entry && { status: entry.status, source: entry.source, at: entry.at };
+  for (const [companyId, link] of Object.entries(state.companies)) flat[`companies.${companyId}`] = link;
+  return flat;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function diff(before: Flat, after: Flat): FieldChange[] {
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return fields
+    .filter((field) => !same(before[field], after[field]))
+    .map((field) => ({
+      field,
+      ...(before[field] === undefined ? {} : { old: before[field] }),
+      ...(after[field] === undefined ? {} : { new: after[field] }),
+    }));
+}
+
+/** Every change of a contact: who, when, which fields, old and new values (personal data as it reads now). */
+export function contactHistory(
+  entries: readonly { event: ContactEvent; recorded: { revision: number; recordedAt: Date; metadata: { actor?: string } } }[],
+): HistoryEntry[] {
+  let state: Contact = contactDecider.initialState;
+  return entries.map(({ event, recorded }) => {
+    const next = fold({ initialState: state, evolve: contactDecider.evolve }, [event]);
+    const entry: HistoryEntry = {
+      revision: recorded.revision,
+      type: event.type,
+      at: recorded.recordedAt.toISOString(),
+      ...(recorded.metadata.actor ? { actor: recorded.metadata.actor } : {}),
+      changes: diff(flatten(state), flatten(next)),
+    };
+    state = next;
+    return entry;
+  });
+}

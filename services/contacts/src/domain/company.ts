@@ -1,0 +1,98 @@
+import type { Decider } from '@crm/eventsourcing';
+import type { CompanyEvent, CompanyProfile } from '@crm/contracts';
+
+/** The Company aggregate (an organization people work for). Not personal data. */
+export type Company =
+  | { status: 'none' }
+  | { status: 'active' | 'archived'; companyId: string; profile: CompanyProfile; createdAt: string; updatedAt: string };
+
+export type CompanyCommand =
+  | { type: 'CreateCompany'; data: { companyId: string; profile: CompanyProfile; now: string } }
+  | {
+      type: 'UpdateCompany';
+      data: { companyId: string; changes: Partial<CompanyProfile>; cleared: ('industry' | 'size')[]; now: string };
+    }
+  | { type: 'ArchiveCompany'; data: { companyId: string; now: string } };
+
+export class CompanyNotFound extends Error {
+  override readonly name = 'CompanyNotFound';
+  constructor(readonly companyId: string) {
+    super(`Company ${companyId} does not exist`);
+  }
+}
+
+export class CompanyAlreadyExists extends Error {
+  override readonly name = 'CompanyAlreadyExists';
+  constructor(readonly companyId: string) {
+    super(`Company ${companyId} already exists`);
+  }
+}
+
+export class CompanyArchivedError extends Error {
+  override readonly name = 'CompanyArchivedError';
+  constructor(readonly companyId: string) {
+    super(`Company ${companyId} is archived and cannot change`);
+  }
+}
+
+/** Domains compare without case and without a leading `www.`. */
+export const normalizeDomain = (domain: string): string =>
+  domain
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '');
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export function decide(command: CompanyCommand, state: Company): CompanyEvent[] {
+  switch (command.type) {
+    case 'CreateCompany': {
+      const { companyId, profile, now } = command.data;
+      if (state.status !== 'none') throw new CompanyAlreadyExists(companyId);
+      return [{ type: 'CompanyCreated', data: { companyId, ...profile, at: now } }];
+    }
+    case 'UpdateCompany': {
+      const { companyId, now } = command.data;
+      if (state.status === 'none') throw new CompanyNotFound(companyId);
+      if (state.status === 'archived') throw new CompanyArchivedError(companyId);
+      const changes = Object.fromEntries(
+        Object.entries(command.data.changes).filter(
+          ([field, value]) => !same(state.profile[field as keyof CompanyProfile], value),
+        ),
+      );
+      const cleared = command.data.cleared.filter((field) => state.profile[field] !== undefined && !(field in changes));
+      if (Object.keys(changes).length === 0 && cleared.length === 0) return [];
+      return [{ type: 'CompanyUpdated', data: { companyId, changes, cleared, at: now } }];
+    }
+    case 'ArchiveCompany': {
+      const { companyId, now } = command.data;
+      if (state.status === 'none') throw new CompanyNotFound(companyId);
+      if (state.status === 'archived') return [];
+      return [{ type: 'CompanyArchived', data: { companyId, at: now } }];
+    }
+  }
+}
+
+export function evolve(state: Company, event: CompanyEvent): Company {
+  switch (event.type) {
+    case 'CompanyCreated': {
+      const { companyId, at, ...profile } = event.data;
+      return { status: 'active', companyId, profile, createdAt: at, updatedAt: at };
+    }
+    case 'CompanyUpdated': {
+      if (state.status === 'none') return state;
+      const profile = { ...state.profile, ...event.data.changes };
+      for (const field of event.data.cleared) delete profile[field];
+      return { ...state, profile, updatedAt: event.data.at };
+    }
+    case 'CompanyArchived':
+      return state.status === 'none' ? state : { ...state, status: 'archived', updatedAt: event.data.at };
+  }
+}
+
+export const companyDecider: Decider<Company, CompanyCommand, CompanyEvent> = {
+  initialState: { status: 'none' },
+  decide,
+  evolve,
+};
+export const companyStream = (companyId: string): string => `company-${companyId}`;
