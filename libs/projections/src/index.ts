@@ -9,3 +9,4 @@ export { formatDuration, progressStats, type ProgressStats } from './progress';
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runRebuildCli, type RebuildCliIo } from './cli';
 export { canonicalDocument, readModelHash } from './hash';
 export { projectionMetrics } from './metrics';
+export * from './list-query';

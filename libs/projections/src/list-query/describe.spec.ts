@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { ApiListQuery, describeListQuery } from './describe';
+import { defineListQuery } from './list-query';
+
+// @nestjs/swagger's key for ApiQuery metadata (its constants are not exported).
+const API_PARAMETERS = 'swagger/apiParameters';
+
+const contacts = defineListQuery({
+  fields: {
+    lifecycleStage: { type: 'enum', values: ['lead', 'customer'], description: 'Where they are in the funnel' },
+    tags: { type: 'string', array: true, operators: ['eq', 'in'] },
+    createdAt: { type: 'date-time' },
+    note: { type: 'string', operators: ['exists'] },
+  },
+  sortable: ['createdAt'],
+  defaultSort: '-createdAt',
+  search: { paths: ['search.name'] },
+});
+
+describe('describeListQuery', () => {
+  it('is a markdown table of every parameter', () => {
+    const markdown = describeListQuery(contacts);
+    expect(markdown).toContain('`?field[operator]=value`');
+    expect(markdown).toContain(
+      '| `lifecycleStage` | one of `lead`, `customer` | eq, neq, in, exists. Where they are in the funnel |',
+    );
+    expect(markdown).toContain('| `tags` | string, list (matches any element) | eq, in |');
+    expect(markdown).toContain('| `createdAt` | date-time (RFC 3339) | eq, neq, in, gt, gte, lt, lte, exists; sortable |');
+    expect(markdown).toContain('| `limit` | integer 1-200 | Page size, default 50 |');
+    expect(markdown).toContain('| `sort` | comma list | By createdAt; `-` before a field for descending; default `-createdAt` |');
+    expect(markdown).toContain('| `q` | string |');
+  });
+});
+
+describe('ApiListQuery', () => {
+  it("declares each field's equality form with its other operators, and the reserved keys", () => {
+    class Controller {
+      @ApiListQuery(contacts)
+      list(): void {}
+    }
+    const parameters = Reflect.getMetadata(API_PARAMETERS, Controller.prototype.list) as {
+      name: string;
+      description: string;
+      schema: object;
+    }[];
+    const byName = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'createdAt',
+      'cursor',
+      'lifecycleStage',
+      'limit',
+      'note[exists]',
+      'q',
+      'sort',
+      'tags',
+    ]);
+    expect(byName.createdAt).toMatchObject({
+      description:
+        'Equals. Also `createdAt[neq]`, `createdAt[in]`, `createdAt[gt]`, `createdAt[gte]`, `createdAt[lt]`, `createdAt[lte]`, `createdAt[exists]`.',
+      schema: { type: 'string', format: 'date-time' },
+    });
+    expect(byName.lifecycleStage).toMatchObject({ schema: { type: 'string', enum: ['lead', 'customer'] } });
+    expect(byName.limit).toMatchObject({ schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+  });
+});

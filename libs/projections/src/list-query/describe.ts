@@ -1,0 +1,118 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { MAX_CURSOR_LENGTH } from './cursor';
+import { MAX_IN_VALUES, MAX_VALUE_LENGTH, type CompiledDefinition, type CompiledField } from './definition';
+import type { ListQuery } from './list-query';
+import { INVALID_QUERY } from './errors';
+
+type Schema = Record<string, unknown>;
+
+/** The accepted query as markdown, for an operation's description or a README. */
+export function describeListQuery(listQuery: ListQuery): string {
+  const { compiled } = listQuery;
+  const rows = [
+    ...[...compiled.fields.values()].map((field) => [
+      `\`${field.name}\``,
+      typeLabel(field),
+      `${field.operators.join(', ')}${field.sortable ? '; sortable' : ''}${field.description ? `. ${field.description}` : ''}`,
+    ]),
+    ...reservedParameters(compiled).map(({ name, type, description }) => [`\`${name}\``, type, description]),
+  ];
+  return [
+    `Filter with \`?field=value\` (equals) or \`?field[operator]=value\`; \`in\` takes a comma-separated list of at most ` +
+      `${MAX_IN_VALUES}, \`exists\` takes \`true\` or \`false\`. Anything else is a 400 \`${INVALID_QUERY}\` problem listing every bad parameter.`,
+    '',
+    '| parameter | type | operators / meaning |',
+    '| --- | --- | --- |',
+    ...rows.map((cells) => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Swagger parameters for a list endpoint: each field's equality form (naming its other operators) and the reserved keys. */
+export function ApiListQuery(listQuery: ListQuery): MethodDecorator {
+  const { compiled } = listQuery;
+  const fields = [...compiled.fields.values()].map((field) => {
+    const [first] = field.operators;
+    const others = field.operators.filter((op) => op !== 'eq').map((op) => `\`${field.name}[${op}]\``);
+    const described = `${first === 'eq' ? 'Equals.' : ''} ${others.length > 0 ? `Also ${others.join(', ')}.` : ''} ${field.description ?? ''}`;
+    return ApiQuery({
+      name: first === 'eq' ? field.name : `${field.name}[${first}]`,
+      required: false,
+      description: described.replace(/\s+/g, ' ').trim(),
+      schema: schemaOf(field),
+    });
+  });
+  const reserved = reservedParameters(compiled).map(({ name, description, schema }) =>
+    ApiQuery({ name, required: false, description, schema }),
+  );
+  return applyDecorators(...fields, ...reserved);
+}
+
+function reservedParameters(compiled: CompiledDefinition): { name: string; type: string; description: string; schema: Schema }[] {
+  const sortable = [...compiled.fields.values()].filter((field) => field.sortable).map((field) => field.name);
+  return [
+    {
+      name: 'limit',
+      type: `integer 1-${compiled.maxLimit}`,
+      description: `Page size, default ${compiled.defaultLimit}`,
+      schema: { type: 'integer', minimum: 1, maximum: compiled.maxLimit, default: compiled.defaultLimit },
+    },
+    {
+      name: 'cursor',
+      type: 'string',
+      description: '`next` of the previous page, with the same `sort`',
+      schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
+    },
+    ...(sortable.length > 0 || compiled.defaultSort
+      ? [
+          {
+            name: 'sort',
+            type: 'comma list',
+            description:
+              `By ${sortable.join(', ') || 'nothing else'}; \`-\` before a field for descending` +
+              (compiled.defaultSort ? `; default \`${compiled.defaultSort}\`` : ''),
+            schema: { type: 'string', ...(compiled.defaultSort ? { default: compiled.defaultSort } : {}) },
+          },
+        ]
+      : []),
+    ...(compiled.search
+      ? [
+          {
+            name: 'q',
+            type: 'string',
+            description: compiled.search.description ?? 'Search: a prefix of any searchable text, case and accents ignored',
+            schema: { type: 'string', maxLength: MAX_VALUE_LENGTH },
+          },
+        ]
+      : []),
+  ];
+}
+
+function typeLabel(field: CompiledField): string {
+  const base =
+    field.type === 'enum'
+      ? `one of ${field.values!.map((value) => `\`${value}\``).join(', ')}`
+      : field.type === 'date-time'
+        ? 'date-time (RFC 3339)'
+        : field.type === 'date'
+          ? 'date (YYYY-MM-DD)'
+          : field.type;
+  return field.array ? `${base}, list (matches any element)` : base;
+}
+
+function schemaOf(field: CompiledField): Schema {
+  switch (field.type) {
+    case 'string':
+      return { type: 'string', maxLength: field.maxLength };
+    case 'enum':
+      return { type: 'string', enum: [...field.values!] };
+    case 'uuid':
+      return { type: 'string', format: 'uuid' };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'date-time':
+      return { type: 'string', format: 'date-time' };
+    default:
+      return { type: field.type };
+  }
+}
