@@ -1,0 +1,7 @@
+import { registerProblem } from '@crm/platform';
+import { CustomerNotFound } from '../application/errors';
+
+/** The one place analytics' errors become RFC 9457 problems. */
+export function registerAnalyticsProblems(): void {
+  registerProblem(CustomerNotFound, { status: 404, type: 'customer-not-found', title: 'Customer not found' });
+}

@@ -1,0 +1,42 @@
+import type { CompanyEvent, CompanySize } from '@crm/contracts';
+import { withoutUndefined } from './source-event';
+
+/** What a profile shows of a company it links to (joined when read). Company data is not personal data. */
+export interface CompanySummary {
+  companyId: string;
+  name: string;
+  domains: string[];
+  industry?: string;
+  size?: CompanySize;
+  status: 'active' | 'archived';
+  createdAt?: string;
+  updatedAt: string;
+}
+
+export function evolveCompany(company: CompanySummary | undefined, event: CompanyEvent): CompanySummary | null {
+  switch (event.type) {
+    case 'CompanyCreated': {
+      const { companyId, name, domains, industry, size, at } = event.data;
+      return withoutUndefined({
+        companyId,
+        name,
+        domains,
+        industry,
+        size,
+        status: 'active' as const,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+    case 'CompanyUpdated': {
+      if (!company) return null; // its CompanyCreated broke the contract (dead-lettered): nothing to update
+      const { changes, cleared, at } = event.data;
+      const { name, domains, industry, size } = changes;
+      const next: Record<string, unknown> = { ...company, ...withoutUndefined({ name, domains, industry, size }), updatedAt: at };
+      for (const field of cleared) delete next[field];
+      return next as unknown as CompanySummary;
+    }
+    case 'CompanyArchived':
+      return company ? { ...company, status: 'archived', updatedAt: event.data.at } : null;
+  }
+}
