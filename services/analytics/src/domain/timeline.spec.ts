@@ -117,8 +117,9 @@ describe('the contract check of timeline events (on an opened copy)', () => {
     expect(() => checkTimelineEvent(interaction({ subject: '' }))).toThrow(ContractViolationError);
   });
 
-  it('throws for any other breach', () => {
+  it('throws for any other breach, also once the personal data opens as null (a rebuild after an erasure)', () => {
     expect(() => checkTimelineEvent(interaction({ channel: 'pigeon' }))).toThrow(ContractViolationError);
+    expect(() => checkTimelineEvent(interaction({ channel: 'pigeon', participants: null, subject: null }))).toThrow(/\/channel/);
   });
 });
 

@@ -1,0 +1,89 @@
+import { Pool } from 'pg';
+import type { Kafka } from 'kafkajs';
+import { crmContracts, type ContactsEvent } from '@crm/contracts';
+import { newId, PostgresEventStore } from '@crm/eventsourcing';
+import {
+  createKafka,
+  deadLetterTopicOf,
+  ensureTopics,
+  EventRelay,
+  parseBrokers,
+  PostgresCheckpointStore,
+  PostgresLease,
+} from '@crm/messaging';
+import { DEV_PII_MASTER_KEY } from '@crm/platform';
+import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
+
+/**
+ * The contacts service's side, as far as analytics sees it: events validated and sealed with the person's key
+ * (PostgreSQL key store), appended to a PostgreSQL event store, and published by the relay (upcast, still sealed,
+ * CloudEvents binary mode, key = customer id) onto the topic. All in one schema and topic of its own.
+ */
+export class ContactsSource {
+  readonly kafka: Kafka;
+  readonly pool: Pool;
+  readonly keys: PostgresSubjectKeyStore;
+  private readonly store: PostgresEventStore;
+  private readonly vault: PersonalDataVault;
+  private relay?: EventRelay;
+
+  constructor(
+    readonly schema: string,
+    readonly topic: string,
+  ) {
+    this.pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
+    this.store = new PostgresEventStore({ pool: this.pool, schema });
+    this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), schema);
+    this.vault = new PersonalDataVault(crmContracts, this.keys);
+    this.kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: 'analytics-test-contacts' });
+  }
+
+  async start(): Promise<void> {
+    await this.store.migrate();
+    await this.keys.migrate();
+    const checkpoints = new PostgresCheckpointStore(this.pool, this.schema);
+    await checkpoints.migrate();
+    await ensureTopics(this.kafka, [this.topic, deadLetterTopicOf(this.topic)]);
+    this.relay = new EventRelay({
+      service: 'contacts',
+      store: this.store,
+      kafka: this.kafka,
+      topic: this.topic,
+      checkpoints,
+      lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:contacts`),
+      subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
+      prepare: (events) => this.vault.toPublished(events),
+    });
+    this.relay.start();
+  }
+
+  /** Records events as the contacts service does: checked against the contract, sealed, appended. Returns their ids. */
+  async record(stream: string, events: readonly ContactsEvent[], actor = 'user-ada-admin'): Promise<string[]> {
+    const prepared = events.map((event) => ({
+      id: newId(),
+      ...crmContracts.prepareForAppend<unknown>({ ...event, metadata: { actor, correlationId: newId() } }),
+    }));
+    await this.store.append(stream, await this.vault.seal(prepared));
+    return prepared.map((event) => event.id);
+  }
+
+  /** Appends without checking the contract: a producer bug that consumers must dead-letter. */
+  async recordUnchecked(stream: string, type: string, data: unknown): Promise<string> {
+    const id = newId();
+    const [sealed] = await this.vault.seal([{ id, type, data, metadata: { schemaVersion: crmContracts.currentVersion(type) } }]);
+    await this.store.append(stream, [sealed]);
+    return id;
+  }
+
+  /** Crypto-shredding, as POST /v1/contacts/{id}/erase does it: the key first, then the event. */
+  async erase(contactId: string): Promise<void> {
+    await this.keys.erase(contactId);
+    await this.record(`contact-${contactId}`, [{ type: 'ContactErased', data: { contactId, at: new Date().toISOString() } }]);
+  }
+
+  async stop(): Promise<void> {
+    await this.relay?.stop();
+    await this.pool.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).catch(() => undefined);
+    await this.pool.end();
+  }
+}
