@@ -2,19 +2,20 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown,
 import type { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { createKafka, deadLetterTopicOf, ensureTopics } from '@crm/messaging';
+import { createKafka } from '@crm/messaging';
 import { KAFKA } from '@crm/messaging/nest/messaging.module';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
 import type { PersonalDataVault } from '@crm/privacy';
 import { OPEN_PERSONAL_DATA } from '@crm/projections/nest/read-models.module';
 import { openingVault, probeSubjectKeys, waitForSubjectKeys } from './subject-keys';
+import { waitForTopics } from './topics';
 
 /** Injection token of the vault that opens (and only opens) personal data with the contacts service's keys. */
 export const PERSONAL_DATA_READER = Symbol('PERSONAL_DATA_READER');
 
 export interface AnalyticsInfrastructureOptions {
   brokers: string[];
-  /** The topics analytics consumes (created when missing, with their dead-letter topics). */
+  /** The topics analytics consumes; their services create them (and their dead-letter topics). */
   topics: readonly string[];
   subjectKeys: { databaseUrl: string; schema: string; masterKey: string };
 }
@@ -36,14 +37,16 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationShutdown {
   /** Runs before the projections start (they start on application bootstrap). */
   async onModuleInit(): Promise<void> {
     const { topics, subjectKeys } = this.options;
-    // Either service may start first: the topics are created by whichever does, with the same settings.
-    await ensureTopics(this.kafka, [...topics, ...topics.map(deadLetterTopicOf)]);
     const admin = (this.admin = this.kafka.admin());
     this.health.register('kafka', async () => {
       await admin.connect();
       await admin.describeCluster();
     });
     this.health.register('subjectKeys', () => probeSubjectKeys(this.pool, subjectKeys.schema));
+    // The contacts service owns both, and may be starting at the same time.
+    await waitForTopics(this.kafka, topics, {
+      onWait: (missing) => this.logger.info({ missing }, 'Waiting for the source services to create their topics'),
+    });
     await waitForSubjectKeys(this.pool, subjectKeys.schema, {
       onWait: () =>
         this.logger.info({ schema: subjectKeys.schema }, 'Waiting for the contacts service to create its subject key table'),
