@@ -27,6 +27,18 @@ export function customerOf(event: Pick<SourceEvent, 'type' | 'dataVersion' | 'da
   return customerIdOf(crmContracts.get(event.type, event.dataVersion), event.data);
 }
 
+/** A document id for events of the given names: the string in their `field`; undefined for any other event. */
+export function idFieldOf(
+  names: readonly string[],
+  field: string,
+): (event: Pick<SourceEvent, 'type' | 'data'>) => string | undefined {
+  return (event) => {
+    if (!names.includes(crmContracts.find(event.type)?.name ?? '')) return undefined;
+    const id = (event.data as Record<string, unknown> | null)?.[field];
+    return typeof id === 'string' ? id : undefined;
+  };
+}
+
 /** The event as the contract's current version (upcast), checked unless its personal data was erased. */
 export function decodeEvent(event: Pick<SourceEvent, 'type' | 'dataVersion' | 'data'>): ContactsEvent {
   const { name } = crmContracts.get(event.type);

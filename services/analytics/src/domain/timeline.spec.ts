@@ -1,6 +1,6 @@
 import { ContractViolationError, UnknownEventTypeError } from '@crm/contracts';
 import { ADA, ENGINES, sourceEvent } from '../testing/events';
-import { occurredAtOf, positionKey } from './source-event';
+import { idFieldOf, occurredAtOf, positionKey } from './source-event';
 import { categoryOf, checkTimelineEvent, timelineEntryOf } from './timeline';
 
 const sealed = (value: string) => `pii:v1:${Buffer.from(value).toString('base64url')}`;
@@ -123,7 +123,7 @@ describe('the contract check of timeline events (on an opened copy)', () => {
   });
 });
 
-describe('time and position', () => {
+describe('source events', () => {
   it('prefer occurredAt, then at, then the recording time; normalized to milliseconds in UTC', () => {
     expect(occurredAtOf({ time: '2025-01-01T00:00:00Z', data: { occurredAt: '2024-12-31T23:00:00+01:00', at: 'x' } })).toBe(
       '2024-12-31T22:00:00.000Z',
@@ -141,5 +141,20 @@ describe('time and position', () => {
       { commit: 10n, prepare: 11n },
     ].map(positionKey);
     expect([...keys].sort()).toEqual([keys[1], keys[0], keys[2]]);
+  });
+
+  it('take a document id from the events of the names given, and from no other', () => {
+    const companyId = idFieldOf(['CompanyCreated'], 'companyId');
+    const company = sourceEvent('CompanyCreated', {
+      companyId: ENGINES,
+      name: 'E',
+      domains: [],
+      addresses: [],
+      at: '2025-01-01T00:00:00Z',
+    });
+    expect(companyId(company)).toBe(ENGINES);
+    expect(
+      companyId(sourceEvent('ContactLinkedToCompany', { contactId: ADA, companyId: ENGINES, at: '2025-01-01T00:00:00Z' })),
+    ).toBeUndefined();
   });
 });

@@ -1,11 +1,9 @@
-import { crmContracts, type CompanyEvent } from '@crm/contracts';
+import type { CompanyEvent } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
 import { evolveCompany, type CompanySummary } from '../domain/company';
-import { decodeEvent } from '../domain/source-event';
+import { decodeEvent, idFieldOf } from '../domain/source-event';
 
 export const COMPANIES_COLLECTION = 'companies';
-
-const COMPANY_EVENTS = new Set(['CompanyCreated', 'CompanyUpdated', 'CompanyArchived']);
 
 /** Companies by id, for the names a profile's company links show (joined when read). */
 export const companiesProjection = (topics: readonly string[]) =>
@@ -13,9 +11,6 @@ export const companiesProjection = (topics: readonly string[]) =>
     name: 'companies',
     collection: COMPANIES_COLLECTION,
     topics,
-    documentId: (event) =>
-      COMPANY_EVENTS.has(crmContracts.find(event.type)?.name ?? '')
-        ? (event.data as { companyId?: string }).companyId
-        : undefined,
+    documentId: idFieldOf(['CompanyCreated', 'CompanyUpdated', 'CompanyArchived'], 'companyId'),
     evolve: (company, event) => evolveCompany(company, decodeEvent(event) as CompanyEvent),
   });

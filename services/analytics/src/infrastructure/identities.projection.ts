@@ -1,11 +1,8 @@
-import { crmContracts } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
 import { evolveIdentity, type IdentityEvent, type IdentityLink } from '../domain/identity';
-import { decodeEvent } from '../domain/source-event';
+import { decodeEvent, idFieldOf } from '../domain/source-event';
 
 export const IDENTITIES_COLLECTION = 'identities';
-
-const IDENTITY_EVENTS = new Set(['ContactMergedInto', 'ContactUnmerged']);
 
 /** Which contact is merged into which (from the merged contacts' own streams); read to resolve merges. */
 export const identitiesProjection = (topics: readonly string[]) =>
@@ -13,10 +10,7 @@ export const identitiesProjection = (topics: readonly string[]) =>
     name: 'identities',
     collection: IDENTITIES_COLLECTION,
     topics,
-    documentId: (event) =>
-      IDENTITY_EVENTS.has(crmContracts.find(event.type)?.name ?? '')
-        ? (event.data as { contactId?: string }).contactId
-        : undefined,
+    documentId: idFieldOf(['ContactMergedInto', 'ContactUnmerged'], 'contactId'),
     evolve: (link, event) => evolveIdentity(link, decodeEvent(event) as IdentityEvent),
     indexes: [{ fields: { survivorId: 1 }, options: { name: 'by_survivor' } }],
   });
