@@ -1,6 +1,9 @@
 // `npm run projections:rebuild -- contact-list`: rebuilds one of the contacts service's projections.
 import mongoose from 'mongoose';
+import { Pool } from 'pg';
+import { crmContracts } from '@crm/contracts';
 import { createKafka, topicOfService } from '@crm/messaging';
+import { PersonalDataVault, parseMasterKey, PostgresSubjectKeyStore } from '@crm/privacy';
 import { runRebuildCli } from '@crm/projections';
 import { loadContactsConfig } from '../config';
 import { contactListProjection } from '../infrastructure/contact-list.projection';
@@ -8,14 +11,22 @@ import { contactListProjection } from '../infrastructure/contact-list.projection
 async function main(): Promise<void> {
   const config = loadContactsConfig();
   const topic = topicOfService('contacts', config.KAFKA_TOPIC_PREFIX);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
   const connection = await mongoose.createConnection(config.MONGODB_URI, { dbName: config.CONTACTS_READ_DB }).asPromise();
   try {
-    await runRebuildCli([contactListProjection(topic)], {
+    // The contact list holds opened personal data: the rebuild opens events with the service's own keys.
+    const vault = new PersonalDataVault(
+      crmContracts,
+      new PostgresSubjectKeyStore(pool, parseMasterKey(config.PII_MASTER_KEY), config.CONTACTS_DB_SCHEMA),
+    );
+    process.exitCode = await runRebuildCli([contactListProjection(topic)], {
       kafka: createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: 'contacts-rebuild' }),
       connection,
+      openPersonalData: (events) => vault.open(events),
     });
   } finally {
     await connection.close();
+    await pool.end();
   }
 }
 
