@@ -35,13 +35,16 @@ export interface CompanyArchivedData {
 
 const companyId = { ...uuidSchema, description: 'The company.' };
 
+/** A lower-case internet domain: `example.com`. */
+export const INTERNET_DOMAIN_PATTERN = '^([a-z0-9-]+\\.)+[a-z]{2,}$';
+
 const companyFieldSchemas: { readonly [Field in keyof CompanyProfile]: JsonSchema } = {
   name: { type: 'string', minLength: 1, maxLength: 200 },
   domains: {
     type: 'array',
     maxItems: 20,
     uniqueItems: true,
-    items: { type: 'string', pattern: '^([a-z0-9-]+\\.)+[a-z]{2,}$', minLength: 3, maxLength: 253 },
+    items: { type: 'string', pattern: INTERNET_DOMAIN_PATTERN, minLength: 3, maxLength: 253 },
   },
   industry: { type: 'string', minLength: 1, maxLength: 100 },
   size: { type: 'string', enum: COMPANY_SIZES, description: 'Number of employees.' },

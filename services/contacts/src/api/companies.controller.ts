@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { newId, type HandleResult } from '@crm/eventsourcing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { correlationMetadata, etagOf, expectedRevisionFrom, RequestValidationError, Roles } from '@crm/platform';
-import type { CompanyEvent, CompanyProfile } from '@crm/contracts';
+import { INTERNET_DOMAIN_PATTERN, type CompanyEvent, type CompanyProfile } from '@crm/contracts';
 import { COMPANIES, type Companies } from '../application/repositories';
 import { CompanyNotFound, normalizeDomain, type Company, type CompanyCommand } from '../domain/company';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
@@ -14,7 +14,7 @@ import { READERS, WRITERS } from './roles';
 
 const uuid = new ParseUUIDPipe();
 const now = () => new Date().toISOString();
-const DOMAIN = /^([a-z0-9-]+\.)+[a-z]{2,}$/;
+const DOMAIN = new RegExp(INTERNET_DOMAIN_PATTERN);
 
 export type CompanyView = CompanyProfile & {
   companyId: string;

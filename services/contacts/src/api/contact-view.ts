@@ -1,5 +1,6 @@
 import type { CompanyLink, ConsentEntry, ContactProfile } from '@crm/contracts';
 import { fold } from '@crm/eventsourcing';
+import { sameValue } from '../domain/changes';
 import { contactDecider, type Contact, type ContactEvent, type LiveContact } from '../domain/contact';
 
 /** A contact as the API shows it. */
@@ -62,12 +63,10 @@ function flatten(state: Contact): Flat {
   return flat;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 function diff(before: Flat, after: Flat): FieldChange[] {
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return fields
-    .filter((field) => !same(before[field], after[field]))
+    .filter((field) => !sameValue(before[field], after[field]))
     .map((field) => ({
       field,
       ...(before[field] === undefined ? {} : { old: before[field] }),

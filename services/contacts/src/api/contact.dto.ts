@@ -15,6 +15,7 @@ import {
   CONSENT_PURPOSES,
   LIFECYCLE_STAGES,
   OPTIONAL_PROFILE_FIELDS,
+  REQUIRED_PROFILE_FIELDS,
   type ConsentChannel,
   type ConsentPurpose,
   type CustomFieldValue,
@@ -26,6 +27,7 @@ import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/pl
 const COUNTRY = /^[A-Z]{2}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CAMEL_KEY = /^[a-z][a-zA-Z0-9]*$/;
+const PROFILE_FIELDS: readonly string[] = [...REQUIRED_PROFILE_FIELDS, ...OPTIONAL_PROFILE_FIELDS];
 
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
@@ -203,19 +205,7 @@ export class MergeContactsDto {
         value !== null &&
         !Array.isArray(value) &&
         Object.entries(value).every(
-          ([field, id]) =>
-            [
-              'name',
-              'emails',
-              'phones',
-              'addresses',
-              'lifecycleStage',
-              'tags',
-              'customFields',
-              ...OPTIONAL_PROFILE_FIELDS,
-            ].includes(field) &&
-            typeof id === 'string' &&
-            /^[0-9a-f-]{36}$/.test(id),
+          ([field, id]) => PROFILE_FIELDS.includes(field) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id),
         ),
       defaultMessage: () => 'choices maps profile field names to contact ids',
     },

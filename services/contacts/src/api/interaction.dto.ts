@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type InteractionChannel, type InteractionDirection } from '@crm/contracts';
+import {
+  e164Schema,
+  INTERACTION_CHANNELS,
+  INTERACTION_DIRECTIONS,
+  type InteractionChannel,
+  type InteractionDirection,
+} from '@crm/contracts';
 import { BoundedArray, BoundedString } from '@crm/platform';
 
 export class ParticipantDto {
@@ -12,7 +18,7 @@ export class ParticipantDto {
   @IsEmail()
   email?: string;
 
-  @BoundedString(16, { optional: true, pattern: /^\+[1-9]\d{1,14}$/, description: 'E.164.' }) phone?: string;
+  @BoundedString(16, { optional: true, pattern: new RegExp(e164Schema.pattern!), description: 'E.164.' }) phone?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
   @IsOptional()

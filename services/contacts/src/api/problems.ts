@@ -11,7 +11,6 @@ import {
 } from '../domain/contact';
 import { InvalidContactData } from '../domain/contact-values';
 import { CustomFieldTypeChange, InvalidCustomFieldDefinition } from '../domain/custom-fields';
-import { InvalidMergeChoice } from '../domain/merge';
 
 /** The one place contacts' domain errors become RFC 9457 problems. */
 export function registerContactProblems(): void {
@@ -27,7 +26,6 @@ export function registerContactProblems(): void {
     extensions: { survivorId: error.survivorId },
   }));
   registerProblem(MergeNotPossible, { status: 422, type: 'merge-not-possible', title: 'These contacts cannot be merged' });
-  registerProblem(InvalidMergeChoice, { status: 422, type: 'merge-not-possible', title: 'These contacts cannot be merged' });
   registerProblem(MergeNotFound, { status: 404, type: 'merge-not-found', title: 'Merge not found' });
   registerProblem(InvalidContactData, (error) => ({
     status: 400,

@@ -1,5 +1,6 @@
 import type { Decider } from '@crm/eventsourcing';
 import type { CompanyEvent, CompanyProfile } from '@crm/contracts';
+import { applyChanges, changedFields } from './changes';
 
 /** The Company aggregate (an organization people work for). Not personal data. */
 export type Company =
@@ -42,8 +43,6 @@ export const normalizeDomain = (domain: string): string =>
     .toLowerCase()
     .replace(/^www\./, '');
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 export function decide(command: CompanyCommand, state: Company): CompanyEvent[] {
   switch (command.type) {
     case 'CreateCompany': {
@@ -55,12 +54,7 @@ export function decide(command: CompanyCommand, state: Company): CompanyEvent[] 
       const { companyId, now } = command.data;
       if (state.status === 'none') throw new CompanyNotFound(companyId);
       if (state.status === 'archived') throw new CompanyArchivedError(companyId);
-      const changes = Object.fromEntries(
-        Object.entries(command.data.changes).filter(
-          ([field, value]) => !same(state.profile[field as keyof CompanyProfile], value),
-        ),
-      );
-      const cleared = command.data.cleared.filter((field) => state.profile[field] !== undefined && !(field in changes));
+      const { changes, cleared } = changedFields(state.profile, command.data.changes, command.data.cleared);
       if (Object.keys(changes).length === 0 && cleared.length === 0) return [];
       return [{ type: 'CompanyUpdated', data: { companyId, changes, cleared, at: now } }];
     }
@@ -81,9 +75,7 @@ export function evolve(state: Company, event: CompanyEvent): Company {
     }
     case 'CompanyUpdated': {
       if (state.status === 'none') return state;
-      const profile = { ...state.profile, ...event.data.changes };
-      for (const field of event.data.cleared) delete profile[field];
-      return { ...state, profile, updatedAt: event.data.at };
+      return { ...state, profile: applyChanges(state.profile, event.data.changes, event.data.cleared), updatedAt: event.data.at };
     }
     case 'CompanyArchived':
       return state.status === 'none' ? state : { ...state, status: 'archived', updatedAt: event.data.at };

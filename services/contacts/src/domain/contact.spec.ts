@@ -76,6 +76,12 @@ describe('Contact', () => {
           },
         ]));
 
+    it('records nothing for the same values in another key order', () =>
+      spec(contactDecider)
+        .given([created()])
+        .when(update({ name: { family: 'Lovelace', given: 'Ada' }, emails: [{ primary: true, address: 'ada@example.com' }] }))
+        .then([]));
+
     it('records nothing when nothing changes', () =>
       spec(contactDecider)
         .given([created()])

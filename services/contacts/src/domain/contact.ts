@@ -1,23 +1,21 @@
 import type { Decider } from '@crm/eventsourcing';
 import type {
   CompanyLink,
-  ConsentChannel,
   ConsentEntry,
-  ConsentPurpose,
-  ConsentStatus,
+  ContactConsentChangedData,
   ContactProfile,
   ContactStreamEvent,
   OptionalProfileField,
 } from '@crm/contracts';
-import { OPTIONAL_PROFILE_FIELDS } from '@crm/contracts';
-import { mergeProfiles, undoMerge, type MergeRecord } from './merge';
+import { applyChanges, changedFields, sameValue } from './changes';
+import { consentKey, type ConsentKey } from './consent';
+import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
+
+export { consentKey, type ConsentKey } from './consent';
+export { MergeNotPossible } from './merge';
 
 /** The Contact aggregate (a person). Time and ids come in with the commands; values arrive normalized (contact-values.ts). */
 export type ContactEvent = ContactStreamEvent;
-
-export type ConsentKey = `${ConsentChannel}/${ConsentPurpose}`;
-export const consentKey = (entry: { channel: ConsentChannel; purpose: ConsentPurpose }): ConsentKey =>
-  `${entry.channel}/${entry.purpose}`;
 
 /** A contact that exists and still has its personal data. */
 export interface LiveContact {
@@ -50,18 +48,8 @@ export type ContactCommand =
     }
   | { type: 'ArchiveContact'; data: { contactId: string; now: string } }
   | { type: 'EraseContact'; data: { contactId: string; now: string } }
-  | {
-      type: 'RecordConsent';
-      data: {
-        contactId: string;
-        channel: ConsentChannel;
-        purpose: ConsentPurpose;
-        status: ConsentStatus;
-        source: string;
-        at: string;
-        now: string;
-      };
-    }
+  /** `at`: when the person said it; `now`: when it is recorded. */
+  | { type: 'RecordConsent'; data: ContactConsentChangedData & { now: string } }
   | { type: 'LinkToCompany'; data: { contactId: string; companyId: string; role?: string; now: string } }
   | { type: 'UnlinkFromCompany'; data: { contactId: string; companyId: string; now: string } }
   /** On the survivor; `duplicates` are the loaded states of the contacts merged into it. */
@@ -119,10 +107,6 @@ export class ContactMergedError extends Error {
   }
 }
 
-export class MergeNotPossible extends Error {
-  override readonly name = 'MergeNotPossible';
-}
-
 export class MergeNotFound extends Error {
   override readonly name = 'MergeNotFound';
   constructor(
@@ -132,8 +116,6 @@ export class MergeNotFound extends Error {
     super(`Contact ${contactId} has no merge ${mergeId} that can be undone`);
   }
 }
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** The contact, if it exists and may change: not erased, not merged away, and (unless allowed) not archived. */
 function changeable(state: Contact, contactId: string, options: { archivedToo?: boolean } = {}): LiveContact {
@@ -154,12 +136,7 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
     case 'UpdateContact': {
       const { contactId, now } = command.data;
       const contact = changeable(state, contactId);
-      const changes = Object.fromEntries(
-        Object.entries(command.data.changes).filter(
-          ([field, value]) => !same(contact.profile[field as keyof ContactProfile], value),
-        ),
-      );
-      const cleared = command.data.cleared.filter((field) => contact.profile[field] !== undefined && !(field in changes));
+      const { changes, cleared } = changedFields(contact.profile, command.data.changes, command.data.cleared);
       if (Object.keys(changes).length === 0 && cleared.length === 0) return [];
       return [{ type: 'ContactUpdated', data: { contactId, changes, cleared, at: now } }];
     }
@@ -179,7 +156,7 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       const contact = changeable(state, contactId, { archivedToo: true });
       const entry: ConsentEntry = { channel, purpose, status, source, at };
       // The same statement again (a retried request, a re-import) adds nothing to the ledger.
-      if (same(contact.consents[consentKey(entry)], entry)) return [];
+      if (sameValue(contact.consents[consentKey(entry)], entry)) return [];
       return [{ type: 'ContactConsentChanged', data: { contactId, ...entry } }];
     }
     case 'LinkToCompany': {
@@ -239,16 +216,6 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
 }
 
 const isLive = (state: Contact): state is LiveContact => state.status === 'active' || state.status === 'archived';
-
-function applyChanges(
-  profile: ContactProfile,
-  changes: Partial<ContactProfile>,
-  cleared: readonly OptionalProfileField[],
-): ContactProfile {
-  const next: ContactProfile = { ...profile, ...changes };
-  for (const field of cleared) delete next[field];
-  return next;
-}
 
 export function evolve(state: Contact, event: ContactEvent): Contact {
   if (event.type === 'ContactCreated') {
@@ -345,6 +312,3 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
 };
 
 export const contactStream = (contactId: string): string => `contact-${contactId}`;
-
-/** The optional fields of a profile, for requests that clear them. */
-export const CLEARABLE_FIELDS: readonly OptionalProfileField[] = OPTIONAL_PROFILE_FIELDS;

@@ -9,7 +9,9 @@ import {
   type LifecycleStage,
   type OptionalProfileField,
 } from '@crm/contracts';
+import { sameValue } from './changes';
 import type { LiveContact } from './contact';
+import { consentKey } from './consent';
 
 /** What a merge did to the survivor, kept in its state so that the merge can be undone. */
 export interface MergeRecord {
@@ -25,12 +27,9 @@ export interface MergeRecord {
   undone: boolean;
 }
 
-export class InvalidMergeChoice extends Error {
-  override readonly name = 'InvalidMergeChoice';
+export class MergeNotPossible extends Error {
+  override readonly name = 'MergeNotPossible';
 }
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-const key = (entry: { channel: string; purpose: string }) => `${entry.channel}/${entry.purpose}`;
 
 /** Survivor's entries first, then the others' new ones (never primary), up to the contract's bound. */
 function union<T extends object>(lists: T[][], identity: (item: T) => string, max: number): T[] {
@@ -93,7 +92,7 @@ export function mergedProfile(
   }
   for (const [field, chosenId] of Object.entries(choices) as [keyof ContactProfile, string][]) {
     const chosen = chosenId === survivorId ? survivor : duplicates.find((d) => d.contactId === chosenId)?.profile;
-    if (!chosen) throw new InvalidMergeChoice(`The value of ${field} can only be chosen from the contacts being merged`);
+    if (!chosen) throw new MergeNotPossible(`The value of ${field} can only be chosen from the contacts being merged`);
     if (chosen[field] !== undefined) (merged as unknown as Record<string, unknown>)[field] = chosen[field];
   }
   return merged;
@@ -107,21 +106,19 @@ export function mergeProfiles(
 ): Pick<ContactsMergedData, 'changes' | 'consents' | 'companyLinks'> {
   const merged = mergedProfile(survivor.profile, duplicates, choices, survivor.contactId);
   const changes = Object.fromEntries(
-    Object.entries(merged).filter(([field, value]) => !same(survivor.profile[field as keyof ContactProfile], value)),
+    Object.entries(merged).filter(([field, value]) => !sameValue(survivor.profile[field as keyof ContactProfile], value)),
   ) as Partial<ContactProfile>;
 
   // Consent: per channel and purpose the latest statement of any of them is the person's current will.
   const latest = new Map<string, ConsentEntry>();
   for (const contact of [survivor, ...duplicates]) {
     for (const entry of Object.values(contact.consents)) {
-      const current = entry && latest.get(key(entry));
+      const current = entry && latest.get(consentKey(entry));
       // Strictly later: on a tie the survivor's own statement stands.
-      if (entry && (!current || entry.at > current.at)) latest.set(key(entry), entry);
+      if (entry && (!current || entry.at > current.at)) latest.set(consentKey(entry), entry);
     }
   }
-  const consents = [...latest.values()].filter(
-    (entry) => !same(survivor.consents[key(entry) as keyof LiveContact['consents']], entry),
-  );
+  const consents = [...latest.values()].filter((entry) => !sameValue(survivor.consents[consentKey(entry)], entry));
 
   const companyLinks: CompanyLink[] = [];
   for (const duplicate of duplicates) {
@@ -144,7 +141,7 @@ export function undoMerge(
   const changes: Record<string, unknown> = {};
   const cleared: OptionalProfileField[] = [];
   for (const [field, after] of Object.entries(merge.after)) {
-    if (!same(survivor.profile[field as keyof ContactProfile], after)) continue;
+    if (!sameValue(survivor.profile[field as keyof ContactProfile], after)) continue;
     const before = merge.before[field as keyof ContactProfile];
     if (before === undefined) cleared.push(field as OptionalProfileField);
     else changes[field] = before;
@@ -152,8 +149,8 @@ export function undoMerge(
   const consents: ConsentEntry[] = [];
   const removedConsents: ContactMergeUndoneData['removedConsents'] = [];
   for (const adopted of merge.consentsAdopted) {
-    if (!same(survivor.consents[key(adopted) as keyof LiveContact['consents']], adopted)) continue;
-    const before = merge.consentsBefore[key(adopted)];
+    if (!sameValue(survivor.consents[consentKey(adopted)], adopted)) continue;
+    const before = merge.consentsBefore[consentKey(adopted)];
     if (before) consents.push(before);
     else removedConsents.push({ channel: adopted.channel, purpose: adopted.purpose });
   }

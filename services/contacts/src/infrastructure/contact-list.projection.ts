@@ -1,4 +1,5 @@
-import { crmContracts, isRedacted, LIFECYCLE_STAGES, type ContactProfile } from '@crm/contracts';
+import { crmContracts, isRedacted, LIFECYCLE_STAGES, type ContactProfile, type OptionalProfileField } from '@crm/contracts';
+import { normalizeEmail } from '../domain/contact-values';
 import { defineListQuery, defineProjection, normalizeSearchText } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
 
@@ -57,6 +58,17 @@ function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
   ) as unknown as ContactListItem;
 }
 
+/** The document after profile changes: fields set, cleared optional fields removed, search keys renewed. */
+function withProfileChanges(
+  doc: ContactListItem,
+  changes: Partial<ContactProfile>,
+  cleared: readonly OptionalProfileField[],
+): ContactListItem {
+  const updated: Partial<ContactListItem> = { ...doc, ...profileFields(changes) };
+  for (const field of cleared) delete updated[field as keyof ContactListItem];
+  return withSearchKeys(updated as ContactListItem);
+}
+
 export function evolveContactListItem(doc: ContactListItem | undefined, event: ContactEvent): ContactListItem | null {
   if (event.type === 'ContactCreated') {
     const { contactId, at, ...profile } = event.data;
@@ -76,21 +88,17 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
   if (event.type === 'ContactErased' || !doc) return null;
   const next = { ...doc, updatedAt: event.data.at };
   switch (event.type) {
-    case 'ContactUpdated': {
-      const updated = { ...next, ...profileFields(event.data.changes) };
-      for (const field of event.data.cleared) delete (updated as Partial<ContactListItem>)[field as keyof ContactListItem];
-      return withSearchKeys(updated);
-    }
+    case 'ContactUpdated':
+      return withProfileChanges(next, event.data.changes, event.data.cleared);
     case 'ContactsMerged':
+      return withProfileChanges(
+        { ...next, companyIds: [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)] },
+        event.data.changes,
+        [],
+      );
     case 'ContactMergeUndone': {
-      const companyIds =
-        event.type === 'ContactsMerged'
-          ? [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)]
-          : doc.companyIds.filter((id) => !event.data.removedCompanyIds.includes(id));
-      const updated = { ...next, ...profileFields(event.data.changes), companyIds };
-      if (event.type === 'ContactMergeUndone')
-        for (const field of event.data.cleared) delete (updated as Partial<ContactListItem>)[field as keyof ContactListItem];
-      return withSearchKeys(updated);
+      const companyIds = doc.companyIds.filter((id) => !event.data.removedCompanyIds.includes(id));
+      return withProfileChanges({ ...next, companyIds }, event.data.changes, event.data.cleared);
     }
     case 'ContactRenamed':
       return withSearchKeys({ ...next, givenName: event.data.name.given, familyName: event.data.name.family });
@@ -162,8 +170,6 @@ export const contactListProjection = (topic: string) =>
     // Lists and searches need names and e-mails in plaintext; one document per contact, deleted on erasure.
     opensPersonalData: true,
   });
-
-const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** What `GET /v1/contacts` filters and sorts on (docs/contacts.md lists it); everything else is a 400. */
 export const contactListQuery = defineListQuery({
