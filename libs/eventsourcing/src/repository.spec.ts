@@ -43,6 +43,20 @@ describe('AggregateRepository', () => {
     expect(await store.streamRevision('counter-a')).toBe(1);
   });
 
+  it('builds a command from the loaded state, and again from fresh state after a conflict', async () => {
+    const { repository } = setup();
+    await repository.handle('a', { add: 1 });
+    const seen: number[] = [];
+    // Two writers double whatever total they see: the loser of the race rebuilds its command on the new total.
+    const double = (state: Counter) => {
+      seen.push(state.total);
+      return { add: state.total };
+    };
+    await Promise.all([repository.handle('a', double), repository.handle('a', double)]);
+    expect((await repository.load('a')).state.total).toBe(4);
+    expect(seen).toEqual([1, 1, 2]);
+  });
+
   it('retries on a concurrent write when the caller expected no revision, losing no update', async () => {
     const { repository } = setup();
     // Three writers race; each conflict is retried on fresh state (up to 3 attempts by default).

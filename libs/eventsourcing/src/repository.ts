@@ -35,6 +35,9 @@ export interface RepositoryOptions<Event> {
   conflictRetries?: number;
 }
 
+/** A command, or how to build it from the aggregate's current state. */
+export type CommandSource<State, Command> = Command | ((state: State) => Command | Promise<Command>);
+
 /** Loads an aggregate from its stream, runs the decider, appends with the expected revision. */
 export class AggregateRepository<State, Command, Event extends DomainEvent> {
   private readonly toDomainEvents: NonNullable<RepositoryOptions<Event>['toDomainEvents']>;
@@ -67,7 +70,15 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     return events.map((event, index) => ({ event, recorded: recorded[index] }));
   }
 
-  async handle(id: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
+  /**
+   * Loads, decides, appends. `command` may be built from the loaded state (e.g. values normalized in the
+   * contact's country): it is then built again on fresh state when a conflict is retried.
+   */
+  async handle(
+    id: string,
+    command: CommandSource<State, Command>,
+    options: HandleOptions = {},
+  ): Promise<HandleResult<State, Event>> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.handleOnce(id, command, options);
@@ -78,12 +89,18 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     }
   }
 
-  private async handleOnce(id: string, command: Command, options: HandleOptions): Promise<HandleResult<State, Event>> {
+  private async handleOnce(
+    id: string,
+    source: CommandSource<State, Command>,
+    options: HandleOptions,
+  ): Promise<HandleResult<State, Event>> {
     const streamName = this.streamName(id);
     const { state, revision } = await this.load(id);
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamName, options.expectedRevision, revision);
     }
+    // Commands are plain data, never functions: a function is a command still to be built from the state.
+    const command = typeof source === 'function' ? await (source as (state: State) => Command | Promise<Command>)(state) : source;
     const events = this.decider.decide(command, state);
     if (events.length === 0) return { state, events, revision };
     const result = await this.store.append(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { newId, type HandleResult } from '@crm/eventsourcing';
+import { newId, type CommandSource, type HandleResult } from '@crm/eventsourcing';
 import type { ContactProfile, FullPersonName, InteractionLoggedData, OptionalProfileField } from '@crm/contracts';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
@@ -53,7 +53,7 @@ export class ContactWorkflows {
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  execute(contactId: string, command: ContactCommand, expectedRevision?: number): Promise<ContactResult> {
+  execute(contactId: string, command: CommandSource<Contact, ContactCommand>, expectedRevision?: number): Promise<ContactResult> {
     return this.contacts.handle(contactId, command, { expectedRevision, metadata: correlationMetadata() });
   }
 
@@ -79,10 +79,16 @@ export class ContactWorkflows {
     now: string,
     expectedRevision?: number,
   ): Promise<ContactResult> {
-    const { state } = await this.contacts.load(contactId);
-    const country = state.status === 'active' || state.status === 'archived' ? state.profile.country : undefined;
-    const changes = await this.normalize(input, now, country);
-    return this.execute(contactId, { type: 'UpdateContact', data: { contactId, changes, cleared, now } }, expectedRevision);
+    // National phone numbers are read in the contact's country: the command is built from the loaded state.
+    return this.execute(
+      contactId,
+      async (state) => {
+        const country = state.status === 'active' || state.status === 'archived' ? state.profile.country : undefined;
+        const changes = await this.normalize(input, now, country);
+        return { type: 'UpdateContact', data: { contactId, changes, cleared, now } };
+      },
+      expectedRevision,
+    );
   }
 
   /** The contact an id stands for now: itself, or the survivor it was merged into. */
@@ -136,25 +142,28 @@ export class ContactWorkflows {
     now: string,
     expectedRevision?: number,
   ): Promise<ContactResult & { mergeId: string }> {
-    // A merge of these very contacts that is recorded but was cut short is completed, not made twice.
-    const { state: survivor } = await this.contacts.load(survivorId);
     const wanted = [...new Set(duplicateIds)].sort().join();
-    const pending =
-      'merges' in survivor
-        ? survivor.merges.find((m) => !m.undone && [...m.mergedContactIds].sort().join() === wanted)
-        : undefined;
-    const mergeId = pending?.mergeId ?? newId();
-    const duplicates: LiveContact[] = [];
-    for (const id of new Set(duplicateIds)) {
-      const { state } = await this.contacts.load(id);
-      if (state.status === 'none') throw new ContactNotFound(id);
-      if (state.status === 'erased') throw new ContactErasedError(id);
-      // Pending: already marked by this merge, its state before the merge is what the survivor recorded.
-      if (state.mergedInto?.mergeId !== mergeId || !pending) duplicates.push(state);
-    }
+    let mergeId = '';
+    let duplicates: LiveContact[] = [];
     const result = await this.execute(
       survivorId,
-      { type: 'MergeContacts', data: { contactId: survivorId, mergeId, duplicates, choices, now } },
+      async (survivor) => {
+        // A merge of these very contacts that is recorded but was cut short is completed, not made twice.
+        const pending =
+          'merges' in survivor
+            ? survivor.merges.find((m) => !m.undone && [...m.mergedContactIds].sort().join() === wanted)
+            : undefined;
+        mergeId = pending?.mergeId ?? newId();
+        duplicates = [];
+        for (const id of new Set(duplicateIds)) {
+          const { state } = await this.contacts.load(id);
+          if (state.status === 'none') throw new ContactNotFound(id);
+          if (state.status === 'erased') throw new ContactErasedError(id);
+          // Pending: already marked by this merge, its state before the merge is what the survivor recorded.
+          if (state.mergedInto?.mergeId !== mergeId || !pending) duplicates.push(state);
+        }
+        return { type: 'MergeContacts', data: { contactId: survivorId, mergeId, duplicates, choices, now } };
+      },
       expectedRevision,
     );
     for (const duplicate of duplicates) {
