@@ -52,7 +52,12 @@ export { routeTemplate } from './http/observe-requests.middleware';
 export { etagOf, expectedRevisionFrom } from './http/etag';
 
 // Idempotency-Key on POST
-export { IDEMPOTENCY_STORE, IdempotencyModule, type IdempotencyOptions } from './idempotency/idempotency.module';
+export {
+  IDEMPOTENCY_STORE,
+  IdempotencyModule,
+  type IdempotencyOptions,
+  type ProtectionFactory,
+} from './idempotency/idempotency.module';
 export { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 export { SKIP_IDEMPOTENCY, SkipIdempotency } from './idempotency/skip-idempotency.decorator';
 export * from './idempotency/idempotency-store';

@@ -3,3 +3,4 @@ export { SubjectErasedError, type SubjectKeyStore } from './key-store';
 export { InMemorySubjectKeyStore } from './in-memory-key-store';
 export { PostgresSubjectKeyStore } from './postgres-key-store';
 export { PersonalDataVault, type SealableEvent } from './vault';
+export { vaultResponseProtection } from './response-protection';

@@ -59,6 +59,18 @@ describe('PersonalDataVault', () => {
     await expect(vault.seal([stored(created, 3)])).rejects.toThrow(SubjectErasedError);
   });
 
+  it('seals a value for one customer that opens only with their key, and not after their erasure', async () => {
+    const sealed = await vault.sealFor(contactId, '{"name":"Ada Lovelace"}');
+    expect(isSealed(sealed)).toBe(true);
+    expect(sealed).not.toMatch(/Ada/);
+    expect(await vault.openFor(contactId, sealed)).toBe('{"name":"Ada Lovelace"}');
+    await vault.sealFor('someone-else', 'x');
+    await expect(vault.openFor('someone-else', sealed)).rejects.toThrow(/does not open/);
+    await vault.erase(contactId);
+    expect(await vault.openFor(contactId, sealed)).toBeUndefined();
+    await expect(vault.sealFor(contactId, 'again')).rejects.toThrow(SubjectErasedError);
+  });
+
   it('publishes current versions as stored, and upcasts an old one with its data sealed again', async () => {
     const [current, old] = [...(await vault.seal([stored(created, 3)])), ...(await vault.seal([stored(createdV1, 1)]))];
     const published = await vault.toPublished([current, old]);

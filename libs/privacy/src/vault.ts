@@ -109,6 +109,20 @@ export class PersonalDataVault {
     return stored.map((event) => byOriginal.get(event) ?? event);
   }
 
+  /**
+   * Seals any value about one customer (not an event: e.g. a stored HTTP response that shows their data).
+   * Throws SubjectErasedError once they are erased.
+   */
+  async sealFor(subjectId: string, value: unknown): Promise<string> {
+    return sealValue(await this.keys.keyFor(subjectId), subjectId, value);
+  }
+
+  /** A value sealed by `sealFor`, opened; undefined once the customer is erased (their key is gone). */
+  async openFor(subjectId: string, sealed: string): Promise<unknown> {
+    const key = (await this.keys.keysOf([subjectId])).get(subjectId);
+    return key ? openValue(key, subjectId, sealed) : undefined;
+  }
+
   /** Erases a customer's personal data everywhere it is sealed: their key is deleted. */
   erase(subjectId: string): Promise<void> {
     return this.keys.erase(subjectId);

@@ -4,7 +4,9 @@ import { EventStoreModule } from '@crm/eventsourcing/nest/event-store.module';
 import { topicOfService } from '@crm/messaging';
 import { MessagingModule } from '@crm/messaging/nest/messaging.module';
 import { ReadModelsModule } from '@crm/projections/nest/read-models.module';
-import { PrivacyModule } from '@crm/privacy/nest/privacy.module';
+import { IdempotencyModule } from '@crm/platform';
+import { vaultResponseProtection, type PersonalDataVault } from '@crm/privacy';
+import { PERSONAL_DATA_VAULT, PrivacyModule } from '@crm/privacy/nest/privacy.module';
 import { CompaniesController } from './api/companies.controller';
 import { ContactsController } from './api/contacts.controller';
 import { CustomFieldsController } from './api/custom-fields.controller';
@@ -14,6 +16,12 @@ import { ContactWorkflows } from './application/contact-workflows';
 import { repositoryProviders } from './application/repositories';
 import type { ContactsConfig } from './config';
 import { contactListProjection } from './infrastructure/contact-list.projection';
+
+/** Responses about a contact (a contact, an interaction, a consent) name it; company responses hold no personal data. */
+const contactOfResponse = (body: unknown): string | undefined => {
+  const contactId = (body as { contactId?: unknown } | undefined)?.contactId;
+  return typeof contactId === 'string' ? contactId : undefined;
+};
 
 @Module({})
 export class ContactsModule {
@@ -41,6 +49,15 @@ export class ContactsModule {
           databaseUrl: config.DATABASE_URL,
           schema: config.CONTACTS_DB_SCHEMA,
           masterKey: config.PII_MASTER_KEY,
+        }),
+        IdempotencyModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          schema: config.CONTACTS_DB_SCHEMA,
+          // A kept response shows the contact it is about: sealed with their key, gone with their erasure.
+          protect: {
+            inject: [PERSONAL_DATA_VAULT],
+            useFactory: (vault: PersonalDataVault) => vaultResponseProtection(vault, contactOfResponse),
+          },
         }),
         ReadModelsModule.forRoot({
           uri: config.MONGODB_URI,

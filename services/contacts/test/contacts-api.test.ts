@@ -434,6 +434,39 @@ describe('contacts API', () => {
     );
   });
 
+  it('answers retries with the same Idempotency-Key with the first result, also when they arrive at once', async () => {
+    const key = `create-${Date.now()}`;
+    const body = {
+      name: { given: 'Radia', family: `Perlman${Date.now()}` },
+      emails: [{ address: `radia.${Date.now()}@example.com` }],
+    };
+    const post = () => create(body).set('Idempotency-Key', key);
+    const responses = await Promise.all([post(), post(), post()]);
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
+    const { contactId } = responses[0].body;
+    for (const response of responses) expect(response.body).toEqual(responses[0].body);
+    expect((await get(`/v1/contacts/${contactId}`).expect(200)).body.revision).toBe(0);
+    expect((await app.get<EventStore>(EVENT_STORE).readStream(`contact-${contactId}`)).length).toBe(1);
+    // The same key with another body is a client error, not a silent replay.
+    await create({ ...body, jobTitle: 'Engineer' })
+      .set('Idempotency-Key', key)
+      .expect(422);
+
+    // The kept response shows the person: it is sealed with their key, and gone with their erasure.
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    try {
+      const kept = async () =>
+        (await pool.query(`SELECT state, body, subject_id FROM "${schema}".idempotency_keys WHERE idempotency_key = $1`, [key]))
+          .rows;
+      expect(await kept()).toEqual([{ state: 'completed', body: expect.stringMatching(/^pii:v1:/), subject_id: contactId }]);
+      await request(server()).post(`/v1/contacts/${contactId}/erase`).set('Authorization', admin).expect(204);
+      expect(await kept()).toEqual([{ state: 'forgotten', body: null, subject_id: contactId }]);
+      expect((await post().expect(410)).body.type).toMatch(/idempotent-response-gone$/);
+    } finally {
+      await pool.end();
+    }
+  });
+
   /** Every event in this test's store: a rejected request must not add one. */
   async function countContacts(): Promise<number> {
     return (await app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100000 })).length;

@@ -1,4 +1,12 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -25,8 +33,16 @@ interface CommonOptions {
   purgeInterval?: Duration;
   /** Larger responses are not kept (a retry runs again); the request body limit (1 MiB) unless given. */
   maxResponseBytes?: number;
-  /** Seals stored responses with the data subject's key; without it bodies are stored as sent. */
-  protect?: ResponseProtection;
+  /**
+   * Seals stored responses with the data subject's key; without it bodies are stored as sent. Given as a
+   * factory when it needs the service's providers (its vault): `{ inject: [VAULT], useFactory: (vault) => ... }`.
+   */
+  protect?: ResponseProtection | ProtectionFactory;
+}
+
+export interface ProtectionFactory {
+  inject: InjectionToken[];
+  useFactory: (...dependencies: never[]) => ResponseProtection;
 }
 
 export type IdempotencyOptions =
@@ -38,6 +54,7 @@ export type IdempotencyOptions =
 export const IDEMPOTENCY_STORE = Symbol('crm:idempotency-store');
 const POOL = Symbol('crm:idempotency-pool');
 const OPTIONS = Symbol('crm:idempotency-options');
+const PROTECTION = Symbol('crm:idempotency-protection');
 
 const DEFAULTS = { ttl: 24 * 3_600_000, waitTimeout: 10_000, lease: 60_000, purgeInterval: 3_600_000 };
 
@@ -91,8 +108,12 @@ export class IdempotencyModule {
       ttlMs: durationOf(options.ttl, DEFAULTS.ttl, 'ttl'),
       waitTimeoutMs: durationOf(options.waitTimeout, DEFAULTS.waitTimeout, 'waitTimeout'),
       leaseMs: durationOf(options.lease, DEFAULTS.lease, 'lease'),
-      protect: options.protect,
     };
+    const protect = options.protect;
+    const protection: Provider =
+      protect && 'useFactory' in protect
+        ? { provide: PROTECTION, inject: protect.inject, useFactory: protect.useFactory }
+        : { provide: PROTECTION, useValue: protect };
     if (settings.ttlMs <= 0 || settings.leaseMs <= 0) throw new Error('Idempotency ttl and lease must be positive');
     const storeProviders: Provider[] = options.store
       ? [
@@ -118,11 +139,13 @@ export class IdempotencyModule {
       module: IdempotencyModule,
       providers: [
         { provide: OPTIONS, useValue: options },
+        protection,
         ...storeProviders,
         {
           provide: IdempotentRequests,
-          inject: [IDEMPOTENCY_STORE],
-          useFactory: (store: IdempotencyStore) => new IdempotentRequests(store, settings),
+          inject: [IDEMPOTENCY_STORE, PROTECTION],
+          useFactory: (store: IdempotencyStore, protect: ResponseProtection | undefined) =>
+            new IdempotentRequests(store, { ...settings, protect }),
         },
         { provide: IDEMPOTENCY_MAX_RESPONSE_BYTES, useValue: options.maxResponseBytes ?? DEFAULT_BODY_LIMIT_BYTES },
         IdempotencyInterceptor,

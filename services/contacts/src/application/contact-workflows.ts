@@ -4,7 +4,7 @@ import { newId, type CommandSource, type HandleResult } from '@crm/eventsourcing
 import type { ContactProfile, FullPersonName, InteractionLoggedData, OptionalProfileField } from '@crm/contracts';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
-import { correlationMetadata } from '@crm/platform';
+import { correlationMetadata, IDEMPOTENCY_STORE, type IdempotencyStore } from '@crm/platform';
 import {
   ContactErasedError,
   ContactNotFound,
@@ -51,6 +51,7 @@ export class ContactWorkflows {
     @Inject(INTERACTIONS) private readonly interactions: Interactions,
     @Inject(COMPANIES) private readonly companies: Companies,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
   ) {}
 
   execute(contactId: string, command: CommandSource<Contact, ContactCommand>, expectedRevision?: number): Promise<ContactResult> {
@@ -195,7 +196,8 @@ export class ContactWorkflows {
 
   /**
    * Erases a person: the keys of the contact and of every contact merged into it are deleted first, so
-   * nothing of theirs can be read from then on; then ContactErased is recorded on each.
+   * nothing of theirs can be read from then on (stored Idempotency-Key responses included, which are then
+   * forgotten); then ContactErased is recorded on each.
    */
   async erase(contactId: string, now: string): Promise<void> {
     const { state } = await this.contacts.load(contactId);
@@ -203,6 +205,7 @@ export class ContactWorkflows {
     const merged = state.status === 'erased' ? [] : state.merges.filter((m) => !m.undone).flatMap((m) => m.mergedContactIds);
     for (const id of [contactId, ...merged]) {
       await this.vault.erase(id);
+      await this.idempotency.forgetSubject(id);
       await this.execute(id, { type: 'EraseContact', data: { contactId: id, now } });
     }
   }

@@ -1,0 +1,20 @@
+import type { ResponseProtection } from '@crm/platform';
+import type { PersonalDataVault } from './vault';
+
+/**
+ * Idempotency-Key responses kept sealed with the customer's key: a replay after their erasure cannot
+ * show their data (it is answered 410). `subjectOf` names the customer a response is about.
+ */
+export function vaultResponseProtection(
+  vault: PersonalDataVault,
+  subjectOf: ResponseProtection['subjectOf'],
+): ResponseProtection {
+  return {
+    subjectOf,
+    seal: (subject, plaintext) => vault.sealFor(subject, plaintext),
+    open: async (subject, sealed) => {
+      const opened = await vault.openFor(subject, sealed);
+      return typeof opened === 'string' ? opened : null;
+    },
+  };
+}
