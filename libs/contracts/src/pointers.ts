@@ -49,3 +49,10 @@ function* valuesAt(node: unknown, segments: readonly string[]): Generator<unknow
   if (typeof node !== 'object' || node === null || Array.isArray(node) || !Object.hasOwn(node, head)) return;
   yield* valuesAt((node as Record<string, unknown>)[head], rest);
 }
+
+/** `/changes/name/given` is at or below `/changes/name`; `*` in a pointer matches any one segment. */
+export function isAtOrBelow(path: string, pointer: string): boolean {
+  const at = path.split('/');
+  const under = pointer.split('/');
+  return under.length <= at.length && under.every((segment, index) => segment === '*' || segment === at[index]);
+}

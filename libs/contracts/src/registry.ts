@@ -7,7 +7,7 @@ import {
   UnknownSchemaVersionError,
   type ContractViolation,
 } from './errors';
-import { isRedacted, redact } from './pointers';
+import { isAtOrBelow, isRedacted, redact } from './pointers';
 import type { AnyUpcaster } from './upcaster';
 import { compileContract, createAjv, type ContractValidator } from './validation';
 
@@ -134,12 +134,18 @@ export class ContractRegistry {
 
   /**
    * What a consumer does on receipt: upcast to the current version, then check the contract. An
-   * erased person's event (personal data null, see PersonalDataVault) is upcast but not checked.
+   * erased person's event (personal data null, see PersonalDataVault) is checked except for its
+   * personal values, so that a replay after the erasure refuses what the live run refused.
    */
   decode(type: string, version: number, data: unknown): unknown {
     const redacted = isRedacted(data, this.get(type, version).pii);
     const current = this.toCurrent(type, version, data);
     if (!redacted) this.assertValid(type, current);
+    else {
+      const { name, version: currentVersion, pii } = this.get(type);
+      const violations = this.validate(name, current).filter((v) => !pii.some((pointer) => isAtOrBelow(v.path, pointer)));
+      if (violations.length > 0) throw new ContractViolationError(name, currentVersion, violations);
+    }
     return current;
   }
 

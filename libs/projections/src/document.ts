@@ -33,3 +33,8 @@ export function toStored(id: string, body: object, meta: DocumentMeta): StoredDo
   const { _id: _ignoredId, _meta: _ignoredMeta, ...fields } = body as Record<string, unknown>;
   return { _id: id, ...fields, _meta: meta };
 }
+
+/** A read model document without its undefined fields: absent values are left out rather than stored. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,5 +1,5 @@
 export { defineProjection, InvalidProjectionError, type ProjectionDefinition, type ProjectionIndex } from './projection';
-export { streamKey, type DocumentMeta, type StoredDocument } from './document';
+export { streamKey, withoutUndefined, type DocumentMeta, type StoredDocument } from './document';
 export { planBatch, type BatchPlan, type DocumentWrite, type ExpectedDocument, type PlanContext } from './plan';
 export { ConcurrentProjectionWriteError, type ReadModelCollection } from './store';
 export { PROJECTION_STATE_COLLECTION, loadState, type PendingSwap, type ProjectionState } from './state';
@@ -10,3 +10,13 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runRebuildCli, type RebuildCliIo } fr
 export { canonicalDocument, readModelHash } from './hash';
 export { projectionMetrics } from './metrics';
 export * from './list-query';
+export {
+  DEFAULT_POSITION_WAIT_MS,
+  InvalidPositionTokenError,
+  parsePositionToken,
+  POSITION_TOKEN_HEADER,
+  positionToken,
+  ReadModelBehindError,
+  waitForPosition,
+  type ReadPosition,
+} from './read-position';

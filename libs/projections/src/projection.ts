@@ -29,7 +29,7 @@ export interface ProjectionDefinition<Doc extends object = object> {
   opensPersonalData?: boolean;
   /**
    * For a projection that keeps personal data sealed but must still check events against their contract: the runner
-   * opens a copy of each event (never stored, never given to `evolve`) and passes it here first. A throw fails the
+   * opens a copy of each event (never stored, never given to `evolve`) and passes those it takes (`documentId`) here first. A throw fails the
    * batch, which is retried one event at a time and then dead-lettered, as a throw from `evolve` would be. Pure.
    */
   checkOpened?(event: ConsumedEvent): void;

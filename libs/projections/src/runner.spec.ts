@@ -38,6 +38,17 @@ describe('preparerOf', () => {
     expect(checked).toEqual(['opened']);
   });
 
+  it('checks only the events the projection takes: the others are not its to dead-letter', async () => {
+    const checked: unknown[] = [];
+    const takesRenames = (e: ConsumedEvent) => (e.data === 'rename' ? 'x' : undefined);
+    const prepare = preparerOf(
+      projection({ documentId: takesRenames, checkOpened: (e: ConsumedEvent) => checked.push(e.stream) }),
+      { openPersonalData: async (events) => events } as ProjectionDeps,
+    );
+    await prepare([{ ...event('rename'), stream: 'taken' }, { ...event('other'), stream: 'ignored' }]);
+    expect(checked).toEqual(['taken']);
+  });
+
   it('fails the batch when the check throws, so the consumer retries and dead-letters the event', async () => {
     const prepare = preparerOf(
       projection({

@@ -33,7 +33,8 @@ export function preparerOf(
   if (!checkOpened) return open;
   return async (events) => {
     const opened = await open(events);
-    opened.forEach((event) => checkOpened(event));
+    // Only the events it takes: the rest are not its to judge (nor to dead-letter).
+    opened.forEach((event) => projection.documentId(event) !== undefined && checkOpened(event));
     return opensPersonalData ? opened : events;
   };
 }

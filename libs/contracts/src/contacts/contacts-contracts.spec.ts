@@ -13,6 +13,8 @@ import { ContactEmailChanged, type ContactEmailChangedData } from './contact-ema
 import { ContactRenamed, type ContactRenamedData } from './contact-renamed';
 import { personNameSchema, type PersonName } from './person-name';
 import { contactsContracts } from '.';
+import { ContractViolationError } from '../errors';
+import { crmContracts } from '../crm-contracts';
 
 const contactId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
 const at = '2025-01-15T09:30:00.000Z';
@@ -141,5 +143,19 @@ describe('contacts contracts', () => {
       'InteractionLogged v1': ['/participants', '/subject', '/body'],
       'CustomFieldDefined v1': [],
     });
+  });
+});
+
+describe('decoding an erased person’s event', () => {
+  const erased = { ...ContactCreated.example, name: null, emails: null, phones: null, addresses: null, customFields: null };
+
+  it('passes with its personal values null', () => {
+    expect(crmContracts.decode('ContactCreated', 3, erased)).toEqual(erased);
+  });
+
+  it('still refuses a breach outside the personal values, as the live run did', () => {
+    expect(() => crmContracts.decode('ContactCreated', 3, { ...erased, lifecycleStage: 'prospect' })).toThrow(
+      ContractViolationError,
+    );
   });
 });

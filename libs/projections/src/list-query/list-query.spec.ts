@@ -399,6 +399,15 @@ describe('defineListQuery().parse', () => {
       });
     });
 
+    it('is widened by a condition of the endpoint’s own, and only when there is a search', () => {
+      const single = defineListQuery({ fields: {}, search: { paths: ['search'] } });
+      const widenSearch = { companyIds: { $in: ['c-1'] } };
+      expect(single.parse({ q: 'acme' }, { widenSearch }).filter).toEqual({
+        $or: [{ search: { $regex: '^acme' } }, { companyIds: { $in: ['c-1'] } }],
+      });
+      expect(single.parse({}, { widenSearch }).filter).toEqual({});
+    });
+
     it('ignores an empty search box and refuses what no search needs', () => {
       expect(contacts.parse({ q: '  ' }).filter).toEqual({});
       expect(errorsOf({ q: 'x'.repeat(201) })).toEqual({ q: ['must be at most 200 characters'] });

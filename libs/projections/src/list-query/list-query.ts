@@ -47,8 +47,11 @@ export class ListQuery {
     this.defaultKeys = parsed.value;
   }
 
-  /** The query, or an InvalidQueryError (400 `invalid-query`) that lists every bad parameter. */
-  parse(query: QueryInput): ParsedListQuery {
+  /**
+   * The query, or an InvalidQueryError (400 `invalid-query`) that lists every bad parameter. `widenSearch`: a
+   * condition of the endpoint's own that `q` also matches by (e.g. ids found by searching another collection).
+   */
+  parse(query: QueryInput, options: { widenSearch?: ListFilter } = {}): ParsedListQuery {
     const errors = new QueryErrors();
     const params = readQueryParams(query, errors);
     const byName = new Map<string, QueryParam[]>();
@@ -84,7 +87,10 @@ export class ListQuery {
     }
 
     const search = q === undefined ? undefined : this.searchText(q, errors);
-    if (search) conditions.push(this.searchCondition(search));
+    if (search) {
+      const condition = this.searchCondition(search);
+      conditions.push(options.widenSearch ? { $or: [condition, options.widenSearch] } : condition);
+    }
 
     // Against a sort that is itself wrong, a cursor cannot be judged.
     if (cursor !== undefined && sort.ok) {

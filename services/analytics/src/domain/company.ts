@@ -1,5 +1,5 @@
 import type { CompanyEvent, CompanySize } from '@crm/contracts';
-import { withoutUndefined } from './source-event';
+import { withoutUndefined } from '@crm/projections';
 
 /** What a profile shows of a company it links to (joined when read). Company data is not personal data. */
 export interface CompanySummary {

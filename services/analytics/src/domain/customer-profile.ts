@@ -8,7 +8,7 @@ import type {
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
-import { withoutUndefined } from './source-event';
+import { withoutUndefined } from '@crm/projections';
 
 /** The current consent for one channel and purpose: the ledger entry with the latest `at`. */
 export type ConsentState = ConsentEntry;

@@ -73,6 +73,3 @@ export function positionKey(position: SourceEvent['position']): string {
 }
 
 /** MongoDB would store an undefined field as null: leave such fields out instead. */
-export function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
