@@ -12,10 +12,11 @@ import { ContactsController } from './api/contacts.controller';
 import { CustomFieldsController } from './api/custom-fields.controller';
 import { InteractionsController } from './api/interactions.controller';
 import { registerContactProblems } from './api/problems';
+import { ContactRecords } from './application/contact-records';
 import { ContactWorkflows } from './application/contact-workflows';
 import { repositoryProviders } from './application/repositories';
 import type { ContactsConfig } from './config';
-import { contactListProjection } from './infrastructure/contact-list.projection';
+import { contactsProjections } from './infrastructure/projections';
 
 /** Responses about a contact (a contact, an interaction, a consent) name it; company responses hold no personal data. */
 const contactOfResponse = (body: unknown): string | undefined => {
@@ -62,11 +63,11 @@ export class ContactsModule {
         ReadModelsModule.forRoot({
           uri: config.MONGODB_URI,
           dbName: config.CONTACTS_READ_DB,
-          projections: [contactListProjection(topic)],
+          projections: contactsProjections(topic),
         }),
       ],
       controllers: [ContactsController, CompaniesController, InteractionsController, CustomFieldsController],
-      providers: [...repositoryProviders, ContactWorkflows],
+      providers: [...repositoryProviders, ContactWorkflows, ContactRecords],
     };
   }
 }

@@ -467,6 +467,167 @@ describe('contacts API', () => {
     }
   });
 
+  const post = (path: string, body: object = {}, token = sales) =>
+    request(server()).post(path).set('Authorization', token).send(body);
+  const logInteraction = (contactId: string, channel: string, subject: string) =>
+    post('/v1/interactions', { contactId, channel, direction: 'inbound', occurredAt: new Date().toISOString(), subject });
+
+  it('returns a position token with each write that a list request waits on until it shows the write', async () => {
+    const family = `Position${Date.now()}`;
+    const created = await create({ name: { given: 'Katherine', family } }).expect(201);
+    const token = created.headers['position-token'];
+    // No polling: the list waits (bounded) until its read model has applied the write.
+    const listed = await get(`/v1/contacts?familyName=${family}&position=${token}`).expect(200);
+    expect(listed.body.items.map((item: { contactId: string }) => item.contactId)).toEqual([created.body.contactId]);
+    const renamed = await request(server())
+      .patch(`/v1/contacts/${created.body.contactId}`)
+      .set('Authorization', sales)
+      .send({ jobTitle: 'Mathematician' })
+      .expect(200);
+    const after = await get(`/v1/contacts?familyName=${family}&position=${renamed.headers['position-token']}`).expect(200);
+    expect(after.body.items[0].jobTitle).toBe('Mathematician');
+
+    const refused = await get(`/v1/companies?position=${token}`).expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'position', messages: ['is the position of another list (contact_list), not of this one'], in: 'query' },
+    ]);
+    await get('/v1/contacts?position=not-a-token').expect(400);
+    await get('/v1/contacts?position[$gt]=').expect(400);
+  });
+
+  it('lists a contact’s interactions with those of the contacts merged into it, newest first, filtered by channel', async () => {
+    const { body: ada } = await create({ name: { given: 'Ada', family: `Interactions${Date.now()}` } }).expect(201);
+    const { body: augusta } = await create({ name: { given: 'Augusta', family: 'King' } }).expect(201);
+    await logInteraction(ada.contactId, 'email', 'First e-mail').expect(201);
+    await logInteraction(ada.contactId, 'phone-call', 'A call').expect(201);
+    const last = await logInteraction(augusta.contactId, 'email', 'Before the merge').expect(201);
+    await post(`/v1/contacts/${ada.contactId}/merge`, { duplicateIds: [augusta.contactId] }).expect(200);
+    const path = `/v1/contacts/${ada.contactId}/interactions`;
+    await eventually(
+      async () => (await get(`${path}?position=${last.headers['position-token']}`).expect(200)).body.items.length === 3,
+      'the three interactions are listed',
+    );
+    const { body: all } = await get(path).expect(200);
+    expect(all.items.map((item: { subject: string }) => item.subject)).toEqual(['Before the merge', 'A call', 'First e-mail']);
+    const { body: emails } = await get(`${path}?channel=email&limit=1`).expect(200);
+    expect(emails.items.map((item: { subject: string }) => item.subject)).toEqual(['Before the merge']);
+    const { body: next } = await get(`${path}?channel=email&limit=1&cursor=${emails.next}`).expect(200);
+    expect(next.items.map((item: { subject: string }) => item.subject)).toEqual(['First e-mail']);
+    const refused = await get(`${path}?channel=pigeon&subject=x`).expect(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['channel', 'subject']);
+    await get(`/v1/contacts/01a2076c-0000-7000-8000-000000000007/interactions`).expect(404);
+  });
+
+  it('lists likely duplicates with a score and the reasons', async () => {
+    const stamp = Date.now();
+    const company = await post('/v1/companies', { name: `Dup Works ${stamp}` }).expect(201);
+    const companyId = company.body.companyId;
+    const link = (contactId: string) =>
+      request(server()).put(`/v1/contacts/${contactId}/companies/${companyId}`).set('Authorization', sales).send({});
+    const email = `jean.${stamp}@dup.example`;
+    const { body: subject } = await create({
+      name: { given: 'Jean', family: 'Sammet' },
+      emails: [{ address: email }],
+      phones: [{ number: '+41446681801' }],
+    }).expect(201);
+    await link(subject.contactId).expect(200);
+    const sameEmail = (
+      await create({ name: { given: 'J.', family: 'Sammet' }, emails: [{ address: email.toUpperCase() }] }).expect(201)
+    ).body;
+    const samePhone = (
+      await create({ name: { given: 'Someone', family: 'Else' }, phones: [{ number: '044 668 18 01' }], country: 'CH' }).expect(
+        201,
+      )
+    ).body;
+    const similar = (await create({ name: { given: 'Jeanne', family: 'Sammet' } }).expect(201)).body;
+    const colleague = (await create({ name: { given: 'Grace', family: 'Hopper' } }).expect(201)).body;
+    const samePhoneWritten = await link(similar.contactId).expect(200);
+    await link(colleague.contactId).expect(200);
+    await get(`/v1/contacts?position=${samePhoneWritten.headers['position-token']}&limit=1`).expect(200);
+
+    const { body } = await get(`/v1/contacts/${subject.contactId}/duplicates`).expect(200);
+    expect(body.items).toEqual([
+      { contactId: sameEmail.contactId, score: 0.9, reasons: [{ kind: 'same-email', email }] },
+      { contactId: samePhone.contactId, score: 0.7, reasons: [{ kind: 'same-phone', phone: '+41446681801' }] },
+      {
+        contactId: similar.contactId,
+        score: expect.any(Number),
+        reasons: [{ kind: 'similar-name-at-company', companyId, similarity: expect.any(Number) }],
+      },
+    ]);
+    expect(body.items[2].score).toBeLessThan(0.7);
+    await get(`/v1/contacts/${subject.contactId}/duplicates`, 'Bearer nope').expect(401);
+  });
+
+  it('finds people by the name or domain of their company', async () => {
+    const stamp = Date.now();
+    const company = await post('/v1/companies', { name: `Initech ${stamp}`, domains: [`initech${stamp}.example`] }).expect(201);
+    const { body: person } = await create({ name: { given: 'Peter', family: 'Gibbons' } }).expect(201);
+    await request(server())
+      .put(`/v1/contacts/${person.contactId}/companies/${company.body.companyId}`)
+      .set('Authorization', sales)
+      .send({})
+      .expect(200);
+    await get(`/v1/companies?position=${company.headers['position-token']}`).expect(200);
+    const byName = (q: string) => get(`/v1/contacts?q=${encodeURIComponent(q)}`).expect(200);
+    await eventually(async () => (await byName(`initech ${stamp}`)).body.items.length === 1, 'found by company name');
+    expect((await byName(`INITECH ${stamp}`)).body.items[0].contactId).toBe(person.contactId);
+    expect((await byName(`initech${stamp}.ex`)).body.items[0].contactId).toBe(person.contactId);
+    const companies = await get(`/v1/companies?q=initech${stamp}`).expect(200);
+    expect(companies.body.items).toEqual([
+      expect.objectContaining({ companyId: company.body.companyId, name: `Initech ${stamp}` }),
+    ]);
+    await get('/v1/companies?size=huge').expect(400);
+  });
+
+  it('exports everything held about a person, merged records included, and nothing once they are erased', async () => {
+    const company = await post('/v1/companies', { name: 'Harvard Observatory' }).expect(201);
+    const { body: henrietta } = await create({
+      name: { given: 'Henrietta', family: 'Leavitt' },
+      emails: [{ address: `henrietta.${Date.now()}@example.com` }],
+    }).expect(201);
+    const id = henrietta.contactId;
+    await request(server())
+      .put(`/v1/contacts/${id}/companies/${company.body.companyId}`)
+      .set('Authorization', sales)
+      .send({ role: 'Computer' })
+      .expect(200);
+    await post(`/v1/contacts/${id}/consents`, {
+      channel: 'email',
+      purpose: 'newsletter',
+      status: 'granted',
+      source: 'form',
+    }).expect(200);
+    const { body: alias } = await create({ name: { given: 'H. S.', family: 'Leavitt' } }).expect(201);
+    await logInteraction(alias.contactId, 'note', 'Cepheid periods').expect(201);
+    const logged = await logInteraction(id, 'meeting', 'Plates').expect(201);
+    await post(`/v1/contacts/${id}/merge`, { duplicateIds: [alias.contactId] }).expect(200);
+    await get(`/v1/contacts/${id}/interactions?position=${logged.headers['position-token']}`).expect(200);
+    await eventually(
+      async () => (await get(`/v1/contacts/${id}/interactions`)).body.items.length === 2,
+      'both interactions indexed',
+    );
+
+    const exported = await get(`/v1/contacts/${id}/personal-data`, admin).expect(200);
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="contact-${id}.json"`);
+    expect(exported.body).toMatchObject({
+      contact: { contactId: id, name: { given: 'Henrietta', family: 'Leavitt' } },
+      companies: [{ companyId: company.body.companyId, role: 'Computer', name: 'Harvard Observatory' }],
+      consentLedger: [expect.objectContaining({ channel: 'email', purpose: 'newsletter', status: 'granted' })],
+      mergedContacts: [{ contactId: alias.contactId, history: expect.any(Array), consentLedger: [] }],
+    });
+    expect(exported.body.interactions.map((i: { subject: string }) => i.subject).sort()).toEqual(['Cepheid periods', 'Plates']);
+    expect(exported.body.history.map((entry: { type: string }) => entry.type)).toEqual(
+      expect.arrayContaining(['ContactCreated', 'ContactLinkedToCompany', 'ContactConsentChanged', 'ContactsMerged']),
+    );
+    await get(`/v1/contacts/${id}/personal-data`, sales).expect(403);
+
+    await post(`/v1/contacts/${id}/erase`, {}, admin).expect(204);
+    const gone = await get(`/v1/contacts/${id}/personal-data`, admin).expect(410);
+    expect(JSON.stringify(gone.body)).not.toMatch(/Henrietta|Leavitt|Plates/);
+    await get(`/v1/contacts/${alias.contactId}/personal-data`, admin).expect(410);
+  });
+
   /** Every event in this test's store: a rejected request must not add one. */
   async function countContacts(): Promise<number> {
     return (await app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100000 })).length;

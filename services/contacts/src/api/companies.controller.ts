@@ -1,14 +1,24 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId, type HandleResult } from '@crm/eventsourcing';
+import {
+  ApiListQuery,
+  findPage,
+  parsePositionToken,
+  POSITION_TOKEN_HEADER,
+  positionToken,
+  waitForPosition,
+  type ListPage,
+} from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { correlationMetadata, etagOf, expectedRevisionFrom, RequestValidationError, Roles } from '@crm/platform';
 import { INTERNET_DOMAIN_PATTERN, type CompanyEvent, type CompanyProfile } from '@crm/contracts';
 import { COMPANIES, type Companies } from '../application/repositories';
-import { CompanyNotFound, normalizeDomain, type Company, type CompanyCommand } from '../domain/company';
-import type { ContactListItem } from '../infrastructure/contact-list.projection';
+import { CompanyNotFound, companyStream, normalizeDomain, type Company, type CompanyCommand } from '../domain/company';
+import { COMPANY_LIST_COLLECTION, companyListQuery, type CompanyListItem } from '../infrastructure/company-list.projection';
+import { CONTACT_LIST_COLLECTION, type ContactListItem } from '../infrastructure/contact-list.projection';
 import { CreateCompanyDto, UpdateCompanyDto } from './company.dto';
 import { READERS, WRITERS } from './roles';
 
@@ -61,6 +71,21 @@ export class CompaniesController {
     return this.respond(response, companyId, result);
   }
 
+  /** Lists from the read model (eventually consistent): filters, `sort`, `q` (name or domain prefix), cursor pages, `position`. */
+  @Get()
+  @Roles(...READERS)
+  @ApiListQuery(companyListQuery)
+  async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<CompanyListItem, 'search'>>> {
+    const parsed = companyListQuery.parse(query);
+    const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
+    if (query.position !== undefined)
+      await waitForPosition(collection, parsePositionToken(query.position, COMPANY_LIST_COLLECTION));
+    return findPage(collection, parsed, {
+      projection: { _meta: 0, search: 0 },
+      map: ({ _id, ...item }: CompanyListItem & { _id: string }) => item,
+    });
+  }
+
   @Get(':id')
   @Roles(...READERS)
   async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<CompanyView> {
@@ -95,7 +120,7 @@ export class CompaniesController {
     const { state } = await this.companies.load(id);
     if (state.status === 'none') throw new CompanyNotFound(id);
     const docs = await this.readModels
-      .collection<ContactListItem & { _id: string }>('contact_list')
+      .collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION)
       .find({ companyIds: id, mergedInto: { $exists: false } }, { projection: { _meta: 0, search: 0, _id: 0 } })
       .limit(500)
       .toArray();
@@ -109,6 +134,8 @@ export class CompaniesController {
   private respond(response: Response, id: string, { state, revision }: { state: Company; revision: number }): CompanyView {
     if (state.status === 'none') throw new CompanyNotFound(id);
     response.setHeader('ETag', etagOf(revision));
+    const position = { collection: COMPANY_LIST_COLLECTION, documentId: id, stream: companyStream(id), revision };
+    response.setHeader(POSITION_TOKEN_HEADER, positionToken(position));
     const { companyId, status, profile, createdAt, updatedAt } = state;
     return { companyId, status, ...profile, createdAt, updatedAt, revision };
   }

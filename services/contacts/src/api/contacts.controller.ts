@@ -18,12 +18,24 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId } from '@crm/eventsourcing';
-import { ApiListQuery, findPage, type ListPage } from '@crm/projections';
+import {
+  ApiListQuery,
+  findPage,
+  parsePositionToken,
+  POSITION_TOKEN_HEADER,
+  positionToken,
+  waitForPosition,
+  type ListPage,
+} from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
+import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
+import { contactInteractionsQuery, INTERACTION_INDEX_COLLECTION } from '../infrastructure/contact-interactions.projection';
+import { ContactRecords, type PersonalDataExport } from '../application/contact-records';
+import type { LikelyDuplicate } from '../domain/duplicates';
+import type { InteractionLoggedData } from '@crm/contracts';
 import { etagOf, expectedRevisionFrom, Roles } from '@crm/platform';
 import { ContactWorkflows, type ContactResult } from '../application/contact-workflows';
-import { ContactErasedError, ContactNotFound, type Contact } from '../domain/contact';
+import { ContactErasedError, ContactNotFound, contactStream, type Contact } from '../domain/contact';
 import { contactHistory, contactView, type ContactView, type HistoryEntry } from './contact-view';
 import { AsOfQuery, CompanyLinkDto, CreateContactDto, MergeContactsDto, RecordConsentDto, UpdateContactDto } from './contact.dto';
 import { READERS, WRITERS } from './roles';
@@ -37,6 +49,7 @@ const now = () => new Date().toISOString();
 export class ContactsController {
   constructor(
     private readonly workflows: ContactWorkflows,
+    private readonly records: ContactRecords,
     @Inject(READ_MODELS) private readonly readModels: Connection,
   ) {}
 
@@ -51,19 +64,29 @@ export class ContactsController {
 
   /**
    * Lists from the read model (eventually consistent): filters `field=value` or `field[op]=value`, `sort`,
-   * `q` search, cursor pagination. Merged contacts are left out unless `includeMerged=true`.
+   * `q` search (name, e-mail, phone, or the name or domain of their company), cursor pagination. Merged contacts
+   * are left out unless `includeMerged=true`. `position` (a write's Position-Token) waits until the list shows it.
    */
   @Get()
   @Roles(...READERS)
   @ApiListQuery(contactListQuery)
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<ContactListItem, 'search'>>> {
-    const parsed = contactListQuery.parse(query);
+    const searched = contactListQuery.parse(query);
+    const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
+    if (query.position !== undefined)
+      await waitForPosition(collection, parsePositionToken(query.position, CONTACT_LIST_COLLECTION));
+    // People are found by their company's name too: the companies matching `q` widen the search.
+    const parsed = searched.search
+      ? contactListQuery.parse(query, {
+          widenSearch: { companyIds: { $in: await this.records.companiesMatching(searched.search) } },
+        })
+      : searched;
     const filter =
       query.includeMerged === 'true' || 'mergedInto' in parsed.filter
         ? parsed.filter
         : { $and: [parsed.filter, { mergedInto: { $exists: false } }] };
     return findPage(
-      this.readModels.collection<ContactListItem & { _id: string }>('contact_list'),
+      collection,
       { ...parsed, filter },
       { projection: { _meta: 0, search: 0 }, map: ({ _id, ...item }: ContactListItem & { _id: string }) => item },
     );
@@ -131,6 +154,39 @@ export class ContactsController {
     if (entries.length === 0) throw new ContactNotFound(id);
     if (entries.some(({ event }) => event.type === 'ContactErased')) throw new ContactErasedError(id);
     return { items: contactHistory(entries) };
+  }
+
+  /** The contact's interactions (with those of the contacts merged into it), newest first; filters as documented. */
+  @Get(':id/interactions')
+  @Roles(...READERS)
+  @ApiListQuery(contactInteractionsQuery)
+  async interactions(
+    @Param('id', uuid) id: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<ListPage<InteractionLoggedData>> {
+    const parsed = contactInteractionsQuery.parse(query);
+    if (query.position !== undefined)
+      await this.records.waitForInteraction(parsePositionToken(query.position, INTERACTION_INDEX_COLLECTION));
+    return this.records.interactionsOf(id, parsed);
+  }
+
+  /** Likely duplicates: the same e-mail or phone, or a similar name at the same company; each with a score and the reasons. */
+  @Get(':id/duplicates')
+  @Roles(...READERS)
+  duplicates(@Param('id', uuid) id: string): Promise<{ items: LikelyDuplicate[] }> {
+    return this.records.duplicatesOf(id);
+  }
+
+  /**
+   * Everything held about the person (GDPR right of access), as one JSON document: the profile, every change,
+   * the consent ledger, companies, every interaction, and the records of contacts merged into them.
+   */
+  @Get(':id/personal-data')
+  @Roles('admin', 'support')
+  async personalData(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<PersonalDataExport> {
+    const exported = await this.records.personalData(id, now());
+    response.setHeader('Content-Disposition', `attachment; filename="contact-${exported.contact.contactId}.json"`);
+    return exported;
   }
 
   /** Records that the person granted or withdrew consent for a channel and purpose (the ledger keeps every statement). */
@@ -221,6 +277,13 @@ export class ContactsController {
     if (state.status === 'none') throw new ContactNotFound(contactId);
     if (state.status === 'erased') throw new ContactErasedError(contactId);
     response.setHeader('ETag', etagOf(result.revision));
+    const position = {
+      collection: CONTACT_LIST_COLLECTION,
+      documentId: contactId,
+      stream: contactStream(contactId),
+      revision: result.revision,
+    };
+    response.setHeader(POSITION_TOKEN_HEADER, positionToken(position));
     return contactView(state, result.revision);
   }
 }

@@ -3,6 +3,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { ProblemError, Roles } from '@crm/platform';
+import { POSITION_TOKEN_HEADER, positionToken } from '@crm/projections';
+import { interactionStream } from '../domain/interaction';
+import { INTERACTION_INDEX_COLLECTION } from '../infrastructure/contact-interactions.projection';
 import { ContactWorkflows } from '../application/contact-workflows';
 import { INTERACTIONS, type Interactions } from '../application/repositories';
 import { LogInteractionDto } from './interaction.dto';
@@ -27,6 +30,14 @@ export class InteractionsController {
       new Date().toISOString(),
     );
     response.status(created ? 201 : 200).location(`/v1/interactions/${interaction.interactionId}`);
+    const { interactionId } = interaction;
+    const position = {
+      collection: INTERACTION_INDEX_COLLECTION,
+      documentId: interactionId,
+      stream: interactionStream(interactionId),
+      revision: 0,
+    };
+    response.setHeader(POSITION_TOKEN_HEADER, positionToken(position));
     return interaction;
   }
 

@@ -6,7 +6,7 @@ import { createKafka, topicOfService } from '@crm/messaging';
 import { PersonalDataVault, parseMasterKey, PostgresSubjectKeyStore } from '@crm/privacy';
 import { runRebuildCli } from '@crm/projections';
 import { loadContactsConfig } from '../config';
-import { contactListProjection } from '../infrastructure/contact-list.projection';
+import { contactsProjections } from '../infrastructure/projections';
 
 async function main(): Promise<void> {
   const config = loadContactsConfig();
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       crmContracts,
       new PostgresSubjectKeyStore(pool, parseMasterKey(config.PII_MASTER_KEY), config.CONTACTS_DB_SCHEMA),
     );
-    process.exitCode = await runRebuildCli([contactListProjection(topic)], {
+    process.exitCode = await runRebuildCli(contactsProjections(topic), {
       kafka: createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: 'contacts-rebuild' }),
       connection,
       openPersonalData: (events) => vault.open(events),

@@ -1,6 +1,6 @@
 import { crmContracts, isRedacted, LIFECYCLE_STAGES, type ContactProfile, type OptionalProfileField } from '@crm/contracts';
 import { normalizeEmail } from '../domain/contact-values';
-import { defineListQuery, defineProjection, normalizeSearchText } from '@crm/projections';
+import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
 
 /** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
@@ -51,11 +51,7 @@ function profileFields(profile: Partial<ContactProfile>): Partial<ContactListIte
 function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
   const name = [doc.givenName, doc.familyName].filter(Boolean).join(' ');
   const keys = [doc.givenName, doc.familyName, name, ...doc.emails, ...doc.phones, ...doc.phones.map((p) => p.slice(1))];
-  const search = [...new Set(keys.filter(Boolean).map(normalizeSearchText))];
-  // Absent optional values are left out rather than stored as undefined.
-  return Object.fromEntries(
-    Object.entries({ ...doc, search }).filter(([, value]) => value !== undefined),
-  ) as unknown as ContactListItem;
+  return withoutUndefined({ ...doc, search: [...new Set(keys.filter(Boolean).map(normalizeSearchText))] });
 }
 
 /** The document after profile changes: fields set, cleared optional fields removed, search keys renewed. */
@@ -142,10 +138,12 @@ const CONTACT_STREAM_EVENTS = new Set([
   'ContactUnmerged',
 ]);
 
+export const CONTACT_LIST_COLLECTION = 'contact_list';
+
 export const contactListProjection = (topic: string) =>
   defineProjection<ContactListItem>({
     name: 'contact-list',
-    collection: 'contact_list',
+    collection: CONTACT_LIST_COLLECTION,
     topics: [topic],
     documentId: (event) =>
       CONTACT_STREAM_EVENTS.has(event.type.slice('crm.contacts.'.length))
@@ -200,5 +198,5 @@ export const contactListQuery = defineListQuery({
   sortable: ['createdAt', 'updatedAt', 'familyName', 'givenName', 'lifecycleStage'],
   defaultSort: 'createdAt',
   search: { paths: ['search'], description: 'Prefix of a name, an e-mail address or a phone number.' },
-  extraKeys: ['includeMerged'],
+  extraKeys: ['includeMerged', 'position'],
 });
