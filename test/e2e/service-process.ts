@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+const OUTPUT_LINES = 300;
+
+/** A service of this repository running as its own process, the way `npm start` runs it. */
+export interface ServiceProcess {
+  readonly name: string;
+  readonly url: string;
+  /** The last lines it printed on stdout and stderr, to explain a failure. */
+  output(lines?: number): string;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// A test worker that dies without running afterAll must not leave services behind.
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/** A port nobody listens on right now (the service binds it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Spawns `node dist/services/<name>/src/main.js` (built by `npm run build`) on a free port and waits until
+ * `/health/ready` answers 200. Fails with the process's output if it exits or is not ready in time.
+ */
+export async function startService(name: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 90000): Promise<ServiceProcess> {
+  const main = join(ROOT, `dist/services/${name}/src/main.js`);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does).`);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', SERVICE_NAME: name, PORT: String(port), SHUTDOWN_TIMEOUT: '10s', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const lines: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop()!;
+      lines.push(...parts);
+      if (lines.length > OUTPUT_LINES) lines.splice(0, lines.length - OUTPUT_LINES);
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => running.delete(child));
+
+  const service: ServiceProcess = {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    output: (count = 60) =>
+      `--- last output of ${name} (pid ${child.pid}, exit ${child.exitCode ?? child.signalCode ?? 'running'}) ---\n${lines.slice(-count).join('\n')}`,
+    async stop(graceMs = 12000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited before it was ready\n${service.output()}`);
+    const status = await fetch(`${service.url}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return service;
+    if (Date.now() > deadline) {
+      await service.stop(2000);
+      throw new Error(`${name} was not ready after ${readyTimeoutMs} ms (last /health/ready: ${status})\n${service.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
