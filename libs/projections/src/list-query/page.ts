@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import { encodeCursor } from './cursor';
 import type { ParsedListQuery } from './list-query';
+import { parsePositionToken, waitForPosition } from '../read-position';
 
 /** What a list endpoint returns: `next` is there when more items follow; send it back as `cursor`. */
 export interface ListPage<T> {
@@ -23,6 +24,8 @@ export interface FindPageOptions<D, T> {
   /** Keep `_id` and the sort paths: the next cursor is made from them. */
   projection?: mongo.Document;
   map?: (doc: D) => T;
+  /** A write's Position-Token as the client sent it (`?position=`): waits, bounded, until this collection shows the write. */
+  position?: unknown;
 }
 
 /** `find(filter).sort(sort).limit(limit + 1)` on a driver collection, then `page`. */
@@ -31,6 +34,10 @@ export async function findPage<D extends mongo.Document, T = mongo.WithId<D>>(
   parsed: ParsedListQuery,
   options: FindPageOptions<mongo.WithId<D>, T> = {},
 ): Promise<ListPage<T>> {
+  if (options.position !== undefined) {
+    const documents = collection as unknown as mongo.Collection<{ _id: string }>;
+    await waitForPosition(documents, parsePositionToken(options.position, collection.collectionName));
+  }
   const docs = await collection
     .find(parsed.filter as mongo.Filter<D>, options.projection ? { projection: options.projection } : {})
     .sort(parsed.sort as Record<string, 1 | -1>)

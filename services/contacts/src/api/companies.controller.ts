@@ -3,15 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId, type HandleResult } from '@crm/eventsourcing';
-import {
-  ApiListQuery,
-  findPage,
-  parsePositionToken,
-  POSITION_TOKEN_HEADER,
-  positionToken,
-  waitForPosition,
-  type ListPage,
-} from '@crm/projections';
+import { ApiListQuery, findPage, POSITION_TOKEN_HEADER, positionToken, type ListPage } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { correlationMetadata, etagOf, expectedRevisionFrom, RequestValidationError, Roles } from '@crm/platform';
 import { INTERNET_DOMAIN_PATTERN, type CompanyEvent, type CompanyProfile } from '@crm/contracts';
@@ -76,11 +68,9 @@ export class CompaniesController {
   @Roles(...READERS)
   @ApiListQuery(companyListQuery)
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<CompanyListItem, 'search'>>> {
-    const parsed = companyListQuery.parse(query);
     const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
-    if (query.position !== undefined)
-      await waitForPosition(collection, parsePositionToken(query.position, COMPANY_LIST_COLLECTION));
-    return findPage(collection, parsed, {
+    return findPage(collection, companyListQuery.parse(query), {
+      position: query.position,
       projection: { _meta: 0, search: 0 },
       map: ({ _id, ...item }: CompanyListItem & { _id: string }) => item,
     });

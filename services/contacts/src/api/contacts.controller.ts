@@ -18,18 +18,10 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId } from '@crm/eventsourcing';
-import {
-  ApiListQuery,
-  findPage,
-  parsePositionToken,
-  POSITION_TOKEN_HEADER,
-  positionToken,
-  waitForPosition,
-  type ListPage,
-} from '@crm/projections';
+import { ApiListQuery, findPage, POSITION_TOKEN_HEADER, positionToken, type ListPage } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
-import { contactInteractionsQuery, INTERACTION_INDEX_COLLECTION } from '../infrastructure/contact-interactions.projection';
+import { contactInteractionsQuery } from '../infrastructure/contact-interactions.projection';
 import { ContactRecords, type PersonalDataExport } from '../application/contact-records';
 import type { LikelyDuplicate } from '../domain/duplicates';
 import type { InteractionLoggedData } from '@crm/contracts';
@@ -72,9 +64,6 @@ export class ContactsController {
   @ApiListQuery(contactListQuery)
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<ContactListItem, 'search'>>> {
     const searched = contactListQuery.parse(query);
-    const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
-    if (query.position !== undefined)
-      await waitForPosition(collection, parsePositionToken(query.position, CONTACT_LIST_COLLECTION));
     // People are found by their company's name too: the companies matching `q` widen the search.
     const parsed = searched.search
       ? contactListQuery.parse(query, {
@@ -86,9 +75,13 @@ export class ContactsController {
         ? parsed.filter
         : { $and: [parsed.filter, { mergedInto: { $exists: false } }] };
     return findPage(
-      collection,
+      this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION),
       { ...parsed, filter },
-      { projection: { _meta: 0, search: 0 }, map: ({ _id, ...item }: ContactListItem & { _id: string }) => item },
+      {
+        position: query.position,
+        projection: { _meta: 0, search: 0 },
+        map: ({ _id, ...item }: ContactListItem & { _id: string }) => item,
+      },
     );
   }
 
@@ -164,10 +157,7 @@ export class ContactsController {
     @Param('id', uuid) id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<ListPage<InteractionLoggedData>> {
-    const parsed = contactInteractionsQuery.parse(query);
-    if (query.position !== undefined)
-      await this.records.waitForInteraction(parsePositionToken(query.position, INTERACTION_INDEX_COLLECTION));
-    return this.records.interactionsOf(id, parsed);
+    return this.records.interactionsOf(id, contactInteractionsQuery.parse(query), query.position);
   }
 
   /** Likely duplicates: the same e-mail or phone, or a similar name at the same company; each with a score and the reasons. */

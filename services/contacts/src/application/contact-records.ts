@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { escapeRegex, findPage, waitForPosition, type ListPage, type ParsedListQuery, type ReadPosition } from '@crm/projections';
+import { escapeRegex, findPage, type ListPage, type ParsedListQuery } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { likelyDuplicates, type DuplicateProbe, type LikelyDuplicate } from '../domain/duplicates';
 import type { LiveContact } from '../domain/contact';
@@ -46,17 +46,16 @@ export class ContactRecords {
     @Inject(READ_MODELS) private readonly readModels: Connection,
   ) {}
 
-  /** The contact's interactions (and those of the contacts merged into it), each read whole from its stream. */
-  async interactionsOf(contactId: string, query: ParsedListQuery): Promise<ListPage<InteractionLoggedData>> {
+  /**
+   * The contact's interactions (and those of the contacts merged into it), each read whole from its stream;
+   * `position`: the Position-Token of a logged interaction, to wait for.
+   */
+  async interactionsOf(contactId: string, query: ParsedListQuery, position?: unknown): Promise<ListPage<InteractionLoggedData>> {
     const contact = await this.workflows.liveContact(contactId);
     const filter = { $and: [query.filter, { contactId: { $in: mergedIdsOf(contact) } }] };
-    const entries = await findPage(this.collection<InteractionIndexEntry>(INTERACTION_INDEX_COLLECTION), { ...query, filter });
+    const index = this.collection<InteractionIndexEntry>(INTERACTION_INDEX_COLLECTION);
+    const entries = await findPage(index, { ...query, filter }, { position });
     return { ...entries, items: await this.loadInteractions(entries.items.map((entry) => entry.interactionId)) };
-  }
-
-  /** Waits until the interaction index shows a logged interaction (the Position-Token of its POST). */
-  waitForInteraction(position: ReadPosition): Promise<void> {
-    return waitForPosition(this.collection<InteractionIndexEntry>(INTERACTION_INDEX_COLLECTION), position);
   }
 
   /** Likely duplicates: the same e-mail or phone anywhere, or a similar name at the same company. */
