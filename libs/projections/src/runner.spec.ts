@@ -45,7 +45,10 @@ describe('preparerOf', () => {
       projection({ documentId: takesRenames, checkOpened: (e: ConsumedEvent) => checked.push(e.stream) }),
       { openPersonalData: async (events) => events } as ProjectionDeps,
     );
-    await prepare([{ ...event('rename'), stream: 'taken' }, { ...event('other'), stream: 'ignored' }]);
+    await prepare([
+      { ...event('rename'), stream: 'taken' },
+      { ...event('other'), stream: 'ignored' },
+    ]);
     expect(checked).toEqual(['taken']);
   });
 
