@@ -21,6 +21,7 @@ export { createValidationPipe } from './validation/validation.pipe';
 export { fieldErrorsFrom } from './validation/validation-errors';
 export { findUnsafeKeys, MAX_INPUT_DEPTH } from './validation/unsafe-keys';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
+export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
 
 // Authentication

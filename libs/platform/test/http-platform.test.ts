@@ -281,6 +281,16 @@ describe('HTTP platform', () => {
       }
     });
 
+    it('refuses query parameters on a route that takes none, naming them', async () => {
+      const response = await request(http).get('/v1/contacts/whoami?asof=yesterday&x=1').set('Authorization', sales).expect(400);
+      expect(problemOf(response).errors).toEqual([
+        { field: 'asof', messages: ['is not a parameter of this route: it takes none'], in: 'query' },
+        { field: 'x', messages: ['is not a parameter of this route: it takes none'], in: 'query' },
+      ]);
+      await request(http).get('/v1/contacts/whoami').set('Authorization', sales).expect(200);
+      await request(http).get('/v1/contacts?name=ada').set('Authorization', sales).expect(200);
+    });
+
     it('authenticates before it inspects input', async () => {
       await request(http).get('/v1/contacts?name[$ne]=x').expect(401);
     });
@@ -381,11 +391,12 @@ describe('HTTP platform', () => {
 
     it('logs one JSON line per request, without bodies or credentials', async () => {
       await request(http)
-        .post('/v1/contacts?secretQuery=1')
+        .post('/v1/contacts')
         .set('Authorization', sales)
         .set('x-correlation-id', 'log-check-1')
         .send({ ...validContact(), name: 'Very Private Person' })
         .expect(201);
+      await request(http).get('/v1/contacts?name=secretQuery').set('Authorization', sales).expect(200);
       const line = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-1');
       expect(line).toMatchObject({
         level: 'info',

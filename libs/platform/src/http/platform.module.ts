@@ -10,6 +10,7 @@ import { PinoNestLogger } from '../logging/nest-logger';
 import { MetricsController } from '../metrics/metrics.controller';
 import { ProblemDetailsFilter } from '../problems/problem.filter';
 import { ProblemRegistry, problemRegistry } from '../problems/problem-registry';
+import { NoQueryGuard } from '../validation/no-query.guard';
 import { UnsafeKeysGuard } from '../validation/unsafe-keys.guard';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { assertPlatformOptions, type PlatformOptions } from './platform-options';
@@ -41,6 +42,7 @@ export class PlatformModule {
         // Guards run in this order: who is calling, then what they sent.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: UnsafeKeysGuard },
+        { provide: APP_GUARD, useClass: NoQueryGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
