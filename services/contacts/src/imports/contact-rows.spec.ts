@@ -1,0 +1,248 @@
+import 'reflect-metadata';
+import type { ContactProfile } from '@crm/contracts';
+import { contactWrite, readContactRow, type ContactRow } from './contact-rows';
+import { escapeCell } from './csv-cells';
+import { CONTACT_EXPORT_COLUMNS, contactExportRecord } from './export-records';
+import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactField } from './import-columns';
+
+const today = '2026-03-01';
+
+function row(values: Partial<Record<ContactField, string>>): ContactRow {
+  const read = readContactRow(values);
+  if (!read.ok) throw new Error(JSON.stringify(read.errors));
+  return read.value;
+}
+
+const existing: ContactProfile = {
+  name: { given: 'Ada', family: 'Lovelace' },
+  emails: [
+    { address: 'ada@example.com', label: 'work', primary: true },
+    { address: 'ada@home.example', primary: false },
+  ],
+  phones: [{ number: '+41446681800', primary: true }],
+  addresses: [],
+  country: 'CH',
+  lifecycleStage: 'lead',
+  tags: ['vip'],
+  customFields: [],
+};
+
+describe('resolveColumns', () => {
+  it('matches headers to fields without case, spaces or punctuation, and knows common aliases', () => {
+    const resolved = resolveColumns('contacts', ['Given Name', 'LAST_NAME', 'E-Mail', 'tags', 'status'], {});
+    expect(resolved).toEqual({
+      ok: true,
+      columns: [
+        { header: 'Given Name', field: 'givenName' },
+        { header: 'LAST_NAME', field: 'familyName' },
+        { header: 'E-Mail', field: 'email' },
+        { header: 'tags', field: 'tags' },
+        { header: 'status' }, // read-only, written by exports
+      ],
+    });
+  });
+
+  it('takes the mapping first, by exact header or the same header written another way; ignore drops a column', () => {
+    const resolved = resolveColumns('contacts', ['Work Mail', 'Notes', 'Vorname'], {
+      'work mail': 'email',
+      Notes: 'ignore',
+      Vorname: 'givenName',
+    });
+    expect(resolved.ok && resolved.columns.map((c) => c.field)).toEqual(['email', undefined, 'givenName']);
+  });
+
+  it('refuses a column that fills nothing, two columns for one field, and a mapping entry for no column', () => {
+    const resolved = resolveColumns('contacts', ['email', 'Mail', 'Shoe size'], { Mail: 'email', Fax: 'phone' });
+    expect(resolved.ok).toBe(false);
+    const fields = !resolved.ok && resolved.errors.map((e) => e.field);
+    expect(fields).toEqual(['columns[2]', 'mapping[Fax]', 'columns']);
+    expect(resolveColumns('contacts', ['email', 'Shoe size'], {}, { ignoreUnknownColumns: true }).ok).toBe(true);
+  });
+
+  it('refuses mapping targets that are not fields of the kind', () => {
+    expect(mappingErrors('contacts', { A: 'email', B: 'name', C: 'ignore' }).map((e) => e.field)).toEqual(['mapping[B]']);
+    expect(mappingErrors('companies', { B: 'name', D: 'email' }).map((e) => e.field)).toEqual(['mapping[D]']);
+  });
+});
+
+describe('valuesByField', () => {
+  it('trims cells, leaves blank ones out, and takes the spreadsheet escape off formula-like text', () => {
+    const columns: Column[] = [{ header: 'a', field: 'givenName' }, { header: 'b', field: 'familyName' }, { header: 'c' }];
+    expect(valuesByField(columns, ['  Ada ', '   ', 'x'])).toEqual({ givenName: 'Ada' });
+    expect(valuesByField(columns, ["'=1+1", "'Brien"])).toEqual({ givenName: '=1+1', familyName: "'Brien" });
+  });
+});
+
+describe('contactWrite', () => {
+  it('creates from a row as POST /v1/contacts would: primary e-mail and phone, lists split on ;, country and stage in any case', () => {
+    const write = contactWrite(
+      row({
+        givenName: 'Grace',
+        familyName: 'Hopper',
+        email: 'Grace@Navy.MIL',
+        otherEmails: 'g@example.com; ',
+        phone: '044 668 18 00',
+        country: 'ch',
+        lifecycleStage: 'Customer',
+        tags: 'navy;cobol',
+        street: 'Bahnhofstrasse 1;Floor 2',
+        city: 'Zürich',
+        addressCountry: 'ch',
+      }),
+      undefined,
+      today,
+    );
+    expect(write).toEqual({
+      ok: true,
+      value: {
+        action: 'create',
+        input: {
+          name: { given: 'Grace', family: 'Hopper' },
+          emails: [
+            { address: 'grace@navy.mil', primary: true },
+            { address: 'g@example.com', primary: false },
+          ],
+          phones: [{ number: '+41446681800', primary: true }],
+          country: 'CH',
+          lifecycleStage: 'customer',
+          tags: ['navy', 'cobol'],
+          addresses: [{ lines: ['Bahnhofstrasse 1', 'Floor 2'], city: 'Zürich', country: 'CH' }],
+        },
+      },
+    });
+  });
+
+  it('reports every bad value of a row, named by its import field, with the API’s messages', () => {
+    const write = contactWrite(
+      row({
+        givenName: 'Eve',
+        email: 'not-an-email',
+        otherEmails: 'ok@example.com;also bad',
+        phone: '+1 555',
+        lifecycleStage: 'prospect',
+      }),
+      undefined,
+      today,
+    );
+    expect(write.ok).toBe(false);
+    const errors = !write.ok ? write.errors : [];
+    expect(errors.map((e) => e.field).sort()).toEqual(['email', 'lifecycleStage', 'otherEmails', 'phone']);
+    expect(errors.find((e) => e.field === 'lifecycleStage')?.messages[0]).toContain('lifecycleStage must be one of');
+    expect(errors.find((e) => e.field === 'phone')?.messages[0]).toContain('is not a valid phone number');
+  });
+
+  it('needs a given name to create, and refuses a bad birthday, time zone or locale as the domain does', () => {
+    expect(contactWrite(row({ email: 'a@example.com' }), undefined, today)).toEqual({
+      ok: false,
+      errors: [{ field: 'givenName', messages: ['is needed to create a contact'] }],
+    });
+    const write = contactWrite(
+      row({ givenName: 'A', birthday: '2030-01-01', timezone: 'Mars/Olympus', locale: '!!' }),
+      undefined,
+      today,
+    );
+    expect(!write.ok && write.errors.map((e) => e.field).sort()).toEqual(['birthday', 'locale', 'timezone']);
+  });
+
+  it('updates only what the row gives, adding e-mails, phones and tags to the contact’s rather than replacing them', () => {
+    const write = contactWrite(
+      row({ familyName: 'King', email: 'ada@home.example', otherEmails: 'new@example.com', tags: 'math' }),
+      existing,
+      today,
+    );
+    expect(write).toEqual({
+      ok: true,
+      value: {
+        action: 'update',
+        input: {
+          name: { given: 'Ada', family: 'King' },
+          emails: [
+            { address: 'ada@example.com', label: 'work', primary: false },
+            { address: 'ada@home.example', primary: true },
+            { address: 'new@example.com', primary: false },
+          ],
+          tags: ['vip', 'math'],
+        },
+      },
+    });
+  });
+
+  it('builds an update equal to the contact from a row of its own values (a re-import changes nothing)', () => {
+    const write = contactWrite(
+      row({
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        email: 'ada@example.com',
+        otherEmails: 'ada@home.example',
+        phone: '+41446681800',
+        tags: 'vip',
+      }),
+      existing,
+      today,
+    );
+    expect(write.ok && write.value.input).toEqual({
+      name: existing.name,
+      emails: existing.emails,
+      phones: existing.phones,
+      tags: existing.tags,
+    });
+  });
+
+  it('reads a national number in the contact’s country on update, and refuses lists grown past their bound', () => {
+    const national = contactWrite(row({ otherPhones: '044 668 18 01' }), existing, today);
+    expect(national.ok && national.value.input.phones?.map((p) => p.number)).toEqual(['+41446681800', '+41446681801']);
+    const many = Array.from({ length: 9 }, (_, i) => `x${i}@example.com`).join(';');
+    const tooMany = contactWrite(row({ otherEmails: many }), existing, today);
+    expect(!tooMany.ok && tooMany.errors.map((e) => e.field)).toEqual(['otherEmails']);
+  });
+
+  it('refuses ids that are not UUIDs and a role without a company before anything is looked up', () => {
+    const read = readContactRow({ contactId: 'abc', companyIds: 'x', role: 'CTO' });
+    expect(!read.ok && read.errors.map((e) => e.field)).toEqual(['contactId', 'companyIds', 'role']);
+  });
+});
+
+describe('export records', () => {
+  it('write the import’s columns, so an exported row reads back as the same contact', () => {
+    const record = contactExportRecord({
+      contactId: '0192a8f0-0000-7000-8000-000000000001',
+      givenName: '=HYPERLINK("x")',
+      familyName: 'Lovelace',
+      email: 'ada@example.com',
+      emails: ['ada@example.com', 'ada@home.example'],
+      phone: '+41446681800',
+      phones: ['+41446681800'],
+      lifecycleStage: 'lead',
+      tags: ['vip', 'math'],
+      companyIds: [],
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(record[CONTACT_EXPORT_COLUMNS.indexOf('givenName')]).toBe('\'=HYPERLINK("x")');
+    const resolved = resolveColumns('contacts', [...CONTACT_EXPORT_COLUMNS], {});
+    if (!resolved.ok) throw new Error('export columns do not import');
+    const read = row(valuesByField(resolved.columns, record));
+    expect(read).toMatchObject({
+      contactId: '0192a8f0-0000-7000-8000-000000000001',
+      name: { given: '=HYPERLINK("x")', family: 'Lovelace' },
+      email: 'ada@example.com',
+      otherEmails: ['ada@home.example'],
+      phone: '+41446681800',
+      tags: ['vip', 'math'],
+    });
+  });
+
+  it('escape formula-like text but not phone numbers or numbers', () => {
+    expect(['=1', '+x', '-x', '@x', "'=x", '+41446681800', '-3', 'Ada'].map(escapeCell)).toEqual([
+      "'=1",
+      "'+x",
+      "'-x",
+      "'@x",
+      "''=x",
+      '+41446681800',
+      '-3',
+      'Ada',
+    ]);
+  });
+});
