@@ -32,6 +32,7 @@ const MERGES: { survivor: number; duplicates: number[] }[] = [
   { survivor: 50, duplicates: [51, 52] }, // undone: 51 and 52 get their own lives back
 ];
 const UNDONE_MERGE = 4;
+const LATE_INTERACTIONS = PER_MERGED_DUPLICATE * MERGES.flatMap((merge) => merge.duplicates).length;
 /**
  * 60: a person with interactions on several channels. 20: the survivor of a merge that stays in force; erasing a
  * survivor also erases the contacts merged into it (docs/contacts.md), so 21 and 22 go too. 70: a person whose
@@ -109,7 +110,7 @@ const pick = <T>(record: Record<string, T>, keys: string[]) => Object.fromEntrie
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-describe('Given contacts and analytics running as separate processes', () => {
+describe('Given contacts and analytics as separate processes, when 200 contacts get 1,000 interactions, 5 merges (one undone) and 3 erasures', () => {
   const run = randomBytes(3).toString('hex');
   const schema = `e2e_contacts_${run}`;
   const contactsReadDb = `e2e_contacts_${run}`;
@@ -156,10 +157,24 @@ describe('Given contacts and analytics running as separate processes', () => {
           KAFKA_TOPIC_PREFIX: prefix,
         };
         await timed('start', async () => {
+          const failedToStart = new AbortController();
           const starting = [
-            startService('contacts', { ...shared, CONTACTS_DB_SCHEMA: schema, CONTACTS_READ_DB: contactsReadDb }),
-            startService('analytics', { ...shared, ANALYTICS_READ_DB: analyticsDb, SUBJECT_KEYS_SCHEMA: schema }),
-          ];
+            startService(
+              'contacts',
+              { ...shared, CONTACTS_DB_SCHEMA: schema, CONTACTS_READ_DB: contactsReadDb },
+              { signal: failedToStart.signal },
+            ),
+            startService(
+              'analytics',
+              { ...shared, ANALYTICS_READ_DB: analyticsDb, SUBJECT_KEYS_SCHEMA: schema },
+              { signal: failedToStart.signal },
+            ),
+          ].map((start) =>
+            start.catch((error: Error) => {
+              failedToStart.abort('the other service did not start');
+              throw error;
+            }),
+          );
           // Keep whichever started, so that afterAll stops it even when the other did not.
           const results = await Promise.allSettled(starting);
           for (const result of results) if (result.status === 'fulfilled') services.push(result.value);
@@ -223,9 +238,7 @@ describe('Given contacts and analytics running as separate processes', () => {
 
   /** Interaction number `n` for `person`, on a channel and at a time that spread them over channels and 2025. */
   function interactionRequest(n: number, requestedId: string, person: Person) {
-    const channel = INTERACTION_CHANNELS[
-      (n * 7 + person.label.charCodeAt(3)) % INTERACTION_CHANNELS.length
-    ] as InteractionChannel;
+    const channel: InteractionChannel = INTERACTION_CHANNELS[n % INTERACTION_CHANNELS.length];
     const { given, family } = person.request.name;
     const participant =
       channel === 'phone-call' && person.phones.length > 0
@@ -270,9 +283,10 @@ describe('Given contacts and analytics running as separate processes', () => {
 
   async function logInteractions(): Promise<void> {
     const random = seededRandom(SEED + 1);
-    const early = INTERACTIONS - PER_MERGED_DUPLICATE * MERGES.flatMap((merge) => merge.duplicates).length;
     // Everyone gets at least one; the rest go to people at random.
-    const owners = Array.from({ length: early }, (_, n) => (n < PEOPLE ? n : Math.floor(random() * PEOPLE)));
+    const owners = Array.from({ length: INTERACTIONS - LATE_INTERACTIONS }, (_, n) =>
+      n < PEOPLE ? n : Math.floor(random() * PEOPLE),
+    );
     await mapLimit(owners, CONCURRENCY, (index, n) => postInteraction(n, ids[index], people[index]));
     // Integrations retry: an external id posted again answers 200 with the first interaction and logs nothing.
     for (const n of [0, 1, 2, 3, 4]) {
@@ -304,7 +318,7 @@ describe('Given contacts and analytics running as separate processes', () => {
       expect({ survivor, ...pickIdentity(body) }).toEqual({ survivor, ...ledger.contact(ids[survivor]).identity });
     }
     // After the merges, duplicates' ids still take interactions: they are logged on the survivors.
-    let n = INTERACTIONS - PER_MERGED_DUPLICATE * MERGES.flatMap((merge) => merge.duplicates).length;
+    let n = INTERACTIONS - LATE_INTERACTIONS;
     const late = MERGES.flatMap((merge) => merge.duplicates).flatMap((index) =>
       Array.from({ length: PER_MERGED_DUPLICATE }, () => ({ index, n: n++ })),
     );
@@ -390,18 +404,18 @@ describe('Given contacts and analytics running as separate processes', () => {
     }));
 
   /**
-   * Polls `observe` for the ids whose answer does not equal `expect` yet (read models are eventually consistent),
+   * Polls `observe` for the ids whose answer does not equal `expectView` yet (read models are eventually consistent),
    * until all do or `waitMs` passed; then asserts, naming the wait, with a diff of the ones that still differ.
    */
   async function settles(
-    ids: string[],
+    customerIds: string[],
     expectView: (id: string) => unknown,
     observe: (id: string) => Promise<unknown>,
     waitMs: number,
   ): Promise<void> {
-    const expected = Object.fromEntries(ids.map((id) => [ledger.label(id), expectView(id)]));
+    const expected = Object.fromEntries(customerIds.map((id) => [ledger.label(id), expectView(id)]));
     const actual: Record<string, unknown> = {};
-    let pending = [...ids];
+    let pending = [...customerIds];
     for (const deadline = Date.now() + waitMs; ; await sleep(500)) {
       const observed = await mapLimit(pending, CONCURRENCY, observe);
       pending.forEach((id, index) => (actual[ledger.label(id)] = observed[index]));

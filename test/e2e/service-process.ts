@@ -1,9 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const ROOT = join(__dirname, '../..');
+/** The repository (found from here whether this runs from source under jest or built under dist/). */
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'deploy/services.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 const OUTPUT_LINES = 300;
 
 /** A service of this repository running as its own process, the way `npm start` runs it. */
@@ -34,9 +39,14 @@ export function freePort(): Promise<number> {
 
 /**
  * Spawns `node dist/services/<name>/src/main.js` (built by `npm run build`) on a free port and waits until
- * `/health/ready` answers 200. Fails with the process's output if it exits or is not ready in time.
+ * `/health/ready` answers 200. Fails with the process's output if it exits, is not ready in time, or `signal`
+ * aborts the wait (another service failed to start: no use waiting for this one).
  */
-export async function startService(name: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 90000): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  { readyTimeoutMs = 90000, signal }: { readyTimeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<ServiceProcess> {
   const main = join(ROOT, `dist/services/${name}/src/main.js`);
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm test does).`);
   const port = await freePort();
@@ -83,6 +93,10 @@ export async function startService(name: string, env: NodeJS.ProcessEnv, readyTi
       () => 0,
     );
     if (status === 200) return service;
+    if (signal?.aborted) {
+      await service.stop(2000);
+      throw new Error(`${name}: start abandoned (${String(signal.reason)})\n${service.output()}`);
+    }
     if (Date.now() > deadline) {
       await service.stop(2000);
       throw new Error(`${name} was not ready after ${readyTimeoutMs} ms (last /health/ready: ${status})\n${service.output()}`);
