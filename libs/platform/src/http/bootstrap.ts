@@ -32,7 +32,9 @@ export async function createHttpService<C extends HttpConfig>(options: HttpServi
   const { config } = options;
   const base = platformOptionsFromConfig(config, options.name);
   const logger = options.logger ?? createLogger({ service: base.serviceName, level: config.LOG_LEVEL });
-  const platform = PlatformModule.forRoot({ ...base, ...options.platform, logging: { logger } });
+  // `http` merges: a service that adds media types keeps the configured body limit.
+  const http = { ...base.http, ...options.platform?.http };
+  const platform = PlatformModule.forRoot({ ...base, ...options.platform, http, logging: { logger } });
   const app = await NestFactory.create<NestExpressApplication>(
     { module: HttpServiceRoot, imports: [platform, options.module(config)] },
     // Errors during wiring are thrown (and logged by bootstrap), not answered with process.abort().
