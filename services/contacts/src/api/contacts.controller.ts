@@ -63,20 +63,9 @@ export class ContactsController {
   @Roles(...READERS)
   @ApiListQuery(contactListQuery)
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<ContactListItem, 'search'>>> {
-    const searched = contactListQuery.parse(query);
-    // People are found by their company's name too: the companies matching `q` widen the search.
-    const parsed = searched.search
-      ? contactListQuery.parse(query, {
-          widenSearch: { companyIds: { $in: await this.records.companiesMatching(searched.search) } },
-        })
-      : searched;
-    const filter =
-      query.includeMerged === 'true' || 'mergedInto' in parsed.filter
-        ? parsed.filter
-        : { $and: [parsed.filter, { mergedInto: { $exists: false } }] };
     return findPage(
       this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION),
-      { ...parsed, filter },
+      await this.records.parseContactList(query),
       {
         position: query.position,
         projection: { _meta: 0, search: 0 },

@@ -8,7 +8,7 @@ import type { LiveContact } from '../domain/contact';
 import type { Interaction } from '../domain/interaction';
 import { COMPANY_LIST_COLLECTION, type CompanyListItem } from '../infrastructure/company-list.projection';
 import { INTERACTION_INDEX_COLLECTION, type InteractionIndexEntry } from '../infrastructure/contact-interactions.projection';
-import { CONTACT_LIST_COLLECTION, type ContactListItem } from '../infrastructure/contact-list.projection';
+import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
 import { contactHistory, contactView, type ContactView, type HistoryEntry } from '../api/contact-view';
 import { COMPANIES, INTERACTIONS, type Companies, type Interactions } from './repositories';
 import { ContactWorkflows } from './contact-workflows';
@@ -72,6 +72,22 @@ export class ContactRecords {
       .limit(MAX_COLLEAGUES_COMPARED)
       .toArray();
     return { items: likelyDuplicates(subject, candidates) };
+  }
+
+  /**
+   * `GET /v1/contacts`'s query made safe (the list and its export both read it): people are found by their
+   * company's name too (the companies matching `q` widen the search); merged contacts only with `includeMerged=true`.
+   */
+  async parseContactList(query: Record<string, unknown>): Promise<ParsedListQuery> {
+    const searched = contactListQuery.parse(query);
+    const parsed = searched.search
+      ? contactListQuery.parse(query, { widenSearch: { companyIds: { $in: await this.companiesMatching(searched.search) } } })
+      : searched;
+    const filter =
+      query.includeMerged === 'true' || 'mergedInto' in parsed.filter
+        ? parsed.filter
+        : { $and: [parsed.filter, { mergedInto: { $exists: false } }] };
+    return { ...parsed, filter };
   }
 
   /** The ids of the companies whose name or a domain starts with the (normalized) search text. */
