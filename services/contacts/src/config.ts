@@ -1,8 +1,10 @@
 import { baseConfigSpec, envVar, loadConfig, privacyConfigSpec, type ConfigOf } from '@crm/platform';
+import { importsConfigSpec } from './imports/import-config';
 
 export const contactsConfigSpec = {
   ...baseConfigSpec,
   ...privacyConfigSpec,
+  ...importsConfigSpec,
   PORT: envVar.port().default(3001),
   // The relay keeps its checkpoint and lease in PostgreSQL, whatever the event store.
   DATABASE_URL: envVar.url(['postgres', 'postgresql']),

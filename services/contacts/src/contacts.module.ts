@@ -17,6 +17,7 @@ import { ContactWorkflows } from './application/contact-workflows';
 import { repositoryProviders } from './application/repositories';
 import type { ContactsConfig } from './config';
 import { contactsProjections } from './infrastructure/projections';
+import { contactImports } from './imports/contact-imports';
 
 /** Responses about a contact (a contact, an interaction, a consent) name it; company responses hold no personal data. */
 const contactOfResponse = (body: unknown): string | undefined => {
@@ -28,6 +29,7 @@ const contactOfResponse = (body: unknown): string | undefined => {
 export class ContactsModule {
   static forRoot(config: ContactsConfig): DynamicModule {
     registerContactProblems();
+    const imports = contactImports(config);
     const topic = topicOfService('contacts', config.KAFKA_TOPIC_PREFIX);
     return {
       module: ContactsModule,
@@ -66,8 +68,14 @@ export class ContactsModule {
           projections: contactsProjections(topic),
         }),
       ],
-      controllers: [ContactsController, CompaniesController, InteractionsController, CustomFieldsController],
-      providers: [...repositoryProviders, ContactWorkflows, ContactRecords],
+      controllers: [
+        ...imports.controllers,
+        ContactsController,
+        CompaniesController,
+        InteractionsController,
+        CustomFieldsController,
+      ],
+      providers: [...repositoryProviders, ContactWorkflows, ContactRecords, ...imports.providers],
     };
   }
 }

@@ -1,0 +1,118 @@
+import type { Connection } from 'mongoose';
+import { newId } from '@crm/eventsourcing';
+import type { ContactWorkflows } from '../application/contact-workflows';
+import type { Companies } from '../application/repositories';
+import { ContactAlreadyExists, ContactErasedError } from '../domain/contact';
+import { normalizeDomain } from '../domain/company';
+import { normalizeEmail } from '../domain/contact-values';
+import type { ContactListItem } from '../infrastructure/contact-list.projection';
+import { companyWithDomain } from './company-row-importer';
+import { contactWrite, readContactRow, rowEmails, type ContactRow } from './contact-rows';
+import type { ContactField } from './import-columns';
+import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
+
+/**
+ * Writes contacts rows through the API's workflows. A row finds its contact by `contactId`, else by the id
+ * its `externalId` stands for, else by e-mail: among the rows of this job first, then in the contact list
+ * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
+ */
+export class ContactRowImporter implements RowImporter {
+  /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
+  private readonly contactByEmail = new Map<string, string>();
+
+  constructor(
+    private readonly workflows: ContactWorkflows,
+    private readonly companies: Companies,
+    private readonly readModels: Connection,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  keysOf(values: Partial<Record<ContactField, string>>): string[] {
+    return [
+      ...(values.contactId ? [`id:${values.contactId.toLowerCase()}`] : []),
+      ...(values.externalId ? [`external:${values.externalId}`] : []),
+      ...[values.email, ...(values.otherEmails ?? '').split(';')]
+        .filter((email): email is string => !!email?.trim())
+        .map((email) => `email:${normalizeEmail(email)}`),
+    ];
+  }
+
+  async importRow(values: Partial<Record<ContactField, string>>): Promise<RowOutcome> {
+    const read = readContactRow(values);
+    if (!read.ok) throw new InvalidRowError(read.errors);
+    const row = read.value;
+    const links = await this.companyLinks(row);
+    // Created by someone else since it was looked up: the retry finds it and updates it.
+    return retryOnConflict(
+      () => this.write(row, links),
+      (error) => error instanceof ContactAlreadyExists,
+    );
+  }
+
+  private async write(row: ContactRow, links: Map<string, string | undefined>): Promise<RowOutcome> {
+    const now = this.now();
+    const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
+    const found = wanted ? await this.workflows.resolve(wanted) : undefined;
+    if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
+    const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
+
+    const write = contactWrite(row, existing?.profile, now.slice(0, 10));
+    if (!write.ok) throw new InvalidRowError(write.errors);
+    const contactId = found?.contactId ?? wanted ?? newId();
+    let changed = true;
+    if (write.value.action === 'create') await this.workflows.create(contactId, write.value.input, now);
+    else changed = (await this.workflows.update(contactId, write.value.input, [], now, found!.revision)).events.length > 0;
+    for (const [companyId, role] of links) {
+      const link = existing?.companies[companyId];
+      // A link without a role keeps the role the contact has there.
+      if (link && (role === undefined || link.role === role)) continue;
+      const result = await this.workflows.linkToCompany(contactId, companyId, role ?? link?.role, now);
+      changed ||= result.events.length > 0;
+    }
+    for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);
+    return write.value.action === 'create' ? 'created' : changed ? 'updated' : 'unchanged';
+  }
+
+  private async findByEmail(row: ContactRow): Promise<string | undefined> {
+    const emails = rowEmails(row);
+    if (emails.length === 0) return undefined;
+    for (const email of emails) {
+      const seen = this.contactByEmail.get(email);
+      if (seen) return seen;
+    }
+    const [oldest] = await this.readModels
+      .collection<ContactListItem>('contact_list')
+      .find({ emails: { $in: emails }, mergedInto: { $exists: false } }, { projection: { contactId: 1 } })
+      .sort({ createdAt: 1 })
+      .limit(1)
+      .toArray();
+    return oldest?.contactId;
+  }
+
+  /** The companies the row links to (id → role), each checked to exist before the contact is written. */
+  private async companyLinks(row: ContactRow): Promise<Map<string, string | undefined>> {
+    const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
+    const missing: { field: ContactField; messages: string[] }[] = [];
+    for (const id of row.companyIds) {
+      if ((await this.companies.load(id)).state.status === 'none')
+        missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
+    }
+    if (row.company) {
+      const { domain, externalId, role } = row.company;
+      const companyId =
+        externalId !== undefined
+          ? companyIdFor(externalId)
+          : await companyWithDomain(this.readModels, [normalizeDomain(domain!)]);
+      const exists = companyId !== undefined && (await this.companies.load(companyId)).state.status !== 'none';
+      if (exists) links.set(companyId, role);
+      else
+        missing.push(
+          externalId !== undefined
+            ? { field: 'companyExternalId', messages: ['no company was imported with this external id'] }
+            : { field: 'companyDomain', messages: ['no company has this domain (import the companies first)'] },
+        );
+    }
+    if (missing.length > 0) throw new InvalidRowError(missing);
+    return links;
+  }
+}

@@ -1,0 +1,144 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Connection, mongo } from 'mongoose';
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ApiListQuery, InvalidQueryError, parsePositionToken, waitForPosition, type ParsedListQuery } from '@crm/projections';
+import { READ_MODELS } from '@crm/projections/nest/read-models.module';
+import { Roles } from '@crm/platform';
+import { ContactRecords } from '../application/contact-records';
+import { COMPANY_LIST_COLLECTION, companyListQuery, type CompanyListItem } from '../infrastructure/company-list.projection';
+import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
+import { COMPANY_EXPORT_COLUMNS, companyExportRecord, CONTACT_EXPORT_COLUMNS, contactExportRecord } from './export-records';
+import { IMPORTERS } from './imports.controller';
+import { jsonArray } from './json-stream';
+
+type ExportFormat = 'csv' | 'json';
+
+const FORMAT_QUERY = {
+  name: 'format',
+  required: false,
+  enum: ['csv', 'json'],
+  description: 'Else from Accept; CSV unless it asks for JSON.',
+};
+
+/**
+ * `GET /v1/contacts/export`: every contact the list shows for the same filters, sort and `q`, streamed as
+ * CSV (the import's columns, so the file imports again as it is) or JSON (the list's items). Registered
+ * before ContactsController, whose `GET /v1/contacts/:id` would otherwise take `export` for an id.
+ */
+@ApiTags('contacts')
+@ApiBearerAuth()
+@Controller('v1/contacts/export')
+export class ContactExportController {
+  constructor(
+    private readonly records: ContactRecords,
+    @Inject(READ_MODELS) private readonly readModels: Connection,
+  ) {}
+
+  @Get()
+  @Roles(...IMPORTERS)
+  @ApiListQuery(contactListQuery)
+  @ApiQuery(FORMAT_QUERY)
+  @ApiProduces('text/csv', 'application/json')
+  async export(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { format, ...listQuery } = withoutPages(query);
+    const parsed = await this.records.parseContactList(listQuery);
+    const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
+    await streamExport(response, collection, parsed, listQuery.position, {
+      name: 'contacts',
+      format: exportFormat(format, accept),
+      columns: CONTACT_EXPORT_COLUMNS,
+      record: contactExportRecord,
+    });
+  }
+}
+
+/** `GET /v1/companies/export`: the same for the companies list (registered before CompaniesController). */
+@ApiTags('companies')
+@ApiBearerAuth()
+@Controller('v1/companies/export')
+export class CompanyExportController {
+  constructor(@Inject(READ_MODELS) private readonly readModels: Connection) {}
+
+  @Get()
+  @Roles(...IMPORTERS)
+  @ApiListQuery(companyListQuery)
+  @ApiQuery(FORMAT_QUERY)
+  @ApiProduces('text/csv', 'application/json')
+  async export(
+    @Query() query: Record<string, unknown>,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { format, ...listQuery } = withoutPages(query);
+    const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
+    await streamExport(response, collection, companyListQuery.parse(listQuery), listQuery.position, {
+      name: 'companies',
+      format: exportFormat(format, accept),
+      columns: COMPANY_EXPORT_COLUMNS,
+      record: companyExportRecord,
+    });
+  }
+}
+
+/** The list's paging parameters make no sense for an export, which holds every match: refused, not ignored. */
+function withoutPages(query: Record<string, unknown>): Record<string, unknown> {
+  const paging = ['limit', 'cursor'].filter((name) => name in query);
+  if (paging.length > 0) {
+    throw new InvalidQueryError(
+      paging.map((name) => ({ field: name, messages: ['an export has no pages: it holds every match'], in: 'query' as const })),
+    );
+  }
+  return query;
+}
+
+function exportFormat(format: unknown, accept: string | undefined): ExportFormat {
+  if (format === undefined) return /application\/json/.test(accept ?? '') && !/text\/csv/.test(accept ?? '') ? 'json' : 'csv';
+  if (format === 'csv' || format === 'json') return format;
+  throw new InvalidQueryError([{ field: 'format', messages: ['must be csv or json'], in: 'query' }]);
+}
+
+/** Streams every document the query matches, in its order, as an attachment; the cursor reads in batches. */
+async function streamExport<D extends { _id: string }>(
+  response: Response,
+  collection: mongo.Collection<D>,
+  parsed: ParsedListQuery,
+  position: unknown,
+  shape: { name: string; format: ExportFormat; columns: readonly string[]; record: (item: Omit<D, '_id'>) => string[] },
+): Promise<void> {
+  if (position !== undefined) {
+    await waitForPosition(
+      collection as unknown as mongo.Collection<{ _id: string }>,
+      parsePositionToken(position, collection.collectionName),
+    );
+  }
+  const cursor = collection
+    .find(parsed.filter as mongo.Filter<D>, { projection: { _id: 0, _meta: 0, search: 0 } })
+    .sort(parsed.sort as Record<string, 1 | -1>)
+    .batchSize(500);
+  const items = cursor as unknown as AsyncIterable<Omit<D, '_id'>>;
+  response.status(200).attachment(`${shape.name}-${new Date().toISOString().slice(0, 10)}.${shape.format}`);
+  try {
+    if (shape.format === 'json') {
+      await pipeline(Readable.from(jsonArray(items)), response.type('application/json'));
+    } else {
+      const records = async function* () {
+        for await (const item of items) yield shape.record(item);
+      };
+      await pipeline(
+        Readable.from(records()),
+        stringify({ header: true, columns: [...shape.columns] }),
+        response.type('text/csv'),
+      );
+    }
+  } finally {
+    await cursor.close();
+  }
+}

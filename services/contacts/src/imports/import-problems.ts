@@ -1,0 +1,48 @@
+import { ProblemError, type FieldError } from '@crm/platform';
+
+/** A file that is not CSV we can read: refused as a whole, nothing imported. */
+export class InvalidCsvError extends ProblemError {
+  override name = 'InvalidCsvError';
+  constructor(detail: string, line?: number) {
+    super({
+      status: 400,
+      type: 'invalid-csv',
+      title: 'The file is not valid CSV',
+      detail,
+      ...(line !== undefined && { extensions: { line } }),
+    });
+  }
+}
+
+/** The header does not fit the import: columns that fill no field, two for one field, mapping entries for none. */
+export class ImportColumnsError extends ProblemError {
+  override name = 'ImportColumnsError';
+  constructor(errors: readonly FieldError[]) {
+    super({
+      status: 400,
+      type: 'import-columns',
+      title: 'The file’s columns do not fit the import',
+      detail: `${errors.length} ${errors.length === 1 ? 'problem' : 'problems'} with the columns; see errors.`,
+      errors,
+    });
+  }
+}
+
+export class TooManyRowsError extends ProblemError {
+  override name = 'TooManyRowsError';
+  constructor(readonly maxRows: number) {
+    super({
+      status: 413,
+      type: 'payload-too-large',
+      title: 'The request body is too large',
+      detail: `An import takes at most ${maxRows} rows; split the file.`,
+    });
+  }
+}
+
+export class ImportJobNotFound extends ProblemError {
+  override name = 'ImportJobNotFound';
+  constructor(jobId: string) {
+    super({ status: 404, type: 'import-job-not-found', title: 'Import job not found', detail: `No import job ${jobId}.` });
+  }
+}
