@@ -8,6 +8,8 @@ export interface Measurement {
   units: number;
   seconds: number;
   perSecond: number;
+  /** Request latency, where the benchmark measures it (HTTP benchmarks). */
+  latencyMs?: { p50: number; p99: number };
 }
 
 export async function measure(name: string, units: number, run: () => Promise<void>): Promise<Measurement> {
@@ -30,15 +32,27 @@ export function compare(subject: Measurement, baseline: Measurement, target: num
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Prints a table of comparisons and writes them as JSON under bench/results/. */
-export function report(benchmark: string, comparisons: Comparison[], extra: Record<string, unknown> = {}): void {
+/**
+ * Prints a table of comparisons and writes them as JSON under bench/results/. `unit` names what is counted
+ * (events by default); latency columns appear when the measurements carry latencies.
+ */
+export function report(
+  benchmark: string,
+  comparisons: Comparison[],
+  extra: Record<string, unknown> = {},
+  { unit = 'events' }: { unit?: string } = {},
+): void {
   console.log(`\n${benchmark}`);
+  const latency = (m: Measurement, label: string) =>
+    m.latencyMs ? { [`${label}p50 ms`]: m.latencyMs.p50.toFixed(1), [`${label}p99 ms`]: m.latencyMs.p99.toFixed(1) } : {};
   console.table(
     comparisons.map(({ subject, baseline, ratio, target }) => ({
       measured: subject.name,
-      'events/s': fmt(subject.perSecond),
+      [`${unit}/s`]: fmt(subject.perSecond),
+      ...latency(subject, ''),
       baseline: baseline.name,
       'baseline/s': fmt(baseline.perSecond),
+      ...latency(baseline, 'baseline '),
       ratio: ratio.toFixed(2),
       target: `>= ${target}`,
       met: ratio >= target ? 'yes' : 'NO',

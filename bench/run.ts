@@ -1,4 +1,5 @@
 import { appendBenchmark } from './append.bench';
+import { contactsBenchmark } from './contacts.bench';
 import { lagBenchmark } from './lag.bench';
 import { rebuildBenchmark } from './rebuild.bench';
 import { relayBenchmark } from './relay.bench';
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   relay: relayBenchmark,
   rebuild: rebuildBenchmark,
   lag: lagBenchmark,
+  contacts: contactsBenchmark,
 };
 
 async function main() {

@@ -1,0 +1,664 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import mongoose from 'mongoose';
+import { Pool } from 'pg';
+import { crmContracts, type ContactCreatedData } from '@crm/contracts';
+import { newId, PostgresEventStore, sleep } from '@crm/eventsourcing';
+import { createKafka, deadLetterTopicOf, parseBrokers, topicOfService } from '@crm/messaging';
+import { issueToken } from '@crm/platform/auth/tokens';
+import { DEV_JWT_SECRET, DEV_PII_MASTER_KEY } from '@crm/platform/config/base-config';
+import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
+import { compare, deleteTopic, percentile, report, requiredEnv, type Measurement } from './harness';
+
+/**
+ * The contacts HTTP API under load, beside a raw baseline in the same run (`npm run bench:contacts`).
+ *
+ * The contacts and analytics services run as child processes from dist/ (as `npm start` runs them, LOG_LEVEL
+ * info, the development secrets) on free ports, with a schema, read databases and a topic prefix of their own, so
+ * the user's data is never touched; everything is dropped at the end (also on Ctrl-C). autocannon (in this
+ * process) drives each phase for SECONDS with CONNECTIONS connections: POST /v1/contacts with a distinct body per
+ * request, PATCH of the contacts created (a distinct jobTitle each, so each one records an event), GET by id,
+ * and a list page (filter + sort, three variants in turn). Latencies are autocannon's (2xx responses only).
+ *
+ * Baseline: a bare Fastify server in its own process with one route, POST /v1/contacts, which turns the same
+ * body into the same ContactCreated event (the service's defaults, e-mails lower-cased, one primary), checks
+ * it against its contract (`crmContracts.prepareForAppend`, as the service's repository does), seals the
+ * personal data with a new per-person key (PersonalDataVault over the PostgreSQL key store: one key insert
+ * per contact, as in the service) and appends it with PostgresEventStore (`no_stream`), then answers 201 with
+ * the id. It does not: verify a JWT, run class-validator or the phone/locale normalization (the bench's
+ * phones are already E.164), read the stream before appending (the service's repository loads it to decide),
+ * claim an idempotency key, log the request, record metrics, run a relay, projections or Kafka beside it,
+ * or build the contact view. Its schema is not relayed anywhere.
+ *
+ * Timeline lag: from the moment the response of a create is received to the moment its ContactCreated entry is
+ * visible in the analytics timeline, observed by polling the analytics MongoDB `timeline` collection directly
+ * (`{ customerId: { $in: pending }, type }`, every POLL_MS; HTTP polling of /timeline would add the service's
+ * own work per poll). Measured at a steady LAG_RATE/s (not saturated) for LAG_COUNT creates, and for every
+ * SAMPLE_EVERY-th create of the saturated create phase ("under load").
+ */
+const SECONDS = Number(process.env.BENCH_CONTACTS_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONTACTS_CONNECTIONS ?? 16);
+const WARMUP_SECONDS = 3;
+const LAG_COUNT = Number(process.env.BENCH_CONTACTS_LAG_COUNT ?? 500);
+const LAG_RATE = Number(process.env.BENCH_CONTACTS_LAG_RATE ?? 50);
+const SAMPLE_EVERY = 10;
+const POLL_MS = 5;
+const LOG_LEVEL = process.env.BENCH_CONTACTS_LOG_LEVEL ?? 'info';
+const TARGETS = { ratio: 0.5, createsPerSecond: 300, commandP99Ms: 50, lagP99Ms: 250 };
+const STAGES = ['lead', 'customer', 'subscriber', 'opportunity'] as const;
+
+// autocannon ships no types: the part used here.
+interface CannonRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+interface CannonResult {
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+  latency: { p50: number; p99: number; mean: number; max: number };
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: {
+    setupRequest: (request: CannonRequest) => CannonRequest;
+    onResponse?: (status: number, body: string) => void;
+  }[];
+}) => Promise<CannonResult>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon: Autocannon = require('autocannon');
+
+interface ContactBody {
+  contactId: string;
+  name: { given: string; family: string };
+  emails: { address: string; primary?: boolean }[];
+  phones: { number: string; primary?: boolean }[];
+  country: string;
+  locale: string;
+  timezone: string;
+  jobTitle: string;
+  lifecycleStage: (typeof STAGES)[number];
+  tags: string[];
+  source: string;
+}
+
+/** A distinct, valid contact per n (Swiss mobile numbers +41 78 ... are valid for libphonenumber). */
+const contactBody = (n: number, run: string): ContactBody => ({
+  contactId: randomUUID(),
+  name: { given: ['Ada', 'Grace', 'Alan', 'Edsger'][n % 4], family: `Bench${n}` },
+  emails: [{ address: `bench.${n}.${run}@example.com` }],
+  phones: [{ number: `+4178${String(n % 1e7).padStart(7, '0')}` }],
+  country: 'CH',
+  locale: 'de-CH',
+  timezone: 'Europe/Zurich',
+  jobTitle: 'Engineer',
+  lifecycleStage: STAGES[n % STAGES.length],
+  tags: ['bench', `t${n % 10}`],
+  source: 'bench',
+});
+
+interface PhaseResult {
+  measurement: Measurement;
+  result: CannonResult;
+}
+
+/** One autocannon phase; `request(n)` gives the n-th request (n counts from 0 across connections). */
+async function cannon(
+  name: string,
+  url: string,
+  token: string,
+  request: (n: number) => { method: string; path: string; body?: unknown },
+  onResponse?: (status: number, body: string) => void,
+  seconds = SECONDS,
+): Promise<PhaseResult> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (base) => {
+          const { method, path, body } = request(n++);
+          return {
+            ...base,
+            method,
+            path,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          };
+        },
+        ...(onResponse ? { onResponse } : {}),
+      },
+    ],
+  });
+  const measurement: Measurement = {
+    name,
+    units: result['2xx'],
+    seconds: result.duration,
+    perSecond: result['2xx'] / result.duration,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+  };
+  return { measurement, result };
+}
+
+/** Watches the analytics timeline for the ContactCreated entries of contacts whose create has been answered. */
+class TimelineWatcher {
+  private readonly pending = new Map<string, { at: number; series: number[] }>();
+  private polls = 0;
+  private pollMs = 0;
+  private stopped = false;
+  private readonly running: Promise<void>;
+
+  constructor(private readonly timeline: mongoose.mongo.Collection) {
+    this.running = this.run();
+  }
+
+  expect(contactId: string, answeredAt: number, series: number[]): void {
+    this.pending.set(contactId, { at: answeredAt, series });
+  }
+
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  async settle(timeoutMs: number): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.pending.size > 0 && performance.now() < deadline) await sleep(20);
+    return this.pending.size;
+  }
+
+  summary() {
+    return { polls: this.polls, meanPollRoundTripMs: round(this.pollMs / Math.max(1, this.polls)), pollSleepMs: POLL_MS };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      if (this.pending.size === 0) {
+        await sleep(POLL_MS);
+        continue;
+      }
+      const started = performance.now();
+      const docs = await this.timeline
+        .find(
+          { customerId: { $in: [...this.pending.keys()].slice(0, 500) }, type: 'ContactCreated' },
+          { projection: { _id: 0, customerId: 1 } },
+        )
+        .toArray();
+      const now = performance.now();
+      this.polls++;
+      this.pollMs += now - started;
+      for (const { customerId } of docs) {
+        const waiting = this.pending.get(customerId as string);
+        if (!waiting) continue;
+        waiting.series.push(now - waiting.at);
+        this.pending.delete(customerId as string);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}
+
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(values: readonly number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+const round = (value: number) => Number(value.toFixed(1));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child process with its output in a log file; stopped with SIGTERM, then SIGKILL after 10 s. */
+class Child {
+  readonly exited: Promise<void>;
+
+  constructor(
+    readonly name: string,
+    readonly process: ChildProcess,
+    readonly logFile: string,
+  ) {
+    this.exited = new Promise((resolve) => process.once('exit', () => resolve()));
+  }
+
+  static start(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): Child {
+    const logFile = join(logDir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    try {
+      return new Child(name, spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] }), logFile);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  get running(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  tail(lines = 15): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.process.kill('SIGTERM');
+    const killer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+}
+
+async function waitForHealth(child: Child, url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!child.running) throw new Error(`${child.name} exited during start:\n${child.tail()}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${child.name} not ready after ${timeoutMs / 1000} s (${url}):\n${child.tail()}`);
+}
+
+/** Issues `fire(i)` at i / rate seconds after the start, without waiting for earlier ones. */
+async function paced(count: number, rate: number, fire: (i: number) => Promise<void>): Promise<void> {
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate;
+    if (due > performance.now()) await sleep(due - performance.now());
+    inFlight.push(fire(i));
+  }
+  await Promise.all(inFlight);
+}
+
+export async function contactsBenchmark(): Promise<void> {
+  const databaseUrl = requiredEnv('DATABASE_URL');
+  const kafkaBrokers = requiredEnv('KAFKA_BROKERS');
+  const mongodbUri = requiredEnv('MONGODB_URI');
+  const run = randomBytes(4).toString('hex');
+  const schema = `bench_contacts_${run}`;
+  const baselineSchema = `bench_contacts_base_${run}`;
+  const contactsDb = `bench_contacts_${run}`;
+  const analyticsDb = `bench_analytics_${run}`;
+  const prefix = `bench_${run}`;
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-contacts-'));
+  const [contactsPort, analyticsPort, baselinePort] = [await freePort(), await freePort(), await freePort()];
+  const contactsUrl = `http://127.0.0.1:${contactsPort}`;
+  const analyticsUrl = `http://127.0.0.1:${analyticsPort}`;
+  const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+  const token = issueToken({ sub: 'bench', roles: ['admin'] }, DEV_JWT_SECRET, '2h');
+  const common = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'development',
+    JWT_SECRET: DEV_JWT_SECRET,
+    PII_MASTER_KEY: DEV_PII_MASTER_KEY,
+    LOG_LEVEL,
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers,
+    MONGODB_URI: mongodbUri,
+    KAFKA_TOPIC_PREFIX: prefix,
+  };
+  const dist = join(__dirname, '..');
+  const children: Child[] = [];
+  const mongo = await mongoose.createConnection(mongodbUri, { dbName: analyticsDb }).asPromise();
+
+  let succeeded = false;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await Promise.all(children.map((child) => child.stop()));
+      await mongo.dropDatabase().catch(() => undefined);
+      await mongo
+        .useDb(contactsDb)
+        .dropDatabase()
+        .catch(() => undefined);
+      await mongo.close().catch(() => undefined);
+      const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+      for (const name of [schema, baselineSchema])
+        await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`).catch(() => undefined);
+      await pool.end();
+      const kafka = createKafka({ brokers: parseBrokers(kafkaBrokers), clientId: 'bench-contacts-cleanup' });
+      const topic = topicOfService('contacts', prefix);
+      for (const name of [topic, deadLetterTopicOf(topic)]) await deleteTopic(kafka, name);
+    })());
+  // Ctrl-C reaches the children too (same process group); this drops the bench's data before leaving.
+  const interrupted = () => {
+    console.error('\nInterrupted: stopping the services and dropping the bench data...');
+    void cleanup().finally(() => process.exit(130));
+  };
+  const killAll = () => children.forEach((child) => child.running && child.process.kill('SIGKILL'));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  process.once('exit', killAll);
+
+  try {
+    console.log(`contacts bench: ${SECONDS} s per phase, ${CONNECTIONS} connections; service logs in ${logDir} until the end`);
+    const contacts = Child.start(
+      'contacts',
+      ['--enable-source-maps', join(dist, 'services/contacts/src/main.js')],
+      {
+        ...common,
+        EVENT_STORE: 'postgres',
+        PORT: String(contactsPort),
+        SERVICE_NAME: 'contacts',
+        CONTACTS_DB_SCHEMA: schema,
+        CONTACTS_READ_DB: contactsDb,
+      },
+      logDir,
+    );
+    children.push(contacts);
+    const analytics = Child.start(
+      'analytics',
+      ['--enable-source-maps', join(dist, 'services/analytics/src/main.js')],
+      {
+        ...common,
+        PORT: String(analyticsPort),
+        SERVICE_NAME: 'analytics',
+        ANALYTICS_READ_DB: analyticsDb,
+        SUBJECT_KEYS_SCHEMA: schema,
+      },
+      logDir,
+    );
+    children.push(analytics);
+    const baseline = Child.start(
+      'baseline',
+      [__filename, 'baseline'],
+      { ...common, PORT: String(baselinePort), BENCH_BASELINE_SCHEMA: baselineSchema },
+      logDir,
+    );
+    children.push(baseline);
+    await Promise.all([
+      waitForHealth(contacts, `${contactsUrl}/health/ready`),
+      waitForHealth(analytics, `${analyticsUrl}/health/ready`),
+      waitForHealth(baseline, `${baselineUrl}/health`),
+    ]);
+
+    const timeline = mongo.db!.collection('timeline');
+    const watcher = new TimelineWatcher(timeline);
+    let n = 0;
+    let timelineEntries = 0;
+    const createdIds: string[] = [];
+    const create = () => ({ method: 'POST', path: '/v1/contacts', body: contactBody(n++, run) });
+    const onCreated = (sample: number[] | undefined) => {
+      let answered = 0;
+      return (status: number, body: string) => {
+        if (status !== 201) return;
+        const { contactId } = JSON.parse(body) as { contactId: string };
+        createdIds.push(contactId);
+        timelineEntries++;
+        if (sample && answered++ % SAMPLE_EVERY === 0) watcher.expect(contactId, performance.now(), sample);
+      };
+    };
+
+    // The whole path once (analytics consumes only once its projections have joined), then warm both sides up.
+    const first = await fetch(`${contactsUrl}/v1/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(contactBody(n++, run)),
+    });
+    if (first.status !== 201) throw new Error(`First create answered ${first.status}: ${await first.text()}`);
+    timelineEntries++;
+    const warmSeries: number[] = [];
+    watcher.expect(((await first.json()) as { contactId: string }).contactId, performance.now(), warmSeries);
+    if ((await watcher.settle(90_000)) > 0) throw new Error(`The first contact never reached the timeline:\n${analytics.tail()}`);
+    await cannon('warm-up', baselineUrl, token, create, undefined, WARMUP_SECONDS);
+    await cannon('warm-up', contactsUrl, token, create, onCreated(undefined), WARMUP_SECONDS);
+    await drain(timeline, () => timelineEntries);
+
+    const base = await cannon('bare Fastify + store adapter: POST', baselineUrl, token, create);
+    const underLoad: number[] = [];
+    const creates = await cannon('POST /v1/contacts', contactsUrl, token, create, onCreated(underLoad));
+    const createsDrainSeconds = await drain(timeline, () => timelineEntries);
+    const underLoadMissing = await watcher.settle(30_000);
+
+    const ids = [...createdIds];
+    const updates = await cannon(
+      'PATCH /v1/contacts/{id}',
+      contactsUrl,
+      token,
+      (i) => ({ method: 'PATCH', path: `/v1/contacts/${ids[i % ids.length]}`, body: { jobTitle: `Engineer ${i}` } }),
+      (status) => {
+        if (status === 200) timelineEntries++;
+      },
+    );
+    const getById = await cannon('GET /v1/contacts/{id}', contactsUrl, token, (i) => ({
+      method: 'GET',
+      path: `/v1/contacts/${ids[(i * 7919) % ids.length]}`,
+    }));
+    const lists = [
+      '/v1/contacts?lifecycleStage[in]=lead,customer&sort=-createdAt&limit=20',
+      '/v1/contacts?country=CH&sort=familyName&limit=20',
+      '/v1/contacts?q=bench1&limit=20',
+    ];
+    const list = await cannon('GET /v1/contacts (filter + sort)', contactsUrl, token, (i) => ({
+      method: 'GET',
+      path: lists[i % lists.length],
+    }));
+    const updatesDrainSeconds = await drain(timeline, () => timelineEntries);
+
+    // Steady, unsaturated creates: response → visible in the timeline.
+    const steady: number[] = [];
+    const steadyLatency: number[] = [];
+    let steadyFailed = 0;
+    await paced(LAG_COUNT, LAG_RATE, async () => {
+      const started = performance.now();
+      const response = await fetch(`${contactsUrl}/v1/contacts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(contactBody(n++, run)),
+      });
+      const body = await response.text();
+      const answered = performance.now();
+      if (response.status !== 201) {
+        steadyFailed++;
+        return;
+      }
+      steadyLatency.push(answered - started);
+      timelineEntries++;
+      watcher.expect((JSON.parse(body) as { contactId: string }).contactId, answered, steady);
+    });
+    const steadyMissing = await watcher.settle(30_000);
+    await watcher.stop();
+
+    const phases = [base, creates, updates, getById, list];
+    console.log(`\ncontacts API phases (${SECONDS} s each, ${CONNECTIONS} connections; latency of 2xx responses, ms)`);
+    console.table(
+      Object.fromEntries(
+        phases.map(({ measurement, result }) => [
+          measurement.name,
+          {
+            'req/s': Math.round(measurement.perSecond),
+            p50: result.latency.p50,
+            p99: result.latency.p99,
+            max: result.latency.max,
+            '2xx': result['2xx'],
+            'non-2xx': result.non2xx,
+            errors: result.errors,
+          },
+        ]),
+      ),
+    );
+    const lag = stats(steady);
+    const lagUnderLoad = stats(underLoad);
+    console.log('\ntimeline lag, response → entry visible in analytics MongoDB (ms)');
+    console.table({
+      [`steady ${LAG_RATE}/s`]: lag,
+      [`under load (every ${SAMPLE_EVERY}th create)`]: lagUnderLoad,
+      [`steady: create latency`]: stats(steadyLatency),
+    });
+
+    const ratio = creates.measurement.perSecond / base.measurement.perSecond;
+    const updateRatio = updates.measurement.perSecond / base.measurement.perSecond;
+    const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+    const targets = {
+      [`creates / baseline >= ${TARGETS.ratio}`]: { value: round(ratio), met: met(ratio >= TARGETS.ratio) },
+      [`updates / baseline >= ${TARGETS.ratio}`]: { value: round(updateRatio), met: met(updateRatio >= TARGETS.ratio) },
+      [`creates/s >= ${TARGETS.createsPerSecond}`]: {
+        value: Math.round(creates.measurement.perSecond),
+        met: met(creates.measurement.perSecond >= TARGETS.createsPerSecond),
+      },
+      [`create p99 < ${TARGETS.commandP99Ms} ms`]: {
+        value: creates.result.latency.p99,
+        met: met(creates.result.latency.p99 < TARGETS.commandP99Ms),
+      },
+      [`update p99 < ${TARGETS.commandP99Ms} ms`]: {
+        value: updates.result.latency.p99,
+        met: met(updates.result.latency.p99 < TARGETS.commandP99Ms),
+      },
+      [`timeline lag p99 < ${TARGETS.lagP99Ms} ms (steady)`]: { value: lag.p99, met: met(lag.p99 < TARGETS.lagP99Ms) },
+    };
+    console.log('\ntargets');
+    console.table(targets);
+    const failures = phases.reduce((sum, { result }) => sum + result.non2xx + result.errors + result.timeouts, 0) + steadyFailed;
+    report(
+      'contacts (HTTP API vs bare Fastify + store adapter)',
+      [
+        compare(creates.measurement, base.measurement, TARGETS.ratio),
+        compare(updates.measurement, base.measurement, TARGETS.ratio),
+      ],
+      {
+        settings: { seconds: SECONDS, connections: CONNECTIONS, lagRate: LAG_RATE, lagCount: LAG_COUNT, logLevel: LOG_LEVEL },
+        reads: {
+          getById: { perSecond: Math.round(getById.measurement.perSecond), ...getById.measurement.latencyMs },
+          list: { perSecond: Math.round(list.measurement.perSecond), ...list.measurement.latencyMs },
+        },
+        timelineLagMs: { steady: lag, underLoad: lagUnderLoad, steadyCreateLatency: stats(steadyLatency) },
+        missing: { steady: steadyMissing, underLoad: underLoadMissing },
+        timelineCaughtUpSeconds: { afterCreates: createsDrainSeconds, afterUpdatesAndReads: updatesDrainSeconds },
+        targets,
+        failedRequests: failures,
+        statusCodes: Object.fromEntries(phases.map(({ measurement, result }) => [measurement.name, result.statusCodeStats])),
+        poll: watcher.summary(),
+        loadAverage: loadavg().map((load) => round(load)),
+      },
+      { unit: 'requests' },
+    );
+    if (failures > 0 || steadyMissing > 0 || underLoadMissing > 0)
+      throw new Error(`${failures} failed request(s), ${steadyMissing + underLoadMissing} create(s) never seen in the timeline`);
+    succeeded = true;
+  } finally {
+    await cleanup();
+    // The services' logs are kept when something failed, for the error's context.
+    if (succeeded) rmSync(logDir, { recursive: true, force: true });
+    else console.error(`Service logs: ${logDir}`);
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    process.removeListener('exit', killAll);
+  }
+}
+
+/** Waits until the timeline holds `expected()` entries (every create and effective update); seconds waited. */
+async function drain(timeline: mongoose.mongo.Collection, expected: () => number, timeoutMs = 180_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if ((await timeline.countDocuments({})) >= expected()) return round((performance.now() - started) / 1000);
+    await sleep(100);
+  }
+  throw new Error(`The timeline did not catch up within ${timeoutMs / 1000} s (expected ${expected()} entries)`);
+}
+
+/** The baseline server (see the comment at the top), run as `node contacts.bench.js baseline`. */
+async function baselineServer(): Promise<void> {
+  const databaseUrl = requiredEnv('DATABASE_URL');
+  const schema = requiredEnv('BENCH_BASELINE_SCHEMA');
+  // Pools as the service has them: the event store's default pool, the key store's pool of 5.
+  const store = new PostgresEventStore({ connection: { connectionString: databaseUrl }, schema });
+  const keyPool = new Pool({ connectionString: databaseUrl, max: 5 });
+  const keys = new PostgresSubjectKeyStore(keyPool, parseMasterKey(requiredEnv('PII_MASTER_KEY')), schema);
+  await store.migrate();
+  await keys.migrate();
+  const vault = new PersonalDataVault(crmContracts, keys);
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  app.get('/health', async () => ({ status: 'ready' }));
+  app.post('/v1/contacts', async (request, reply) => {
+    const body = request.body as ContactBody;
+    const contactId = body.contactId ?? newId();
+    const primary = <T extends { primary?: boolean }>(items: T[]) => {
+      const marked = items.findIndex((item) => item.primary);
+      return items.map((item, index) => ({ ...item, primary: index === (marked < 0 ? 0 : marked) }));
+    };
+    const data: ContactCreatedData = {
+      contactId,
+      name: body.name,
+      emails: primary(body.emails.map((email) => ({ ...email, address: email.address.trim().toLowerCase() }))),
+      phones: primary(body.phones),
+      addresses: [],
+      customFields: [],
+      lifecycleStage: body.lifecycleStage,
+      tags: body.tags,
+      country: body.country,
+      locale: body.locale,
+      timezone: body.timezone,
+      jobTitle: body.jobTitle,
+      source: body.source,
+      at: new Date().toISOString(),
+    };
+    const event = crmContracts.prepareForAppend({
+      type: 'ContactCreated',
+      data,
+      metadata: { actor: 'bench', correlationId: newId() },
+    });
+    const [sealed] = await vault.seal([event]);
+    await store.append(`contact-${contactId}`, [{ id: newId(), ...sealed }], { expectedRevision: 'no_stream' });
+    return reply.code(201).header('etag', '"0"').send({ contactId, revision: 0 });
+  });
+  await app.listen({ port: Number(requiredEnv('PORT')), host: '127.0.0.1' });
+  const stop = () => void app.close().then(() => Promise.all([store.close(), keyPool.end()]).then(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module && process.argv[2] === 'baseline') {
+  baselineServer().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
