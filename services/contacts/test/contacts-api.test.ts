@@ -622,6 +622,11 @@ describe('contacts API', () => {
     );
     await get(`/v1/contacts/${id}/personal-data`, sales).expect(403);
 
+    // The alias is part of Henrietta now: erasing it alone would leave its values in her record.
+    const refused = await post(`/v1/contacts/${alias.contactId}/erase`, {}, admin).expect(409);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/contact-merged$/), survivorId: id });
+    await get(`/v1/contacts/${alias.contactId}`).expect(200);
+
     await post(`/v1/contacts/${id}/erase`, {}, admin).expect(204);
     const gone = await get(`/v1/contacts/${id}/personal-data`, admin).expect(410);
     expect(JSON.stringify(gone.body)).not.toMatch(/Henrietta|Leavitt|Plates/);

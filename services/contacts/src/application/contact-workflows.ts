@@ -7,6 +7,7 @@ import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
 import { correlationMetadata, IDEMPOTENCY_STORE, type IdempotencyStore } from '@crm/platform';
 import {
   ContactErasedError,
+  ContactMergedError,
   ContactNotFound,
   type Contact,
   type ContactCommand,
@@ -202,6 +203,9 @@ export class ContactWorkflows {
   async erase(contactId: string, now: string): Promise<void> {
     const { state } = await this.contacts.load(contactId);
     if (state.status === 'none') throw new ContactNotFound(contactId);
+    // A merged contact is part of its survivor now: erasing only this id would leave its values in the survivor.
+    // The person is erased through the survivor (or the merge is undone first).
+    if (state.status !== 'erased' && state.mergedInto) throw new ContactMergedError(contactId, state.mergedInto.survivorId);
     const merged = state.status === 'erased' ? [] : state.merges.filter((m) => !m.undone).flatMap((m) => m.mergedContactIds);
     for (const id of [contactId, ...merged]) {
       await this.vault.erase(id);
