@@ -138,6 +138,10 @@ async function streamExport<D extends { _id: string }>(
         response.type('text/csv'),
       );
     }
+  } catch (error) {
+    // The client stopped reading (closed the connection): nothing to answer, nothing went wrong here.
+    if (response.destroyed && (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    throw error;
   } finally {
     await cursor.close();
   }
