@@ -377,7 +377,7 @@ describe('contacts API', () => {
         { address: 'ada@merge.example', primary: true },
         { address: 'ada.king@merge.example', primary: false },
       ],
-      phones: [{ number: '+442071234567', primary: false }],
+      phones: [{ number: '+442071234567', primary: true }],
       lifecycleStage: 'customer',
     });
     const resolved = await get(`/v1/contacts/${duplicate.contactId}`).expect(200);

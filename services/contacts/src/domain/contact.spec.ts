@@ -260,7 +260,7 @@ describe('Contact', () => {
             { address: 'ada@example.com', primary: true },
             { address: 'ada@king.org', primary: false },
           ],
-          phones: [{ number: '+442071234567', primary: false }],
+          phones: [{ number: '+442071234567', primary: true }],
           tags: ['vip'],
           lifecycleStage: 'customer',
           country: 'GB',
@@ -271,7 +271,7 @@ describe('Contact', () => {
       },
     };
 
-    it('combines lists, keeps the survivor’s values, fills its gaps, takes the furthest stage, adopts consent and links', () =>
+    it('combines lists (one primary: the survivor’s, else a duplicate’s), keeps the survivor’s values, fills its gaps, takes the furthest stage, adopts consent and links', () =>
       spec(contactDecider).given(survivorEvents).when(merge()).then([merged]));
 
     it('takes a field from the contact chosen for it', () =>

@@ -31,17 +31,26 @@ export class MergeNotPossible extends Error {
   override readonly name = 'MergeNotPossible';
 }
 
-/** Survivor's entries first, then the others' new ones (never primary), up to the contract's bound. */
+/**
+ * Survivor's entries first, then the others' new ones, up to the contract's bound. One primary: the
+ * survivor's, or when it has none, the first duplicate's that has one.
+ */
 function union<T extends object>(lists: T[][], identity: (item: T) => string, max: number): T[] {
   const seen = new Set<string>();
   const result: T[] = [];
-  lists.forEach((list, index) => {
+  let hasPrimary = false;
+  for (const list of lists) {
     for (const item of list) {
       if (seen.has(identity(item))) continue;
       seen.add(identity(item));
-      result.push(index === 0 || !('primary' in item) ? item : { ...item, primary: false });
+      if (!('primary' in item)) result.push(item);
+      else {
+        const primary: boolean = (item as { primary?: unknown }).primary === true && !hasPrimary;
+        hasPrimary ||= primary;
+        result.push({ ...item, primary });
+      }
     }
-  });
+  }
   return result.slice(0, max);
 }
 
