@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { qualifiedTable, runMigration } from '@crm/eventsourcing';
 import type { Column, ImportKind } from './import-columns';
 import type { CsvDelimiter } from './csv-file';
@@ -151,23 +151,28 @@ export class ImportJobStore {
     );
   }
 
-  /** Records progress and the bad rows found since the last call, together. */
+  /** Records progress and the bad rows found since the last call, together (one statement). */
   async progress(jobId: string, counts: ImportCounts, rowErrors: readonly RowError[]): Promise<void> {
-    await this.transaction(async (client) => {
-      if (rowErrors.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.errors} (job_id, row_number, problem)
-           SELECT $1, row_number, problem FROM unnest($2::int[], $3::jsonb[]) AS e(row_number, problem)
-           ON CONFLICT DO NOTHING`,
-          [jobId, rowErrors.map((e) => e.row), rowErrors.map(({ row: _, ...problem }) => JSON.stringify(problem))],
-        );
-      }
-      await client.query(
-        `UPDATE ${this.jobs} SET rows_read = $2, created = $3, updated = $4, unchanged = $5, failed = $6, bytes_processed = $7,
-           heartbeat_at = now() WHERE job_id = $1`,
-        [jobId, counts.rowsRead, counts.created, counts.updated, counts.unchanged, counts.failed, counts.bytesProcessed],
-      );
-    });
+    await this.pool.query(
+      `WITH kept AS (
+         INSERT INTO ${this.errors} (job_id, row_number, problem)
+         SELECT $1, row_number, problem FROM unnest($8::int[], $9::jsonb[]) AS e(row_number, problem)
+         ON CONFLICT DO NOTHING
+       )
+       UPDATE ${this.jobs} SET rows_read = $2, created = $3, updated = $4, unchanged = $5, failed = $6, bytes_processed = $7,
+         heartbeat_at = now() WHERE job_id = $1`,
+      [
+        jobId,
+        counts.rowsRead,
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.failed,
+        counts.bytesProcessed,
+        rowErrors.map((e) => e.row),
+        rowErrors.map(({ row: _, ...problem }) => JSON.stringify(problem)),
+      ],
+    );
   }
 
   async finish(jobId: string, status: 'completed' | 'failed', failureReason?: string): Promise<void> {
@@ -211,20 +216,6 @@ export class ImportJobStore {
       [ageMs],
     );
     return rowCount ?? 0;
-  }
-
-  private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }
 

@@ -24,7 +24,7 @@ import { checkCsvFile, spoolBody, type CsvDelimiter } from './csv-file';
 import type { ImportsConfig } from './import-config';
 import { resolveColumns, type ColumnMapping, type ImportKind } from './import-columns';
 import type { ImportJob, ImportJobStore } from './import-job-store';
-import { ImportColumnsError } from './import-problems';
+import { ImportColumnsError, ImportsBusyError } from './import-problems';
 import { runImport } from './import-runner';
 
 export const IMPORT_JOB_STORE = Symbol('IMPORT_JOB_STORE');
@@ -35,6 +35,8 @@ export const IMPORTS_CONFIG = Symbol('IMPORTS_CONFIG');
 const HEARTBEAT_MS = 10_000;
 export const ABANDONED_AFTER_MS = 60_000;
 const SWEEP_MS = 30_000;
+/** Uploads received or queued at once per instance: each holds a file of up to the size limit on local disk. */
+export const MAX_WAITING_IMPORTS = 10;
 /** Finished jobs and their bad rows are deleted after this long. */
 const KEEP_FINISHED_MS = 30 * 24 * 3_600_000;
 
@@ -63,6 +65,7 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
   private readonly spoolDir: string;
   private readonly queue: { job: ImportJob; spoolPath: string; correlationId: string }[] = [];
   private running: Promise<void> | undefined;
+  private receiving = 0;
   private stopping = false;
   private timers: NodeJS.Timeout[] = [];
 
@@ -92,10 +95,13 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
 
   /** Receives the CSV, checks it, and queues its job; throws a 4xx problem (nothing written) when it cannot be imported. */
   async submit(body: Readable, request: ImportRequest): Promise<ImportJob> {
+    const waiting = this.receiving + this.queue.length;
+    if (waiting >= MAX_WAITING_IMPORTS) throw new ImportsBusyError(waiting);
     const jobId = newId();
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
-    const bytesTotal = await spoolBody(body, spoolPath, this.config.CONTACTS_IMPORT_MAX_BYTES);
+    this.receiving++;
     try {
+      const bytesTotal = await spoolBody(body, spoolPath, this.config.CONTACTS_IMPORT_MAX_BYTES);
       const { headers, rows } = await checkCsvFile(spoolPath, {
         delimiter: request.delimiter,
         maxRows: this.config.CONTACTS_IMPORT_MAX_ROWS,
@@ -117,6 +123,8 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     } catch (error) {
       await rm(spoolPath, { force: true });
       throw error;
+    } finally {
+      this.receiving--;
     }
   }
 

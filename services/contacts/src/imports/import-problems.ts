@@ -46,3 +46,17 @@ export class ImportJobNotFound extends ProblemError {
     super({ status: 404, type: 'import-job-not-found', title: 'Import job not found', detail: `No import job ${jobId}.` });
   }
 }
+
+/** This instance holds as many waiting imports as it takes (their files are on its disk). */
+export class ImportsBusyError extends ProblemError {
+  override name = 'ImportsBusyError';
+  constructor(waiting: number) {
+    super({
+      status: 429,
+      type: 'imports-busy',
+      title: 'Too many imports are waiting',
+      detail: `${waiting} imports are waiting on this instance; send the file again later.`,
+      headers: { 'Retry-After': '30' },
+    });
+  }
+}
