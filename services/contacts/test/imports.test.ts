@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -65,6 +65,7 @@ describe('contacts import and export', () => {
   afterAll(async () => {
     await app?.close();
     await pool?.end();
+    await rm(spoolDir, { recursive: true, force: true });
   });
 
   const http = () => request(app.getHttpServer());
@@ -370,6 +371,33 @@ describe('contacts import and export', () => {
     );
     await app.get(ImportJobs).sweep();
     expect(await jobOf(jobId)).toMatchObject({ status: 'failed', failureReason: ABANDONED_REASON });
+  });
+
+  it('fails the jobs of an instance that shuts down, so the file can be imported again', async () => {
+    const config = loadContactsConfig({
+      ...process.env,
+      NODE_ENV: 'test',
+      CONTACTS_DB_SCHEMA: schema,
+      CONTACTS_READ_DB: schema,
+      KAFKA_TOPIC_PREFIX: `test-${schema}`,
+      CONTACTS_IMPORT_SPOOL_DIR: spoolDir,
+    });
+    const other = await createHttpTestApp({
+      imports: [ContactsModule.forRoot(config)],
+      platform: { http: { extraMediaTypes: IMPORT_MEDIA_TYPES } },
+    });
+    const rows = Array.from({ length: 1000 }, (_, i) => `Stop${i},Shutdown${run},stop${i}.${run}@example.com`);
+    const response = await request(other.getHttpServer())
+      .post('/v1/imports')
+      .set('Authorization', sales)
+      .set('Content-Type', 'text/csv')
+      .send(['givenName,familyName,email', ...rows].join('\n'))
+      .expect(202);
+    await other.close();
+    const job = await jobOf(response.body.jobId);
+    expect(job).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('The service stopped') });
+    expect(job.rowsRead).toBeLessThan(1000);
+    expect(await readdir(spoolDir)).toEqual([]);
   });
 
   async function jobCount(): Promise<number> {

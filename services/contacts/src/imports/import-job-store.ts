@@ -65,9 +65,9 @@ interface JobRow {
 
 /**
  * Import jobs in `<schema>.import_jobs` and their bad rows in `<schema>.import_job_errors`, so that a job
- * outlives the process that ran it. `owner` and `heartbeat_at` tell a job whose process died (its
- * heartbeat stops) from one another replica is running. Rows hold no personal data: counts, the
- * header, and per bad row the field names and the rule broken, never the values.
+ * outlives the process that ran it. `heartbeat_at`, renewed while an instance holds the job (`owner` names
+ * it), tells a job whose process died from one another replica is running. Rows hold no personal data:
+ * counts, the header, and per bad row the field names and the rule broken, never a person's values.
  */
 export class ImportJobStore {
   private readonly jobs: string;
@@ -191,11 +191,13 @@ export class ImportJobStore {
     return rows.map(({ row_number, problem }) => ({ row: row_number, ...problem }));
   }
 
-  /** Tells that this process still runs its jobs. */
-  async heartbeat(owner: string): Promise<void> {
-    await this.pool.query(`UPDATE ${this.jobs} SET heartbeat_at = now() WHERE owner = $1 AND status IN ('queued', 'running')`, [
-      owner,
-    ]);
+  /** Tells that these jobs are still held by a live process. */
+  async heartbeat(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.pool.query(
+      `UPDATE ${this.jobs} SET heartbeat_at = now() WHERE job_id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+      [jobIds],
+    );
   }
 
   /** Fails the unfinished jobs whose process has not been heard of for `staleMs`; returns their ids. */

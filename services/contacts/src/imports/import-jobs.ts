@@ -65,6 +65,8 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
   private readonly spoolDir: string;
   private readonly queue: { job: ImportJob; spoolPath: string; correlationId: string }[] = [];
   private running: Promise<void> | undefined;
+  /** The job being imported now, if any. */
+  private current: string | undefined;
   private receiving = 0;
   private stopping = false;
   private timers: NodeJS.Timeout[] = [];
@@ -89,7 +91,12 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
       timer.unref();
       this.timers.push(timer);
     };
-    every(HEARTBEAT_MS, () => this.store.heartbeat(this.owner), 'could not record the import heartbeat');
+    // By job, not by owner: a job whose end could not be recorded stops being held, and is swept.
+    every(
+      HEARTBEAT_MS,
+      () => this.store.heartbeat([...(this.current ? [this.current] : []), ...this.queue.map(({ job }) => job.jobId)]),
+      'could not record the import heartbeat',
+    );
     every(SWEEP_MS, () => this.sweep(), 'could not sweep abandoned imports');
   }
 
@@ -143,6 +150,7 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     try {
       for (let next = this.queue.shift(); next; next = this.queue.shift()) {
         const { job, spoolPath, correlationId } = next;
+        this.current = job.jobId;
         const importer =
           job.kind === 'contacts'
             ? new ContactRowImporter(this.workflows, this.companies, this.readModels)
@@ -160,6 +168,7 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
         }
       }
     } finally {
+      this.current = undefined;
       this.running = undefined;
     }
   }

@@ -36,11 +36,13 @@ export async function runImport(
   const pendingErrors: RowError[] = [];
   let kept = 0;
   let failure: string | undefined;
+  let interrupted = false;
   let flushing: Promise<void> = Promise.resolve();
   const flush = () => {
     const errors = pendingErrors.splice(0);
     const snapshot = { ...counts };
-    flushing = flushing.then(() => store.progress(job.jobId, snapshot, errors));
+    // One failed save does not stop the next ones (each carries all the counts).
+    flushing = flushing.catch(() => undefined).then(() => store.progress(job.jobId, snapshot, errors));
     return flushing;
   };
   const timer = setInterval(
@@ -88,7 +90,8 @@ export async function runImport(
           continue;
         }
         while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-        if (failure || options.stopping()) break;
+        interrupted = options.stopping();
+        if (failure || interrupted) break;
         counts.bytesProcessed = bytes;
         const values = valuesByField(job.columns, cells);
         const keys = importer.keysOf(values);
@@ -103,7 +106,7 @@ export async function runImport(
       }
       await Promise.all(inFlight);
     });
-    if (!failure && options.stopping())
+    if (!failure && interrupted)
       failure =
         'The service stopped during the import. Import the file again: rows already imported are updated, not duplicated.';
     if (!failure) counts.bytesProcessed = job.bytesTotal;
