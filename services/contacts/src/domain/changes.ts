@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 
-/** Values compare by content: `{ given, family }` sent in another key order is the same name. */
-export const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b);
+/**
+ * Values compare by content: `{ given, family }` sent in another key order is the same name, and a validated
+ * request object (a DTO class instance) equals the plain stored one (structuredClone drops the prototype).
+ */
+export const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(structuredClone(a), structuredClone(b));
 
 /**
  * What an update really changes: the fields whose value differs from the current one, and the optional

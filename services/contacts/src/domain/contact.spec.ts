@@ -82,6 +82,19 @@ describe('Contact', () => {
         .when(update({ name: { family: 'Lovelace', given: 'Ada' }, emails: [{ primary: true, address: 'ada@example.com' }] }))
         .then([]));
 
+    it('records nothing for the same values sent as class instances (validated request objects)', () => {
+      class NameDto {
+        constructor(
+          readonly given: string,
+          readonly family: string,
+        ) {}
+      }
+      spec(contactDecider)
+        .given([created()])
+        .when(update({ name: new NameDto('Ada', 'Lovelace') }))
+        .then([]);
+    });
+
     it('records nothing when nothing changes', () =>
       spec(contactDecider)
         .given([created()])
