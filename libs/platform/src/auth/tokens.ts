@@ -1,4 +1,6 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
+import { verify as verifyJwt } from 'jsonwebtoken';
 import { parseDuration } from '../config/units';
 import { AuthenticationError } from '../problems/platform-errors';
 import { isRole, type Principal, type Role } from './principal';
@@ -38,17 +40,19 @@ export function issueToken(
 
 /** Verifies bearer tokens: signature (HS256 only), expiry, and issuer/audience when configured. */
 export class TokenVerifier {
-  private readonly jwt: JwtService;
+  // A key object made once: given the secret as a string, jsonwebtoken first tries to parse it as a public
+  // key on every call, which cost more than the rest of a request's authentication (467 µs against 14 µs).
+  private readonly key: KeyObject;
 
   constructor(private readonly options: TokenOptions) {
-    this.jwt = new JwtService({ secret: options.secret });
+    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   }
 
   /** The principal of a valid token; AuthenticationError otherwise. */
   verify(token: string): Principal {
     let claims: Claims;
     try {
-      claims = this.jwt.verify<Claims>(token, { algorithms: [ALGORITHM], ...definedClaims(this.options) });
+      claims = verifyJwt(token, this.key, { algorithms: [ALGORITHM], ...definedClaims(this.options) }) as Claims;
     } catch (error) {
       throw new AuthenticationError((error as Error).name === 'TokenExpiredError' ? 'expired' : 'invalid');
     }
