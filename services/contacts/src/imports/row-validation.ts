@@ -55,7 +55,4 @@ export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
 
-/** Absent values left out rather than carried as undefined (a DTO or a comparison would see the key). */
-export function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
+export { withoutUndefined } from '@crm/projections';
