@@ -17,6 +17,11 @@ export interface EventDefinition<Data> {
   schema: JsonSchema;
   /** The data field holding the customer (contact) id: Kafka key and CloudEvents subject. */
   customerIdField?: StringField<Data>;
+  /**
+   * The data field naming whose key seals the personal data, when not the customer's: e.g. a merge's values
+   * that came from other people are sealed with a key of the merge, erased with any of them.
+   */
+  piiSubjectField?: StringField<Data>;
   /** A realistic instance, shown in the docs and checked against the schema. */
   example: Data;
 }
@@ -28,6 +33,8 @@ export interface EventContract<Data = unknown> {
   readonly description: string;
   readonly schema: JsonSchema;
   readonly customerIdField?: string;
+  /** Whose key seals the personal data when not the customer's (see EventDefinition). */
+  readonly piiSubjectField?: string;
   /** JSON pointers to personal data, from the schema's `x-pii` marks. */
   readonly pii: readonly string[];
   readonly example: Data;
@@ -40,7 +47,7 @@ const EVENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 /** Defines one version of an event type. Throws ContractDefinitionError when the definition cannot be a contract. */
 export function defineEvent<Data>(definition: EventDefinition<Data>): EventContract<Data> {
-  const { service, name, version, description, customerIdField, example } = definition;
+  const { service, name, version, description, customerIdField, piiSubjectField, example } = definition;
   const problems: string[] = [];
   if (!SERVICE_NAME.test(service)) problems.push(`service "${service}" must be lower-case kebab-case`);
   if (!EVENT_NAME.test(name)) problems.push(`name "${name}" must be PascalCase letters and digits`);
@@ -51,6 +58,12 @@ export function defineEvent<Data>(definition: EventDefinition<Data>): EventContr
     const field = definition.schema.properties?.[customerIdField];
     if (field?.type !== 'string' || !definition.schema.required?.includes(customerIdField)) {
       problems.push(`customerIdField "${customerIdField}" must be a required string property`);
+    }
+  }
+  if (piiSubjectField !== undefined) {
+    const field = definition.schema.properties?.[piiSubjectField];
+    if (field?.type !== 'string' || !definition.schema.required?.includes(piiSubjectField)) {
+      problems.push(`piiSubjectField "${piiSubjectField}" must be a required string property`);
     }
   }
   if (customerIdField === undefined && piiPointers(definition.schema).length > 0) {
@@ -65,7 +78,17 @@ export function defineEvent<Data>(definition: EventDefinition<Data>): EventContr
     description,
     ...definition.schema,
   };
-  return Object.freeze({ service, name, version, description, schema, customerIdField, pii: piiPointers(schema), example });
+  return Object.freeze({
+    service,
+    name,
+    version,
+    description,
+    schema,
+    customerIdField,
+    ...(piiSubjectField !== undefined && { piiSubjectField }),
+    pii: piiPointers(schema),
+    example,
+  });
 }
 
 /** The Kafka topic of a service: `crm.contacts`. */
@@ -84,6 +107,20 @@ export function cloudEventSource(service: string): string {
 }
 
 /** The customer id in `data` (CloudEvents subject, Kafka key), or undefined when the event concerns no customer. */
+/** Whose key seals the event's personal data: the customer's, or the subject the contract names instead. */
+export function piiSubjectOf(contract: AnyEventContract, data: unknown): string | undefined {
+  const field = contract.piiSubjectField ?? contract.customerIdField;
+  if (field === undefined || typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Whether null personal data in this event means the customer was erased. Not so for an event sealed with
+ * another subject's key (a merge): its values can be gone while the customer lives on.
+ */
+export const nullPiiMeansErased = (contract: AnyEventContract): boolean => contract.piiSubjectField === undefined;
+
 export function customerIdOf(contract: AnyEventContract, data: unknown): string | undefined {
   if (contract.customerIdField === undefined || typeof data !== 'object' || data === null) return undefined;
   const value = (data as Record<string, unknown>)[contract.customerIdField];

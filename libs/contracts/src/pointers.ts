@@ -56,3 +56,8 @@ export function isAtOrBelow(path: string, pointer: string): boolean {
   const under = pointer.split('/');
   return under.length <= at.length && under.every((segment, index) => segment === '*' || segment === at[index]);
 }
+
+/** The fields still readable: those an erasure left null (see `redact`) are dropped, as if never given. */
+export function withoutRedacted<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)) as Partial<T>;
+}

@@ -1,4 +1,4 @@
-import { cloudEventType, customerIdOf, topicOf, type AnyEventContract } from './contract';
+import { cloudEventType, customerIdOf, nullPiiMeansErased, topicOf, type AnyEventContract } from './contract';
 import {
   ContractDefinitionError,
   ContractViolationError,
@@ -130,6 +130,15 @@ export class ContractRegistry {
       at = upcaster.toVersion;
     }
     return upcast;
+  }
+
+  /**
+   * Whether an event (its data in the version it was written in) reads with null personal data because its
+   * customer was erased; not so when another subject's key sealed it (a merge) and only that key is gone.
+   */
+  isOfErasedCustomer(type: string, version: number, data: unknown): boolean {
+    const contract = this.get(type, version);
+    return nullPiiMeansErased(contract) && isRedacted(data, contract.pii);
   }
 
   /**

@@ -1,5 +1,5 @@
 import {
-  customerIdOf,
+  piiSubjectOf,
   isRedacted,
   mapAtPointers,
   UNVERSIONED_SCHEMA_VERSION,
@@ -133,7 +133,7 @@ export class PersonalDataVault {
   }
 
   private subjectOf(contract: AnyEventContract, event: SealableEvent): string | undefined {
-    return contract.pii.length === 0 ? undefined : customerIdOf(contract, event.data);
+    return contract.pii.length === 0 ? undefined : piiSubjectOf(contract, event.data);
   }
 }
 

@@ -19,9 +19,14 @@ import type { ContactsConfig } from './config';
 import { contactsProjections } from './infrastructure/projections';
 import { contactImports } from './imports/contact-imports';
 
-/** Responses about a contact (a contact, an interaction, a consent) name it; company responses hold no personal data. */
-const contactOfResponse = (body: unknown): string | undefined => {
-  const contactId = (body as { contactId?: unknown } | undefined)?.contactId;
+/**
+ * Whose key seals a kept response: a merge's answer shows several people, so its merge's key (erased with any
+ * of them); other responses about a contact (a contact, an interaction, a consent) name it; company responses
+ * hold no personal data.
+ */
+const subjectOfResponse = (body: unknown): string | undefined => {
+  const { mergeId, contactId } = (body ?? {}) as { mergeId?: unknown; contactId?: unknown };
+  if (typeof mergeId === 'string') return mergeId;
   return typeof contactId === 'string' ? contactId : undefined;
 };
 
@@ -59,7 +64,7 @@ export class ContactsModule {
           // A kept response shows the contact it is about: sealed with their key, gone with their erasure.
           protect: {
             inject: [PERSONAL_DATA_VAULT],
-            useFactory: (vault: PersonalDataVault) => vaultResponseProtection(vault, contactOfResponse),
+            useFactory: (vault: PersonalDataVault) => vaultResponseProtection(vault, subjectOfResponse),
           },
         }),
         ReadModelsModule.forRoot({

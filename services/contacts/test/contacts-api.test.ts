@@ -640,6 +640,45 @@ describe('contacts API', () => {
     await get(`/v1/contacts/${alias.contactId}/personal-data`, admin).expect(410);
   });
 
+  it('erases a person whose merge was undone from the survivor’s records too (the merge’s own key)', async () => {
+    const stamp = Date.now();
+    const { body: survivor } = await create({
+      name: { given: 'Annie', family: `Easley${stamp}` },
+      emails: [{ address: `annie.${stamp}@nasa.example` }],
+    }).expect(201);
+    const secret = { family: `Secret${stamp}`, email: `hidden.${stamp}@elsewhere.example` };
+    const { body: other } = await create({
+      name: { given: 'Not', family: secret.family },
+      emails: [{ address: secret.email }],
+      phones: [{ number: '+41446681809' }],
+    }).expect(201);
+    const mergeKey = `merge-${stamp}`;
+    const merge = () =>
+      post(`/v1/contacts/${survivor.contactId}/merge`, { duplicateIds: [other.contactId] }).set('Idempotency-Key', mergeKey);
+    const merged = await merge().expect(200);
+    expect(JSON.stringify(merged.body)).toContain(secret.email);
+    await post(`/v1/contacts/${survivor.contactId}/merges/${merged.body.mergeId}/undo`).expect(200);
+    const historyBefore = await get(`/v1/contacts/${survivor.contactId}/history`).expect(200);
+    expect(JSON.stringify(historyBefore.body)).toContain(secret.email);
+
+    await post(`/v1/contacts/${other.contactId}/erase`, {}, admin).expect(204);
+
+    const history = await get(`/v1/contacts/${survivor.contactId}/history`).expect(200);
+    const exported = await get(`/v1/contacts/${survivor.contactId}/personal-data`, admin).expect(200);
+    const current = await get(`/v1/contacts/${survivor.contactId}`).expect(200);
+    for (const shown of [history.body, exported.body, current.body]) {
+      expect(JSON.stringify(shown)).not.toContain(secret.email);
+      expect(JSON.stringify(shown)).not.toContain('+41446681809');
+    }
+    // The survivor itself is intact: its own values, its history of the merge without the other's values.
+    expect(current.body).toMatchObject({
+      name: { family: `Easley${stamp}` },
+      emails: [{ address: `annie.${stamp}@nasa.example` }],
+    });
+    expect(history.body.items.map((entry: { type: string }) => entry.type)).toContain('ContactsMerged');
+    expect((await merge()).status).toBe(410);
+  });
+
   /** Every event in this test's store: a rejected request must not add one. */
   async function countContacts(): Promise<number> {
     return (await app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100000 })).length;

@@ -14,6 +14,8 @@ import { ContactRenamed, type ContactRenamedData } from './contact-renamed';
 import { personNameSchema, type PersonName } from './person-name';
 import { contactsContracts } from '.';
 import { ContractViolationError } from '../errors';
+import { nullPiiMeansErased, piiSubjectOf } from '../contract';
+import { ContactsMerged as ContactsMergedV2, ContactsMergedV1 } from './contact-merge';
 import { crmContracts } from '../crm-contracts';
 
 const contactId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
@@ -134,6 +136,7 @@ describe('contacts contracts', () => {
       'ContactLinkedToCompany v1': [],
       'ContactUnlinkedFromCompany v1': [],
       'ContactsMerged v1': changes,
+      'ContactsMerged v2': changes,
       'ContactMergeUndone v1': changes,
       'ContactMergedInto v1': [],
       'ContactUnmerged v1': [],
@@ -157,5 +160,16 @@ describe('decoding an erased person’s event', () => {
     expect(() => crmContracts.decode('ContactCreated', 3, { ...erased, lifecycleStage: 'prospect' })).toThrow(
       ContractViolationError,
     );
+  });
+});
+
+describe('ContactsMerged v2', () => {
+  it('seals the merged values with the merge’s key, not the survivor’s, and upcasts v1 as it is', () => {
+    expect(ContactsMergedV2.piiSubjectField).toBe('mergeId');
+    expect(piiSubjectOf(ContactsMergedV2, ContactsMergedV2.example)).toBe(ContactsMergedV2.example.mergeId);
+    expect(piiSubjectOf(ContactsMergedV1, ContactsMergedV1.example)).toBe(ContactsMergedV1.example.contactId);
+    expect(nullPiiMeansErased(ContactsMergedV2)).toBe(false);
+    expect(nullPiiMeansErased(ContactsMergedV1)).toBe(true);
+    expect(crmContracts.toCurrent('ContactsMerged', 1, ContactsMergedV1.example)).toEqual(ContactsMergedV1.example);
   });
 });

@@ -29,6 +29,8 @@ import {
   ContactMergedInto,
   ContactMergeUndone,
   ContactsMerged,
+  contactsMergedV1ToV2,
+  ContactsMergedV1,
   ContactUnmerged,
   type ContactMergedIntoData,
   type ContactMergeUndoneData,
@@ -96,6 +98,7 @@ export const contactsContracts: ContractSet = {
     ContactConsentChanged,
     ContactLinkedToCompany,
     ContactUnlinkedFromCompany,
+    ContactsMergedV1,
     ContactsMerged,
     ContactMergeUndone,
     ContactMergedInto,
@@ -106,5 +109,5 @@ export const contactsContracts: ContractSet = {
     InteractionLogged,
     CustomFieldDefined,
   ],
-  upcasters: [contactCreatedV1ToV2, contactCreatedV2ToV3],
+  upcasters: [contactCreatedV1ToV2, contactCreatedV2ToV3, contactsMergedV1ToV2],
 };

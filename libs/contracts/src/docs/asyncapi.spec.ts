@@ -96,6 +96,7 @@ describe('AsyncAPI document', () => {
       'ContactLinkedToCompany',
       'ContactUnlinkedFromCompany',
       'ContactsMerged',
+      'ContactsMerged_v1',
       'ContactMergeUndone',
       'ContactMergedInto',
       'ContactUnmerged',

@@ -8,6 +8,7 @@ import type {
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
+import { withoutRedacted } from '@crm/contracts';
 import { withoutUndefined } from '@crm/projections';
 
 /** The current consent for one channel and purpose: the ledger entry with the latest `at`. */
@@ -134,7 +135,8 @@ function apply(profile: LiveProfile, event: ContactsEvent, occurredAt: string): 
       const { changes, consents, companyLinks, at } = event.data;
       return {
         ...profile,
-        ...identityOf(changes),
+        // Null: sealed with the merge's key, which an erasure of someone in the merge deleted (after an undo).
+        ...identityOf(withoutRedacted(changes)),
         consents: recordConsents(profile.consents, consents),
         companyLinks: companyLinks.reduce((links, adopted) => link(links, adopted, at), profile.companyLinks),
       };

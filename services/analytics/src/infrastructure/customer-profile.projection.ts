@@ -1,4 +1,4 @@
-import { crmContracts, isRedacted } from '@crm/contracts';
+import { crmContracts } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
 import { evolveProfile, type CustomerProfile } from '../domain/customer-profile';
 import { customerOf, decodeEvent, occurredAtOf } from '../domain/source-event';
@@ -22,7 +22,7 @@ export const customerProfileProjection = (topics: readonly string[]) =>
         customerId: customerOf(consumed)!,
         event,
         occurredAt: occurredAtOf(consumed),
-        redacted: isRedacted(event.data, crmContracts.get(event.type).pii),
+        redacted: crmContracts.isOfErasedCustomer(event.type, consumed.dataVersion, consumed.data),
       });
     },
     opensPersonalData: true,

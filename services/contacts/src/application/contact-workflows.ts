@@ -196,9 +196,10 @@ export class ContactWorkflows {
   }
 
   /**
-   * Erases a person: the keys of the contact and of every contact merged into it are deleted first, so
-   * nothing of theirs can be read from then on (stored Idempotency-Key responses included, which are then
-   * forgotten); then ContactErased is recorded on each.
+   * Erases a person: the keys of the contact, of every contact merged into it, and of every merge any of them
+   * took part in (a merge's values are sealed with its own key) are deleted first, so nothing of theirs can be
+   * read from then on (stored Idempotency-Key responses included, which are then forgotten); then
+   * ContactErased is recorded on each. Repeating it after a crash finishes it.
    */
   async erase(contactId: string, now: string): Promise<void> {
     const { state } = await this.contacts.load(contactId);
@@ -208,10 +209,20 @@ export class ContactWorkflows {
     if (state.status !== 'erased' && state.mergedInto) throw new ContactMergedError(contactId, state.mergedInto.survivorId);
     const merged = state.status === 'erased' ? [] : state.merges.filter((m) => !m.undone).flatMap((m) => m.mergedContactIds);
     for (const id of [contactId, ...merged]) {
-      await this.vault.erase(id);
-      await this.idempotency.forgetSubject(id);
+      for (const subject of [id, ...(await this.mergesOf(id))]) {
+        await this.vault.erase(subject);
+        await this.idempotency.forgetSubject(subject);
+      }
       await this.execute(id, { type: 'EraseContact', data: { contactId: id, now } });
     }
+  }
+
+  /** The merges a contact took part in, as survivor or as a merged contact, undone or not. */
+  private async mergesOf(contactId: string): Promise<string[]> {
+    const merges = (await this.contacts.history(contactId)).flatMap(({ event }) =>
+      event.type === 'ContactsMerged' || event.type === 'ContactMergedInto' ? [event.data.mergeId] : [],
+    );
+    return [...new Set(merges)];
   }
 
   private async normalize(input: ProfileInput, now: string, country?: string): Promise<Partial<ContactProfile>> {

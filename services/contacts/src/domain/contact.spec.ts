@@ -409,6 +409,24 @@ describe('Contact', () => {
         expect(after.companies).toEqual(before.companies);
       });
 
+      it('reads the same after an erasure made the merge’s personal values unreadable (null)', () => {
+        const before = live(survivorEvents);
+        const [undone] = contactDecider.decide(undo, live([...survivorEvents, merged]));
+        const changes = (merged.data as { changes: Record<string, unknown> }).changes;
+        const pii = new Set(['name', 'emails', 'phones', 'addresses', 'birthday', 'customFields']);
+        const redacted = {
+          ...merged,
+          data: {
+            ...merged.data,
+            changes: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, pii.has(k) ? null : v])),
+          },
+        } as ContactEvent;
+        const during = live([...survivorEvents, redacted]);
+        expect(during.profile.emails).toEqual(before.profile.emails);
+        expect(during.profile.lifecycleStage).toBe('customer');
+        expect(live([...survivorEvents, redacted, undone]).profile).toEqual(before.profile);
+      });
+
       it('undoes once, and refuses an unknown merge', () => {
         const [undone] = contactDecider.decide(undo, live([...survivorEvents, merged]));
         spec(contactDecider)

@@ -1,4 +1,5 @@
 import type { Decider } from '@crm/eventsourcing';
+import { withoutRedacted } from '@crm/contracts';
 import type {
   CompanyLink,
   ConsentEntry,
@@ -256,7 +257,10 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       return { ...next, companies };
     }
     case 'ContactsMerged': {
-      const { mergeId, mergedContactIds, changes, consents, companyLinks } = event.data;
+      const { mergeId, mergedContactIds, consents, companyLinks } = event.data;
+      // Values sealed with the merge's key read as null once someone in it was erased (after an undo): the
+      // merge then changed nothing that can still be shown, and the undo that followed restored the rest.
+      const changes: Partial<ContactProfile> = withoutRedacted(event.data.changes);
       const record: MergeRecord = {
         mergeId,
         mergedContactIds,

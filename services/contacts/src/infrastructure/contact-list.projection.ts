@@ -1,4 +1,4 @@
-import { crmContracts, isRedacted, LIFECYCLE_STAGES, type ContactProfile, type OptionalProfileField } from '@crm/contracts';
+import { crmContracts, LIFECYCLE_STAGES, type ContactProfile, type OptionalProfileField } from '@crm/contracts';
 import { normalizeEmail } from '../domain/contact-values';
 import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
@@ -154,7 +154,7 @@ export const contactListProjection = (topic: string) =>
       const type = consumed.type.slice('crm.contacts.'.length);
       const event = { type, data: crmContracts.decode(type, consumed.dataVersion, consumed.data) } as ContactEvent;
       // An erased person's events read with null personal data (a replay after the erasure): no document.
-      if (isRedacted(event.data, crmContracts.get(type).pii)) return null;
+      if (crmContracts.isOfErasedCustomer(type, consumed.dataVersion, consumed.data)) return null;
       return evolveContactListItem(doc, event);
     },
     indexes: [
