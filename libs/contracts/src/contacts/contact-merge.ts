@@ -1,5 +1,5 @@
 import { utcTimestampSchema, uuidSchema } from '../common-schemas';
-import { defineEvent } from '../contract';
+import { defineEvent, type EventDefinition } from '../contract';
 import { defineUpcaster } from '../upcaster';
 import type { JsonSchema } from '../json-schema';
 import {
@@ -96,14 +96,15 @@ const changes: JsonSchema = { type: 'object', additionalProperties: false, prope
 const survivor = { ...uuidSchema, description: 'The surviving contact.' };
 const mergeId = { ...uuidSchema, description: 'The merge; an undo names it.' };
 
-/** v1 sealed the merged values with the survivor's key: they stayed readable after an undo and the duplicate's erasure. */
-export const ContactsMergedV1 = defineEvent<ContactsMergedData>({
+const MERGED_DESCRIPTION =
+  'Duplicates were merged into this contact (the survivor): its changed fields, the consents and company links it ' +
+  "adopted. The merged contacts' own streams record ContactMergedInto; their interactions now belong to the survivor.";
+
+/** Both versions: the data is the same, only whose key seals the changed values differs. */
+const contactsMergedDefinition = {
   service: 'contacts',
   name: 'ContactsMerged',
-  version: 1,
-  description:
-    'Duplicates were merged into this contact (the survivor): its changed fields, the consents and company links it ' +
-    "adopted. The merged contacts' own streams record ContactMergedInto; their interactions now belong to the survivor.",
+  description: MERGED_DESCRIPTION,
   customerIdField: 'contactId',
   schema: {
     type: 'object',
@@ -139,53 +140,19 @@ export const ContactsMergedV1 = defineEvent<ContactsMergedData>({
     companyLinks: [{ companyId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e77', role: 'CTO' }],
     at: '2025-07-01T12:00:00.000Z',
   },
-});
+} satisfies Omit<EventDefinition<ContactsMergedData>, 'version'>;
+
+/** v1 sealed the merged values with the survivor's key: they stayed readable after an undo and the duplicate's erasure. */
+export const ContactsMergedV1 = defineEvent<ContactsMergedData>({ ...contactsMergedDefinition, version: 1 });
 
 export const ContactsMerged = defineEvent<ContactsMergedData>({
-  service: 'contacts',
-  name: 'ContactsMerged',
+  ...contactsMergedDefinition,
   version: 2,
   description:
-    'Duplicates were merged into this contact (the survivor): its changed fields, the consents and company links it ' +
-    "adopted. The merged contacts' own streams record ContactMergedInto; their interactions now belong to the survivor. " +
-    'The changed values (which came from several people) are sealed with a key of the merge (`mergeId`), erased when ' +
+    MERGED_DESCRIPTION +
+    ' The changed values (which came from several people) are sealed with a key of the merge (`mergeId`), erased when ' +
     'the survivor or any merged contact is erased.',
-  customerIdField: 'contactId',
   piiSubjectField: 'mergeId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'mergeId', 'mergedContactIds', 'changes', 'consents', 'companyLinks', 'at'],
-    properties: {
-      contactId: survivor,
-      mergeId,
-      mergedContactIds: ids('The contacts merged into the survivor.'),
-      changes,
-      consents,
-      companyLinks: {
-        type: 'array',
-        maxItems: 50,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['companyId'],
-          properties: { companyId: uuidSchema, role: { type: 'string', minLength: 1, maxLength: 100 } },
-        },
-      },
-      at: { ...utcTimestampSchema, description: 'When the merge happened.' },
-    },
-  },
-  example: {
-    contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
-    mergeId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e88',
-    mergedContactIds: ['0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41'],
-    changes: { phones: [{ number: '+442071234567', primary: true }] },
-    consents: [
-      { channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: '2025-02-01T10:00:00.000Z' },
-    ],
-    companyLinks: [{ companyId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e77', role: 'CTO' }],
-    at: '2025-07-01T12:00:00.000Z',
-  },
 });
 
 export const contactsMergedV1ToV2 = defineUpcaster(
