@@ -28,7 +28,7 @@ import type { InteractionLoggedData } from '@crm/contracts';
 import { etagOf, expectedRevisionFrom, Roles } from '@crm/platform';
 import { ContactWorkflows, type ContactResult } from '../application/contact-workflows';
 import { ContactErasedError, ContactNotFound, contactStream, type Contact } from '../domain/contact';
-import { contactHistory, contactView, type ContactView, type HistoryEntry } from './contact-view';
+import { contactView, type ContactView, type HistoryEntry } from '../application/contact-view';
 import { AsOfQuery, CompanyLinkDto, CreateContactDto, MergeContactsDto, RecordConsentDto, UpdateContactDto } from './contact.dto';
 import { READERS, WRITERS } from './roles';
 
@@ -132,10 +132,7 @@ export class ContactsController {
   @Get(':id/history')
   @Roles(...READERS)
   async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
-    const entries = await this.workflows.contacts.history(id);
-    if (entries.length === 0) throw new ContactNotFound(id);
-    if (entries.some(({ event }) => event.type === 'ContactErased')) throw new ContactErasedError(id);
-    return { items: contactHistory(entries) };
+    return { items: (await this.records.recordOf(id)).history };
   }
 
   /** The contact's interactions (with those of the contacts merged into it), newest first; filters as documented. */
@@ -191,13 +188,7 @@ export class ContactsController {
   @Get(':id/consents')
   @Roles(...READERS)
   async consentLedger(@Param('id', uuid) id: string): Promise<{ items: unknown[] }> {
-    const entries = await this.workflows.contacts.history(id);
-    if (entries.length === 0) throw new ContactNotFound(id);
-    return {
-      items: entries.flatMap(({ event, recorded }) =>
-        event.type === 'ContactConsentChanged' ? [{ ...event.data, recordedAt: recorded.recordedAt.toISOString() }] : [],
-      ),
-    };
+    return { items: (await this.records.recordOf(id)).consentLedger };
   }
 
   @Put(':id/companies/:companyId')

@@ -4,12 +4,12 @@ import type { InteractionLoggedData } from '@crm/contracts';
 import { escapeRegex, findPage, type ListPage, type ParsedListQuery } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { likelyDuplicates, type DuplicateProbe, type LikelyDuplicate } from '../domain/duplicates';
-import type { LiveContact } from '../domain/contact';
+import { ContactErasedError, ContactNotFound, type LiveContact } from '../domain/contact';
 import type { Interaction } from '../domain/interaction';
 import { COMPANY_LIST_COLLECTION, type CompanyListItem } from '../infrastructure/company-list.projection';
 import { INTERACTION_INDEX_COLLECTION, type InteractionIndexEntry } from '../infrastructure/contact-interactions.projection';
 import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
-import { contactHistory, contactView, type ContactView, type HistoryEntry } from '../api/contact-view';
+import { contactHistory, contactView, type ContactView, type HistoryEntry } from './contact-view';
 import { COMPANIES, INTERACTIONS, type Companies, type Interactions } from './repositories';
 import { ContactWorkflows } from './contact-workflows';
 
@@ -130,9 +130,11 @@ export class ContactRecords {
     };
   }
 
-  /** One contact's own stream: its history and consent ledger. */
+  /** One contact's own stream: its history and consent ledger (404 for an unknown contact, 410 once erased). */
   async recordOf(contactId: string): Promise<{ contactId: string; history: HistoryEntry[]; consentLedger: unknown[] }> {
     const entries = await this.workflows.contacts.history(contactId);
+    if (entries.length === 0) throw new ContactNotFound(contactId);
+    if (entries.some(({ event }) => event.type === 'ContactErased')) throw new ContactErasedError(contactId);
     return {
       contactId,
       history: contactHistory(entries),
