@@ -414,7 +414,7 @@ describe('analytics service', () => {
   });
 
   it('forgets an erased customer: no plaintext anywhere in its database, timeline values null, profile a tombstone', async () => {
-    await source.erase(ada.id);
+    await source.erase(ada.id, [mergeId]);
     await eventually(
       async () => (await get(`/v1/customers/${ada.id}/profile`)).body.status === 'erased',
       30000,
@@ -440,6 +440,8 @@ describe('analytics service', () => {
       body: null,
       participants: null,
     });
+    // The merge's values (the twin's phone among them) were sealed with the merge's key, erased with Ada.
+    expect(page.items.find((item) => item.type === 'ContactsMerged')?.data).toMatchObject({ changes: { phones: null } });
     // Not personal data, still there: what happened, when, on which channel.
     expect(page.items.find((item) => item.eventId === ids.email)).toMatchObject({
       channel: 'email',

@@ -75,9 +75,9 @@ export class ContactsSource {
     return id;
   }
 
-  /** Crypto-shredding, as POST /v1/contacts/{id}/erase does it: the key first, then the event. */
-  async erase(contactId: string): Promise<void> {
-    await this.keys.erase(contactId);
+  /** Crypto-shredding, as POST /v1/contacts/{id}/erase does it: the keys first (the person's, their merges'), then the event. */
+  async erase(contactId: string, mergeIds: readonly string[] = []): Promise<void> {
+    for (const subject of [contactId, ...mergeIds]) await this.keys.erase(subject);
     await this.record(`contact-${contactId}`, [{ type: 'ContactErased', data: { contactId, at: new Date().toISOString() } }]);
   }
 
