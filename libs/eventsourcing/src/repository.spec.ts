@@ -64,6 +64,18 @@ describe('AggregateRepository', () => {
     expect((await repository.load('a')).state.total).toBe(3);
   });
 
+  it('appends a create without reading the stream when told it is new, and reads it when it was not', async () => {
+    const { store, repository } = setup();
+    const reads = jest.spyOn(store, 'readStream');
+    const created = await repository.handle('a', { add: 2 }, { expectNew: true });
+    expect(created).toMatchObject({ state: { total: 2 }, revision: 0 });
+    expect(reads).not.toHaveBeenCalled();
+    // Not new after all: the append conflicts, and the command runs on the stream as it is.
+    const again = await repository.handle('a', { add: 3 }, { expectNew: true });
+    expect(again).toMatchObject({ state: { total: 5 }, revision: 1 });
+    expect(reads).toHaveBeenCalled();
+  });
+
   it('prepares new events for the store through toNewEvents', async () => {
     const store = new InMemoryEventStore();
     const repository = new AggregateRepository(store, counter, (id) => `counter-${id}`, {

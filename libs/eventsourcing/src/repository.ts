@@ -14,6 +14,12 @@ export interface HandleOptions {
   /** The revision the caller saw (HTTP If-Match). Without it a conflict is retried on fresh state. */
   expectedRevision?: number;
   metadata?: EventMetadata;
+  /**
+   * The stream most likely does not exist (a create with a fresh id): decide on the initial state and append
+   * with `no_stream`, without reading it first. Should it exist after all, the append conflicts and the command
+   * runs again the usual way (read, decide), so the decider still refuses a duplicate.
+   */
+  expectNew?: boolean;
 }
 
 export interface HandleResult<State, Event> {
@@ -81,7 +87,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
   ): Promise<HandleResult<State, Event>> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.handleOnce(id, command, options);
+        return await this.handleOnce(id, command, options, options.expectNew === true && attempt === 0);
       } catch (error) {
         const mayRetry = options.expectedRevision === undefined && attempt < this.conflictRetries;
         if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
@@ -93,9 +99,12 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     id: string,
     source: CommandSource<State, Command>,
     options: HandleOptions,
+    assumeNew: boolean,
   ): Promise<HandleResult<State, Event>> {
     const streamName = this.streamName(id);
-    const { state, revision } = await this.load(id);
+    const { state, revision } = assumeNew
+      ? { state: this.decider.initialState, revision: NO_STREAM_REVISION }
+      : await this.load(id);
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamName, options.expectedRevision, revision);
     }

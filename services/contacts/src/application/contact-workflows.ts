@@ -71,7 +71,12 @@ export class ContactWorkflows {
       ...profile,
       name: profile.name ?? input.name,
     };
-    return this.execute(contactId, { type: 'CreateContact', data: { contactId, profile: complete, now } });
+    // A fresh id: appended without reading the stream first (a taken id falls back to the read, and a 409).
+    return this.contacts.handle(
+      contactId,
+      { type: 'CreateContact', data: { contactId, profile: complete, now } },
+      { metadata: correlationMetadata(), expectNew: true },
+    );
   }
 
   async update(
@@ -124,7 +129,8 @@ export class ContactWorkflows {
     const result = await this.interactions.handle(
       interactionId,
       { type: 'LogInteraction', data: { interaction, now } },
-      { metadata: correlationMetadata() },
+      // An external id seen before finds its stream on the fallback read: the first interaction stands.
+      { metadata: correlationMetadata(), expectNew: true },
     );
     return {
       interaction: (result.state as Extract<Interaction, { status: 'logged' }>).interaction,
