@@ -678,6 +678,43 @@ describe('Given contacts and analytics as separate processes, when 200 contacts 
         reasons: [],
       });
     }));
+  // Last, as it erases one more person: the counts the scans above check are the scenario's.
+  it('Then erasing a contact of the undone merge leaves nothing of theirs in the survivor’s records (the merge’s key goes too)', () =>
+    withServiceOutput(async () => {
+      const merge = ledger.merges[UNDONE_MERGE];
+      const duplicate = ledger.contact(merge.duplicateIds[0]);
+      const { survivorId } = merge;
+      /** Looks at the survivor's history, export, timeline and the replay of the merge request; the replay's status. */
+      const lookAtSurvivor = async (scan: TextScan): Promise<number> => {
+        scan.look('history', (await reader.request('GET', `/v1/contacts/${survivorId}/history`)).text);
+        scan.look('export', (await admin.request('GET', `/v1/contacts/${survivorId}/personal-data`)).text);
+        scan.look('timeline', (await analytics.request('GET', `/v1/customers/${survivorId}/timeline?limit=200`)).text);
+        const body = { duplicateIds: merge.duplicateIds };
+        const replay = await sales.request(
+          'POST',
+          `/v1/contacts/${survivorId}/merge`,
+          body,
+          idempotencyKey(`merge-${ids.indexOf(survivorId)}`),
+        );
+        scan.look('merge replay', replay.text);
+        return replay.status;
+      };
+      const foundIn = (scan: TextScan) =>
+        personalValues(duplicate).flatMap((value) => scan.placesOf(value).map((place) => `${value} in ${place}`));
+
+      // Control: before the erasure the survivor's merge records do show the duplicate's values.
+      const before = new TextScan(personalValues(duplicate));
+      expect(await lookAtSurvivor(before)).toBe(200);
+      expect(foundIn(before)).not.toEqual([]);
+
+      await admin.expect(204, 'POST', `/v1/contacts/${duplicate.contactId}/erase`);
+      const after = new TextScan(personalValues(duplicate));
+      expect(await lookAtSurvivor(after)).toBe(410);
+      expect(foundIn(after)).toEqual([]);
+      // The survivor itself lives on, with its own values.
+      const survivor = await reader.expect<ContactView>(200, 'GET', `/v1/contacts/${survivorId}`);
+      expect(pickIdentity(survivor.body)).toEqual(ledger.contact(survivorId).identity);
+    }));
 });
 
 function pickIdentity(view: ContactView) {

@@ -14,7 +14,7 @@ export interface Identity {
 
 export interface LoggedInteraction {
   interactionId: string;
-  /** The contact the interaction was logged on (a merged contact's survivor). */
+  /** The contact the interaction was posted for (a merged one's survivor shows it while the merge lasts). */
   contactId: string;
   channel: InteractionChannel;
   occurredAt: string;
@@ -108,9 +108,9 @@ export class CrmLedger {
     return ids;
   }
 
-  /** An interaction posted for `requestedId` is logged on the contact that id stands for. */
+  /** An interaction posted for `requestedId` stays on that contact (reads resolve a merged one to its survivor). */
   logged(requestedId: string, interaction: Omit<LoggedInteraction, 'contactId'>): LoggedInteraction {
-    const logged = { ...interaction, contactId: this.resolve(requestedId) };
+    const logged = { ...interaction, contactId: requestedId };
     this.contact(logged.contactId).interactions.push(logged);
     return logged;
   }

@@ -118,14 +118,18 @@ export class ContactWorkflows {
     return state;
   }
 
-  /** Logs an interaction on the contact (or its survivor). With an external id, a repeat returns the first one. */
+  /**
+   * Logs an interaction on the contact it was posted for; with an external id, a repeat returns the first one.
+   * For a merged contact it stays on that contact's id (sealed with that person's key), and reads resolve it to
+   * the survivor: an undo gives it back with the contact, and erasing that person erases it.
+   */
   async logInteraction(
     input: Omit<InteractionLoggedData, 'interactionId' | 'at'>,
     now: string,
   ): Promise<{ interaction: InteractionLoggedData; created: boolean }> {
-    const contact = await this.liveContact(input.contactId);
+    await this.liveContact(input.contactId); // it exists and is not erased (nor is its survivor)
     const interactionId = input.externalId ? interactionIdFor(input.externalId) : newId();
-    const interaction = { ...input, contactId: contact.contactId, interactionId };
+    const interaction = { ...input, interactionId };
     const result = await this.interactions.handle(
       interactionId,
       { type: 'LogInteraction', data: { interaction, now } },
