@@ -109,10 +109,7 @@ export function cloudEventSource(service: string): string {
 /** The customer id in `data` (CloudEvents subject, Kafka key), or undefined when the event concerns no customer. */
 /** Whose key seals the event's personal data: the customer's, or the subject the contract names instead. */
 export function piiSubjectOf(contract: AnyEventContract, data: unknown): string | undefined {
-  const field = contract.piiSubjectField ?? contract.customerIdField;
-  if (field === undefined || typeof data !== 'object' || data === null) return undefined;
-  const value = (data as Record<string, unknown>)[field];
-  return typeof value === 'string' ? value : undefined;
+  return stringField(data, contract.piiSubjectField ?? contract.customerIdField);
 }
 
 /**
@@ -122,7 +119,12 @@ export function piiSubjectOf(contract: AnyEventContract, data: unknown): string 
 export const nullPiiMeansErased = (contract: AnyEventContract): boolean => contract.piiSubjectField === undefined;
 
 export function customerIdOf(contract: AnyEventContract, data: unknown): string | undefined {
-  if (contract.customerIdField === undefined || typeof data !== 'object' || data === null) return undefined;
-  const value = (data as Record<string, unknown>)[contract.customerIdField];
+  return stringField(data, contract.customerIdField);
+}
+
+/** The string value of a top-level field of event data, if it is one. */
+function stringField(data: unknown, field: string | undefined): string | undefined {
+  if (field === undefined || typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[field];
   return typeof value === 'string' ? value : undefined;
 }
