@@ -101,14 +101,10 @@ export class ContactRecords {
 
   /** Everything held about a person: profile, every change, consents, companies, interactions, merged records. */
   async personalData(contactId: string, now: string): Promise<PersonalDataExport> {
-    const contact = await this.workflows.liveContact(contactId);
-    const { revision } = await this.workflows.contacts.load(contact.contactId);
-    const own = await this.recordOf(contact.contactId);
-    const mergedContacts = await Promise.all(
-      mergedIdsOf(contact)
-        .slice(1)
-        .map((id) => this.recordOf(id)),
-    );
+    const { state: contact, revision } = await this.workflows.live(contactId);
+    const [ownId, ...mergedIds] = mergedIdsOf(contact);
+    const own = await this.recordOf(ownId);
+    const mergedContacts = await Promise.all(mergedIds.map((id) => this.recordOf(id)));
     const companies = await Promise.all(
       Object.entries(contact.companies).map(async ([companyId, link]) => {
         const { state } = await this.companies.load(companyId);
@@ -116,7 +112,7 @@ export class ContactRecords {
       }),
     );
     const entries = await this.collection<InteractionIndexEntry>(INTERACTION_INDEX_COLLECTION)
-      .find({ contactId: { $in: mergedIdsOf(contact) } }, { projection: { _id: 1 } })
+      .find({ contactId: { $in: [ownId, ...mergedIds] } }, { projection: { _id: 1 } })
       .sort({ occurredAt: 1, _id: 1 })
       .toArray();
     return {

@@ -112,10 +112,15 @@ export class ContactWorkflows {
 
   /** A contact that can take new facts (interactions, consents): resolved through merges, not erased. */
   async liveContact(contactId: string): Promise<LiveContact> {
-    const { state } = await this.resolve(contactId);
+    return (await this.live(contactId)).state;
+  }
+
+  /** The live contact an id stands for, with its revision (the ETag of what is shown). */
+  async live(contactId: string): Promise<{ state: LiveContact; revision: number }> {
+    const { state, revision } = await this.resolve(contactId);
     if (state.status === 'none') throw new ContactNotFound(contactId);
     if (state.status === 'erased') throw new ContactErasedError(contactId);
-    return state;
+    return { state, revision };
   }
 
   /**
