@@ -12,6 +12,7 @@ import { v5 as uuidv5 } from 'uuid';
 import {
   INTERNET_DOMAIN_PATTERN,
   type CompanySize,
+  type PostalAddress,
   type ConsentChannel,
   type ConsentPurpose,
   type InteractionChannel,
@@ -55,14 +56,8 @@ export interface SeedOptions {
   now: Date;
 }
 
-export interface AddressBody {
-  label?: string;
-  lines: string[];
-  city?: string;
-  region?: string;
-  postalCode?: string;
-  country: string;
-}
+/** A postal address as the API takes it. */
+export type AddressBody = PostalAddress;
 
 export interface CompanyBody {
   companyId: string;
