@@ -75,7 +75,7 @@ export interface ListQueryDefinition<F extends Record<string, FieldDefinition> =
   maxLimit?: number;
 }
 
-export const RESERVED_KEYS = ['limit', 'cursor', 'sort', 'q'] as const;
+export const RESERVED_KEYS = ['limit', 'cursor', 'sort', 'q', 'position'] as const;
 export const ID_PATH = '_id';
 export const MAX_VALUE_LENGTH = 200;
 export const MAX_IN_VALUES = 100;

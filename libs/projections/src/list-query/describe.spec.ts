@@ -50,6 +50,7 @@ describe('ApiListQuery', () => {
       'lifecycleStage',
       'limit',
       'note[exists]',
+      'position',
       'q',
       'sort',
       'tags',

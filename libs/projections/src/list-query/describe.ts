@@ -75,6 +75,13 @@ function reservedParameters(compiled: CompiledDefinition): { name: string; type:
           },
         ]
       : []),
+    {
+      name: 'position',
+      type: 'string',
+      description:
+        "A write's `Position-Token`: the request waits (at most 5 s) until the list shows that write; 503 `read-model-behind` if not",
+      schema: { type: 'string', maxLength: 1000 },
+    },
     ...(compiled.search
       ? [
           {

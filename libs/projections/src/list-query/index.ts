@@ -13,7 +13,7 @@ export {
   type StringField,
 } from './definition';
 export { defineListQuery, ListQuery, type ParsedListQuery } from './list-query';
-export { findPage, page, type FindPageOptions, type ListPage } from './page';
+export { findPage, page, waitForListPosition, type FindPageOptions, type ListPage } from './page';
 export { INVALID_QUERY, InvalidQueryError } from './errors';
 export { escapeRegex, normalizeSearchText } from './text';
 export { ApiListQuery, describeListQuery } from './describe';

@@ -239,7 +239,7 @@ describe('defineListQuery().parse', () => {
     it('names every parameter the list takes', () => {
       expect(errorsOf({ x: '1' }).x).toEqual([
         'is not a parameter of this list (it takes lifecycleStage, email, familyName, tags, score, visits, vip, ownerId, birthday, ' +
-          'createdAt, lastSeenAt, note, limit, cursor, sort, q, waitFor)',
+          'createdAt, lastSeenAt, note, limit, cursor, sort, q, position, waitFor)',
       ]);
     });
 
@@ -414,10 +414,16 @@ describe('defineListQuery().parse', () => {
       expect(errorsOf({ q: 'a\nb' })).toEqual({ q: ['must not contain control characters'] });
     });
 
+    it('carries a position token through as sent, for findPage to wait on', () => {
+      expect(contacts.parse({ position: 'abc', q: 'ada' })).toMatchObject({ position: 'abc', search: 'ada' });
+      expect(contacts.parse({})).not.toHaveProperty('position');
+      expect(errorsOf({ position: ['a', 'b'] })).toEqual({ position: ['is given more than once'] });
+    });
+
     it('is no parameter of a list without search', () => {
       const plain = defineListQuery({ fields: {} });
       expect(problemOf({ q: 'x' }, plain).errors).toEqual([
-        { field: 'q', messages: ['is not a parameter of this list (it takes limit, cursor, sort)'], in: 'query' },
+        { field: 'q', messages: ['is not a parameter of this list (it takes limit, cursor, sort, position)'], in: 'query' },
       ]);
     });
   });

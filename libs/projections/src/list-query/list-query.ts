@@ -30,6 +30,8 @@ export interface ParsedListQuery {
   readonly keys: readonly SortKey[];
   /** `q` after normalization, when given. */
   readonly search?: string;
+  /** A write's Position-Token (`position`), as sent: `findPage` waits until the collection shows that write. */
+  readonly position?: string;
 }
 
 const MONGO_OPERATOR = { eq: '$eq', neq: '$ne', gt: '$gt', gte: '$gte', lt: '$lt', lte: '$lte' } as const;
@@ -72,6 +74,7 @@ export class ListQuery {
     const sortParam = reserved('sort');
     const cursor = reserved('cursor');
     const q = this.compiled.search ? reserved('q') : undefined;
+    const position = reserved('position');
 
     const sort =
       sortParam === undefined ? ({ ok: true, value: this.defaultKeys } as const) : parseSort(sortParam, this.compiled.fields);
@@ -106,6 +109,7 @@ export class ListQuery {
       limit,
       keys,
       ...(search ? { search } : {}),
+      ...(position !== undefined ? { position } : {}),
     };
   }
 
@@ -161,7 +165,7 @@ export class ListQuery {
   }
 
   private parameterNames(): string {
-    const reserved = ['limit', 'cursor', 'sort', ...(this.compiled.search ? ['q'] : [])];
+    const reserved = ['limit', 'cursor', 'sort', ...(this.compiled.search ? ['q'] : []), 'position'];
     return `it takes ${[...this.compiled.fields.keys(), ...reserved, ...this.compiled.extraKeys].join(', ')}`;
   }
 }

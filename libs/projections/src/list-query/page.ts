@@ -24,8 +24,6 @@ export interface FindPageOptions<D, T> {
   /** Keep `_id` and the sort paths: the next cursor is made from them. */
   projection?: mongo.Document;
   map?: (doc: D) => T;
-  /** A write's Position-Token as the client sent it (`?position=`): waits, bounded, until this collection shows the write. */
-  position?: unknown;
 }
 
 /** `find(filter).sort(sort).limit(limit + 1)` on a driver collection, then `page`. */
@@ -34,14 +32,24 @@ export async function findPage<D extends mongo.Document, T = mongo.WithId<D>>(
   parsed: ParsedListQuery,
   options: FindPageOptions<mongo.WithId<D>, T> = {},
 ): Promise<ListPage<T>> {
-  if (options.position !== undefined) {
-    const documents = collection as unknown as mongo.Collection<{ _id: string }>;
-    await waitForPosition(documents, parsePositionToken(options.position, collection.collectionName));
-  }
+  await waitForListPosition(collection, parsed);
   const docs = await collection
     .find(parsed.filter as mongo.Filter<D>, options.projection ? { projection: options.projection } : {})
     .sort(parsed.sort as Record<string, 1 | -1>)
     .limit(parsed.limit + 1)
     .toArray();
   return page(docs, parsed, options.map);
+}
+
+/**
+ * Waits, bounded, until the collection shows the write whose Position-Token the query carries (`position`); at once
+ * without one. A token of another collection is a 400, a read model that does not catch up in time a 503.
+ */
+export async function waitForListPosition<D extends mongo.Document>(
+  collection: mongo.Collection<D>,
+  parsed: ParsedListQuery,
+): Promise<void> {
+  if (parsed.position === undefined) return;
+  const documents = collection as unknown as mongo.Collection<{ _id: string }>;
+  await waitForPosition(documents, parsePositionToken(parsed.position, collection.collectionName));
 }

@@ -70,7 +70,6 @@ export class CompaniesController {
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<CompanyListItem, 'search'>>> {
     const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
     return findPage(collection, companyListQuery.parse(query), {
-      position: query.position,
       projection: { _meta: 0, search: 0 },
       map: ({ _id, ...item }: CompanyListItem & { _id: string }) => item,
     });

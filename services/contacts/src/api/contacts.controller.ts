@@ -67,7 +67,6 @@ export class ContactsController {
       this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION),
       await this.records.parseContactList(query),
       {
-        position: query.position,
         projection: { _meta: 0, search: 0 },
         map: ({ _id, ...item }: ContactListItem & { _id: string }) => item,
       },
@@ -143,7 +142,7 @@ export class ContactsController {
     @Param('id', uuid) id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<ListPage<InteractionLoggedData>> {
-    return this.records.interactionsOf(id, contactInteractionsQuery.parse(query), query.position);
+    return this.records.interactionsOf(id, contactInteractionsQuery.parse(query));
   }
 
   /** Likely duplicates: the same e-mail or phone, or a similar name at the same company; each with a score and the reasons. */

@@ -46,15 +46,12 @@ export class ContactRecords {
     @Inject(READ_MODELS) private readonly readModels: Connection,
   ) {}
 
-  /**
-   * The contact's interactions (and those of the contacts merged into it), each read whole from its stream;
-   * `position`: the Position-Token of a logged interaction, to wait for.
-   */
-  async interactionsOf(contactId: string, query: ParsedListQuery, position?: unknown): Promise<ListPage<InteractionLoggedData>> {
+  /** The contact's interactions (and those of the contacts merged into it), each read whole from its stream. */
+  async interactionsOf(contactId: string, query: ParsedListQuery): Promise<ListPage<InteractionLoggedData>> {
     const contact = await this.workflows.liveContact(contactId);
     const filter = { $and: [query.filter, { contactId: { $in: mergedIdsOf(contact) } }] };
     const index = this.collection<InteractionIndexEntry>(INTERACTION_INDEX_COLLECTION);
-    const entries = await findPage(index, { ...query, filter }, { position });
+    const entries = await findPage(index, { ...query, filter });
     return { ...entries, items: await this.loadInteractions(entries.items.map((entry) => entry.interactionId)) };
   }
 

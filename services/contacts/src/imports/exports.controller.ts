@@ -5,7 +5,7 @@ import type { Connection, mongo } from 'mongoose';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiListQuery, InvalidQueryError, parsePositionToken, waitForPosition, type ParsedListQuery } from '@crm/projections';
+import { ApiListQuery, InvalidQueryError, waitForListPosition, type ParsedListQuery } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { Roles } from '@crm/platform';
 import { ContactRecords } from '../application/contact-records';
@@ -51,7 +51,7 @@ export class ContactExportController {
     const { format, ...listQuery } = withoutPages(query);
     const parsed = await this.records.parseContactList(listQuery);
     const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
-    await streamExport(response, collection, parsed, listQuery.position, {
+    await streamExport(response, collection, parsed, {
       name: 'contacts',
       format: exportFormat(format, accept),
       columns: CONTACT_EXPORT_COLUMNS,
@@ -79,7 +79,7 @@ export class CompanyExportController {
   ): Promise<void> {
     const { format, ...listQuery } = withoutPages(query);
     const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
-    await streamExport(response, collection, companyListQuery.parse(listQuery), listQuery.position, {
+    await streamExport(response, collection, companyListQuery.parse(listQuery), {
       name: 'companies',
       format: exportFormat(format, accept),
       columns: COMPANY_EXPORT_COLUMNS,
@@ -110,15 +110,9 @@ async function streamExport<D extends { _id: string }>(
   response: Response,
   collection: mongo.Collection<D>,
   parsed: ParsedListQuery,
-  position: unknown,
   shape: { name: string; format: ExportFormat; columns: readonly string[]; record: (item: Omit<D, '_id'>) => string[] },
 ): Promise<void> {
-  if (position !== undefined) {
-    await waitForPosition(
-      collection as unknown as mongo.Collection<{ _id: string }>,
-      parsePositionToken(position, collection.collectionName),
-    );
-  }
+  await waitForListPosition(collection, parsed);
   const cursor = collection
     .find(parsed.filter as mongo.Filter<D>, { projection: { _id: 0, _meta: 0, search: 0 } })
     .sort(parsed.sort as Record<string, 1 | -1>)

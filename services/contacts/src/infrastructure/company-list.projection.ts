@@ -72,5 +72,4 @@ export const companyListQuery = defineListQuery({
   sortable: ['name', 'createdAt', 'updatedAt'],
   defaultSort: 'name',
   search: { paths: ['search'], description: 'Prefix of the name or of a domain.' },
-  extraKeys: ['position'],
 });

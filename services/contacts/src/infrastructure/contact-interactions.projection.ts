@@ -41,5 +41,4 @@ export const contactInteractionsQuery = defineListQuery({
   },
   sortable: ['occurredAt'],
   defaultSort: '-occurredAt',
-  extraKeys: ['position'],
 });

@@ -198,5 +198,5 @@ export const contactListQuery = defineListQuery({
   sortable: ['createdAt', 'updatedAt', 'familyName', 'givenName', 'lifecycleStage'],
   defaultSort: 'createdAt',
   search: { paths: ['search'], description: 'Prefix of a name, an e-mail address or a phone number.' },
-  extraKeys: ['includeMerged', 'position'],
+  extraKeys: ['includeMerged'],
 });
