@@ -14,7 +14,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { newId } from '@crm/eventsourcing';
@@ -62,6 +62,12 @@ export class ContactsController {
   @Get()
   @Roles(...READERS)
   @ApiListQuery(contactListQuery)
+  @ApiQuery({
+    name: 'includeMerged',
+    required: false,
+    description: '`true`: also list contacts merged into another',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  })
   async list(@Query() query: Record<string, unknown>): Promise<ListPage<Omit<ContactListItem, 'search'>>> {
     return findPage(
       this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION),
