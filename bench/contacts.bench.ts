@@ -52,6 +52,8 @@ const LAG_RATE = Number(process.env.BENCH_CONTACTS_LAG_RATE ?? 50);
 const SAMPLE_EVERY = 10;
 const POLL_MS = 5;
 const LOG_LEVEL = process.env.BENCH_CONTACTS_LOG_LEVEL ?? 'info';
+// Extra Node options for the two services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+const SERVICE_NODE_ARGS = (process.env.BENCH_CONTACTS_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TARGETS = { ratio: 0.5, createsPerSecond: 300, commandP99Ms: 50, lagP99Ms: 250 };
 const STAGES = ['lead', 'customer', 'subscriber', 'opportunity'] as const;
 
@@ -385,7 +387,7 @@ export async function contactsBenchmark(): Promise<void> {
     console.log(`contacts bench: ${SECONDS} s per phase, ${CONNECTIONS} connections; service logs in ${logDir} until the end`);
     const contacts = Child.start(
       'contacts',
-      ['--enable-source-maps', join(dist, 'services/contacts/src/main.js')],
+      ['--enable-source-maps', ...SERVICE_NODE_ARGS, join(dist, 'services/contacts/src/main.js')],
       {
         ...common,
         EVENT_STORE: 'postgres',
@@ -399,7 +401,7 @@ export async function contactsBenchmark(): Promise<void> {
     children.push(contacts);
     const analytics = Child.start(
       'analytics',
-      ['--enable-source-maps', join(dist, 'services/analytics/src/main.js')],
+      ['--enable-source-maps', ...SERVICE_NODE_ARGS, join(dist, 'services/analytics/src/main.js')],
       {
         ...common,
         PORT: String(analyticsPort),

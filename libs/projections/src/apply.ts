@@ -29,6 +29,8 @@ export async function applyBatch<Doc extends object>(
     const id = projection.documentId(event);
     if (id !== undefined) ids.add(id);
   }
+  // None of its events: nothing to read, fence or write (a topic carries every event of its service).
+  if (ids.size === 0) return { status: 'written', applied: 0, skipped: 0 };
   const { found: existing, missing } = cache?.lookup([...ids]) ?? { found: new Map(), missing: [...ids] };
   for (const [id, document] of await loadDocuments(collection, missing)) existing.set(id, document);
   if (mayWrite && !(await mayWrite())) return { status: 'fenced' };

@@ -52,6 +52,38 @@ describe('preparerOf', () => {
     expect(checked).toEqual(['taken']);
   });
 
+  it('opens only the events the projection takes and hands the others on untouched, in order', async () => {
+    const openedIds: string[] = [];
+    const counting: ProjectionDeps['openPersonalData'] = async (events) => {
+      openedIds.push(...events.map((e) => e.id));
+      return events.map((e) => ({ ...e, data: 'opened' }));
+    };
+    const takesRenames = (e: ConsumedEvent) => (e.data === 'rename' ? 'x' : undefined);
+    const prepare = preparerOf(projection({ documentId: takesRenames, opensPersonalData: true }), {
+      openPersonalData: counting,
+    } as ProjectionDeps);
+    const prepared = await prepare([
+      { ...event('other'), id: 'a' },
+      { ...event('rename'), id: 'b' },
+      { ...event('other'), id: 'c' },
+    ]);
+    expect(prepared.map((e) => [e.id, e.data])).toEqual([
+      ['a', 'other'],
+      ['b', 'opened'],
+      ['c', 'other'],
+    ]);
+    expect(openedIds).toEqual(['b']);
+  });
+
+  it('does not open anything for a batch with none of its events', async () => {
+    let calls = 0;
+    const prepare = preparerOf(projection({ documentId: () => undefined, opensPersonalData: true }), {
+      openPersonalData: async (events) => (calls++, events),
+    } as ProjectionDeps);
+    expect(await prepare([event('sealed')])).toEqual([event('sealed')]);
+    expect(calls).toBe(0);
+  });
+
   it('fails the batch when the check throws, so the consumer retries and dead-letters the event', async () => {
     const prepare = preparerOf(
       projection({

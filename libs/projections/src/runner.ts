@@ -20,7 +20,9 @@ export interface ProjectionDeps {
 
 /**
  * The events as the projection's `evolve` expects them: personal data opened when it asks for that; checked on an
- * opened copy first when it keeps them sealed but declares `checkOpened`.
+ * opened copy first when it keeps them sealed but declares `checkOpened`. Only the events it takes are opened
+ * (the rest pass untouched): opening costs a key lookup and a decryption per event, and the others are not its
+ * to judge, nor to dead-letter.
  */
 export function preparerOf(
   projection: ProjectionDefinition,
@@ -30,12 +32,14 @@ export function preparerOf(
   if (!opensPersonalData && !checkOpened) return async (events) => events;
   const open = deps.openPersonalData;
   if (!open) throw new Error(`Projection ${projection.name} opens personal data, but no openPersonalData was given`);
-  if (!checkOpened) return open;
   return async (events) => {
-    const opened = await open(events);
-    // Only the events it takes: the rest are not its to judge (nor to dead-letter).
-    opened.forEach((event) => projection.documentId(event) !== undefined && checkOpened(event));
-    return opensPersonalData ? opened : events;
+    const taken = events.filter((event) => projection.documentId(event) !== undefined);
+    if (taken.length === 0) return events;
+    const opened = await open(taken);
+    if (checkOpened) opened.forEach(checkOpened);
+    if (!opensPersonalData) return events;
+    const openedOf = new Map(taken.map((event, index) => [event, opened[index]]));
+    return events.map((event) => openedOf.get(event) ?? event);
   };
 }
 

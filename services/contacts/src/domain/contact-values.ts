@@ -94,13 +94,20 @@ const validDate = (value: string): boolean => {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 };
 
+// Building a DateTimeFormat to test a zone costs about 0.3 ms; the valid names seen are remembered (bounded,
+// as the check ignores case and so could be fed endless spellings).
+const knownTimezones = new Set<string>();
+const KNOWN_TIMEZONES_MAX = 2000;
+
 function validTimezone(zone: string): boolean {
+  if (knownTimezones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  if (knownTimezones.size < KNOWN_TIMEZONES_MAX) knownTimezones.add(zone);
+  return true;
 }
 
 function validLocale(locale: string): boolean {
