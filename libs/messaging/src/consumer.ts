@@ -4,6 +4,7 @@ import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
 import type { RelayLogger } from './relay';
+import { isTransientFailure } from './transient-failure';
 
 export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
   topic: string;
@@ -12,7 +13,7 @@ export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
 }
 
 export interface RetryPolicy {
-  /** Attempts per event before it is dead-lettered (at least 1). */
+  /** Attempts per event before it is dead-lettered (at least 1); transient failures do not count (see `isTransient`). */
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
@@ -39,6 +40,13 @@ export interface EventConsumerOptions {
    * concurrent calls; each partition's events still come in order.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Whether a failure is of the infrastructure rather than of the event (default `isTransientFailure`: a
+   * database, key store or broker out of reach). Such an event is retried, at the policy's longest delay,
+   * until it passes or the consumer stops: the partition waits for the outage to end instead of
+   * dead-lettering what arrived during it.
+   */
+  isTransient?: (error: unknown) => boolean;
   /** kafkajs consumer settings besides the group id. */
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
 }
@@ -47,6 +55,13 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100, maxDelayM
 interface Received {
   message: KafkaMessage;
   event: ConsumedEvent;
+}
+
+/** What kafkajs gives a batch handler to keep the group informed and to know when to give the batch up. */
+interface BatchControl {
+  heartbeat: () => Promise<void>;
+  /** False once the consumer stops or the group rebalanced: the rest of the batch will come again. */
+  inHand: () => boolean;
 }
 
 const silent: RelayLogger = { info: () => undefined, error: () => undefined };
@@ -66,6 +81,7 @@ export class EventConsumer {
   private readonly retry: RetryPolicy;
   private readonly logger: RelayLogger;
   private readonly decode: NonNullable<EventConsumerOptions['decode']>;
+  private readonly isTransient: (error: unknown) => boolean;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -82,6 +98,7 @@ export class EventConsumer {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silent;
     this.decode = options.decode ?? decodeCloudEvent;
+    this.isTransient = options.isTransient ?? isTransientFailure;
   }
 
   async start(): Promise<void> {
@@ -94,6 +111,7 @@ export class EventConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
         const { topic, partition } = batch;
+        const control: BatchControl = { heartbeat, inHand: () => isRunning() && !isStale() };
         // Marks the offset done both for this fetch loop and, durably, for the group.
         const commit = async (offset: string) => {
           resolveOffset(offset);
@@ -105,13 +123,13 @@ export class EventConsumer {
             received.push({ message, event: this.decode(message, topic, partition) });
           } catch (error) {
             // What came before the undecodable message is handled first, keeping the order.
-            await this.handleAndCommit(received.splice(0), heartbeat, commit);
+            if (!(await this.handleAndCommit(received.splice(0), control, commit))) return;
             await this.deadLetter({ message, topic, partition }, error, 1);
             await commit(message.offset);
           }
-          if (!isRunning() || isStale()) return;
+          if (!control.inHand()) return;
         }
-        await this.handleAndCommit(received, heartbeat, commit);
+        if (!(await this.handleAndCommit(received, control, commit))) return;
         consumerMetrics.offsetLag.set(
           { group: this.options.groupId, topic, partition: String(partition) },
           Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1),
@@ -126,12 +144,16 @@ export class EventConsumer {
     await this.deadLetters.disconnect();
   }
 
+  /**
+   * Handles the events (all at once, else one by one with retries) and commits the last; false when the
+   * batch was given up (stopping or rebalanced) with events not handled: nothing more is committed.
+   */
   private async handleAndCommit(
     received: Received[],
-    heartbeat: () => Promise<void>,
+    control: BatchControl,
     commit: (offset: string) => Promise<void>,
-  ): Promise<void> {
-    if (received.length === 0) return;
+  ): Promise<boolean> {
+    if (received.length === 0) return true;
     const last = received[received.length - 1].event;
     const stopTimer = consumerMetrics.handleSeconds.startTimer({ group: this.options.groupId });
     try {
@@ -139,37 +161,51 @@ export class EventConsumer {
       consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' }, received.length);
     } catch {
       for (const one of received) {
-        await this.handleOneWithRetries(one, heartbeat);
-        await heartbeat();
+        if (!(await this.handleOneWithRetries(one, control))) {
+          const done = received.indexOf(one);
+          if (done > 0) await commit(received[done - 1].event.offset);
+          return false;
+        }
+        await control.heartbeat();
       }
     } finally {
       stopTimer();
     }
     await commit(last.offset);
     consumerMetrics.lagSeconds.set({ group: this.options.groupId }, Math.max(0, Date.now() - Date.parse(last.time)) / 1000);
+    return true;
   }
 
-  private async handleOneWithRetries({ event, message }: Received, heartbeat: () => Promise<void>): Promise<void> {
+  /**
+   * Handled or dead-lettered: true. A failure of the event counts against the retry policy; a transient one
+   * (see `isTransient`) does not, and is retried until it passes. False when the batch is given up first.
+   */
+  private async handleOneWithRetries({ event, message }: Received, control: BatchControl): Promise<boolean> {
     let delay = this.retry.initialDelayMs;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, failures = 0; ; attempt++) {
       try {
         await this.options.handle([event]);
         consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' });
-        return;
+        return true;
       } catch (error) {
-        if (attempt >= this.retry.attempts) {
+        const transient = this.isTransient(error);
+        if (!transient && ++failures >= this.retry.attempts) {
           await this.deadLetter({ message, topic: event.topic, partition: event.partition }, error, attempt);
-          return;
+          return true;
         }
         consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'retried' });
-        this.logger.error('Event handler failed; retrying', {
-          group: this.options.groupId,
-          id: event.id,
-          attempt,
-          error: String(error),
-        });
-        await heartbeat();
+        this.logger.error(
+          transient ? 'Event handler failed: infrastructure unavailable; waiting for it' : 'Event handler failed; retrying',
+          {
+            group: this.options.groupId,
+            id: event.id,
+            attempt,
+            error: String(error),
+          },
+        );
+        await control.heartbeat();
         await sleep(delay);
+        if (!control.inHand()) return false;
         delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
     }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Pool } from 'pg';
 import { Controller, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
@@ -134,6 +136,124 @@ describe('EventConsumer', () => {
     await restarted.stop();
     expect(first).toEqual([0, 1, 2]);
     expect(second).toEqual([3, 4]);
+  });
+});
+
+describe('EventConsumer during an outage of what its handler writes to', () => {
+  // A PostgreSQL that is down: a port nothing listens on, so every query fails as a real outage does (ECONNREFUSED).
+  let downPool: Pool;
+  beforeAll(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    downPool = new Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/crm`, max: 1 });
+  });
+  afterAll(() => downPool.end());
+
+  /** Calls the handler of the n-th attempt: the first `failing` ones query the PostgreSQL that is down. */
+  const outageFor = (failing: number) => {
+    let calls = 0;
+    return {
+      get calls() {
+        return calls;
+      },
+      attempt: async () => {
+        if (++calls <= failing) await downPool.query('SELECT 1');
+      },
+    };
+  };
+
+  async function highWatermark(topic: string): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, { high }) => sum + Number(high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('waits the outage out, however many attempts it takes, instead of dead-lettering the event', async () => {
+    const topic = await freshTopics();
+    const stream = `contact-${newId()}`;
+    await publish(
+      topic,
+      [0, 1].map((revision) => toKafkaMessage(cloudEvent(stream, revision))),
+    );
+    const outage = outageFor(8); // four times the attempts the policy allows an event that fails
+    const handled: number[] = [];
+    const consumer = new EventConsumer({
+      kafka,
+      groupId: `group-${randomUUID()}`,
+      topics: [topic],
+      retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 50 },
+      handle: async (batch) => {
+        await outage.attempt();
+        handled.push(...batch.map((e) => e.revision));
+      },
+    });
+    await consumer.start();
+    await eventually(() => handled.includes(1), 30000, 'both events after the outage');
+    await consumer.stop();
+
+    expect(outage.calls).toBeGreaterThan(8);
+    expect(handled).toEqual([0, 1]);
+    expect(await highWatermark(deadLetterTopicOf(topic))).toBe(0);
+  });
+
+  it('still dead-letters an event that fails by itself, after the policy’s attempts', async () => {
+    const topic = await freshTopics();
+    await publish(topic, [toKafkaMessage(cloudEvent(`contact-${newId()}`, 0))]);
+    let attempts = 0;
+    const consumer = new EventConsumer({
+      kafka,
+      groupId: `group-${randomUUID()}`,
+      topics: [topic],
+      retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
+      handle: async () => {
+        attempts++;
+        throw new TypeError('cannot read the event');
+      },
+    });
+    await consumer.start();
+    const dead = await readTopic(kafka, deadLetterTopicOf(topic), 1);
+    await consumer.stop();
+    expect(header(dead[0], 'dlq_reason')).toContain('TypeError: cannot read the event');
+    expect(attempts).toBe(3); // the batch once, then the policy's 2 attempts alone
+  });
+
+  it('gives the event up uncommitted when stopped during the outage: the next consumer of the group gets it', async () => {
+    const topic = await freshTopics();
+    const groupId = `group-${randomUUID()}`;
+    await publish(topic, [toKafkaMessage(cloudEvent(`contact-${newId()}`, 0))]);
+    const outage = outageFor(Number.MAX_SAFE_INTEGER);
+    const first = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      retry: { attempts: 1, initialDelayMs: 10, maxDelayMs: 50 },
+      handle: () => outage.attempt(),
+    });
+    await first.start();
+    await eventually(() => outage.calls > 3, 30000, 'attempts during the outage');
+    await first.stop();
+
+    const handled: number[] = [];
+    const next = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      handle: async (batch) => void handled.push(...batch.map((e) => e.revision)),
+    });
+    await next.start();
+    await eventually(() => handled.length === 1, 30000, 'the event given up');
+    await next.stop();
+    expect(handled).toEqual([0]);
+    expect(await highWatermark(deadLetterTopicOf(topic))).toBe(0);
   });
 });
 
