@@ -1,10 +1,9 @@
 import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { sleep } from '@crm/eventsourcing';
+import { isTransientFailure, sleep } from '@crm/eventsourcing';
 import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
 import type { RelayLogger } from './relay';
-import { isTransientFailure } from './transient-failure';
 
 export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
   topic: string;

@@ -4,6 +4,5 @@ export * from './checkpoint-store';
 export * from './postgres-lease';
 export * from './relay';
 export * from './consumer';
-export * from './transient-failure';
 export * from './metrics';
 export * from './nest-transport';

@@ -90,7 +90,13 @@ export class EventRelay {
     this.producer = producer;
     await producer.connect();
     const prepare = this.options.prepare ?? ((events: RecordedEvent[]) => events);
-    const read = (after: GlobalPosition) => store.readAll({ after, maxCount: this.batchSize });
+    // A read may be left unawaited (prefetched, or issued as the lease is lost): its failure must not become an
+    // unhandled rejection, which would end the process; it surfaces where the batch is awaited.
+    const read = (after: GlobalPosition) => {
+      const batch = store.readAll({ after, maxCount: this.batchSize });
+      batch.catch(() => undefined);
+      return batch;
+    };
     let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
     let nextBatch = read(after);
     while (!signal.aborted) {
@@ -103,7 +109,6 @@ export class EventRelay {
       after = batch[batch.length - 1].position;
       // Read the next batch from the store while this one is on its way to Kafka.
       nextBatch = read(after);
-      nextBatch.catch(() => undefined); // a failure surfaces when awaited
       const messages = (await prepare(batch)).map((event) => toKafkaMessage(toCloudEvent(event, this.options)));
       await producer.send({ topic, messages, acks: -1 });
       await checkpoints.save(this.name, after);

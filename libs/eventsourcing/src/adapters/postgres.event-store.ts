@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig, type QueryResultRow } from 'pg';
+import type { Pool, PoolConfig, QueryResultRow } from 'pg';
 import { qualifiedTable, runMigration } from './postgres-migration';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
@@ -18,6 +18,7 @@ import {
 import { revisionMatches } from '../expected-revision';
 import { newId } from '../ids';
 import { pollAll } from '../subscription';
+import { createPool } from './postgres-pool';
 
 export interface PostgresEventStoreOptions {
   /** A pool the caller owns, or the settings to make one. */
@@ -65,7 +66,7 @@ export class PostgresEventStore implements EventStore {
   constructor(options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'public';
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new Pool(options.connection);
+    this.pool = options.pool ?? createPool(options.connection ?? {});
     this.table = qualifiedTable(schema, 'events');
     this.schema = schema;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;

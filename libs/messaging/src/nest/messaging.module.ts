@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import type { EventStore, RecordedEvent } from '@crm/eventsourcing';
+import { createPool, type EventStore, type RecordedEvent } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
 import type { Logger } from 'pino';
@@ -58,7 +58,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     private readonly health: HealthRegistry,
     @Optional() @Inject(PREPARE_FOR_PUBLISHING) private readonly prepare?: PrepareForPublishing,
   ) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool = createPool({ connectionString: options.databaseUrl, max: 2 });
   }
 
   private get topic(): string {

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import type { Logger } from 'pino';
 import { parseDuration } from '../config/units';
 import { HealthRegistry } from '../health/health.registry';
@@ -123,7 +124,7 @@ export class IdempotencyModule {
       : [
           {
             provide: POOL,
-            useFactory: () => new Pool({ connectionString: options.databaseUrl, max: 5 }),
+            useFactory: () => createPool({ connectionString: options.databaseUrl, max: 5 }),
           },
           {
             provide: IDEMPOTENCY_STORE,

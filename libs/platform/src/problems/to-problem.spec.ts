@@ -127,6 +127,16 @@ describe('toProblem', () => {
     });
   });
 
+  it('answers a server out of reach with 503 and Retry-After, revealing nothing of it, flagged for logging', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED' });
+    const outcome = toProblem(refused, noIfMatch, registry);
+    expect(outcome).toMatchObject({
+      problem: { status: 503, type: 'dependency-unavailable', headers: { 'Retry-After': '5' } },
+      unexpected: true,
+    });
+    expect(JSON.stringify(outcome.problem)).not.toMatch(/10\.0\.0\.7|ECONNREFUSED/);
+  });
+
   it('lets a service throw a ProblemError directly', () => {
     const error = new ProblemError({ status: 428, type: 'if-match-required', title: 'If-Match is required' });
     expect(toProblem(error, noIfMatch, registry).problem.type).toBe('if-match-required');

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { WrongExpectedRevisionError } from '@crm/eventsourcing';
+import { isTransientFailure, WrongExpectedRevisionError } from '@crm/eventsourcing';
 import { bearerChallenge } from './platform-errors';
 import { ProblemError, type ProblemDescriptor } from './problem';
 import type { ProblemRegistry, ProblemRequestContext } from './problem-registry';
@@ -29,6 +29,18 @@ const INTERNAL: ProblemDescriptor = {
   detail: 'Something went wrong on our side. Quote the correlation id when reporting it.',
 };
 
+/**
+ * A database, the key store or the broker out of reach: nothing was wrong with the request, and a retry may pass.
+ * Whether the write happened before the failure cannot be told here, hence the Idempotency-Key advice.
+ */
+const DEPENDENCY_UNAVAILABLE: ProblemDescriptor = {
+  status: 503,
+  type: 'dependency-unavailable',
+  title: 'Service unavailable',
+  detail: 'A server this service depends on cannot be reached right now. Retry shortly (a POST with the same Idempotency-Key).',
+  headers: { 'Retry-After': '5' },
+};
+
 /** Errors from body-parser and friends (http-errors): `status` and `expose` tell what a client may see. */
 interface HttpError {
   status: number;
@@ -46,7 +58,7 @@ export interface ProblemOutcome {
 /**
  * Maps anything thrown while handling a request to a problem, in this order: the service's registry,
  * errors that carry their own problem, optimistic-concurrency conflicts, Nest's HttpExceptions,
- * http-errors; anything else is a 500 that reveals nothing.
+ * http-errors, infrastructure out of reach (503); anything else is a 500 that reveals nothing.
  */
 export function toProblem(error: unknown, request: ProblemRequestContext, registry: ProblemRegistry): ProblemOutcome {
   const registered = registry.describe(error, request);
@@ -55,6 +67,7 @@ export function toProblem(error: unknown, request: ProblemRequestContext, regist
   if (error instanceof WrongExpectedRevisionError) return { problem: concurrencyConflict(request), unexpected: false };
   if (error instanceof HttpException) return fromHttpException(error);
   if (isHttpError(error)) return fromStatus(error.status, error.expose ? error.message : undefined);
+  if (isTransientFailure(error)) return { problem: DEPENDENCY_UNAVAILABLE, unexpected: true };
   return { problem: INTERNAL, unexpected: true };
 }
 

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import { crmContracts } from '@crm/contracts';
 import { PREPARE_FOR_PUBLISHING, type PrepareForPublishing } from '@crm/messaging/nest/messaging.module';
 import { OPEN_PERSONAL_DATA } from '@crm/projections/nest/read-models.module';
@@ -49,7 +50,7 @@ export class PrivacyModule {
     return {
       module: PrivacyModule,
       providers: [
-        { provide: POOL, useFactory: () => new Pool({ connectionString: options.databaseUrl, max: 5 }) },
+        { provide: POOL, useFactory: () => createPool({ connectionString: options.databaseUrl, max: 5 }) },
         {
           provide: KEYS,
           inject: [POOL],

@@ -1,7 +1,7 @@
 // `npm run projections:rebuild -- timeline` (or customer-profile, companies, identities): rebuilds one of the
 // analytics read models from offset 0 and swaps it in.
 import mongoose from 'mongoose';
-import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import { createKafka } from '@crm/messaging';
 import { runRebuildCli, type RebuildCliIo } from '@crm/projections';
 import { loadAnalyticsConfig, subjectKeysDatabaseUrl, type AnalyticsConfig } from '../config';
@@ -11,7 +11,7 @@ import { sourceTopics } from '../sources';
 
 /** Runs the rebuild command; returns its exit code. */
 export async function rebuildAnalytics(config: AnalyticsConfig, io: RebuildCliIo = {}): Promise<number> {
-  const pool = new Pool({ connectionString: subjectKeysDatabaseUrl(config), max: 2 });
+  const pool = createPool({ connectionString: subjectKeysDatabaseUrl(config), max: 2 });
   const connection = await mongoose.createConnection(config.MONGODB_URI, { dbName: config.ANALYTICS_READ_DB }).asPromise();
   try {
     await waitForSubjectKeys(pool, config.SUBJECT_KEYS_SCHEMA);

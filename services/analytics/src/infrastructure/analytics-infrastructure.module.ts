@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import type { Logger } from 'pino';
 import { createKafka } from '@crm/messaging';
 import { KAFKA } from '@crm/messaging/nest/messaging.module';
@@ -74,7 +75,7 @@ export class AnalyticsInfrastructureModule {
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: options.brokers, clientId: 'analytics' }) },
-        { provide: POOL, useFactory: () => new Pool({ connectionString: subjectKeys.databaseUrl, max: 5 }) },
+        { provide: POOL, useFactory: () => createPool({ connectionString: subjectKeys.databaseUrl, max: 5 }) },
         { provide: PERSONAL_DATA_READER, inject: [POOL], useFactory: (pool: Pool) => openingVault(pool, subjectKeys) },
         {
           provide: OPEN_PERSONAL_DATA,

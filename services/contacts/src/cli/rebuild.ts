@@ -1,6 +1,6 @@
 // `npm run projections:rebuild -- contact-list`: rebuilds one of the contacts service's projections.
 import mongoose from 'mongoose';
-import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import { crmContracts } from '@crm/contracts';
 import { createKafka, topicOfService } from '@crm/messaging';
 import { PersonalDataVault, parseMasterKey, PostgresSubjectKeyStore } from '@crm/privacy';
@@ -11,7 +11,7 @@ import { contactsProjections } from '../infrastructure/projections';
 async function main(): Promise<void> {
   const config = loadContactsConfig();
   const topic = topicOfService('contacts', config.KAFKA_TOPIC_PREFIX);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: 2 });
   const connection = await mongoose.createConnection(config.MONGODB_URI, { dbName: config.CONTACTS_READ_DB }).asPromise();
   try {
     // The contact list holds opened personal data: the rebuild opens events with the service's own keys.

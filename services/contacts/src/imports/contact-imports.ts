@@ -1,5 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { Pool } from 'pg';
+import { createPool } from '@crm/eventsourcing';
 import { CompanyExportController, ContactExportController } from './exports.controller';
 import type { ImportsConfig } from './import-config';
 import { ImportJobStore } from './import-job-store';
@@ -22,7 +23,7 @@ export function contactImports(config: ImportsConfig & { DATABASE_URL: string; C
     controllers: [ContactExportController, CompanyExportController, ImportsController],
     providers: [
       { provide: IMPORTS_CONFIG, useValue: config },
-      { provide: IMPORT_POOL, useFactory: () => new Pool({ connectionString: config.DATABASE_URL, max: 3 }) },
+      { provide: IMPORT_POOL, useFactory: () => createPool({ connectionString: config.DATABASE_URL, max: 3 }) },
       {
         provide: IMPORT_JOB_STORE,
         inject: [IMPORT_POOL],
