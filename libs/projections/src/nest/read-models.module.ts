@@ -31,6 +31,18 @@ export interface ReadModelsOptions {
 
 const OPTIONS = Symbol('READ_MODELS_OPTIONS');
 
+/**
+ * How long an operation waits for MongoDB to become reachable before it fails (the driver's default is 30 s):
+ * a request then gets its 503 while its client still waits, and a projection retries within its consumer's
+ * session (10 s) instead of being dropped from its group. A `serverSelectionTimeoutMS` in the URI wins.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+export function readModelConnectionOptions(uri: string, dbName: string): mongoose.ConnectOptions {
+  const inUri = /[?&]serverSelectionTimeoutMS=/i.test(uri);
+  return { dbName, ...(inUri ? {} : { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS }) };
+}
+
 // Filters built from request input can never smuggle in query operators.
 mongoose.set('sanitizeFilter', true);
 
@@ -84,7 +96,8 @@ export class ReadModelsModule {
         { provide: OPTIONS, useValue: options },
         {
           provide: READ_MODELS,
-          useFactory: () => mongoose.createConnection(options.uri, { dbName: options.dbName }).asPromise(),
+          useFactory: () =>
+            mongoose.createConnection(options.uri, readModelConnectionOptions(options.uri, options.dbName)).asPromise(),
         },
         ProjectionsLifecycle,
       ],
