@@ -283,6 +283,50 @@ describe('contacts import and export', () => {
     expect(paged.body).toMatchObject({ type: 'https://crm.example/problems/invalid-query', errors: [{ field: 'limit' }] });
   });
 
+  it('fills declared custom fields by their types, reports bad custom cells on their columns, and merges them by key', async () => {
+    for (const field of [
+      { key: 'plan', label: 'Plan', type: 'single-select', options: ['free', 'pro'] },
+      { key: 'seats', label: 'Seats', type: 'number' },
+    ]) {
+      await http().post('/v1/custom-fields').set('Authorization', admin).send(field).expect(201);
+    }
+    const good = { ext: `custom-${run}`, email: `custom.good.${run}@example.com` };
+    const job = await imported(
+      [
+        'externalId,givenName,familyName,email,custom.plan,custom.seats,custom.color',
+        `${good.ext},Good,Custom${run},${good.email},pro,12,`,
+        `,Many,Custom${run},custom.many.${run}@example.com,free,many,`,
+        `,Color,Custom${run},custom.color.${run}@example.com,,3,red`,
+      ].join('\n'),
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 1, failed: 2 });
+    expect(job.badRows.map((bad) => [bad.row, bad.errors])).toEqual([
+      [3, [{ field: 'custom.seats', column: 'custom.seats', messages: [expect.stringContaining('must be a number')] }]],
+      [4, [{ field: 'custom.color', column: 'custom.color', messages: ['is not a declared custom field'] }]],
+    ]);
+    const contact = async () =>
+      (
+        await http()
+          .get(`/v1/contacts/${contactIdFor(good.ext)}`)
+          .set('Authorization', analyst)
+          .expect(200)
+      ).body;
+    expect((await contact()).customFields).toEqual([
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: 12 },
+    ]);
+
+    // Again with only the seats, from a column mapped to the custom field: seats change, the plan stays.
+    const again = await imported([`externalId,Seats`, `${good.ext},20`].join('\n'), { 'mapping[Seats]': 'custom.seats' });
+    expect(again).toMatchObject({ status: 'completed', created: 0, updated: 1, failed: 0 });
+    expect((await contact()).customFields).toEqual([
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: 20 },
+    ]);
+    const same = await imported([`externalId,Seats`, `${good.ext},20`].join('\n'), { 'mapping[Seats]': 'custom.seats' });
+    expect(same).toMatchObject({ status: 'completed', updated: 0, unchanged: 1 });
+  });
+
   it.each([
     ['an unknown mapping field', 'givenName\nA', { 'mapping[givenName]': 'nickname' }, 'text/csv', 400, 'validation'],
     ['an unknown kind', 'givenName\nA', { kind: 'deals' }, 'text/csv', 400, 'validation'],

@@ -1,33 +1,38 @@
 import type { Connection } from 'mongoose';
 import { newId } from '@crm/eventsourcing';
 import type { ContactWorkflows } from '../application/contact-workflows';
-import type { Companies } from '../application/repositories';
+import type { Companies, CustomFields } from '../application/repositories';
 import { ContactAlreadyExists, ContactErasedError } from '../domain/contact';
 import { normalizeDomain } from '../domain/company';
 import { normalizeEmail } from '../domain/contact-values';
+import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { companyWithDomain } from './company-row-importer';
-import { contactWrite, readContactRow, rowEmails, type ContactRow } from './contact-rows';
-import type { ContactField } from './import-columns';
+import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import type { ContactField, ContactValues } from './import-columns';
 import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
 
 /**
  * Writes contacts rows through the API's workflows. A row finds its contact by `contactId`, else by the id
  * its `externalId` stands for, else by e-mail: among the rows of this job first, then in the contact list
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
+ * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  */
 export class ContactRowImporter implements RowImporter {
   /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
   private readonly contactByEmail = new Map<string, string>();
+  /** The custom field catalog, read once per job (by the first row that needs it). */
+  private declarations?: Promise<CustomFieldDeclarations>;
 
   constructor(
     private readonly workflows: ContactWorkflows,
     private readonly companies: Companies,
+    private readonly customFields: CustomFields,
     private readonly readModels: Connection,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
-  keysOf(values: Partial<Record<ContactField, string>>): string[] {
+  keysOf(values: ContactValues): string[] {
     return [
       ...(values.contactId ? [`id:${values.contactId.toLowerCase()}`] : []),
       ...(values.externalId ? [`external:${values.externalId}`] : []),
@@ -37,26 +42,37 @@ export class ContactRowImporter implements RowImporter {
     ];
   }
 
-  async importRow(values: Partial<Record<ContactField, string>>): Promise<RowOutcome> {
+  async importRow(values: ContactValues): Promise<RowOutcome> {
     const read = readContactRow(values);
     if (!read.ok) throw new InvalidRowError(read.errors);
     const row = read.value;
+    const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
     const links = await this.companyLinks(row);
     // Created by someone else since it was looked up: the retry finds it and updates it.
     return retryOnConflict(
-      () => this.write(row, links),
+      () => this.write(row, declarations, links),
       (error) => error instanceof ContactAlreadyExists,
     );
   }
 
-  private async write(row: ContactRow, links: Map<string, string | undefined>): Promise<RowOutcome> {
+  private catalog(): Promise<CustomFieldDeclarations> {
+    // A failed read is kept: the store out of reach stops the job (a 5xx) as it would at any other row.
+    this.declarations ??= this.customFields.load(CUSTOM_FIELDS_CATALOG_ID).then(({ state }) => state.fields);
+    return this.declarations;
+  }
+
+  private async write(
+    row: ContactRow,
+    declarations: CustomFieldDeclarations,
+    links: Map<string, string | undefined>,
+  ): Promise<RowOutcome> {
     const now = this.now();
     const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
     const found = wanted ? await this.workflows.resolve(wanted) : undefined;
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
     const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
 
-    const write = contactWrite(row, existing?.profile, now.slice(0, 10));
+    const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const contactId = found?.contactId ?? wanted ?? newId();
     let changed = true;

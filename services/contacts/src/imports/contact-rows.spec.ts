@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import type { ContactProfile } from '@crm/contracts';
-import { contactWrite, readContactRow, type ContactRow } from './contact-rows';
+import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
+import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import { escapeCell } from './csv-cells';
 import { CONTACT_EXPORT_COLUMNS, contactExportRecord } from './export-records';
-import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactField } from './import-columns';
+import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactValues } from './import-columns';
 
 const today = '2026-03-01';
 
-function row(values: Partial<Record<ContactField, string>>): ContactRow {
+function row(values: ContactValues): ContactRow {
   const read = readContactRow(values);
   if (!read.ok) throw new Error(JSON.stringify(read.errors));
   return read.value;
@@ -62,6 +62,38 @@ describe('resolveColumns', () => {
   it('refuses mapping targets that are not fields of the kind', () => {
     expect(mappingErrors('contacts', { A: 'email', B: 'name', C: 'ignore' }).map((e) => e.field)).toEqual(['mapping[B]']);
     expect(mappingErrors('companies', { B: 'name', D: 'email' }).map((e) => e.field)).toEqual(['mapping[D]']);
+  });
+
+  it('reads a custom.<key> header, or a column mapped to custom.<key>, as that custom field of a contacts import', () => {
+    const resolved = resolveColumns('contacts', ['email', 'custom.plan', 'Seats'], { Seats: 'custom.seats' });
+    expect(resolved).toEqual({
+      ok: true,
+      columns: [
+        { header: 'email', field: 'email' },
+        { header: 'custom.plan', field: 'custom.plan' },
+        { header: 'Seats', field: 'custom.seats' },
+      ],
+    });
+  });
+
+  it('accepts custom.<key> mapping targets for contacts only, and only with a key a declaration could have', () => {
+    const mapping = { A: 'custom.plan', B: 'custom.', C: 'custom.Plan', D: 'custom.plan.tier' };
+    expect(mappingErrors('contacts', mapping).map((e) => e.field)).toEqual(['mapping[B]', 'mapping[C]', 'mapping[D]']);
+    expect(mappingErrors('contacts', { B: 'custom.' })[0].messages[0]).toContain('custom.<key>');
+    const companies = mappingErrors('companies', { A: 'custom.plan' });
+    expect(companies.map((e) => e.field)).toEqual(['mapping[A]']);
+    expect(companies[0].messages[0]).not.toContain('custom.<key>');
+  });
+
+  it('refuses a custom.<key> column in a companies import, and two columns for one custom field', () => {
+    const companies = resolveColumns('companies', ['name', 'custom.plan'], {});
+    expect(!companies.ok && companies.errors).toEqual([
+      { field: 'columns[1]', messages: [expect.stringContaining('fills no field')] },
+    ]);
+    const twice = resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
+    expect(!twice.ok && twice.errors).toEqual([
+      { field: 'columns', messages: ['"custom.plan" and "Plan" both fill custom.plan'] },
+    ]);
   });
 });
 
@@ -199,6 +231,146 @@ describe('contactWrite', () => {
   it('refuses ids that are not UUIDs and a role without a company before anything is looked up', () => {
     const read = readContactRow({ contactId: 'abc', companyIds: 'x', role: 'CTO' });
     expect(!read.ok && read.errors.map((e) => e.field)).toEqual(['contactId', 'companyIds', 'role']);
+  });
+});
+
+describe('custom fields', () => {
+  const declared = (key: string, type: CustomFieldDefinedData['type'], options?: string[]): [string, CustomFieldDefinedData] => [
+    key,
+    { key, label: key, type, ...(options && { options }), at: '2026-01-01T00:00:00.000Z' },
+  ];
+  const catalog: CustomFieldDeclarations = new Map([
+    declared('plan', 'single-select', ['free', 'pro']),
+    declared('seats', 'number'),
+    declared('trial', 'boolean'),
+    declared('renewal', 'date'),
+    declared('features', 'multi-select', ['api', 'sso', 'audit']),
+    declared('note', 'text'),
+  ]);
+  const customer: ContactProfile = {
+    ...existing,
+    customFields: [
+      { key: 'plan', value: 'free' },
+      { key: 'seats', value: 3 },
+      { key: 'note', value: 'met at a fair' },
+    ],
+  };
+  const errorsOf = (write: ReturnType<typeof contactWrite>) => (write.ok ? [] : write.errors);
+
+  it.each([
+    ['text', ' as written; ', { value: ' as written; ' }],
+    ['number', '12.5', { value: 12.5 }],
+    ['number', '-3', { value: -3 }],
+    ['number', '1e3', { value: 1000 }],
+    ['boolean', 'TRUE', { value: true }],
+    ['boolean', 'yes', { value: true }],
+    ['boolean', '1', { value: true }],
+    ['boolean', 'False', { value: false }],
+    ['boolean', 'NO', { value: false }],
+    ['boolean', '0', { value: false }],
+    ['date', '2026-02-30', { value: '2026-02-30' }], // as written: the domain judges the date
+    ['single-select', 'Pro', { value: 'Pro' }], // as written: the domain judges the option
+    ['multi-select', 'api; sso;;', { value: ['api', 'sso'] }],
+  ] as const)('reads a %s cell %j by the declared type', (type, cell, expected) => {
+    expect(customFieldValue(type, cell)).toEqual(expected);
+  });
+
+  it.each([
+    ['number', '12,5'],
+    ['number', 'abc'],
+    ['number', '1 000'],
+    ['number', '1e999'],
+    ['number', '0x10'],
+    ['boolean', 'maybe'],
+    ['boolean', 'y'],
+  ] as const)('refuses a %s cell %j with a message saying what is expected', (type, cell) => {
+    const read = customFieldValue(type, cell);
+    expect(read).toEqual({ problem: expect.stringMatching(type === 'number' ? /must be a number.*12\.5/ : /true or false/) });
+  });
+
+  it('creates the contact with the row’s custom values, each of its declared type', () => {
+    // Given a row filling every kind of custom field
+    const given = row({
+      givenName: 'Grace',
+      'custom.plan': 'pro',
+      'custom.seats': '12',
+      'custom.trial': 'Yes',
+      'custom.renewal': '2026-12-31',
+      'custom.features': 'api;sso',
+      'custom.note': 'prefers e-mail',
+    });
+    // When it is written as a new contact
+    const write = contactWrite(given, undefined, today, catalog);
+    // Then the contact carries them as the API would store them
+    expect(write.ok && write.value.input.customFields).toEqual([
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: 12 },
+      { key: 'trial', value: true },
+      { key: 'renewal', value: '2026-12-31' },
+      { key: 'features', value: ['api', 'sso'] },
+      { key: 'note', value: 'prefers e-mail' },
+    ]);
+  });
+
+  it('names the custom.<key> column of every bad custom value: unreadable, undeclared, or refused by the DTO or the domain', () => {
+    const write = contactWrite(
+      row({
+        givenName: 'Eve',
+        'custom.seats': 'many',
+        'custom.trial': 'perhaps',
+        'custom.color': 'red',
+        'custom.plan': 'gold',
+        'custom.renewal': '2026-02-30',
+        'custom.note': 'x'.repeat(1001),
+      }),
+      undefined,
+      today,
+      catalog,
+    );
+    expect(errorsOf(write)).toEqual([
+      { field: 'custom.seats', messages: [expect.stringContaining('must be a number')] },
+      { field: 'custom.trial', messages: [expect.stringContaining('true or false')] },
+      { field: 'custom.color', messages: ['is not a declared custom field'] },
+      { field: 'custom.note', messages: [expect.stringContaining('value must be text (up to 1000)'), expect.any(String)] },
+      { field: 'custom.plan', messages: ['must be one of: free, pro'] },
+      { field: 'custom.renewal', messages: ['must be a date (YYYY-MM-DD)'] },
+    ]);
+  });
+
+  it('refuses every custom value when the catalog declares nothing', () => {
+    expect(errorsOf(contactWrite(row({ givenName: 'A', 'custom.plan': 'pro' }), undefined, today))).toEqual([
+      { field: 'custom.plan', messages: ['is not a declared custom field'] },
+    ]);
+  });
+
+  it('updates by key: the row’s keys replace the contact’s values, the contact’s other keys are kept', () => {
+    // Given a customer with a plan, seats and a note, when a row brings new seats and a trial flag
+    const write = contactWrite(row({ 'custom.seats': '5', 'custom.trial': 'no' }), customer, today, catalog);
+    // Then seats change in place, the trial flag is added, plan and note stay
+    expect(write).toEqual({
+      ok: true,
+      value: {
+        action: 'update',
+        input: {
+          customFields: [
+            { key: 'plan', value: 'free' },
+            { key: 'seats', value: 5 },
+            { key: 'note', value: 'met at a fair' },
+            { key: 'trial', value: false },
+          ],
+        },
+      },
+    });
+  });
+
+  it('builds an update equal to the contact from its own custom values, and none from blank cells', () => {
+    const same = contactWrite(row({ 'custom.seats': '3.0', 'custom.plan': 'free' }), customer, today, catalog);
+    expect(same.ok && same.value.input.customFields).toEqual(customer.customFields);
+    const resolved = resolveColumns('contacts', ['email', 'custom.seats', 'custom.features'], {});
+    if (!resolved.ok) throw new Error('columns do not resolve');
+    const blank = row(valuesByField(resolved.columns, ['ada@example.com', '  ', ' ; ']));
+    const write = contactWrite(blank, customer, today, catalog);
+    expect(write.ok && write.value.input.customFields).toBeUndefined();
   });
 });
 

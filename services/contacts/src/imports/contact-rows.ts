@@ -1,8 +1,25 @@
-import type { ContactProfile, EmailAddress, FullPersonName, PhoneNumber, PostalAddress } from '@crm/contracts';
+import type {
+  ContactProfile,
+  CustomFieldDefinedData,
+  CustomFieldEntry,
+  CustomFieldType,
+  CustomFieldValue,
+  EmailAddress,
+  FullPersonName,
+  PhoneNumber,
+  PostalAddress,
+} from '@crm/contracts';
 import { CreateContactDto, UpdateContactDto } from '../api/contact.dto';
 import { sameValue } from '../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../domain/contact-values';
-import { listItems, type ContactField } from './import-columns';
+import {
+  customFieldColumn,
+  customFieldKey,
+  isCustomFieldColumn,
+  listItems,
+  type ContactField,
+  type ContactValues,
+} from './import-columns';
 import {
   dtoErrors,
   isUuid,
@@ -32,7 +49,13 @@ export interface ContactRow {
   companyIds: string[];
   /** One company to link, found by domain or external id, with the person's role there. */
   company?: { domain?: string; externalId?: string; role?: string };
+  /** Custom field cells by key (`custom.plan` → `plan`), read by the field's declared type when written. */
+  customFields: Record<string, string>;
 }
+
+/** The custom field declarations (the catalog) by key. */
+export type CustomFieldDeclarations = ReadonlyMap<string, CustomFieldDefinedData>;
+const NO_DECLARATIONS: CustomFieldDeclarations = new Map();
 
 const SCALARS = ['jobTitle', 'locale', 'timezone', 'country', 'birthday', 'source', 'ownerId'] as const;
 const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 'suffix', keyof FullPersonName> = {
@@ -44,7 +67,7 @@ const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 
 };
 
 /** Reads a row's values (by field) into a ContactRow; what can be judged without the contact is judged here. */
-export function readContactRow(values: Partial<Record<ContactField, string>>): RowResult<ContactRow> {
+export function readContactRow(values: ContactValues): RowResult<ContactRow> {
   const errors: RowFieldError[] = [];
   const name: Partial<FullPersonName> = {};
   for (const [field, part] of Object.entries(NAME_PARTS)) {
@@ -93,8 +116,58 @@ export function readContactRow(values: Partial<Record<ContactField, string>>): R
       }),
       companyIds: companyIds.map((id) => id.toLowerCase()),
       ...(company && { company: withoutUndefined(company) }),
+      customFields: Object.fromEntries(
+        Object.entries(values).flatMap(([field, cell]) =>
+          isCustomFieldColumn(field) && cell !== undefined ? [[customFieldKey(field), cell]] : [],
+        ),
+      ),
     },
   };
+}
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, yes: true, '1': true, false: false, no: false, '0': false };
+
+/**
+ * A cell as a value of its custom field's declared type, or why it cannot be one. What the domain checks
+ * (options, real dates, lengths) is left to it: the row then fails with the API's messages.
+ */
+export function customFieldValue(type: CustomFieldType, cell: string): { value: CustomFieldValue } | { problem: string } {
+  switch (type) {
+    case 'number': {
+      const value = NUMBER.test(cell) ? Number(cell) : NaN;
+      return Number.isFinite(value)
+        ? { value }
+        : { problem: 'must be a number, with a point before decimals and no thousands separators (12.5)' };
+    }
+    case 'boolean': {
+      const value = BOOLEANS[cell.toLowerCase()];
+      return value === undefined ? { problem: 'must be true or false (yes/no and 1/0 also do)' } : { value };
+    }
+    case 'multi-select':
+      return { value: listItems(cell) ?? [] };
+    case 'text':
+    case 'date':
+    case 'single-select':
+      return { value: cell };
+  }
+}
+
+/** The row's custom values, each read by its declared type; an undeclared key or an unreadable cell is an error on its column. */
+function customFieldEntries(
+  cells: Record<string, string>,
+  declarations: CustomFieldDeclarations,
+): { entries: CustomFieldEntry[]; errors: RowFieldError[] } {
+  const entries: CustomFieldEntry[] = [];
+  const errors: RowFieldError[] = [];
+  for (const [key, cell] of Object.entries(cells)) {
+    const definition = declarations.get(key);
+    const read = definition ? customFieldValue(definition.type, cell) : { problem: 'is not a declared custom field' };
+    if ('problem' in read) errors.push({ field: customFieldColumn(key), messages: [read.problem] });
+    // A list cell of separators only is blank: it changes nothing, like a blank cell.
+    else if (!(Array.isArray(read.value) && read.value.length === 0)) entries.push({ key, value: read.value });
+  }
+  return { entries, errors };
 }
 
 /** The e-mail addresses a row is known by, normalized: the keys of the dedupe. */
@@ -108,10 +181,16 @@ export type ContactWrite =
 /**
  * The create or update a row amounts to, checked as the API checks a request (the DTO, then the domain's
  * values) so that a bad row fails with the API's messages. An update changes what the row gives and keeps
- * the rest: a blank cell changes nothing, and e-mails, phones, tags and addresses are added to the
- * contact's (the `email` and `phone` columns become primary), never removed. `today` dates birthdays.
+ * the rest: a blank cell changes nothing, e-mails, phones, tags and addresses are added to the contact's
+ * (the `email` and `phone` columns become primary), never removed, and custom values replace those of the
+ * same key only. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
  */
-export function contactWrite(row: ContactRow, existing: ContactProfile | undefined, today: string): RowResult<ContactWrite> {
+export function contactWrite(
+  row: ContactRow,
+  existing: ContactProfile | undefined,
+  today: string,
+  declarations: CustomFieldDeclarations = NO_DECLARATIONS,
+): RowResult<ContactWrite> {
   if (!existing && row.name.given === undefined) {
     return rowFailure([{ field: 'givenName', messages: ['is needed to create a contact'] }]);
   }
@@ -120,6 +199,7 @@ export function contactWrite(row: ContactRow, existing: ContactProfile | undefin
       ? { ...existing.name, ...row.name }
       : undefined
     : { family: '', ...row.name };
+  const custom = customFieldEntries(row.customFields, declarations);
   const body: Record<string, unknown> = withoutUndefined({
     ...(existing ? {} : row.contactId !== undefined && { contactId: row.contactId }),
     name,
@@ -134,15 +214,17 @@ export function contactWrite(row: ContactRow, existing: ContactProfile | undefin
     ...row.profile,
     tags: row.tags,
     addresses: row.address ? [row.address] : undefined,
+    customFields: listOrUndefined(custom.entries),
   });
-  const origins = listOrigins(row);
-  const errors = dtoErrors(existing ? UpdateContactDto : CreateContactDto, body).map((e) =>
-    contactError(e.path, e.messages, origins),
-  );
+  const origins = listOrigins(row, custom.entries);
+  const errors = [
+    ...custom.errors,
+    ...dtoErrors(existing ? UpdateContactDto : CreateContactDto, body).map((e) => contactError(e.path, e.messages, origins)),
+  ];
   let normalized: Partial<ContactProfile> = {};
   try {
     const { contactId: _, ...profile } = body;
-    normalized = normalizeProfile(profile as ProfileInput, { country: existing?.country, customFields: new Map(), today });
+    normalized = normalizeProfile(profile as ProfileInput, { country: existing?.country, customFields: declarations, today });
   } catch (error) {
     if (!(error instanceof InvalidContactData)) throw error;
     errors.push(...error.problems.map((p) => contactError(p.field, [p.message], origins)));
@@ -156,9 +238,11 @@ export function contactWrite(row: ContactRow, existing: ContactProfile | undefin
     phones: normalized.phones && mergePhones(existing.phones, normalized.phones, row.phone !== undefined),
     tags: normalized.tags && [...new Set([...existing.tags, ...normalized.tags])],
     addresses: normalized.addresses && mergeAddresses(existing.addresses, normalized.addresses),
+    customFields: normalized.customFields && mergeCustomFields(existing.customFields, normalized.customFields),
   });
   // The merged lists may outgrow their bounds (ten e-mails...): checked again, as a PATCH with them would be.
-  const bounds = dtoErrors(UpdateContactDto, input).map((e) => contactError(e.path, e.messages, origins));
+  const mergedOrigins = { ...origins, customFields: (input.customFields ?? []).map((entry) => entry.key) };
+  const bounds = dtoErrors(UpdateContactDto, input).map((e) => contactError(e.path, e.messages, mergedOrigins));
   return bounds.length > 0 ? rowFailure(mergeByField(bounds)) : { ok: true, value: { action: 'update', input } };
 }
 
@@ -195,10 +279,18 @@ function mergeAddresses(existing: readonly PostalAddress[], fromRow: readonly Po
   return [...existing, ...added];
 }
 
-type ListOrigins = { emails: ContactField[]; phones: ContactField[] };
+/** The contact's custom values with the row's in place of those of the same key; keys the row leaves out are kept. */
+function mergeCustomFields(existing: readonly CustomFieldEntry[], fromRow: readonly CustomFieldEntry[]): CustomFieldEntry[] {
+  const fromRowByKey = new Map(fromRow.map((entry) => [entry.key, entry]));
+  const known = new Set(existing.map((entry) => entry.key));
+  return [...existing.map((entry) => fromRowByKey.get(entry.key) ?? entry), ...fromRow.filter((entry) => !known.has(entry.key))];
+}
+
+/** The import field of each entry of the lists a row builds, to name it in an error (custom fields: their keys). */
+type ListOrigins = { emails: ContactField[]; phones: ContactField[]; customFields: string[] };
 
 /** Which column each entry of the row's e-mail and phone lists came from, to name it in an error. */
-function listOrigins(row: ContactRow): ListOrigins {
+function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[]): ListOrigins {
   const of = (first: string | undefined, others: readonly string[], firstField: ContactField, othersField: ContactField) => [
     ...(first === undefined ? [] : [firstField]),
     ...others.map(() => othersField),
@@ -206,6 +298,7 @@ function listOrigins(row: ContactRow): ListOrigins {
   return {
     emails: of(row.email, row.otherEmails, 'email', 'otherEmails'),
     phones: of(row.phone, row.otherPhones, 'phone', 'otherPhones'),
+    customFields: customFields.map((entry) => entry.key),
   };
 }
 
@@ -224,7 +317,7 @@ const ADDRESS_FIELDS: Record<string, ContactField> = {
   country: 'addressCountry',
 };
 
-/** An API path (`phones[1].number`, `name.given`) as the import field that holds it. */
+/** An API path (`phones[1].number`, `name.given`, `customFields[0].plan`) as the import field that holds it. */
 function contactError(path: string, messages: readonly string[], origins: ListOrigins): RowFieldError {
   const [head, index, rest] = /^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?/.exec(path)?.slice(1) ?? [path];
   const field = ((): string => {
@@ -239,6 +332,11 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
       }
       case 'addresses':
         return ADDRESS_FIELDS[rest ?? 'lines'] ?? 'street';
+      case 'customFields': {
+        // The list as a whole (too many entries) has no one column.
+        const key = index === undefined ? undefined : origins.customFields[Number(index)];
+        return key === undefined ? head : customFieldColumn(key);
+      }
       default:
         return head;
     }

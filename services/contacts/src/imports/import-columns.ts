@@ -53,7 +53,19 @@ export const COMPANY_FIELDS = [
 ] as const;
 export type CompanyField = (typeof COMPANY_FIELDS)[number];
 
-export type ImportField = ContactField | CompanyField;
+/** A contacts column that fills a declared custom field: `custom.plan` fills the field with key `plan`. */
+export type CustomFieldColumn = `custom.${string}`;
+
+export type ImportField = ContactField | CompanyField | CustomFieldColumn;
+
+/** A contacts row's values by field, custom fields included. */
+export type ContactValues = Partial<Record<ContactField | CustomFieldColumn, string>>;
+
+// `custom.` and a key as POST /v1/custom-fields takes it; whether the key is declared is checked per row.
+const CUSTOM_FIELD_COLUMN = /^custom\.[a-z][a-zA-Z0-9]{0,39}$/;
+export const isCustomFieldColumn = (target: string): target is CustomFieldColumn => CUSTOM_FIELD_COLUMN.test(target);
+export const customFieldColumn = (key: string): CustomFieldColumn => `custom.${key}`;
+export const customFieldKey = (column: CustomFieldColumn): string => column.slice('custom.'.length);
 
 /** Columns an export writes for reference; an import passes over them. */
 export const READ_ONLY_COLUMNS = ['status', 'createdAt', 'updatedAt'] as const;
@@ -97,23 +109,31 @@ const fieldByKey = (kind: ImportKind): Map<string, ImportField> =>
     ...FIELDS_OF[kind].map((field) => [headerKey(field), field] as [string, ImportField]),
   ]);
 
-/** Every mapping entry whose target is neither a field of `kind` nor `ignore`; checked before the file is read. */
+/** Only contacts have custom fields. */
+const takesCustomFields = (kind: ImportKind): boolean => kind === 'contacts';
+
+/**
+ * Every mapping entry whose target is neither a field of `kind` (a contacts import: or `custom.<key>`) nor
+ * `ignore`; checked before the file is read.
+ */
 export function mappingErrors(kind: ImportKind, mapping: ColumnMapping): FieldError[] {
   const fields: readonly string[] = FIELDS_OF[kind];
+  const choices = [...fields, ...(takesCustomFields(kind) ? ['custom.<key>'] : [])].join(', ');
   return Object.entries(mapping)
     .filter(([, target]) => target !== IGNORE && !fields.includes(target))
+    .filter(([, target]) => !(takesCustomFields(kind) && isCustomFieldColumn(target)))
     .map(([header, target]) => ({
       field: `mapping[${header}]`,
-      messages: [`"${target}" is not a field of a ${kind} import; use one of ${fields.join(', ')} or ${IGNORE}`],
+      messages: [`"${target}" is not a field of a ${kind} import; use one of ${choices} or ${IGNORE}`],
       in: 'query' as const,
     }));
 }
 
 /**
  * Which field each column of the header fills: the mapping first (by exact header, else by key), then the
- * header's own name. A column that fills nothing is an error unless `ignoreUnknownColumns`, so that a
- * misspelt header does not silently drop data; two columns for one field and mapping entries naming no
- * column are errors too.
+ * header's own name (contacts: `custom.<key>`, as written, fills that custom field). A column that fills
+ * nothing is an error unless `ignoreUnknownColumns`, so that a misspelt header does not silently drop data;
+ * two columns for one field and mapping entries naming no column are errors too.
  */
 export function resolveColumns(
   kind: ImportKind,
@@ -134,6 +154,7 @@ export function resolveColumns(
       entry.used = true;
       return entry.target === IGNORE ? { header } : { header, field: entry.target as ImportField };
     }
+    if (takesCustomFields(kind) && isCustomFieldColumn(header)) return { header, field: header };
     const field = byKey.get(headerKey(header));
     if (field) return { header, field };
     if (!(READ_ONLY_COLUMNS as readonly string[]).includes(header) && !options.ignoreUnknownColumns) {

@@ -17,7 +17,7 @@ import { newId } from '@crm/eventsourcing';
 import { PLATFORM_LOGGER } from '@crm/platform';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { ContactWorkflows } from '../application/contact-workflows';
-import { COMPANIES, type Companies } from '../application/repositories';
+import { COMPANIES, CUSTOM_FIELDS, type Companies, type CustomFields } from '../application/repositories';
 import { CompanyRowImporter } from './company-row-importer';
 import { ContactRowImporter } from './contact-row-importer';
 import { checkCsvFile, spoolBody, type CsvDelimiter } from './csv-file';
@@ -77,6 +77,7 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     @Inject(IMPORTS_CONFIG) private readonly config: ImportsConfig,
     @Inject(ContactWorkflows) private readonly workflows: ContactWorkflows,
     @Inject(COMPANIES) private readonly companies: Companies,
+    @Inject(CUSTOM_FIELDS) private readonly customFields: CustomFields,
     @Inject(READ_MODELS) private readonly readModels: Connection,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
@@ -153,7 +154,7 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
         this.current = job.jobId;
         const importer =
           job.kind === 'contacts'
-            ? new ContactRowImporter(this.workflows, this.companies, this.readModels)
+            ? new ContactRowImporter(this.workflows, this.companies, this.customFields, this.readModels)
             : new CompanyRowImporter(this.companies, this.readModels);
         try {
           await runImport(
