@@ -104,6 +104,16 @@ export interface SubscribeOptions extends ReadAllOptions {
   batchSize?: number;
 }
 
+/**
+ * Tells a reader of the global log when there may be something new, so that it can wait instead of polling
+ * on a short interval. A wake-up may be spurious; one that came while nobody waited is kept for the next wait.
+ */
+export interface AppendWatcher {
+  /** Resolves once something was appended since the last wake-up (at once if it already was), after `timeoutMs`, or on abort. */
+  next(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface EventStore {
   append(streamName: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Events of one stream; an empty array when the stream does not exist. */
@@ -114,6 +124,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Every event after `after`, then live ones as they commit, in commit order, never skipping one. */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /** Optional: a watcher of appends (the PostgreSQL store has one; without it readers poll). */
+  watchAppends?(): AppendWatcher;
   /** Lightweight probe for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -61,3 +61,74 @@ describe('PostgresEventStore global order', () => {
     }
   });
 });
+
+describe('PostgresEventStore.watchAppends (LISTEN/NOTIFY)', () => {
+  // A wait that only a notification can end within the test's time: the fallback is far beyond jest's timeout.
+  const FOREVER = 600_000;
+  let store: PostgresEventStore;
+  let schema: string;
+  beforeAll(async () => {
+    schema = uniqueSchema('es_watch');
+    store = new PostgresEventStore({ connection: { connectionString: process.env.DATABASE_URL }, schema });
+    await store.migrate();
+    await store.migrate(); // a second start finds the trigger in place
+  });
+  afterAll(async () => {
+    await store.pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await store.close();
+  });
+  const append = (stream: string) => store.append(stream, [{ type: 'Something', data: {} }]);
+
+  it('wakes a waiting reader when an append commits, and keeps a wake-up that came while nobody waited', async () => {
+    const watcher = store.watchAppends();
+    try {
+      await watcher.next(FOREVER); // the first wait connects, and returns for what came before the LISTEN
+      const woken = watcher.next(FOREVER);
+      await append('watched-1');
+      await woken;
+
+      await append('watched-2'); // committed while nobody waits
+      await watcher.next(FOREVER);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('wakes only once the appending transaction commits', async () => {
+    const watcher = store.watchAppends();
+    const client = new Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      await watcher.next(FOREVER);
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO "${schema}".events (event_id, stream_name, stream_revision, event_type, data, metadata)
+         VALUES (gen_random_uuid(), 'late-1', 0, 'Something', '{}', '{}')`,
+      );
+      let woke = false;
+      const woken = watcher.next(FOREVER).then(() => (woke = true));
+      await store.pool.query('SELECT pg_sleep(0.2)'); // the uncommitted insert has had time to notify, if it did
+      expect(woke).toBe(false);
+      await client.query('COMMIT');
+      await woken;
+      expect(woke).toBe(true);
+    } finally {
+      await client.end();
+      await watcher.close();
+    }
+  });
+
+  it('returns at once when aborted, and after its timeout without appends', async () => {
+    const watcher = store.watchAppends();
+    try {
+      await watcher.next(FOREVER);
+      const controller = new AbortController();
+      const aborted = watcher.next(FOREVER, controller.signal);
+      controller.abort();
+      await aborted;
+      await watcher.next(10); // nothing appended: ends by its timeout
+    } finally {
+      await watcher.close();
+    }
+  });
+});

@@ -26,7 +26,10 @@ export interface EventRelayOptions extends EnvelopeOptions {
   /** Checkpoint name; one per service. */
   name?: string;
   batchSize?: number;
+  /** Wait between reads once caught up, for a store that cannot tell when it was appended to. */
   idleDelayMs?: number;
+  /** Longest wait once caught up, for a store that wakes the relay (`watchAppends`): a safety net only. */
+  maxIdleMs?: number;
   logger?: RelayLogger;
   /** Turns a batch of stored events into what is published (e.g. upcast); defaults to the events themselves. */
   prepare?: (events: RecordedEvent[]) => RecordedEvent[] | Promise<RecordedEvent[]>;
@@ -43,6 +46,7 @@ export class EventRelay {
   private readonly name: string;
   private readonly batchSize: number;
   private readonly idleDelayMs: number;
+  private readonly maxIdleMs: number;
   private readonly logger: RelayLogger;
   private stopController = new AbortController();
   private running?: Promise<void>;
@@ -52,6 +56,7 @@ export class EventRelay {
     this.name = options.name ?? `relay:${options.service}`;
     this.batchSize = options.batchSize ?? 500;
     this.idleDelayMs = options.idleDelayMs ?? 10;
+    this.maxIdleMs = options.maxIdleMs ?? 1000;
     this.logger = options.logger ?? silent;
   }
 
@@ -97,26 +102,33 @@ export class EventRelay {
       batch.catch(() => undefined);
       return batch;
     };
-    let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
-    let nextBatch = read(after);
-    while (!signal.aborted) {
-      const batch = await nextBatch;
-      if (batch.length === 0) {
-        await sleep(this.idleDelayMs, signal);
+    // Made before the first read, so that an append committed after a read came back empty still wakes it.
+    const appends = store.watchAppends?.();
+    const caughtUp = () => (appends ? appends.next(this.maxIdleMs, signal) : sleep(this.idleDelayMs, signal));
+    try {
+      let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
+      let nextBatch = read(after);
+      while (!signal.aborted) {
+        const batch = await nextBatch;
+        if (batch.length === 0) {
+          await caughtUp();
+          nextBatch = read(after);
+          continue;
+        }
+        after = batch[batch.length - 1].position;
+        // Read the next batch from the store while this one is on its way to Kafka.
         nextBatch = read(after);
-        continue;
+        const messages = (await prepare(batch)).map((event) => toKafkaMessage(toCloudEvent(event, this.options)));
+        await producer.send({ topic, messages, acks: -1 });
+        await checkpoints.save(this.name, after);
+        relayMetrics.published.inc({ relay: this.name }, batch.length);
+        relayMetrics.lagSeconds.set(
+          { relay: this.name },
+          Math.max(0, Date.now() - batch[batch.length - 1].recordedAt.getTime()) / 1000,
+        );
       }
-      after = batch[batch.length - 1].position;
-      // Read the next batch from the store while this one is on its way to Kafka.
-      nextBatch = read(after);
-      const messages = (await prepare(batch)).map((event) => toKafkaMessage(toCloudEvent(event, this.options)));
-      await producer.send({ topic, messages, acks: -1 });
-      await checkpoints.save(this.name, after);
-      relayMetrics.published.inc({ relay: this.name }, batch.length);
-      relayMetrics.lagSeconds.set(
-        { relay: this.name },
-        Math.max(0, Date.now() - batch[batch.length - 1].recordedAt.getTime()) / 1000,
-      );
+    } finally {
+      await appends?.close();
     }
   }
 

@@ -7,6 +7,7 @@ import {
   comparePositions,
   type AppendOptions,
   type AppendResult,
+  type AppendWatcher,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -18,6 +19,7 @@ import {
 import { revisionMatches } from '../expected-revision';
 import { newId } from '../ids';
 import { pollAll } from '../subscription';
+import { appendChannelOf, PostgresAppendWatcher } from './postgres-append-watcher';
 import { createPool } from './postgres-pool';
 
 export interface PostgresEventStoreOptions {
@@ -92,8 +94,22 @@ export class PostgresEventStore implements EventStore {
         CONSTRAINT events_stream_revision_key UNIQUE (stream_name, stream_revision)
       );
       CREATE INDEX IF NOT EXISTS events_commit_order_idx ON ${this.table} (transaction_id, position);
+      -- Readers LISTEN instead of polling (watchAppends); delivered when the appending transaction commits.
+      CREATE OR REPLACE FUNCTION "${this.schema}".notify_events_appended() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('${appendChannelOf(this.schema)}', ''); RETURN NULL; END $$;
+      DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'events_appended' AND tgrelid = '${this.table}'::regclass) THEN
+          CREATE TRIGGER events_appended AFTER INSERT ON ${this.table}
+            FOR EACH STATEMENT EXECUTE FUNCTION "${this.schema}".notify_events_appended();
+        END IF;
+      END $$;
     `,
     );
+  }
+
+  /** Wakes a reader when an append commits (LISTEN/NOTIFY, one connection of its own per watcher). */
+  watchAppends(): AppendWatcher {
+    return new PostgresAppendWatcher(this.pool, appendChannelOf(this.schema), this.pollIntervalMs);
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
