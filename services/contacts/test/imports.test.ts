@@ -325,6 +325,26 @@ describe('contacts import and export', () => {
     ]);
     const same = await imported([`externalId,Seats`, `${good.ext},20`].join('\n'), { 'mapping[Seats]': 'custom.seats' });
     expect(same).toMatchObject({ status: 'completed', updated: 0, unchanged: 1 });
+
+    // The export writes a column per declared field, and what it writes imports back as it is.
+    const filter = { familyName: `Custom${run}` };
+    await eventually(
+      async () => (await listed(filter)).some((item) => (item as { customFields?: unknown[] }).customFields?.length === 2),
+      'the custom values listed',
+    );
+    const csv = await http().get('/v1/contacts/export').query(filter).set('Authorization', sales).expect(200);
+    const [exported] = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(exported).toMatchObject({ contactId: contactIdFor(good.ext), 'custom.plan': 'pro', 'custom.seats': '20' });
+    const json = await http()
+      .get('/v1/contacts/export')
+      .query({ ...filter, format: 'json' })
+      .set('Authorization', sales)
+      .expect(200);
+    expect(JSON.parse(json.text)[0].customFields).toEqual([
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: 20 },
+    ]);
+    expect(await imported(csv.text)).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
   });
 
   it.each([

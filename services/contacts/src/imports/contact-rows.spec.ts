@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import { escapeCell } from './csv-cells';
-import { CONTACT_EXPORT_COLUMNS, contactExportRecord } from './export-records';
+import { CONTACT_EXPORT_COLUMNS, contactExportColumns, contactExportRecord } from './export-records';
 import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactValues } from './import-columns';
 
 const today = '2026-03-01';
@@ -403,6 +403,57 @@ describe('export records', () => {
       phone: '+41446681800',
       tags: ['vip', 'math'],
     });
+  });
+
+  it('write a custom.<key> column per declared field, in a form the import reads back to the same values', () => {
+    const declarations: CustomFieldDeclarations = new Map<string, CustomFieldDefinedData>([
+      ['plan', { key: 'plan', label: 'Plan', type: 'single-select', options: ['free', 'pro'] }],
+      ['seats', { key: 'seats', label: 'Seats', type: 'number' }],
+      ['trial', { key: 'trial', label: 'Trial', type: 'boolean' }],
+      ['topics', { key: 'topics', label: 'Topics', type: 'multi-select', options: ['ai', 'db'] }],
+      ['motto', { key: 'motto', label: 'Motto', type: 'text' }],
+    ]);
+    const keys = [...declarations.keys()];
+    const customFields = [
+      { key: 'seats', value: 12.5 },
+      { key: 'trial', value: false },
+      { key: 'topics', value: ['ai', 'db'] },
+      { key: 'motto', value: '=1+1' },
+    ];
+    const record = contactExportRecord(
+      {
+        contactId: '0192a8f0-0000-7000-8000-000000000002',
+        givenName: 'Grace',
+        familyName: 'Hopper',
+        emails: [],
+        phones: [],
+        lifecycleStage: 'lead',
+        tags: [],
+        customFields,
+        companyIds: [],
+        status: 'active',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+      keys,
+    );
+    const columns = contactExportColumns(keys);
+    expect(columns.slice(-8)).toEqual([
+      'custom.plan',
+      'custom.seats',
+      'custom.trial',
+      'custom.topics',
+      'custom.motto',
+      'status',
+      'createdAt',
+      'updatedAt',
+    ]);
+    expect(record.slice(-8, -3)).toEqual(['', '12.5', 'false', 'ai;db', "'=1+1"]);
+
+    const resolved = resolveColumns('contacts', columns, {});
+    if (!resolved.ok) throw new Error('export columns do not import');
+    const write = contactWrite(row(valuesByField(resolved.columns, record)), undefined, today, declarations);
+    expect(write.ok && write.value.input.customFields).toEqual(customFields);
   });
 
   it('escape formula-like text but not phone numbers or numbers', () => {

@@ -1,10 +1,18 @@
+import type { CustomFieldValue } from '@crm/contracts';
 import type { CompanyListItem } from '../infrastructure/company-list.projection';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { escapeCell } from './csv-cells';
-import { LIST_SEPARATOR, READ_ONLY_COLUMNS, type CompanyField, type ContactField } from './import-columns';
+import {
+  customFieldColumn,
+  LIST_SEPARATOR,
+  READ_ONLY_COLUMNS,
+  type CompanyField,
+  type ContactField,
+  type CustomFieldColumn,
+} from './import-columns';
 
-/** An export's columns: import fields first (so the file imports again as it is), then read-only ones. */
-export const CONTACT_EXPORT_COLUMNS = [
+/** The fields a contacts export writes, in this order; the file imports again as it is. */
+const CONTACT_EXPORT_FIELDS = [
   'contactId',
   'givenName',
   'familyName',
@@ -20,13 +28,25 @@ export const CONTACT_EXPORT_COLUMNS = [
   'ownerId',
   'tags',
   'companyIds',
-  ...READ_ONLY_COLUMNS,
-] as const satisfies readonly (ContactField | (typeof READ_ONLY_COLUMNS)[number])[];
+] as const satisfies readonly ContactField[];
 
-/** A contact of the list as one CSV record, in CONTACT_EXPORT_COLUMNS order. */
-export function contactExportRecord(item: Omit<ContactListItem, 'search'>): string[] {
+type ContactExportColumn = (typeof CONTACT_EXPORT_FIELDS)[number] | CustomFieldColumn | (typeof READ_ONLY_COLUMNS)[number];
+
+/** An export's columns: import fields first, then a `custom.<key>` column per declared custom field, then read-only ones. */
+export const contactExportColumns = (customKeys: readonly string[] = []): ContactExportColumn[] => [
+  ...CONTACT_EXPORT_FIELDS,
+  ...customKeys.map(customFieldColumn),
+  ...READ_ONLY_COLUMNS,
+];
+
+/** The columns of an export when no custom field is declared. */
+export const CONTACT_EXPORT_COLUMNS: readonly ContactExportColumn[] = contactExportColumns();
+
+/** A contact of the list as one CSV record, in `contactExportColumns(customKeys)` order. */
+export function contactExportRecord(item: Omit<ContactListItem, 'search'>, customKeys: readonly string[] = []): string[] {
   const others = (all: readonly string[], primary: string | undefined) => all.filter((value) => value !== primary);
-  const cells: Record<(typeof CONTACT_EXPORT_COLUMNS)[number], string | readonly string[] | undefined> = {
+  const custom = new Map((item.customFields ?? []).map(({ key, value }) => [customFieldColumn(key), customCell(value)]));
+  const cells: Partial<Record<ContactExportColumn, string | readonly string[]>> = {
     contactId: item.contactId,
     givenName: item.givenName,
     familyName: item.familyName,
@@ -42,12 +62,17 @@ export function contactExportRecord(item: Omit<ContactListItem, 'search'>): stri
     ownerId: item.ownerId,
     tags: item.tags,
     companyIds: item.companyIds,
+    ...Object.fromEntries(custom),
     status: item.status,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
-  return CONTACT_EXPORT_COLUMNS.map((column) => cell(cells[column]));
+  return contactExportColumns(customKeys).map((column) => cell(cells[column]));
 }
+
+/** A custom value as the import reads it back: numbers and booleans as written, multi-select items joined with `;`. */
+const customCell = (value: CustomFieldValue): string | readonly string[] =>
+  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 
 /** A companies export's columns: the companies import's fields, then read-only ones. */
 export const COMPANY_EXPORT_COLUMNS = [

@@ -9,9 +9,11 @@ import { ApiListQuery, InvalidQueryError, waitForListPosition, type ParsedListQu
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { Roles } from '@crm/platform';
 import { ContactRecords } from '../application/contact-records';
+import { CUSTOM_FIELDS, type CustomFields } from '../application/repositories';
+import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import { COMPANY_LIST_COLLECTION, companyListQuery, type CompanyListItem } from '../infrastructure/company-list.projection';
 import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
-import { COMPANY_EXPORT_COLUMNS, companyExportRecord, CONTACT_EXPORT_COLUMNS, contactExportRecord } from './export-records';
+import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExportColumns, contactExportRecord } from './export-records';
 import { IMPORTERS } from './imports.controller';
 import { jsonArray } from './json-stream';
 
@@ -26,7 +28,8 @@ const FORMAT_QUERY = {
 
 /**
  * `GET /v1/contacts/export`: every contact the list shows for the same filters, sort and `q`, streamed as
- * CSV (the import's columns, so the file imports again as it is) or JSON (the list's items). Registered
+ * CSV (the import's columns, with a `custom.<key>` one per declared custom field, so the file imports again as
+ * it is) or JSON (the list's items). Registered
  * before ContactsController, whose `GET /v1/contacts/:id` would otherwise take `export` for an id.
  */
 @ApiTags('contacts')
@@ -36,6 +39,7 @@ export class ContactExportController {
   constructor(
     private readonly records: ContactRecords,
     @Inject(READ_MODELS) private readonly readModels: Connection,
+    @Inject(CUSTOM_FIELDS) private readonly customFields: CustomFields,
   ) {}
 
   @Get()
@@ -51,11 +55,12 @@ export class ContactExportController {
     const { format, ...listQuery } = withoutPages(query);
     const parsed = await this.records.parseContactList(listQuery);
     const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
+    const customKeys = [...(await this.customFields.load(CUSTOM_FIELDS_CATALOG_ID)).state.fields.keys()];
     await streamExport(response, collection, parsed, {
       name: 'contacts',
       format: exportFormat(format, accept),
-      columns: CONTACT_EXPORT_COLUMNS,
-      record: contactExportRecord,
+      columns: contactExportColumns(customKeys),
+      record: (item) => contactExportRecord(item, customKeys),
     });
   }
 }

@@ -1,4 +1,10 @@
-import { crmContracts, LIFECYCLE_STAGES, type ContactProfile, type OptionalProfileField } from '@crm/contracts';
+import {
+  crmContracts,
+  LIFECYCLE_STAGES,
+  type ContactProfile,
+  type CustomFieldEntry,
+  type OptionalProfileField,
+} from '@crm/contracts';
 import { normalizeEmail } from '../domain/contact-values';
 import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
@@ -21,6 +27,8 @@ export interface ContactListItem {
   lifecycleStage: ContactProfile['lifecycleStage'];
   ownerId?: string;
   tags: string[];
+  /** Absent on documents projected before custom fields were listed (rebuild the projection to fill them). */
+  customFields?: CustomFieldEntry[];
   companyIds: string[];
   status: 'active' | 'archived';
   /** Set while merged into another contact; lists leave such contacts out unless asked. */
@@ -44,6 +52,8 @@ function profileFields(profile: Partial<ContactProfile>): Partial<ContactListIte
   for (const field of ['jobTitle', 'country', 'locale', 'source', 'lifecycleStage', 'ownerId', 'tags'] as const) {
     if (field in profile) (fields as Record<string, unknown>)[field] = profile[field];
   }
+  // Personal data: null in a merge whose values were erased, which changes nothing here.
+  if (profile.customFields) fields.customFields = profile.customFields;
   return fields;
 }
 
