@@ -234,11 +234,12 @@ describe('contactWrite', () => {
   });
 });
 
+const declared = (key: string, type: CustomFieldDefinedData['type'], options?: string[]): [string, CustomFieldDefinedData] => [
+  key,
+  { key, label: key, type, ...(options && { options }), at: '2026-01-01T00:00:00.000Z' },
+];
+
 describe('custom fields', () => {
-  const declared = (key: string, type: CustomFieldDefinedData['type'], options?: string[]): [string, CustomFieldDefinedData] => [
-    key,
-    { key, label: key, type, ...(options && { options }), at: '2026-01-01T00:00:00.000Z' },
-  ];
   const catalog: CustomFieldDeclarations = new Map([
     declared('plan', 'single-select', ['free', 'pro']),
     declared('seats', 'number'),
@@ -406,12 +407,12 @@ describe('export records', () => {
   });
 
   it('write a custom.<key> column per declared field, in a form the import reads back to the same values', () => {
-    const declarations: CustomFieldDeclarations = new Map<string, CustomFieldDefinedData>([
-      ['plan', { key: 'plan', label: 'Plan', type: 'single-select', options: ['free', 'pro'] }],
-      ['seats', { key: 'seats', label: 'Seats', type: 'number' }],
-      ['trial', { key: 'trial', label: 'Trial', type: 'boolean' }],
-      ['topics', { key: 'topics', label: 'Topics', type: 'multi-select', options: ['ai', 'db'] }],
-      ['motto', { key: 'motto', label: 'Motto', type: 'text' }],
+    const declarations: CustomFieldDeclarations = new Map([
+      declared('plan', 'single-select', ['free', 'pro']),
+      declared('seats', 'number'),
+      declared('trial', 'boolean'),
+      declared('topics', 'multi-select', ['ai', 'db']),
+      declared('motto', 'text'),
     ]);
     const keys = [...declarations.keys()];
     const customFields = [
