@@ -347,6 +347,66 @@ describe('contacts import and export', () => {
     expect(await imported(csv.text)).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
   });
 
+  it('records consent columns through the consent ledger, reports bad consent cells on their columns, and skips what is already so', async () => {
+    const ext = `consent-${run}`;
+    const file = [
+      'externalId,givenName,familyName,email,consent.email.marketing,consent.sms.surveys,consentAt',
+      `${ext},Good,Consent${run},consent.good.${run}@example.com,granted,Withdrawn,`,
+      `,Maybe,Consent${run},consent.maybe.${run}@example.com,maybe,,`,
+      `,Late,Consent${run},consent.late.${run}@example.com,yes,,yesterday`,
+    ].join('\n');
+    const job = await imported(file);
+    expect(job).toMatchObject({ status: 'completed', created: 1, updated: 0, unchanged: 0, failed: 2 });
+    expect(job.badRows.map((bad) => [bad.row, bad.errors])).toEqual([
+      [
+        3,
+        [
+          {
+            field: 'consent.email.marketing',
+            column: 'consent.email.marketing',
+            messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'],
+          },
+        ],
+      ],
+      [4, [{ field: 'consentAt', column: 'consentAt', messages: [expect.stringContaining('must be a valid ISO 8601 date')] }]],
+    ]);
+    const path = `/v1/contacts/${contactIdFor(ext)}`;
+    const ledger = async () =>
+      (await http().get(`${path}/consents`).set('Authorization', analyst).expect(200)).body.items as Record<string, string>[];
+    const statements = [
+      { channel: 'email', purpose: 'marketing', status: 'granted', source: 'import' },
+      { channel: 'sms', purpose: 'surveys', status: 'withdrawn', source: 'import' },
+    ];
+    expect(await ledger()).toEqual(statements.map((statement) => expect.objectContaining(statement)));
+    const contact = await http().get(path).set('Authorization', analyst).expect(200);
+    expect(contact.body.consents).toEqual(
+      expect.arrayContaining(statements.map((statement) => ({ ...statement, at: expect.any(String) }))),
+    );
+    expect(contact.body.consents).toHaveLength(2);
+
+    // The same file again: the good row's statements say what the contact already says; nothing is recorded.
+    const events = await eventCount();
+    expect(await imported(file)).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 2 });
+    expect(await eventCount()).toBe(events);
+    expect(await ledger()).toHaveLength(2);
+
+    // A withdrawal, from a column mapped to the consent: one new statement, the other consent untouched.
+    const withdrawal = await imported([`externalId,Marketing mails`, `${ext},withdrawn`].join('\n'), {
+      'mapping[Marketing mails]': 'consent.email.marketing',
+    });
+    expect(withdrawal).toMatchObject({ status: 'completed', created: 0, updated: 1, unchanged: 0, failed: 0 });
+    const after = await ledger();
+    expect(after).toHaveLength(3);
+    expect(after[2]).toMatchObject({ channel: 'email', purpose: 'marketing', status: 'withdrawn', source: 'import' });
+    const withdrawn = await http().get(path).set('Authorization', analyst).expect(200);
+    expect(withdrawn.body.consents).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'email', purpose: 'marketing', status: 'withdrawn' }),
+        expect.objectContaining({ channel: 'sms', purpose: 'surveys', status: 'withdrawn' }),
+      ]),
+    );
+  });
+
   it.each([
     ['an unknown mapping field', 'givenName\nA', { 'mapping[givenName]': 'nickname' }, 'text/csv', 400, 'validation'],
     ['an unknown kind', 'givenName\nA', { kind: 'deals' }, 'text/csv', 400, 'validation'],

@@ -8,6 +8,7 @@ import { normalizeEmail } from '../domain/contact-values';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { companyWithDomain } from './company-row-importer';
+import { consentsToRecord } from './contact-consents';
 import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import type { ContactField, ContactValues } from './import-columns';
 import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
@@ -17,6 +18,8 @@ import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowI
  * its `externalId` stands for, else by e-mail: among the rows of this job first, then in the contact list
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
+ * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
+ * the contact's current state.
  */
 export class ContactRowImporter implements RowImporter {
   /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
@@ -83,6 +86,13 @@ export class ContactRowImporter implements RowImporter {
       // A link without a role keeps the role the contact has there.
       if (link && (role === undefined || link.role === role)) continue;
       const result = await this.workflows.linkToCompany(contactId, companyId, role ?? link?.role, now);
+      changed ||= result.events.length > 0;
+    }
+    for (const statement of consentsToRecord(row.consent, existing?.consents ?? {}, now)) {
+      const result = await this.workflows.execute(contactId, {
+        type: 'RecordConsent',
+        data: { contactId, ...statement, now },
+      });
       changed ||= result.events.length > 0;
     }
     for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);

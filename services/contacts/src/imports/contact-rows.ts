@@ -12,6 +12,7 @@ import type {
 import { CreateContactDto, UpdateContactDto } from '../api/contact.dto';
 import { sameValue } from '../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../domain/contact-values';
+import { readConsentCells, type ConsentCells } from './contact-consents';
 import {
   customFieldColumn,
   customFieldKey,
@@ -51,6 +52,8 @@ export interface ContactRow {
   company?: { domain?: string; externalId?: string; role?: string };
   /** Custom field cells by key (`custom.plan` → `plan`), read by the field's declared type when written. */
   customFields: Record<string, string>;
+  /** Consent statements (`consent.<channel>.<purpose>`), recorded once the contact is written. */
+  consent: ConsentCells;
 }
 
 /** The custom field declarations (the catalog) by key. */
@@ -91,7 +94,9 @@ export function readContactRow(values: ContactValues): RowResult<ContactRow> {
   if (values.role !== undefined && !company) {
     errors.push({ field: 'role', messages: ['is a role at a company: give companyDomain or companyExternalId too'] });
   }
-  if (errors.length > 0) return rowFailure(errors);
+  const consent = readConsentCells(values);
+  if (!consent.ok) errors.push(...consent.errors);
+  if (!consent.ok || errors.length > 0) return rowFailure(errors);
 
   const addressParts = { city: values.city, region: values.region, postalCode: values.postalCode };
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
@@ -121,6 +126,7 @@ export function readContactRow(values: ContactValues): RowResult<ContactRow> {
           isCustomFieldColumn(field) && cell !== undefined ? [[customFieldKey(field), cell]] : [],
         ),
       ),
+      consent: consent.value,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, type ConsentChannel, type ConsentPurpose } from '@crm/contracts';
 import type { FieldError } from '@crm/platform';
 import { unescapeCell } from './csv-cells';
 
@@ -35,6 +36,8 @@ export const CONTACT_FIELDS = [
   'companyDomain',
   'companyExternalId',
   'role',
+  'consentSource',
+  'consentAt',
 ] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 
@@ -56,16 +59,29 @@ export type CompanyField = (typeof COMPANY_FIELDS)[number];
 /** A contacts column that fills a declared custom field: `custom.plan` fills the field with key `plan`. */
 export type CustomFieldColumn = `custom.${string}`;
 
-export type ImportField = ContactField | CompanyField | CustomFieldColumn;
+/** A contacts column that states consent for one channel and purpose: `consent.email.marketing`. */
+export type ConsentColumn = `consent.${ConsentChannel}.${ConsentPurpose}`;
 
-/** A contacts row's values by field, custom fields included. */
-export type ContactValues = Partial<Record<ContactField | CustomFieldColumn, string>>;
+export type ImportField = ContactField | CompanyField | CustomFieldColumn | ConsentColumn;
+
+/** A contacts row's values by field, custom fields and consent included. */
+export type ContactValues = Partial<Record<ContactField | CustomFieldColumn | ConsentColumn, string>>;
 
 // `custom.` and a key as POST /v1/custom-fields takes it; whether the key is declared is checked per row.
 const CUSTOM_FIELD_COLUMN = /^custom\.[a-z][a-zA-Z0-9]{0,39}$/;
 export const isCustomFieldColumn = (target: string): target is CustomFieldColumn => CUSTOM_FIELD_COLUMN.test(target);
 export const customFieldColumn = (key: string): CustomFieldColumn => `custom.${key}`;
 export const customFieldKey = (column: CustomFieldColumn): string => column.slice('custom.'.length);
+
+// Channels and purposes exactly as the contract lists them (`consent.email.product-updates`).
+const CONSENT_COLUMNS: ReadonlySet<string> = new Set(
+  CONSENT_CHANNELS.flatMap((channel) => CONSENT_PURPOSES.map((purpose) => `consent.${channel}.${purpose}`)),
+);
+export const isConsentColumn = (target: string): target is ConsentColumn => CONSENT_COLUMNS.has(target);
+export const consentOfColumn = (column: ConsentColumn): { channel: ConsentChannel; purpose: ConsentPurpose } => {
+  const [, channel, purpose] = column.split('.') as [string, ConsentChannel, ConsentPurpose];
+  return { channel, purpose };
+};
 
 /** Columns an export writes for reference; an import passes over them. */
 export const READ_ONLY_COLUMNS = ['status', 'createdAt', 'updatedAt'] as const;
@@ -109,19 +125,25 @@ const fieldByKey = (kind: ImportKind): Map<string, ImportField> =>
     ...FIELDS_OF[kind].map((field) => [headerKey(field), field] as [string, ImportField]),
   ]);
 
-/** Only contacts have custom fields. */
+/** Only contacts have custom fields and consent. */
 const takesCustomFields = (kind: ImportKind): boolean => kind === 'contacts';
+const takesConsent = (kind: ImportKind): boolean => kind === 'contacts';
 
 /**
- * Every mapping entry whose target is neither a field of `kind` (a contacts import: or `custom.<key>`) nor
- * `ignore`; checked before the file is read.
+ * Every mapping entry whose target is neither a field of `kind` (a contacts import: or `custom.<key>`, or
+ * `consent.<channel>.<purpose>`) nor `ignore`; checked before the file is read.
  */
 export function mappingErrors(kind: ImportKind, mapping: ColumnMapping): FieldError[] {
   const fields: readonly string[] = FIELDS_OF[kind];
-  const choices = [...fields, ...(takesCustomFields(kind) ? ['custom.<key>'] : [])].join(', ');
+  const choices = [
+    ...fields,
+    ...(takesCustomFields(kind) ? ['custom.<key>'] : []),
+    ...(takesConsent(kind) ? ['consent.<channel>.<purpose>'] : []),
+  ].join(', ');
   return Object.entries(mapping)
     .filter(([, target]) => target !== IGNORE && !fields.includes(target))
     .filter(([, target]) => !(takesCustomFields(kind) && isCustomFieldColumn(target)))
+    .filter(([, target]) => !(takesConsent(kind) && isConsentColumn(target)))
     .map(([header, target]) => ({
       field: `mapping[${header}]`,
       messages: [`"${target}" is not a field of a ${kind} import; use one of ${choices} or ${IGNORE}`],
@@ -131,7 +153,8 @@ export function mappingErrors(kind: ImportKind, mapping: ColumnMapping): FieldEr
 
 /**
  * Which field each column of the header fills: the mapping first (by exact header, else by key), then the
- * header's own name (contacts: `custom.<key>`, as written, fills that custom field). A column that fills
+ * header's own name (contacts: `custom.<key>` and `consent.<channel>.<purpose>`, as written, fill that custom
+ * field or consent). A column that fills
  * nothing is an error unless `ignoreUnknownColumns`, so that a misspelt header does not silently drop data;
  * two columns for one field and mapping entries naming no column are errors too.
  */
@@ -155,6 +178,7 @@ export function resolveColumns(
       return entry.target === IGNORE ? { header } : { header, field: entry.target as ImportField };
     }
     if (takesCustomFields(kind) && isCustomFieldColumn(header)) return { header, field: header };
+    if (takesConsent(kind) && isConsentColumn(header)) return { header, field: header };
     const field = byKey.get(headerKey(header));
     if (field) return { header, field };
     if (!(READ_ONLY_COLUMNS as readonly string[]).includes(header) && !options.ignoreUnknownColumns) {

@@ -1,0 +1,75 @@
+import type { ConsentChannel, ConsentEntry, ConsentPurpose, ConsentStatus } from '@crm/contracts';
+import { RecordConsentDto } from '../api/contact.dto';
+import { consentKey, type ConsentKey } from '../domain/consent';
+import { consentOfColumn, isConsentColumn, type ContactValues } from './import-columns';
+import { dtoErrors, mergeByField, type RowFieldError, type RowResult } from './row-validation';
+
+/** The source of an imported consent statement when the row has no `consentSource`. */
+export const IMPORT_CONSENT_SOURCE = 'import';
+
+/** A row's consent cells: a status per channel and purpose, with the source and time that apply to all of them. */
+export interface ConsentCells {
+  statements: { channel: ConsentChannel; purpose: ConsentPurpose; status: ConsentStatus }[];
+  source: string;
+  /** When the person said it (normalized to UTC); absent: when the row is imported. */
+  at?: string;
+}
+
+const STATUSES: Readonly<Record<string, ConsentStatus>> = {
+  granted: 'granted',
+  yes: 'granted',
+  true: 'granted',
+  '1': 'granted',
+  withdrawn: 'withdrawn',
+  no: 'withdrawn',
+  false: 'withdrawn',
+  '0': 'withdrawn',
+};
+
+/** What `POST /v1/contacts/{id}/consents` calls a field, as the import names it. */
+const FIELD_OF_PATH: Readonly<Record<string, string>> = { source: 'consentSource', at: 'consentAt' };
+
+/**
+ * Reads the row's `consent.<channel>.<purpose>` cells, and `consentSource` and `consentAt` for all of them,
+ * checked as the API checks a statement (RecordConsentDto). A row without consent cells has no statement and
+ * leaves `consentSource` and `consentAt` unread.
+ */
+export function readConsentCells(values: ContactValues): RowResult<ConsentCells> {
+  const errors: RowFieldError[] = [];
+  const statements: ConsentCells['statements'] = [];
+  for (const [field, cell] of Object.entries(values)) {
+    if (!isConsentColumn(field) || cell === undefined) continue;
+    const status = STATUSES[cell.toLowerCase()];
+    if (status === undefined)
+      errors.push({ field, messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'] });
+    else statements.push({ ...consentOfColumn(field), status });
+  }
+  const source = values.consentSource ?? IMPORT_CONSENT_SOURCE;
+  if (statements.length === 0) return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { statements, source } };
+
+  for (const statement of statements) {
+    for (const { path, messages } of dtoErrors(RecordConsentDto, { ...statement, source, at: values.consentAt })) {
+      errors.push({ field: FIELD_OF_PATH[path] ?? path, messages });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: mergeByField(errors) };
+  return {
+    ok: true,
+    value: { statements, source, ...(values.consentAt !== undefined && { at: new Date(values.consentAt).toISOString() }) },
+  };
+}
+
+/**
+ * The statements to record on a contact whose current consent is `current`: a statement that says what the
+ * contact's current state already says (the same status) adds nothing, so that a re-import records no event.
+ * `now` dates the statements of a row without `consentAt`.
+ */
+export function consentsToRecord(
+  cells: ConsentCells,
+  current: Partial<Record<ConsentKey, ConsentEntry>>,
+  now: string,
+): ConsentEntry[] {
+  return cells.statements
+    .filter((statement) => current[consentKey(statement)]?.status !== statement.status)
+    .map((statement) => ({ ...statement, source: cells.source, at: cells.at ?? now }));
+}
