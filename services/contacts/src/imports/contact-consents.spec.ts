@@ -88,12 +88,14 @@ describe('readConsentCells', () => {
       'consent.email.marketing': 'maybe',
       'consent.sms.surveys': 'y',
       'consent.post.profiling': 'no',
+      'consent.chat.surveys': 'constructor', // not a member of Object.prototype either
     });
     expect(read).toEqual({
       ok: false,
       errors: [
         { field: 'consent.email.marketing', messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'] },
         { field: 'consent.sms.surveys', messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'] },
+        { field: 'consent.chat.surveys', messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'] },
       ],
     });
   });

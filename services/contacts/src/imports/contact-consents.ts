@@ -15,16 +15,17 @@ export interface ConsentCells {
   at?: string;
 }
 
-const STATUSES: Readonly<Record<string, ConsentStatus>> = {
-  granted: 'granted',
-  yes: 'granted',
-  true: 'granted',
-  '1': 'granted',
-  withdrawn: 'withdrawn',
-  no: 'withdrawn',
-  false: 'withdrawn',
-  '0': 'withdrawn',
-};
+// A Map, not an object literal: a cell such as `constructor` must not find Object.prototype's members.
+const STATUSES: ReadonlyMap<string, ConsentStatus> = new Map([
+  ['granted', 'granted'],
+  ['yes', 'granted'],
+  ['true', 'granted'],
+  ['1', 'granted'],
+  ['withdrawn', 'withdrawn'],
+  ['no', 'withdrawn'],
+  ['false', 'withdrawn'],
+  ['0', 'withdrawn'],
+]);
 
 /** What `POST /v1/contacts/{id}/consents` calls a field, as the import names it. */
 const FIELD_OF_PATH: Readonly<Record<string, string>> = { source: 'consentSource', at: 'consentAt' };
@@ -39,7 +40,7 @@ export function readConsentCells(values: ContactValues): RowResult<ConsentCells>
   const statements: ConsentCells['statements'] = [];
   for (const [field, cell] of Object.entries(values)) {
     if (!isConsentColumn(field) || cell === undefined) continue;
-    const status = STATUSES[cell.toLowerCase()];
+    const status = STATUSES.get(cell.toLowerCase());
     if (status === undefined)
       errors.push({ field, messages: ['must be granted or withdrawn (yes/no, true/false and 1/0 also do)'] });
     else statements.push({ ...consentOfColumn(field), status });

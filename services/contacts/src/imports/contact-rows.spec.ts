@@ -284,6 +284,8 @@ describe('custom fields', () => {
     ['number', '0x10'],
     ['boolean', 'maybe'],
     ['boolean', 'y'],
+    ['boolean', 'constructor'], // not a member of Object.prototype either
+    ['boolean', '__proto__'],
   ] as const)('refuses a %s cell %j with a message saying what is expected', (type, cell) => {
     const read = customFieldValue(type, cell);
     expect(read).toEqual({ problem: expect.stringMatching(type === 'number' ? /must be a number.*12\.5/ : /true or false/) });

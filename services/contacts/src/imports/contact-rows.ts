@@ -132,7 +132,15 @@ export function readContactRow(values: ContactValues): RowResult<ContactRow> {
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, yes: true, '1': true, false: false, no: false, '0': false };
+// A Map, not an object literal: a cell such as `constructor` must not find Object.prototype's members.
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['yes', true],
+  ['1', true],
+  ['false', false],
+  ['no', false],
+  ['0', false],
+]);
 
 /**
  * A cell as a value of its custom field's declared type, or why it cannot be one. What the domain checks
@@ -147,7 +155,7 @@ export function customFieldValue(type: CustomFieldType, cell: string): { value: 
         : { problem: 'must be a number, with a point before decimals and no thousands separators (12.5)' };
     }
     case 'boolean': {
-      const value = BOOLEANS[cell.toLowerCase()];
+      const value = BOOLEANS.get(cell.toLowerCase());
       return value === undefined ? { problem: 'must be true or false (yes/no and 1/0 also do)' } : { value };
     }
     case 'multi-select':
