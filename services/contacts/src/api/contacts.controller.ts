@@ -180,13 +180,7 @@ export class ContactsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ContactView> {
     const contact = await this.workflows.liveContact(id);
-    const time = now();
-    const { at = time, ...statement } = body;
-    const result = await this.workflows.execute(contact.contactId, {
-      type: 'RecordConsent',
-      data: { contactId: contact.contactId, ...statement, at: new Date(at).toISOString(), now: time },
-    });
-    return this.respond(response, contact.contactId, result);
+    return this.respond(response, contact.contactId, await this.workflows.recordConsent(contact.contactId, body, now()));
   }
 
   /** The consent ledger: every statement, oldest first; the contact shows the current state. */

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { newId, type CommandSource, type HandleResult } from '@crm/eventsourcing';
-import type { ContactProfile, FullPersonName, InteractionLoggedData, OptionalProfileField } from '@crm/contracts';
+import type {
+  ContactConsentChangedData,
+  ContactProfile,
+  FullPersonName,
+  InteractionLoggedData,
+  OptionalProfileField,
+} from '@crm/contracts';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
 import { correlationMetadata, IDEMPOTENCY_STORE, type IdempotencyStore } from '@crm/platform';
@@ -190,6 +196,16 @@ export class ContactWorkflows {
       });
     }
     return { ...result, mergeId };
+  }
+
+  /** Records what the person said about a channel and purpose; `at` (when they said it) defaults to `now`. */
+  recordConsent(
+    contactId: string,
+    statement: Omit<ContactConsentChangedData, 'contactId' | 'at'> & { at?: string },
+    now: string,
+  ): Promise<ContactResult> {
+    const at = new Date(statement.at ?? now).toISOString();
+    return this.execute(contactId, { type: 'RecordConsent', data: { ...statement, contactId, at, now } });
   }
 
   /** Links the contact to an existing company, with a role. */

@@ -89,10 +89,7 @@ export class ContactRowImporter implements RowImporter {
       changed ||= result.events.length > 0;
     }
     for (const statement of consentsToRecord(row.consent, existing?.consents ?? {}, now)) {
-      const result = await this.workflows.execute(contactId, {
-        type: 'RecordConsent',
-        data: { contactId, ...statement, now },
-      });
+      const result = await this.workflows.recordConsent(contactId, statement, now);
       changed ||= result.events.length > 0;
     }
     for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);
