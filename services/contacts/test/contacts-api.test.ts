@@ -333,6 +333,13 @@ describe('contacts API', () => {
     expect(withdrawn.body.consents).toEqual([
       { ...statement, status: 'withdrawn', source: 'unsubscribe-link', at: '2026-02-01T00:00:00.000Z' },
     ]);
+    // A statement dated in the future would outrank every later one (a withdrawal would not take effect): refused.
+    const future = await request(server())
+      .post(`${path}/consents`)
+      .set('Authorization', sales)
+      .send({ ...statement, status: 'granted', at: '2062-01-01T00:00:00Z' })
+      .expect(400);
+    expect(future.body.errors).toEqual([{ field: 'at', messages: ['must not be in the future'], in: 'body' }]);
     const ledger = await get(`${path}/consents`).expect(200);
     expect(ledger.body.items.map((entry: { status: string }) => entry.status)).toEqual(['granted', 'withdrawn']);
   });

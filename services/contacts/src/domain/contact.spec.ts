@@ -13,6 +13,7 @@ import {
   type ContactEvent,
   type LiveContact,
 } from './contact';
+import { InvalidContactData } from './contact-values';
 
 const id = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
 const dupId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41';
@@ -201,6 +202,15 @@ describe('Contact', () => {
         source: 'web-form',
         at: t3,
       });
+    });
+
+    it('refuses a statement dated in the future, which would outrank every real one until then', () => {
+      spec(contactDecider).given([created()]).when(consent('granted', '2062-01-04T10:00:00.000Z')).thenThrows(InvalidContactData);
+      // A client's clock a few minutes fast is tolerated.
+      spec(contactDecider)
+        .given([created()])
+        .when(consent('granted', '2026-01-04T10:04:00.000Z'))
+        .then([changed('granted', '2026-01-04T10:04:00.000Z')]);
     });
 
     it('records consent for an archived contact too (withdrawals must always land)', () =>

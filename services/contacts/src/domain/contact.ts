@@ -9,7 +9,8 @@ import type {
   OptionalProfileField,
 } from '@crm/contracts';
 import { applyChanges, changedFields, sameValue } from './changes';
-import { consentKey, type ConsentKey } from './consent';
+import { consentKey, consentTimeProblem, type ConsentKey } from './consent';
+import { InvalidContactData } from './contact-values';
 import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
 
 export { consentKey, type ConsentKey } from './consent';
@@ -153,8 +154,10 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       return [{ type: 'ContactErased', data: { contactId, at: now } }];
     }
     case 'RecordConsent': {
-      const { contactId, channel, purpose, status, source, at } = command.data;
+      const { contactId, channel, purpose, status, source, at, now } = command.data;
       const contact = changeable(state, contactId, { archivedToo: true });
+      const problem = consentTimeProblem(at, now);
+      if (problem) throw new InvalidContactData([{ field: 'at', message: problem }]);
       const entry: ConsentEntry = { channel, purpose, status, source, at };
       // The same statement again (a retried request, a re-import) adds nothing to the ledger.
       if (sameValue(contact.consents[consentKey(entry)], entry)) return [];

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { ConsentEntry } from '@crm/contracts';
 import type { ConsentKey } from '../domain/consent';
-import { consentsToRecord, readConsentCells, type ConsentCells } from './contact-consents';
+import { consentsToRecord, consentTimeErrors, readConsentCells, type ConsentCells } from './contact-consents';
 import { readContactRow } from './contact-rows';
 import { mappingErrors, resolveColumns, valuesByField, type ContactValues } from './import-columns';
 
@@ -173,5 +173,19 @@ describe('consentsToRecord', () => {
       { channel: 'email', purpose: 'marketing', status: 'withdrawn', source: 'import', at: now },
       { channel: 'email', purpose: 'newsletter', status: 'granted', source: 'import', at: now },
     ]);
+  });
+});
+
+describe('consent time', () => {
+  it('refuses a consentAt in the future (it would outrank every later statement), naming the column', () => {
+    const future = cells({ 'consent.email.marketing': 'granted', consentAt: '2062-03-01T12:00:00Z' });
+    expect(consentTimeErrors(future, now)).toEqual([{ field: 'consentAt', messages: ['must not be in the future'] }]);
+  });
+
+  it('takes a past consentAt, one a few minutes ahead (a fast clock), and a row dated by the import itself', () => {
+    for (const consentAt of ['2025-02-01T00:00:00Z', '2026-03-01T12:04:00Z']) {
+      expect(consentTimeErrors(cells({ 'consent.email.marketing': 'granted', consentAt }), now)).toEqual([]);
+    }
+    expect(consentTimeErrors(cells({ 'consent.email.marketing': 'granted' }), now)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ConsentChannel, ConsentEntry, ConsentPurpose, ConsentStatus } from '@crm/contracts';
 import { RecordConsentDto } from '../api/contact.dto';
-import { consentKey, type ConsentKey } from '../domain/consent';
+import { consentKey, consentTimeProblem, type ConsentKey } from '../domain/consent';
 import { consentOfColumn, isConsentColumn, type ContactValues } from './import-columns';
 import { dtoErrors, mergeByField, type RowFieldError, type RowResult } from './row-validation';
 
@@ -73,4 +73,10 @@ export function consentsToRecord(
   return cells.statements
     .filter((statement) => current[consentKey(statement)]?.status !== statement.status)
     .map((statement) => ({ ...statement, source: cells.source, at: cells.at ?? now }));
+}
+
+/** `consentAt` judged against the time of the import, as the domain judges a statement's time (not in the future). */
+export function consentTimeErrors(cells: ConsentCells, now: string): RowFieldError[] {
+  const problem = cells.at === undefined ? undefined : consentTimeProblem(cells.at, now);
+  return problem ? [{ field: 'consentAt', messages: [problem] }] : [];
 }

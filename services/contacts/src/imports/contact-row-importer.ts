@@ -8,7 +8,7 @@ import { normalizeEmail } from '../domain/contact-values';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { companyWithDomain } from './company-row-importer';
-import { consentsToRecord } from './contact-consents';
+import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import type { ContactField, ContactValues } from './import-columns';
 import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
@@ -49,6 +49,9 @@ export class ContactRowImporter implements RowImporter {
     const read = readContactRow(values);
     if (!read.ok) throw new InvalidRowError(read.errors);
     const row = read.value;
+    // Before anything is written: the domain would refuse the statement only after the contact was.
+    const futureConsent = consentTimeErrors(row.consent, this.now());
+    if (futureConsent.length > 0) throw new InvalidRowError(futureConsent);
     const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
     const links = await this.companyLinks(row);
     // Created by someone else since it was looked up: the retry finds it and updates it.
