@@ -102,7 +102,7 @@ export class EventRelay {
       batch.catch(() => undefined);
       return batch;
     };
-    // Made before the first read, so that an append committed after a read came back empty still wakes it.
+    // Wakes the relay when an append commits, and keeps a wake-up that came during a read (see AppendWatcher).
     const appends = store.watchAppends?.();
     const caughtUp = () => (appends ? appends.next(this.maxIdleMs, signal) : sleep(this.idleDelayMs, signal));
     try {
