@@ -10,7 +10,7 @@ import type { Kafka } from 'kafkajs';
 import { createKafka, parseBrokers } from '@crm/messaging';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { ContactsModule } from '../src/contacts.module';
-import { loadContactsConfig } from '../src/config';
+import { contactsTestConfig } from './support';
 
 /** The contacts service against the real PostgreSQL, Kafka and MongoDB-wire servers. */
 describe('contacts API', () => {
@@ -21,13 +21,7 @@ describe('contacts API', () => {
   const schema = uniqueSchema('contacts_test');
   const topic = `test-${schema}.contacts`;
   beforeAll(async () => {
-    const config = loadContactsConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      CONTACTS_DB_SCHEMA: schema,
-      CONTACTS_READ_DB: schema,
-      KAFKA_TOPIC_PREFIX: `test-${schema}`,
-    });
+    const config = contactsTestConfig(schema);
     app = await createHttpTestApp({ imports: [ContactsModule.forRoot(config)] });
   });
   afterAll(async () => {

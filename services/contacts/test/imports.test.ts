@@ -11,7 +11,7 @@ import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { createHttpTestApp, testToken } from '@crm/platform/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { loadContactsConfig } from '../src/config';
+import { contactsTestConfig } from './support';
 import { ContactsModule } from '../src/contacts.module';
 import { IMPORT_MEDIA_TYPES } from '../src/imports/contact-imports';
 import { ABANDONED_REASON, ImportJobs } from '../src/imports/import-jobs';
@@ -47,15 +47,7 @@ describe('contacts import and export', () => {
 
   beforeAll(async () => {
     spoolDir = await mkdtemp(join(tmpdir(), 'imports-test-'));
-    const config = loadContactsConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      CONTACTS_DB_SCHEMA: schema,
-      CONTACTS_READ_DB: schema,
-      KAFKA_TOPIC_PREFIX: `test-${schema}`,
-      CONTACTS_IMPORT_MAX_BYTES: '1mb',
-      CONTACTS_IMPORT_SPOOL_DIR: spoolDir,
-    });
+    const config = contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_BYTES: '1mb', CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
     app = await createHttpTestApp({
       imports: [ContactsModule.forRoot(config)],
       platform: { http: { extraMediaTypes: IMPORT_MEDIA_TYPES } },
@@ -498,14 +490,7 @@ describe('contacts import and export', () => {
   });
 
   it('fails the jobs of an instance that shuts down, so the file can be imported again', async () => {
-    const config = loadContactsConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      CONTACTS_DB_SCHEMA: schema,
-      CONTACTS_READ_DB: schema,
-      KAFKA_TOPIC_PREFIX: `test-${schema}`,
-      CONTACTS_IMPORT_SPOOL_DIR: spoolDir,
-    });
+    const config = contactsTestConfig(schema, { CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
     const other = await createHttpTestApp({
       imports: [ContactsModule.forRoot(config)],
       platform: { http: { extraMediaTypes: IMPORT_MEDIA_TYPES } },
