@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import { escapeCell } from './csv-cells';
-import { CONTACT_EXPORT_COLUMNS, contactExportColumns, contactExportRecord } from './export-records';
+import { contactExport } from './export-records';
 import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactValues } from './import-columns';
 
 const today = '2026-03-01';
@@ -379,7 +379,8 @@ describe('custom fields', () => {
 
 describe('export records', () => {
   it('write the import’s columns, so an exported row reads back as the same contact', () => {
-    const record = contactExportRecord({
+    const { columns, record: recordOf } = contactExport();
+    const record = recordOf({
       contactId: '0192a8f0-0000-7000-8000-000000000001',
       givenName: '=HYPERLINK("x")',
       familyName: 'Lovelace',
@@ -394,8 +395,8 @@ describe('export records', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
     });
-    expect(record[CONTACT_EXPORT_COLUMNS.indexOf('givenName')]).toBe('\'=HYPERLINK("x")');
-    const resolved = resolveColumns('contacts', [...CONTACT_EXPORT_COLUMNS], {});
+    expect(record[columns.indexOf('givenName')]).toBe('\'=HYPERLINK("x")');
+    const resolved = resolveColumns('contacts', [...columns], {});
     if (!resolved.ok) throw new Error('export columns do not import');
     const read = row(valuesByField(resolved.columns, record));
     expect(read).toMatchObject({
@@ -423,24 +424,21 @@ describe('export records', () => {
       { key: 'topics', value: ['ai', 'db'] },
       { key: 'motto', value: '=1+1' },
     ];
-    const record = contactExportRecord(
-      {
-        contactId: '0192a8f0-0000-7000-8000-000000000002',
-        givenName: 'Grace',
-        familyName: 'Hopper',
-        emails: [],
-        phones: [],
-        lifecycleStage: 'lead',
-        tags: [],
-        customFields,
-        companyIds: [],
-        status: 'active',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-      },
-      keys,
-    );
-    const columns = contactExportColumns(keys);
+    const { columns, record: recordOf } = contactExport(keys);
+    const record = recordOf({
+      contactId: '0192a8f0-0000-7000-8000-000000000002',
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      emails: [],
+      phones: [],
+      lifecycleStage: 'lead',
+      tags: [],
+      customFields,
+      companyIds: [],
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
     expect(columns.slice(-8)).toEqual([
       'custom.plan',
       'custom.seats',

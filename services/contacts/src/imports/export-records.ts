@@ -32,20 +32,24 @@ const CONTACT_EXPORT_FIELDS = [
 
 type ContactExportColumn = (typeof CONTACT_EXPORT_FIELDS)[number] | CustomFieldColumn | (typeof READ_ONLY_COLUMNS)[number];
 
-/** An export's columns: import fields first, then a `custom.<key>` column per declared custom field, then read-only ones. */
-export const contactExportColumns = (customKeys: readonly string[] = []): ContactExportColumn[] => [
-  ...CONTACT_EXPORT_FIELDS,
-  ...customKeys.map(customFieldColumn),
-  ...READ_ONLY_COLUMNS,
-];
+/**
+ * The contacts export for the declared custom fields: its columns (import fields first, then a `custom.<key>`
+ * column per declared field, then read-only ones), and a contact of the list as one CSV record in their order.
+ */
+export function contactExport(customKeys: readonly string[] = []): {
+  columns: readonly ContactExportColumn[];
+  record: (item: Omit<ContactListItem, 'search'>) => string[];
+} {
+  const columns = [...CONTACT_EXPORT_FIELDS, ...customKeys.map(customFieldColumn), ...READ_ONLY_COLUMNS];
+  const record = (item: Omit<ContactListItem, 'search'>) => {
+    const cells = contactCells(item);
+    return columns.map((column) => cell(cells[column]));
+  };
+  return { columns, record };
+}
 
-/** The columns of an export when no custom field is declared. */
-export const CONTACT_EXPORT_COLUMNS: readonly ContactExportColumn[] = contactExportColumns();
-
-/** A contact of the list as one CSV record, in `contactExportColumns(customKeys)` order. */
-export function contactExportRecord(item: Omit<ContactListItem, 'search'>, customKeys: readonly string[] = []): string[] {
+function contactCells(item: Omit<ContactListItem, 'search'>): Partial<Record<ContactExportColumn, string | readonly string[]>> {
   const others = (all: readonly string[], primary: string | undefined) => all.filter((value) => value !== primary);
-  const custom = new Map((item.customFields ?? []).map(({ key, value }) => [customFieldColumn(key), customCell(value)]));
   const cells: Partial<Record<ContactExportColumn, string | readonly string[]>> = {
     contactId: item.contactId,
     givenName: item.givenName,
@@ -62,12 +66,12 @@ export function contactExportRecord(item: Omit<ContactListItem, 'search'>, custo
     ownerId: item.ownerId,
     tags: item.tags,
     companyIds: item.companyIds,
-    ...Object.fromEntries(custom),
     status: item.status,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };
-  return contactExportColumns(customKeys).map((column) => cell(cells[column]));
+  for (const { key, value } of item.customFields ?? []) cells[customFieldColumn(key)] = customCell(value);
+  return cells;
 }
 
 /** A custom value as the import reads it back: numbers and booleans as written, multi-select items joined with `;`. */

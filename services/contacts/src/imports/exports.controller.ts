@@ -13,7 +13,7 @@ import { CUSTOM_FIELDS, type CustomFields } from '../application/repositories';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import { COMPANY_LIST_COLLECTION, companyListQuery, type CompanyListItem } from '../infrastructure/company-list.projection';
 import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
-import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExportColumns, contactExportRecord } from './export-records';
+import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExport } from './export-records';
 import { IMPORTERS } from './imports.controller';
 import { jsonArray } from './json-stream';
 
@@ -59,8 +59,7 @@ export class ContactExportController {
     await streamExport(response, collection, parsed, {
       name: 'contacts',
       format: exportFormat(format, accept),
-      columns: contactExportColumns(customKeys),
-      record: (item) => contactExportRecord(item, customKeys),
+      ...contactExport(customKeys),
     });
   }
 }
