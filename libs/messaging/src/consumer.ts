@@ -159,10 +159,9 @@ export class EventConsumer {
       await this.options.handle(received.map(({ event }) => event));
       consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' }, received.length);
     } catch {
-      for (const one of received) {
+      for (const [index, one] of received.entries()) {
         if (!(await this.handleOneWithRetries(one, control))) {
-          const done = received.indexOf(one);
-          if (done > 0) await commit(received[done - 1].event.offset);
+          if (index > 0) await commit(received[index - 1].event.offset);
           return false;
         }
         await control.heartbeat();
