@@ -3,6 +3,7 @@ import { isTransientFailure, sleep } from '@crm/eventsourcing';
 import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
+import { OffsetCommits } from './offset-commits';
 import type { RelayLogger } from './relay';
 
 export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
@@ -46,6 +47,12 @@ export interface EventConsumerOptions {
    * dead-lettering what arrived during it.
    */
   isTransient?: (error: unknown) => boolean;
+  /**
+   * Handled offsets are committed at most this often (default 0: after every batch). Above 0, fewer writes
+   * to Kafka's offsets log, and after a crash, stop or rebalance up to this much is handled again, which the
+   * handler (idempotent) must absorb.
+   */
+  commitIntervalMs?: number;
   /** kafkajs consumer settings besides the group id. */
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
 }
@@ -81,6 +88,7 @@ export class EventConsumer {
   private readonly logger: RelayLogger;
   private readonly decode: NonNullable<EventConsumerOptions['decode']>;
   private readonly isTransient: (error: unknown) => boolean;
+  private readonly commits: OffsetCommits;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -98,6 +106,13 @@ export class EventConsumer {
     this.logger = options.logger ?? silent;
     this.decode = options.decode ?? decodeCloudEvent;
     this.isTransient = options.isTransient ?? isTransientFailure;
+    this.commits = new OffsetCommits(this.consumer, options.commitIntervalMs ?? 0, (error) =>
+      this.logger.error('Offset commit failed; the events since the last one will be handled again', {
+        group: options.groupId,
+        error: String(error),
+      }),
+    );
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.commits.discard());
   }
 
   async start(): Promise<void> {
@@ -111,10 +126,10 @@ export class EventConsumer {
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
         const { topic, partition } = batch;
         const control: BatchControl = { heartbeat, inHand: () => isRunning() && !isStale() };
-        // Marks the offset done both for this fetch loop and, durably, for the group.
+        // Marks the offset done both for this fetch loop and (now or with a later commit) for the group.
         const commit = async (offset: string) => {
           resolveOffset(offset);
-          await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+          await this.commits.handled(topic, partition, offset);
         };
         const received: Received[] = [];
         for (const message of batch.messages) {
@@ -137,9 +152,16 @@ export class EventConsumer {
     });
   }
 
-  /** Stops fetching, waits for the batch in hand to finish and commit, then disconnects. */
+  /**
+   * Commits what was handled, stops fetching, waits for the batch in hand to finish, then disconnects. That
+   * batch's own commit is made only when due, or not at all: kafkajs accepts none once stopping.
+   */
   async stop(): Promise<void> {
+    await this.commits
+      .flush()
+      .catch((error: unknown) => this.logger.error('Offset commit failed on stop', { error: String(error) }));
     await this.consumer.disconnect();
+    this.commits.discard();
     await this.deadLetters.disconnect();
   }
 

@@ -137,6 +137,76 @@ describe('EventConsumer', () => {
     expect(first).toEqual([0, 1, 2]);
     expect(second).toEqual([3, 4]);
   });
+
+  describe('with a commit interval', () => {
+    async function committed(groupId: string, topic: string): Promise<string> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return partitions[0].offset;
+      } finally {
+        await admin.disconnect();
+      }
+    }
+
+    const consumerOf = (groupId: string, topic: string, commitIntervalMs: number, handled: number[]) =>
+      new EventConsumer({
+        kafka,
+        groupId,
+        topics: [topic],
+        commitIntervalMs,
+        handle: async (batch) => void handled.push(...batch.map((e) => e.revision)),
+      });
+
+    it('commits the first batch at once and the next ones later; a stop commits what was handled', async () => {
+      const topic = await freshTopics();
+      const groupId = `group-${randomUUID()}`;
+      const stream = `contact-${newId()}`;
+      const handled: number[] = [];
+      const consumer = consumerOf(groupId, topic, 600_000, handled);
+      await consumer.start();
+      await publish(topic, [toKafkaMessage(cloudEvent(stream, 0))]);
+      await eventually(async () => (await committed(groupId, topic)) === '1', 30000, 'the first event committed');
+      await publish(
+        topic,
+        [1, 2].map((revision) => toKafkaMessage(cloudEvent(stream, revision))),
+      );
+      await eventually(() => handled.length === 3, 30000, 'the next two handled');
+      expect(await committed(groupId, topic)).toBe('1');
+
+      await consumer.stop();
+      expect(await committed(groupId, topic)).toBe('3');
+      await publish(topic, [toKafkaMessage(cloudEvent(stream, 3))]);
+      const again: number[] = [];
+      const restarted = consumerOf(groupId, topic, 600_000, again);
+      await restarted.start();
+      await eventually(() => again.length === 1, 30000, 'the new event');
+      await restarted.stop();
+      expect(handled).toEqual([0, 1, 2]);
+      expect(again).toEqual([3]);
+    });
+
+    it('commits what came last once the interval is over, with nothing after it', async () => {
+      const topic = await freshTopics();
+      const groupId = `group-${randomUUID()}`;
+      const stream = `contact-${newId()}`;
+      const handled: number[] = [];
+      const consumer = consumerOf(groupId, topic, 300, handled);
+      await consumer.start();
+      try {
+        await publish(topic, [toKafkaMessage(cloudEvent(stream, 0))]);
+        await eventually(() => handled.length === 1, 30000, 'the first event');
+        await publish(
+          topic,
+          [1, 2].map((revision) => toKafkaMessage(cloudEvent(stream, revision))),
+        );
+        await eventually(async () => (await committed(groupId, topic)) === '3', 30000, 'all three committed');
+      } finally {
+        await consumer.stop();
+      }
+    });
+  });
 });
 
 describe('EventConsumer during an outage of what its handler writes to', () => {

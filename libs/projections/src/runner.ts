@@ -55,6 +55,11 @@ export interface ProjectionRunnerOptions {
    * second one's guard fails and its events are retried.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Its consumer commits offsets at most this often (default 1000 ms; see `EventConsumerOptions`). Events
+   * handled again after a restart or rebalance are skipped by their recorded stream revisions.
+   */
+  commitIntervalMs?: number;
 }
 
 interface Active {
@@ -165,6 +170,7 @@ export class ProjectionRunner<Doc extends object = object> {
       retry: this.options.retry,
       logger: this.logger,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      commitIntervalMs: this.options.commitIntervalMs ?? 1000,
       handle: (events) => this.handle(events, state),
     });
     try {
