@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { EXIT_OK, EXIT_USAGE, runRebuildCli } from './cli';
 import { defineProjection } from './projection';
-import type { ProjectionDeps } from './runner';
+import type { ProjectionDeps } from './prepare';
 
 const projection = (name: string) =>
   defineProjection({

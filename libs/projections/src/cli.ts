@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { formatDuration, progressStats } from './progress';
 import type { ProjectionDefinition } from './projection';
 import { rebuildProjection, type RebuildOptions } from './rebuild';
-import type { ProjectionDeps } from './runner';
+import type { ProjectionDeps } from './prepare';
 
 export interface RebuildCliIo {
   /** Arguments after the command: `<projection>`; defaults to `process.argv.slice(2)`. */

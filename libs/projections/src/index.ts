@@ -2,9 +2,16 @@ export { defineProjection, InvalidProjectionError, type ProjectionDefinition, ty
 export { streamKey, withoutUndefined, type DocumentMeta, type StoredDocument } from './document';
 export { planBatch, type BatchPlan, type DocumentWrite, type ExpectedDocument, type PlanContext } from './plan';
 export { ConcurrentProjectionWriteError, type ReadModelCollection } from './store';
-export { PROJECTION_STATE_COLLECTION, loadState, type PendingSwap, type ProjectionState } from './state';
-export { ProjectionRunner, type ProjectionDeps, type ProjectionRunnerOptions } from './runner';
-export { rebuildProjection, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild';
+export { PROJECTION_STATE_COLLECTION, loadState, type PendingSwap, type ProjectionState, type RebuildClaim } from './state';
+export { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
+export type { ProjectionDeps } from './prepare';
+export {
+  RebuildInProgressError,
+  rebuildProjection,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+} from './rebuild';
 export { formatDuration, progressStats, type ProgressStats } from './progress';
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runRebuildCli, type RebuildCliIo } from './cli';
 export { canonicalDocument, readModelHash } from './hash';

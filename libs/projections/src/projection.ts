@@ -22,6 +22,12 @@ export interface ProjectionDefinition<Doc extends object = object> {
   evolve(doc: Doc | undefined, event: ConsumedEvent): Doc | null;
   indexes?: readonly ProjectionIndex[];
   /**
+   * The version of `documentId` and `evolve` (default 1). Raise it when a change must reach the documents
+   * already written (a new field, a fixed rule): a runner that finds its collection built by a lower version
+   * rebuilds it from offset 0 in the background and swaps it in, while readers keep the old one meanwhile.
+   */
+  version?: number;
+  /**
    * `evolve` sees personal data opened (plaintext; null for an erased customer) rather than sealed.
    * Such a projection must drop a customer's personal data itself when they are erased, so keep it to
    * one document per customer; one that keeps many records per customer leaves the data sealed (ADR 0007).
@@ -50,5 +56,10 @@ export function defineProjection<Doc extends object>(definition: ProjectionDefin
     throw new InvalidProjectionError(`Invalid collection name "${definition.collection}" for projection ${definition.name}`);
   }
   if (definition.topics.length === 0) throw new InvalidProjectionError(`Projection ${definition.name} has no topics`);
+  if (definition.version !== undefined && !(Number.isSafeInteger(definition.version) && definition.version >= 1)) {
+    throw new InvalidProjectionError(
+      `Invalid version ${definition.version} for projection ${definition.name}: a whole number from 1`,
+    );
+  }
   return Object.freeze({ ...definition, topics: Object.freeze([...definition.topics]) });
 }

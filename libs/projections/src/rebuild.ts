@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { mongo } from 'mongoose';
 import { sleep } from '@crm/eventsourcing';
 import { EventConsumer, type RetryPolicy } from '@crm/messaging';
@@ -6,14 +8,19 @@ import { CatchUp } from './catch-up';
 import { DocumentCache } from './document-cache';
 import { captureRanges, committedOffsets } from './kafka-offsets';
 import type { ProjectionDefinition } from './projection';
-import { preparerOf, type ProjectionDeps } from './runner';
+import { preparerOf, type ProjectionDeps } from './prepare';
 import {
+  REBUILD_CLAIM_RENEW_MS,
+  claimRebuild,
   completeSwap,
   isStagingCollectionOf,
   loadOrCreateState,
   newGroupId,
+  releaseRebuild,
+  renewRebuild,
   requestSwap,
   stagingCollectionOf,
+  versionOf,
   type PendingSwap,
 } from './state';
 import type { StoredDocument } from './document';
@@ -34,6 +41,14 @@ export interface RebuildOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+/** Another rebuild of the projection holds its claim (see `ProjectionState.rebuilding`). */
+export class RebuildInProgressError extends Error {
+  override readonly name = 'RebuildInProgressError';
+}
+
+/** Who rebuilds, as recorded in the claim: readable in the state document, unique per call. */
+export const rebuilderId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
 export interface RebuildResult {
   projection: string;
   groupId: string;
@@ -46,6 +61,8 @@ export interface RebuildResult {
 /**
  * Rebuilds a projection from its topics without taking the read model down:
  *
+ * 0. Claim the rebuild in the state document (renewed while it runs): a second rebuild, by hand or by a runner
+ *    upgrading its projection's version, fails with RebuildInProgressError instead of dropping this one's staging.
  * 1. Finish a swap a crashed rebuild left pending; drop staging collections crashed rebuilds left.
  * 2. Capture the topics' end offsets. A new group (generation + 1) projects from offset 0 into a
  *    fresh `<collection>__rebuild_<random>` until its committed offsets reach them, then stops.
@@ -68,8 +85,52 @@ export async function rebuildProjection<Doc extends object>(
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const startedAt = Date.now();
-  const prepare = preparerOf(projection, deps);
   const db = databaseOf(deps.connection);
+  await loadOrCreateState(db, projection); // the claim lives in it
+  const by = rebuilderId();
+  const claimedAt = new Date();
+  if (
+    !(await claimRebuild(db, projection.name, {
+      by,
+      version: versionOf(projection),
+      startedAt: claimedAt,
+      heartbeatAt: claimedAt,
+    }))
+  ) {
+    const holder = (await loadOrCreateState(db, projection)).rebuilding;
+    throw new RebuildInProgressError(
+      `Projection ${projection.name} is already being rebuilt${holder ? ` by ${holder.by} since ${holder.startedAt.toISOString()}` : ''}`,
+    );
+  }
+  // Renewed while it runs; lost (taken over as stale, or the state reset), the rebuild stops.
+  const claimLost = new AbortController();
+  const renewal = setInterval(() => {
+    renewRebuild(db, projection.name, by).then(
+      (held) => held || claimLost.abort(),
+      () => undefined, // MongoDB out of reach for a moment: the claim goes stale only after REBUILD_CLAIM_STALE_MS
+    );
+  }, REBUILD_CLAIM_RENEW_MS);
+  const signal = AbortSignal.any([claimLost.signal, ...(options.signal ? [options.signal] : [])]);
+  try {
+    return await rebuildClaimed(projection, deps, db, { ...options, signal }, startedAt);
+  } catch (error) {
+    if (claimLost.signal.aborted)
+      throw new RebuildInProgressError(`Rebuild of ${projection.name} stopped: another took its claim over`);
+    throw error;
+  } finally {
+    clearInterval(renewal);
+    await releaseRebuild(db, projection.name, by).catch(() => undefined);
+  }
+}
+
+async function rebuildClaimed<Doc extends object>(
+  projection: ProjectionDefinition<Doc>,
+  deps: ProjectionDeps,
+  db: mongo.Db,
+  options: RebuildOptions & { signal: AbortSignal },
+  startedAt: number,
+): Promise<RebuildResult> {
+  const prepare = preparerOf(projection, deps);
   let state = await loadOrCreateState(db, projection);
   if (state.swap) {
     await completeSwap(db, projection, state.swap);
@@ -82,6 +143,7 @@ export async function rebuildProjection<Doc extends object>(
     generation: state.generation + 1,
     staging: stagingCollectionOf(projection.collection),
     requestedAt: new Date(),
+    version: versionOf(projection),
   };
   const report = (processed: number, total: number) => {
     try {
@@ -121,17 +183,13 @@ export async function rebuildProjection<Doc extends object>(
     });
     await consumer.start();
     while (!progress.done) {
-      if (options.signal?.aborted) throw new Error(`Rebuild of ${projection.name} aborted`);
+      if (options.signal.aborted) throw new Error(`Rebuild of ${projection.name} aborted`);
       progress.committed(await committedOffsets(admin, swap.groupId, projection.topics));
       report(progress.processed, progress.total);
       if (progress.done) break;
       // Once every event is handled only the last commit is awaited: look again soon.
       if (allHandled.signal.aborted) await sleep(20, options.signal);
-      else
-        await sleep(
-          options.pollIntervalMs ?? 250,
-          AbortSignal.any([allHandled.signal, ...(options.signal ? [options.signal] : [])]),
-        );
+      else await sleep(options.pollIntervalMs ?? 250, AbortSignal.any([allHandled.signal, options.signal]));
     }
     await consumer.stop();
     consumer = undefined;

@@ -1,6 +1,6 @@
 import type { ConsumedEvent } from '@crm/messaging';
-import type { ProjectionDeps } from './runner';
-import { preparerOf } from './runner';
+import type { ProjectionDeps } from './prepare';
+import { preparerOf } from './prepare';
 import { defineProjection } from './projection';
 
 const event = (data: unknown): ConsumedEvent => ({

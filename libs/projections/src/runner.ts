@@ -1,47 +1,22 @@
-import type { Connection, mongo } from 'mongoose';
-import type { Kafka } from 'kafkajs';
+import type { mongo } from 'mongoose';
 import { sleep } from '@crm/eventsourcing';
 import { EventConsumer, type ConsumedEvent, type RelayLogger, type RetryPolicy } from '@crm/messaging';
+import { preparerOf, type ProjectionDeps } from './prepare';
 import { applyBatch } from './apply';
 import { deleteGroup } from './kafka-offsets';
 import { projectionMetrics } from './metrics';
 import type { ProjectionDefinition } from './projection';
-import { completeSwap, isCurrentGroup, loadOrCreateState, loadState, type ProjectionState } from './state';
+import { RebuildInProgressError, rebuildProjection } from './rebuild';
+import {
+  builtVersionOf,
+  completeSwap,
+  isCurrentGroup,
+  loadOrCreateState,
+  loadState,
+  versionOf,
+  type ProjectionState,
+} from './state';
 import { databaseOf, ensureCollection, type ReadModelCollection } from './store';
-
-export interface ProjectionDeps {
-  kafka: Kafka;
-  /** An open mongoose connection to the service's read-model database. */
-  connection: Connection;
-  logger?: RelayLogger;
-  /** Opens sealed personal data, for projections that declare `opensPersonalData` (see PersonalDataVault). */
-  openPersonalData?: (events: ConsumedEvent[]) => Promise<ConsumedEvent[]>;
-}
-
-/**
- * The events as the projection's `evolve` expects them: personal data opened when it asks for that; checked on an
- * opened copy first when it keeps them sealed but declares `checkOpened`. Only the events it takes are opened
- * (the rest pass untouched): opening costs a key lookup and a decryption per event, and the others are not its
- * to judge, nor to dead-letter.
- */
-export function preparerOf(
-  projection: ProjectionDefinition,
-  deps: ProjectionDeps,
-): (events: ConsumedEvent[]) => Promise<ConsumedEvent[]> {
-  const { opensPersonalData, checkOpened } = projection;
-  if (!opensPersonalData && !checkOpened) return async (events) => events;
-  const open = deps.openPersonalData;
-  if (!open) throw new Error(`Projection ${projection.name} opens personal data, but no openPersonalData was given`);
-  return async (events) => {
-    const taken = events.filter((event) => projection.documentId(event) !== undefined);
-    if (taken.length === 0) return events;
-    const opened = await open(taken);
-    if (checkOpened) opened.forEach(checkOpened);
-    if (!opensPersonalData) return events;
-    const openedOf = new Map(taken.map((event, index) => [event, opened[index]]));
-    return events.map((event) => openedOf.get(event) ?? event);
-  };
-}
 
 export interface ProjectionRunnerOptions {
   /** How often the state document is checked for a new group (a finished rebuild, a wiped database). */
@@ -60,6 +35,8 @@ export interface ProjectionRunnerOptions {
    * handled again after a restart or rebalance are skipped by their recorded stream revisions.
    */
   commitIntervalMs?: number;
+  /** After a failed upgrade (see `ProjectionDefinition.version`), how long until the next try (default 60 s). */
+  upgradeRetryMs?: number;
 }
 
 interface Active {
@@ -92,6 +69,10 @@ export class ProjectionRunner<Doc extends object = object> {
   private wakeup = new AbortController();
   private polling?: Promise<void>;
   private syncing: Promise<void> = Promise.resolve();
+  /** The background rebuild bringing the collection to the projection's version, while one runs here. */
+  private upgrading?: { abort: AbortController; done: Promise<void> };
+  private nextUpgradeAt = 0;
+  private warnedNewer = false;
 
   constructor(
     private readonly projection: ProjectionDefinition<Doc>,
@@ -124,11 +105,13 @@ export class ProjectionRunner<Doc extends object = object> {
     this.polling = this.poll(this.stopping.signal);
   }
 
-  /** Stops polling, then the consumer: the batch in hand is written and committed first. */
+  /** Stops polling and an upgrade under way (its staging collection is dropped), then the consumer. */
   async stop(): Promise<void> {
     this.stopping?.abort();
     await this.polling;
     await this.syncing;
+    this.upgrading?.abort.abort();
+    await this.upgrading?.done;
     await this.stopConsumer();
     this.stopping = undefined;
   }
@@ -156,6 +139,45 @@ export class ProjectionRunner<Doc extends object = object> {
       if (state.swap) return;
     }
     if (state.groupId !== this.active?.groupId) await this.switchTo(state);
+    this.upgradeIfOlder(state);
+  }
+
+  /**
+   * A collection built by a lower version of the projection is rebuilt from offset 0 in the background and
+   * swapped in (rebuildProjection, whose claim lets one replica do it); meanwhile this runner keeps the old one
+   * up to date, and readers use it.
+   */
+  private upgradeIfOlder(state: ProjectionState): void {
+    const built = builtVersionOf(state);
+    const version = versionOf(this.projection);
+    if (built > version && !this.warnedNewer) {
+      this.warnedNewer = true;
+      this.logger.error('Projection collection built by a newer version than this runner; applying events with this one', {
+        projection: this.projection.name,
+        built,
+        version,
+      });
+    }
+    if (built >= version || this.upgrading || Date.now() < this.nextUpgradeAt) return;
+    const abort = new AbortController();
+    const done = this.upgrade(built, version, abort.signal).finally(() => (this.upgrading = undefined));
+    this.upgrading = { abort, done };
+  }
+
+  private async upgrade(built: number, version: number, signal: AbortSignal): Promise<void> {
+    const labels = { projection: this.projection.name, from: built, to: version };
+    try {
+      this.logger.info('Projection collection built by an older version: rebuilding it in the background', labels);
+      const { events, seconds } = await rebuildProjection(this.projection, this.deps, { signal, retry: this.options.retry });
+      this.logger.info('Projection rebuilt for its version and swapped in', { ...labels, events, seconds });
+      this.wakeup.abort(); // follow the rebuilt collection's group now
+    } catch (error) {
+      if (signal.aborted) return; // stopping
+      // Another replica rebuilding is the usual case: its swap will record the version.
+      this.nextUpgradeAt = Date.now() + (this.options.upgradeRetryMs ?? 60_000);
+      if (error instanceof RebuildInProgressError) this.logger.info('Projection being rebuilt elsewhere', labels);
+      else this.logger.error('Projection upgrade failed; trying again later', { ...labels, error: String(error) });
+    }
   }
 
   private async switchTo(state: ProjectionState): Promise<void> {

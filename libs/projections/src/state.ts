@@ -17,8 +17,12 @@ export interface ProjectionState {
   /** Increases with every rebuild; stamped on the documents each generation writes. */
   generation: number;
   rebuiltAt: Date;
+  /** The projection's `version` whose code built the collection; absent: 1 (states written before versions). */
+  version?: number;
   /** Set by a rebuild between "staging collection complete" and "staging renamed over the live one". */
   swap?: PendingSwap;
+  /** Held by the rebuild under way, so that no second one starts beside it (and drops its staging collection). */
+  rebuilding?: RebuildClaim;
 }
 
 export interface PendingSwap {
@@ -26,7 +30,21 @@ export interface PendingSwap {
   generation: number;
   staging: string;
   requestedAt: Date;
+  /** The version of the code that built the staging collection. */
+  version?: number;
 }
+
+export interface RebuildClaim {
+  /** Who rebuilds: host, process and a random part. */
+  by: string;
+  version: number;
+  startedAt: Date;
+  /** Renewed while the rebuild runs; a claim not renewed for REBUILD_CLAIM_STALE_MS belongs to a dead rebuild. */
+  heartbeatAt: Date;
+}
+
+export const REBUILD_CLAIM_RENEW_MS = 5_000;
+export const REBUILD_CLAIM_STALE_MS = 60_000;
 
 type States = mongo.Collection<ProjectionState>;
 
@@ -70,6 +88,7 @@ export async function loadOrCreateState(db: mongo.Db, projection: ProjectionDefi
       collection: projection.collection,
       generation: (existing?.generation ?? 0) + 1,
       rebuiltAt: new Date(),
+      version: versionOf(projection),
     };
     if (existing) {
       const { matchedCount } = await states.replaceOne({ _id: projection.name, groupId: existing.groupId }, fresh);
@@ -112,8 +131,51 @@ export async function completeSwap(db: mongo.Db, projection: ProjectionDefinitio
   await statesOf(db).updateOne(
     { _id: projection.name, 'swap.groupId': swap.groupId },
     {
-      $set: { groupId: swap.groupId, generation: swap.generation, collection: projection.collection, rebuiltAt: new Date() },
+      $set: {
+        groupId: swap.groupId,
+        generation: swap.generation,
+        collection: projection.collection,
+        rebuiltAt: new Date(),
+        version: swap.version ?? 1,
+      },
       $unset: { swap: '' },
     },
   );
+}
+
+export const versionOf = (projection: ProjectionDefinition): number => projection.version ?? 1;
+
+/** The version whose code built the collection the state describes. */
+export const builtVersionOf = (state: ProjectionState): number => state.version ?? 1;
+
+/**
+ * Takes the projection's rebuild claim: false while another rebuild holds it and renews it. A claim left by a
+ * rebuild that died is taken over once stale.
+ */
+export async function claimRebuild(db: mongo.Db, name: string, claim: RebuildClaim): Promise<boolean> {
+  const { matchedCount } = await statesOf(db).updateOne(
+    {
+      _id: name,
+      $or: [
+        { rebuilding: { $exists: false } },
+        { 'rebuilding.by': claim.by },
+        { 'rebuilding.heartbeatAt': { $lt: new Date(Date.now() - REBUILD_CLAIM_STALE_MS) } },
+      ],
+    },
+    { $set: { rebuilding: claim } },
+  );
+  return matchedCount === 1;
+}
+
+/** Renews a held claim; false once it is no longer `by`'s (taken over as stale, or the state was reset). */
+export async function renewRebuild(db: mongo.Db, name: string, by: string): Promise<boolean> {
+  const { matchedCount } = await statesOf(db).updateOne(
+    { _id: name, 'rebuilding.by': by },
+    { $set: { 'rebuilding.heartbeatAt': new Date() } },
+  );
+  return matchedCount === 1;
+}
+
+export async function releaseRebuild(db: mongo.Db, name: string, by: string): Promise<void> {
+  await statesOf(db).updateOne({ _id: name, 'rebuilding.by': by }, { $unset: { rebuilding: '' } });
 }

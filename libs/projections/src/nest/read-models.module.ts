@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import { componentLogger, KAFKA } from '@crm/messaging/nest/messaging.module';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
 import type { ProjectionDefinition } from '../projection';
-import { ProjectionRunner, type ProjectionDeps } from '../runner';
+import type { ProjectionDeps } from '../prepare';
+import { ProjectionRunner } from '../runner';
 
 /** Injection token of the service's read-model database connection (mongoose). */
 export const READ_MODELS = Symbol('READ_MODELS');

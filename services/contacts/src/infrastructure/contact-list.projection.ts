@@ -154,6 +154,8 @@ export const contactListProjection = (topic: string) =>
   defineProjection<ContactListItem>({
     name: 'contact-list',
     collection: CONTACT_LIST_COLLECTION,
+    // 2: customFields (lists built by 1 lack the values of contacts not changed since).
+    version: 2,
     topics: [topic],
     documentId: (event) =>
       CONTACT_STREAM_EVENTS.has(event.type.slice('crm.contacts.'.length))
