@@ -43,6 +43,9 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   actor?: string;
+  /** W3C trace context of the request that caused the event (when tracing is on), carried to its consumers. */
+  traceparent?: string;
+  tracestate?: string;
   /** Schema version of `data` (see libs/contracts). */
   schemaVersion?: number;
   [key: string]: unknown;

@@ -19,6 +19,9 @@ export interface CloudEvent<Data = unknown> {
   correlationId?: string;
   causationId?: string;
   actor?: string;
+  /** W3C trace context of the request that caused it (CloudEvents distributed tracing extension). */
+  traceparent?: string;
+  tracestate?: string;
   /** Stream and revision in the producing service's event store. */
   stream: string;
   revision: number;
@@ -34,7 +37,7 @@ export interface EnvelopeOptions {
 }
 
 export function toCloudEvent(event: RecordedEvent, options: EnvelopeOptions): CloudEvent {
-  const { correlationId, causationId, actor, schemaVersion } = event.metadata;
+  const { correlationId, causationId, actor, traceparent, tracestate, schemaVersion } = event.metadata;
   return {
     id: event.id,
     type: `crm.${options.service}.${event.type}`,
@@ -46,6 +49,8 @@ export function toCloudEvent(event: RecordedEvent, options: EnvelopeOptions): Cl
     correlationId: typeof correlationId === 'string' ? correlationId : undefined,
     causationId: typeof causationId === 'string' ? causationId : undefined,
     actor: typeof actor === 'string' ? actor : undefined,
+    traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    tracestate: typeof tracestate === 'string' ? tracestate : undefined,
     stream: event.streamName,
     revision: event.revision,
     position: event.position,
@@ -79,6 +84,8 @@ export function toKafkaMessage(event: CloudEvent): Message {
   if (event.correlationId) headers.ce_correlationid = event.correlationId;
   if (event.causationId) headers.ce_causationid = event.causationId;
   if (event.actor) headers.ce_actor = event.actor;
+  if (event.traceparent) headers.ce_traceparent = event.traceparent;
+  if (event.tracestate) headers.ce_tracestate = event.tracestate;
   return { key: partitionKey(event), value: JSON.stringify(event.data), headers };
 }
 
@@ -127,6 +134,8 @@ export function fromKafkaMessage(message: { value: Buffer | null; headers?: IHea
     correlationId: header('ce_correlationid'),
     causationId: header('ce_causationid'),
     actor: header('ce_actor'),
+    traceparent: header('ce_traceparent'),
+    tracestate: header('ce_tracestate'),
     stream: required('ce_stream'),
     revision,
     position,

@@ -4,6 +4,7 @@ import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
 import { OffsetCommits } from './offset-commits';
+import { inBatchSpan, SpanKind } from './tracing';
 import type { RelayLogger } from './relay';
 
 export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
@@ -178,7 +179,7 @@ export class EventConsumer {
     const last = received[received.length - 1].event;
     const stopTimer = consumerMetrics.handleSeconds.startTimer({ group: this.options.groupId });
     try {
-      await this.options.handle(received.map(({ event }) => event));
+      await this.handleInSpan(received.map(({ event }) => event));
       consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' }, received.length);
     } catch {
       for (const [index, one] of received.entries()) {
@@ -204,7 +205,7 @@ export class EventConsumer {
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1, failures = 0; ; attempt++) {
       try {
-        await this.options.handle([event]);
+        await this.handleInSpan([event]);
         consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' });
         return true;
       } catch (error) {
@@ -229,6 +230,24 @@ export class EventConsumer {
         delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
     }
+  }
+
+  /** The handler, in a span linked to the traces of the requests that caused the events (when tracing is on). */
+  private handleInSpan(events: ConsumedEvent[]): Promise<void> {
+    const { topic, partition } = events[0];
+    return inBatchSpan(
+      `process ${topic}`,
+      SpanKind.CONSUMER,
+      events,
+      {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.consumer.group.name': this.options.groupId,
+        'messaging.batch.message_count': events.length,
+      },
+      () => this.options.handle(events),
+    );
   }
 
   /** Sends the original message to `<topic>.dlq`, with why and where it failed as headers. */

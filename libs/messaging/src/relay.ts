@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { START, sleep, type EventStore, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
 import type { CheckpointStore } from './checkpoint-store';
 import { toCloudEvent, toKafkaMessage, type EnvelopeOptions } from './cloud-event';
+import { inBatchSpan, SpanKind } from './tracing';
 import { createOrderedProducer } from './kafka';
 import { relayMetrics } from './metrics';
 
@@ -118,9 +119,16 @@ export class EventRelay {
         after = batch[batch.length - 1].position;
         // Read the next batch from the store while this one is on its way to Kafka.
         nextBatch = read(after);
-        const messages = (await prepare(batch)).map((event) => toKafkaMessage(toCloudEvent(event, this.options)));
-        await producer.send({ topic, messages, acks: -1 });
-        await checkpoints.save(this.name, after);
+        const events = (await prepare(batch)).map((event) => toCloudEvent(event, this.options));
+        const attributes = {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.batch.message_count': events.length,
+        };
+        await inBatchSpan(`publish ${topic}`, SpanKind.PRODUCER, events, attributes, async () => {
+          await producer.send({ topic, messages: events.map(toKafkaMessage), acks: -1 });
+          await checkpoints.save(this.name, after);
+        });
         relayMetrics.published.inc({ relay: this.name }, batch.length);
         relayMetrics.lagSeconds.set(
           { relay: this.name },

@@ -78,3 +78,4 @@ export {
   idempotencyKeyFrom,
   requestFingerprint,
 } from './idempotency/idempotency-key';
+export { shutdownTracing, startTracing, tracingConfigured } from './telemetry/tracing';

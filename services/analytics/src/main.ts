@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { bootstrapHttpService } from '@crm/platform';
 import { AnalyticsModule } from './analytics.module';

@@ -46,6 +46,7 @@ describe('event catalog', () => {
       'ce_dataversion',
       'ce_correlationid',
       'ce_causationid',
+      'ce_traceparent',
     ]) {
       expect(catalog).toMatch(new RegExp(`^\\| \`${header}\` \\|`, 'm'));
     }

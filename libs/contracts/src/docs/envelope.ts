@@ -30,6 +30,17 @@ export const ENVELOPE_HEADERS: readonly EnvelopeHeader[] = [
   { name: 'ce_correlationid', presence: 'when known', description: 'Id of the request or process the event belongs to.' },
   { name: 'ce_causationid', presence: 'when known', description: 'Id of the command or event that caused this event.' },
   { name: 'ce_actor', presence: 'when known', description: 'Who did it: a user id or a service id.' },
+  {
+    name: 'ce_traceparent',
+    presence: 'when known',
+    description:
+      'W3C trace context of the request that caused the event (CloudEvents distributed tracing extension), when the producer exports traces: link your processing span to it.',
+  },
+  {
+    name: 'ce_tracestate',
+    presence: 'when known',
+    description: 'W3C `tracestate` that goes with `ce_traceparent`, when there is one.',
+  },
   // The producer's store coordinates: useful to trace an event back, not needed to consume it.
   {
     name: 'ce_stream',

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, propagation } from '@opentelemetry/api';
 import type { EventMetadata } from '@crm/eventsourcing';
 import type { Principal } from '../auth/principal';
 
@@ -31,9 +32,18 @@ export function currentCorrelation(): CorrelationContext | undefined {
   return withoutUndefined({ correlationId: store.correlationId, causationId: store.causationId, actor: store.actor });
 }
 
-/** The correlation fields for EventMetadata: `{ ...correlationMetadata(), schemaVersion: 1 }`. Empty outside a context. */
-export function correlationMetadata(): Pick<EventMetadata, 'correlationId' | 'causationId' | 'actor'> {
-  return currentCorrelation() ?? {};
+/**
+ * The correlation fields for EventMetadata: `{ ...correlationMetadata(), schemaVersion: 1 }`; with tracing on, also the
+ * current trace context (`traceparent`, `tracestate`), so that the spans of the event's consumers link to the request.
+ * Empty outside a context.
+ */
+export function correlationMetadata(): Pick<
+  EventMetadata,
+  'correlationId' | 'causationId' | 'actor' | 'traceparent' | 'tracestate'
+> {
+  const trace: Pick<EventMetadata, 'traceparent' | 'tracestate'> = {};
+  propagation.inject(context.active(), trace); // nothing without a registered propagator (tracing off)
+  return { ...currentCorrelation(), ...trace };
 }
 
 /** The authenticated caller of the current HTTP request, if any. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { shutdownTracing } from '../telemetry/tracing';
 
 /** What shutdown needs of the application: Nest's INestApplication fits. */
 export interface ClosableApp {
@@ -47,6 +48,7 @@ export function installGracefulShutdown(
       server.close();
       server.closeIdleConnections?.();
       await app.close(signal);
+      await shutdownTracing().catch((error: unknown) => logger.warn({ err: error }, 'spans not exported at shutdown'));
       logger.info('shut down cleanly');
       processControl.exit(0);
     } catch (error) {
