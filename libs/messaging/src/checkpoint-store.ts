@@ -36,11 +36,12 @@ export class PostgresCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: GlobalPosition): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.table} (name, position) VALUES ($1, $2)
+    await this.pool.query({
+      name: `checkpoint-save:${this.table}`, // once per relay batch
+      text: `INSERT INTO ${this.table} (name, position) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-      [name, formatPosition(position)],
-    );
+      values: [name, formatPosition(position)],
+    });
   }
 }
 

@@ -38,14 +38,15 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   async keyFor(subjectId: string): Promise<Buffer> {
     // The inserted row, or the one that was there. A row inserted by a concurrent call that committed after
     // this statement's snapshot is invisible to it: then a second statement (a new snapshot) reads it.
-    const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>(
-      `WITH inserted AS (
+    const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>({
+      name: `key-for:${this.table}`, // parsed and planned once per connection: one per create
+      text: `WITH inserted AS (
          INSERT INTO ${this.table} (subject_id, wrapped_key) VALUES ($1, $2)
          ON CONFLICT (subject_id) DO NOTHING RETURNING wrapped_key)
        SELECT wrapped_key FROM inserted
        UNION ALL SELECT wrapped_key FROM ${this.table} WHERE subject_id = $1`,
-      [subjectId, this.wrap(subjectId, newDataKey())],
-    );
+      values: [subjectId, this.wrap(subjectId, newDataKey())],
+    });
     const row =
       rows[0] ??
       (
@@ -61,10 +62,11 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   async keysOf(subjectIds: readonly string[]): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
     if (subjectIds.length === 0) return found;
-    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer }>(
-      `SELECT subject_id, wrapped_key FROM ${this.table} WHERE subject_id = ANY($1) AND wrapped_key IS NOT NULL`,
-      [[...new Set(subjectIds)]],
-    );
+    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer }>({
+      name: `keys-of:${this.table}`, // once per projection batch
+      text: `SELECT subject_id, wrapped_key FROM ${this.table} WHERE subject_id = ANY($1) AND wrapped_key IS NOT NULL`,
+      values: [[...new Set(subjectIds)]],
+    });
     for (const row of rows) found.set(row.subject_id, this.unwrap(row.subject_id, row.wrapped_key));
     return found;
   }

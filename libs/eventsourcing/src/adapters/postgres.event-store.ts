@@ -136,8 +136,10 @@ export class PostgresEventStore implements EventStore {
       revision: string | null;
       transaction_id: string | null;
       position: string | null;
-    }>(
-      `WITH current AS (
+    }>({
+      // Named: parsed and planned once per connection, not for every append.
+      name: `append:${this.table}`,
+      text: `WITH current AS (
          SELECT coalesce(max(stream_revision), -1) AS revision FROM ${this.table} WHERE stream_name = $1
        ), inserted AS (
          INSERT INTO ${this.table} (event_id, stream_name, stream_revision, event_type, data, metadata)
@@ -151,7 +153,7 @@ export class PostgresEventStore implements EventStore {
        )
        SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position
          FROM current LEFT JOIN (SELECT * FROM inserted ORDER BY position DESC LIMIT 1) last ON true`,
-      [
+      values: [
         streamName,
         events.map((e) => e.id),
         events.map((e) => e.type),
@@ -160,7 +162,7 @@ export class PostgresEventStore implements EventStore {
         typeof expected === 'number' ? 'exact' : expected,
         typeof expected === 'number' ? expected : null,
       ],
-    );
+    });
     const result = rows[0];
     const current = Number(result.current);
     if (result.revision !== null) {
@@ -201,16 +203,17 @@ export class PostgresEventStore implements EventStore {
   async readStream<Data>(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent<Data>[]> {
     const backwards = options.direction === 'backwards';
     const [low, high] = backwards ? [options.toRevision, options.fromRevision] : [options.fromRevision, options.toRevision];
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table}
+    const { rows } = await this.pool.query<EventRow>({
+      name: `read-stream-${backwards ? 'backwards' : 'forwards'}:${this.table}`, // every command loads its stream
+      text: `SELECT ${COLUMNS} FROM ${this.table}
         WHERE stream_name = $1
           AND ($2::bigint IS NULL OR stream_revision >= $2)
           AND ($3::bigint IS NULL OR stream_revision <= $3)
           AND ($4::timestamptz IS NULL OR created_at <= $4)
         ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
         LIMIT $5`,
-      [streamName, low ?? null, high ?? null, options.until ?? null, options.maxCount ?? null],
-    );
+      values: [streamName, low ?? null, high ?? null, options.until ?? null, options.maxCount ?? null],
+    });
     return rows.map((row) => toRecorded<Data>(row));
   }
 
@@ -225,14 +228,17 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
     const fromStart = comparePositions(after, START) === 0;
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table}
+    const { rows } = await this.pool.query<EventRow>({
+      name: `read-all${fromStart ? '-from-start' : ''}:${this.table}`, // every relay read
+      text: `SELECT ${COLUMNS} FROM ${this.table}
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ${fromStart ? '' : 'AND (transaction_id, position) > ($2::text::xid8, $3::bigint)'}
         ORDER BY transaction_id, position
         LIMIT $1`,
-      fromStart ? [options.maxCount ?? 1000] : [options.maxCount ?? 1000, after.commit.toString(), after.prepare.toString()],
-    );
+      values: fromStart
+        ? [options.maxCount ?? 1000]
+        : [options.maxCount ?? 1000, after.commit.toString(), after.prepare.toString()],
+    });
     return rows.map((row) => toRecorded(row));
   }
 
