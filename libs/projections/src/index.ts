@@ -8,6 +8,7 @@ export type { ProjectionDeps } from './prepare';
 export {
   RebuildInProgressError,
   rebuildProjection,
+  upgradeProjection,
   type RebuildOptions,
   type RebuildProgress,
   type RebuildResult,

@@ -20,6 +20,7 @@ import {
   renewRebuild,
   requestSwap,
   stagingCollectionOf,
+  builtVersionOf,
   versionOf,
   type PendingSwap,
 } from './state';
@@ -79,11 +80,39 @@ export interface RebuildResult {
  * event onto a rebuilt document lacking the earlier ones; the earlier ones would then be skipped as
  * "already applied" when the new group delivers them.
  */
-export async function rebuildProjection<Doc extends object>(
+export function rebuildProjection<Doc extends object>(
   projection: ProjectionDefinition<Doc>,
   deps: ProjectionDeps,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
+  return claimed(projection, deps, options, (db, signal, startedAt) =>
+    rebuildClaimed(projection, deps, db, { ...options, signal }, startedAt),
+  );
+}
+
+/**
+ * The rebuild a runner starts when its projection's version is higher than the one that built the collection: as
+ * `rebuildProjection`, but only if that is still so once the claim is held (another replica may have just finished
+ * it). Undefined when there was nothing to do.
+ */
+export function upgradeProjection<Doc extends object>(
+  projection: ProjectionDefinition<Doc>,
+  deps: ProjectionDeps,
+  options: RebuildOptions = {},
+): Promise<RebuildResult | undefined> {
+  return claimed(projection, deps, options, async (db, signal, startedAt) => {
+    if (builtVersionOf(await loadOrCreateState(db, projection)) >= versionOf(projection)) return undefined;
+    return rebuildClaimed(projection, deps, db, { ...options, signal }, startedAt);
+  });
+}
+
+/** Runs `work` holding the projection's rebuild claim, renewed meanwhile; `signal` aborts once the claim is lost. */
+async function claimed<T>(
+  projection: ProjectionDefinition,
+  deps: ProjectionDeps,
+  options: RebuildOptions,
+  work: (db: mongo.Db, signal: AbortSignal, startedAt: number) => Promise<T>,
+): Promise<T> {
   const startedAt = Date.now();
   const db = databaseOf(deps.connection);
   await loadOrCreateState(db, projection); // the claim lives in it
@@ -110,9 +139,8 @@ export async function rebuildProjection<Doc extends object>(
       () => undefined, // MongoDB out of reach for a moment: the claim goes stale only after REBUILD_CLAIM_STALE_MS
     );
   }, REBUILD_CLAIM_RENEW_MS);
-  const signal = AbortSignal.any([claimLost.signal, ...(options.signal ? [options.signal] : [])]);
   try {
-    return await rebuildClaimed(projection, deps, db, { ...options, signal }, startedAt);
+    return await work(db, AbortSignal.any([claimLost.signal, ...(options.signal ? [options.signal] : [])]), startedAt);
   } catch (error) {
     if (claimLost.signal.aborted)
       throw new RebuildInProgressError(`Rebuild of ${projection.name} stopped: another took its claim over`);

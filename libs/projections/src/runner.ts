@@ -6,7 +6,7 @@ import { applyBatch } from './apply';
 import { deleteGroup } from './kafka-offsets';
 import { projectionMetrics } from './metrics';
 import type { ProjectionDefinition } from './projection';
-import { RebuildInProgressError, rebuildProjection } from './rebuild';
+import { RebuildInProgressError, upgradeProjection } from './rebuild';
 import {
   builtVersionOf,
   completeSwap,
@@ -168,8 +168,13 @@ export class ProjectionRunner<Doc extends object = object> {
     const labels = { projection: this.projection.name, from: built, to: version };
     try {
       this.logger.info('Projection collection built by an older version: rebuilding it in the background', labels);
-      const { events, seconds } = await rebuildProjection(this.projection, this.deps, { signal, retry: this.options.retry });
-      this.logger.info('Projection rebuilt for its version and swapped in', { ...labels, events, seconds });
+      const result = await upgradeProjection(this.projection, this.deps, { signal, retry: this.options.retry });
+      if (result)
+        this.logger.info('Projection rebuilt for its version and swapped in', {
+          ...labels,
+          events: result.events,
+          seconds: result.seconds,
+        });
       this.wakeup.abort(); // follow the rebuilt collection's group now
     } catch (error) {
       if (signal.aborted) return; // stopping

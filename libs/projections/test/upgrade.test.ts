@@ -5,6 +5,7 @@ import {
   RebuildInProgressError,
   defineProjection,
   rebuildProjection,
+  upgradeProjection,
   type ProjectionDefinition,
   type ProjectionState,
   type StoredDocument,
@@ -74,7 +75,8 @@ describe('a projection whose version was raised', () => {
       await eventually(
         async () => {
           counts.push(await collection.countDocuments({}));
-          return (await states.findOne({ _id: v2.name }))?.version === 2;
+          const state = await states.findOne({ _id: v2.name });
+          return state?.version === 2 && state.rebuilding === undefined; // swapped in, then the claim released
         },
         60000,
         'the collection rebuilt by version 2',
@@ -125,5 +127,9 @@ describe('a projection whose version was raised', () => {
     const state = (await states.findOne({ _id: v2.name }))!;
     expect(state).toMatchObject({ generation, version: 2 });
     expect(state.rebuilding).toBeUndefined();
+
+    // A runner that read the state before that swap asks for an upgrade: once it holds the claim it finds none due.
+    expect(await upgradeProjection(v2, deps)).toBeUndefined();
+    expect(await states.findOne({ _id: v2.name })).toMatchObject({ generation, version: 2 });
   });
 });
