@@ -15,6 +15,8 @@ const OUTPUT_LINES = 300;
 export interface ServiceProcess {
   readonly name: string;
   readonly url: string;
+  /** False once the process has exited, for whatever reason. */
+  readonly running: boolean;
   /** The last lines it printed on stdout and stderr, to explain a failure. */
   output(lines?: number): string;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
@@ -73,6 +75,9 @@ export async function startService(
   const service: ServiceProcess = {
     name,
     url: `http://127.0.0.1:${port}`,
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
     output: (count = 60) =>
       `--- last output of ${name} (pid ${child.pid}, exit ${child.exitCode ?? child.signalCode ?? 'running'}) ---\n${lines.slice(-count).join('\n')}`,
     async stop(graceMs = 12000) {
