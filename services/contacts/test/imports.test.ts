@@ -397,6 +397,37 @@ describe('contacts import and export', () => {
         expect.objectContaining({ channel: 'sms', purpose: 'surveys', status: 'withdrawn' }),
       ]),
     );
+
+    // The export writes the current consents (a column per channel and purpose held), and imports back unchanged.
+    const filter = { familyName: `Consent${run}` };
+    await eventually(
+      async () =>
+        (await listed(filter)).some((item) =>
+          (item as { consents?: { status: string }[] }).consents?.every((consent) => consent.status === 'withdrawn'),
+        ),
+      'the withdrawal listed',
+    );
+    const csv = await http().get('/v1/contacts/export').query(filter).set('Authorization', sales).expect(200);
+    const [exported] = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(exported).toMatchObject({
+      contactId: contactIdFor(ext),
+      'consent.email.marketing': 'withdrawn',
+      'consent.sms.surveys': 'withdrawn',
+    });
+    const header = csv.text.split('\n')[0].split(',');
+    expect(header.indexOf('consent.email.marketing')).toBeLessThan(header.indexOf('consent.sms.surveys'));
+    const json = await http()
+      .get('/v1/contacts/export')
+      .query({ ...filter, format: 'json' })
+      .set('Authorization', sales)
+      .expect(200);
+    expect(JSON.parse(json.text)[0].consents).toEqual([
+      expect.objectContaining({ channel: 'email', purpose: 'marketing', status: 'withdrawn', source: 'import' }),
+      expect.objectContaining({ channel: 'sms', purpose: 'surveys', status: 'withdrawn', source: 'import' }),
+    ]);
+    const eventsBefore = await eventCount();
+    expect(await imported(csv.text)).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
+    expect(await eventCount()).toBe(eventsBefore);
   });
 
   it.each([

@@ -9,7 +9,7 @@ import type {
   OptionalProfileField,
 } from '@crm/contracts';
 import { applyChanges, changedFields, sameValue } from './changes';
-import { consentKey, consentTimeProblem, type ConsentKey } from './consent';
+import { afterAdopting, afterMergeUndone, afterStatement, consentKey, consentTimeProblem, type ConsentKey } from './consent';
 import { InvalidContactData } from './contact-values';
 import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
 
@@ -246,10 +246,7 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       return { ...next, status: 'archived' };
     case 'ContactConsentChanged': {
       const { contactId: _, ...entry } = event.data;
-      const current = state.consents[consentKey(entry)];
-      // The ledger keeps every statement; the current state is the latest one (a late import of an older one changes nothing).
-      if (current && current.at > entry.at) return next;
-      return { ...next, consents: { ...state.consents, [consentKey(entry)]: entry } };
+      return { ...next, consents: afterStatement(state.consents, entry) };
     }
     case 'ContactLinkedToCompany': {
       const { companyId, role } = event.data;
@@ -279,21 +276,18 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       return {
         ...next,
         profile: applyChanges(state.profile, changes, []),
-        consents: { ...state.consents, ...Object.fromEntries(consents.map((entry) => [consentKey(entry), entry])) },
+        consents: afterAdopting(state.consents, consents),
         companies: { ...state.companies, ...Object.fromEntries(companyLinks.map(linkEntry)) },
         merges: [...state.merges, record],
       };
     }
     case 'ContactMergeUndone': {
-      const { mergeId, changes, cleared, consents, removedConsents, removedCompanyIds } = event.data;
-      const remaining = { ...state.consents };
-      for (const key of removedConsents) delete remaining[consentKey(key)];
-      for (const entry of consents) remaining[consentKey(entry)] = entry;
+      const { mergeId, changes, cleared, removedCompanyIds } = event.data;
       const companies = Object.fromEntries(Object.entries(state.companies).filter(([id]) => !removedCompanyIds.includes(id)));
       return {
         ...next,
         profile: applyChanges(state.profile, changes, cleared),
-        consents: remaining,
+        consents: afterMergeUndone(state.consents, event.data),
         companies,
         merges: state.merges.map((merge) => (merge.mergeId === mergeId ? { ...merge, undone: true } : merge)),
       };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import { escapeCell } from './csv-cells';
+import { readConsentCells } from './contact-consents';
 import { contactExport } from './export-records';
 import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactValues } from './import-columns';
 
@@ -455,6 +456,53 @@ describe('export records', () => {
     if (!resolved.ok) throw new Error('export columns do not import');
     const write = contactWrite(row(valuesByField(resolved.columns, record)), undefined, today, declarations);
     expect(write.ok && write.value.input.customFields).toEqual(customFields);
+  });
+
+  it('write a consent.<channel>.<purpose> column per channel and purpose held, in the contract’s order, read back as the same statuses', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const { columns, record: recordOf } = contactExport(
+      [],
+      [
+        { channel: 'sms', purpose: 'marketing' },
+        { channel: 'email', purpose: 'newsletter' },
+        { channel: 'email', purpose: 'marketing' },
+      ],
+    );
+    expect(columns.filter((column) => column.startsWith('consent.'))).toEqual([
+      'consent.email.marketing',
+      'consent.email.newsletter',
+      'consent.sms.marketing',
+    ]);
+    const record = recordOf({
+      contactId: '0192a8f0-0000-7000-8000-000000000003',
+      givenName: 'Hedy',
+      familyName: 'Lamarr',
+      emails: [],
+      phones: [],
+      lifecycleStage: 'lead',
+      tags: [],
+      consents: [
+        { channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at },
+        { channel: 'sms', purpose: 'marketing', status: 'withdrawn', source: 'call', at },
+      ],
+      companyIds: [],
+      status: 'active',
+      createdAt: at,
+      updatedAt: at,
+    });
+    const cellOf = (column: string) => record[columns.indexOf(column as never)];
+    expect(['consent.email.marketing', 'consent.email.newsletter', 'consent.sms.marketing'].map(cellOf)).toEqual([
+      '',
+      'granted',
+      'withdrawn',
+    ]);
+    const resolved = resolveColumns('contacts', columns, {});
+    if (!resolved.ok) throw new Error('export columns do not import');
+    const read = readConsentCells(valuesByField(resolved.columns, record));
+    expect(read.ok && read.value.statements).toEqual([
+      { channel: 'email', purpose: 'newsletter', status: 'granted' },
+      { channel: 'sms', purpose: 'marketing', status: 'withdrawn' },
+    ]);
   });
 
   it('escape formula-like text but not phone numbers or numbers', () => {

@@ -1,12 +1,20 @@
-import type { CustomFieldValue } from '@crm/contracts';
+import {
+  CONSENT_CHANNELS,
+  CONSENT_PURPOSES,
+  type ConsentChannel,
+  type ConsentPurpose,
+  type CustomFieldValue,
+} from '@crm/contracts';
 import type { CompanyListItem } from '../infrastructure/company-list.projection';
 import type { ContactListItem } from '../infrastructure/contact-list.projection';
 import { escapeCell } from './csv-cells';
 import {
+  consentColumn,
   customFieldColumn,
   LIST_SEPARATOR,
   READ_ONLY_COLUMNS,
   type CompanyField,
+  type ConsentColumn,
   type ContactField,
   type CustomFieldColumn,
 } from './import-columns';
@@ -30,17 +38,28 @@ const CONTACT_EXPORT_FIELDS = [
   'companyIds',
 ] as const satisfies readonly ContactField[];
 
-type ContactExportColumn = (typeof CONTACT_EXPORT_FIELDS)[number] | CustomFieldColumn | (typeof READ_ONLY_COLUMNS)[number];
+type ContactExportColumn =
+  (typeof CONTACT_EXPORT_FIELDS)[number] | CustomFieldColumn | ConsentColumn | (typeof READ_ONLY_COLUMNS)[number];
+
+export type ConsentPair = { channel: ConsentChannel; purpose: ConsentPurpose };
+// Columns in the contract's order of channels, then purposes (`consent.email.marketing` before `consent.email.newsletter`).
+const pairOrder = ({ channel, purpose }: ConsentPair) =>
+  CONSENT_CHANNELS.indexOf(channel) * CONSENT_PURPOSES.length + CONSENT_PURPOSES.indexOf(purpose);
 
 /**
- * The contacts export for the declared custom fields: its columns (import fields first, then a `custom.<key>`
- * column per declared field, then read-only ones), and a contact of the list as one CSV record in their order.
+ * The contacts export for the declared custom fields and the consents held: its columns (import fields first, then
+ * a `custom.<key>` column per declared field, a `consent.<channel>.<purpose>` column per channel and purpose some
+ * contact has a statement for, then read-only ones), and a contact of the list as one CSV record in their order.
  */
-export function contactExport(customKeys: readonly string[] = []): {
+export function contactExport(
+  customKeys: readonly string[] = [],
+  consentPairs: readonly ConsentPair[] = [],
+): {
   columns: readonly ContactExportColumn[];
   record: (item: Omit<ContactListItem, 'search'>) => string[];
 } {
-  const columns = [...CONTACT_EXPORT_FIELDS, ...customKeys.map(customFieldColumn), ...READ_ONLY_COLUMNS];
+  const consentColumns = [...consentPairs].sort((a, b) => pairOrder(a) - pairOrder(b)).map(consentColumn);
+  const columns = [...CONTACT_EXPORT_FIELDS, ...customKeys.map(customFieldColumn), ...consentColumns, ...READ_ONLY_COLUMNS];
   const record = (item: Omit<ContactListItem, 'search'>) => {
     const cells = contactCells(item);
     return columns.map((column) => cell(cells[column]));
@@ -71,6 +90,7 @@ function contactCells(item: Omit<ContactListItem, 'search'>): Partial<Record<Con
     updatedAt: item.updatedAt,
   };
   for (const { key, value } of item.customFields ?? []) cells[customFieldColumn(key)] = customCell(value);
+  for (const entry of item.consents ?? []) cells[consentColumn(entry)] = entry.status;
   return cells;
 }
 

@@ -13,7 +13,7 @@ import { CUSTOM_FIELDS, type CustomFields } from '../application/repositories';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
 import { COMPANY_LIST_COLLECTION, companyListQuery, type CompanyListItem } from '../infrastructure/company-list.projection';
 import { CONTACT_LIST_COLLECTION, contactListQuery, type ContactListItem } from '../infrastructure/contact-list.projection';
-import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExport } from './export-records';
+import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExport, type ConsentPair } from './export-records';
 import { IMPORTERS } from './imports.controller';
 import { jsonArray } from './json-stream';
 
@@ -28,7 +28,8 @@ const FORMAT_QUERY = {
 
 /**
  * `GET /v1/contacts/export`: every contact the list shows for the same filters, sort and `q`, streamed as
- * CSV (the import's columns, with a `custom.<key>` one per declared custom field, so the file imports again as
+ * CSV (the import's columns, with a `custom.<key>` one per declared custom field and a `consent.<channel>.<purpose>`
+ * one per channel and purpose some contact has consent recorded for, so the file imports again as
  * it is) or JSON (the list's items). Registered
  * before ContactsController, whose `GET /v1/contacts/:id` would otherwise take `export` for an id.
  */
@@ -55,11 +56,12 @@ export class ContactExportController {
     const { format, ...listQuery } = withoutPages(query);
     const parsed = await this.records.parseContactList(listQuery);
     const collection = this.readModels.collection<ContactListItem & { _id: string }>(CONTACT_LIST_COLLECTION);
+    await waitForListPosition(collection, parsed); // before the columns: a consent just recorded may add one
     const customKeys = [...(await this.customFields.load(CUSTOM_FIELDS_CATALOG_ID)).state.fields.keys()];
     await streamExport(response, collection, parsed, {
       name: 'contacts',
       format: exportFormat(format, accept),
-      ...contactExport(customKeys),
+      ...contactExport(customKeys, await consentPairsHeld(collection)),
     });
   }
 }
@@ -83,7 +85,9 @@ export class CompanyExportController {
   ): Promise<void> {
     const { format, ...listQuery } = withoutPages(query);
     const collection = this.readModels.collection<CompanyListItem & { _id: string }>(COMPANY_LIST_COLLECTION);
-    await streamExport(response, collection, companyListQuery.parse(listQuery), {
+    const parsed = companyListQuery.parse(listQuery);
+    await waitForListPosition(collection, parsed);
+    await streamExport(response, collection, parsed, {
       name: 'companies',
       format: exportFormat(format, accept),
       columns: COMPANY_EXPORT_COLUMNS,
@@ -109,6 +113,18 @@ function exportFormat(format: unknown, accept: string | undefined): ExportFormat
   throw new InvalidQueryError([{ field: 'format', messages: ['must be csv or json'], in: 'query' }]);
 }
 
+/** The channels and purposes some contact of the list has a consent statement for: one export column each. */
+async function consentPairsHeld(collection: mongo.Collection<ContactListItem & { _id: string }>): Promise<ConsentPair[]> {
+  const pairs = await collection
+    .aggregate<{ _id: ConsentPair }>([
+      { $match: { 'consents.0': { $exists: true } } },
+      { $unwind: '$consents' },
+      { $group: { _id: { channel: '$consents.channel', purpose: '$consents.purpose' } } },
+    ])
+    .toArray();
+  return pairs.map(({ _id }) => _id);
+}
+
 /** Streams every document the query matches, in its order, as an attachment; the cursor reads in batches. */
 async function streamExport<D extends { _id: string }>(
   response: Response,
@@ -116,7 +132,6 @@ async function streamExport<D extends { _id: string }>(
   parsed: ParsedListQuery,
   shape: { name: string; format: ExportFormat; columns: readonly string[]; record: (item: Omit<D, '_id'>) => string[] },
 ): Promise<void> {
-  await waitForListPosition(collection, parsed);
   const cursor = collection
     .find(parsed.filter as mongo.Filter<D>, { projection: { _id: 0, _meta: 0, search: 0 } })
     .sort(parsed.sort as Record<string, 1 | -1>)

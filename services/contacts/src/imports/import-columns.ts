@@ -78,6 +78,8 @@ const CONSENT_COLUMNS: ReadonlySet<string> = new Set(
   CONSENT_CHANNELS.flatMap((channel) => CONSENT_PURPOSES.map((purpose) => `consent.${channel}.${purpose}`)),
 );
 export const isConsentColumn = (target: string): target is ConsentColumn => CONSENT_COLUMNS.has(target);
+export const consentColumn = ({ channel, purpose }: { channel: ConsentChannel; purpose: ConsentPurpose }): ConsentColumn =>
+  `consent.${channel}.${purpose}`;
 export const consentOfColumn = (column: ConsentColumn): { channel: ConsentChannel; purpose: ConsentPurpose } => {
   const [, channel, purpose] = column.split('.') as [string, ConsentChannel, ConsentPurpose];
   return { channel, purpose };

@@ -26,3 +26,66 @@ describe('contact list item', () => {
     );
   });
 });
+
+describe('contact list item: consent', () => {
+  const base = () => evolveContactListItem(undefined, created) as ContactListItem;
+  const statement = (channel: string, purpose: string, status: string, at: string): ContactEvent =>
+    ({ type: 'ContactConsentChanged', data: { contactId, channel, purpose, status, source: 'web-form', at } }) as ContactEvent;
+  const entry = (channel: string, purpose: string, status: string, at: string) => ({
+    channel,
+    purpose,
+    status,
+    source: 'web-form',
+    at,
+  });
+
+  it('holds the latest statement per channel and purpose, ordered by channel then purpose', () => {
+    let item = base();
+    item = evolveContactListItem(item, statement('sms', 'marketing', 'granted', '2026-01-01T00:00:00.000Z'))!;
+    item = evolveContactListItem(item, statement('email', 'newsletter', 'granted', '2026-01-02T00:00:00.000Z'))!;
+    item = evolveContactListItem(item, statement('email', 'newsletter', 'withdrawn', '2026-01-03T00:00:00.000Z'))!;
+    expect(item.consents).toEqual([
+      entry('email', 'newsletter', 'withdrawn', '2026-01-03T00:00:00.000Z'),
+      entry('sms', 'marketing', 'granted', '2026-01-01T00:00:00.000Z'),
+    ]);
+    // An older statement imported late is in the ledger, not the current state (as on the contact itself).
+    const late = evolveContactListItem(item, statement('email', 'newsletter', 'granted', '2025-12-01T00:00:00.000Z'))!;
+    expect(late.consents).toEqual(item.consents);
+  });
+
+  it('adopts the consents a merge adopted, and an undo gives back what the merge replaced and removes what it added', () => {
+    const own = evolveContactListItem(base(), statement('email', 'newsletter', 'withdrawn', '2026-01-01T00:00:00.000Z'))!;
+    const adopted = [
+      entry('email', 'newsletter', 'granted', '2026-02-01T00:00:00.000Z'),
+      entry('phone', 'surveys', 'granted', '2026-02-01T00:00:00.000Z'),
+    ];
+    const merged = evolveContactListItem(own, {
+      type: 'ContactsMerged',
+      data: {
+        contactId,
+        mergeId: 'm1',
+        mergedContactIds: ['d1'],
+        changes: {},
+        consents: adopted,
+        companyLinks: [],
+        at: '2026-03-01T00:00:00.000Z',
+      },
+    } as ContactEvent)!;
+    expect(merged.consents).toEqual(adopted);
+    const undone = evolveContactListItem(merged, {
+      type: 'ContactMergeUndone',
+      data: {
+        contactId,
+        mergeId: 'm1',
+        restoredContactIds: ['d1'],
+        changes: {},
+        cleared: [],
+        consents: [entry('email', 'newsletter', 'withdrawn', '2026-01-01T00:00:00.000Z')],
+        removedConsents: [{ channel: 'phone', purpose: 'surveys' }],
+        removedCompanyIds: [],
+        at: '2026-03-02T00:00:00.000Z',
+      },
+    } as ContactEvent)!;
+    expect(undone.consents).toEqual(own.consents);
+  });
+});

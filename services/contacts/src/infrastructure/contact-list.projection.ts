@@ -1,10 +1,12 @@
 import {
   crmContracts,
   LIFECYCLE_STAGES,
+  type ConsentEntry,
   type ContactProfile,
   type CustomFieldEntry,
   type OptionalProfileField,
 } from '@crm/contracts';
+import { afterAdopting, afterMergeUndone, afterStatement, consentKey, type Consents } from '../domain/consent';
 import { normalizeEmail } from '../domain/contact-values';
 import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
@@ -27,8 +29,10 @@ export interface ContactListItem {
   lifecycleStage: ContactProfile['lifecycleStage'];
   ownerId?: string;
   tags: string[];
-  /** Absent on documents projected before custom fields were listed (rebuild the projection to fill them). */
+  /** Absent on documents projected before custom fields were listed (version 1 of the projection). */
   customFields?: CustomFieldEntry[];
+  /** The current consent per channel and purpose (the latest statement of each), by channel then purpose. */
+  consents?: ConsentEntry[];
   companyIds: string[];
   status: 'active' | 'archived';
   /** Set while merged into another contact; lists leave such contacts out unless asked. */
@@ -62,6 +66,17 @@ function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
   const name = [doc.givenName, doc.familyName].filter(Boolean).join(' ');
   const keys = [doc.givenName, doc.familyName, name, ...doc.emails, ...doc.phones, ...doc.phones.map((p) => p.slice(1))];
   return withoutUndefined({ ...doc, search: [...new Set(keys.filter(Boolean).map(normalizeSearchText))] });
+}
+
+/** The document with its consents changed as `change` says (the aggregate's own rules, domain/consent.ts). */
+function withConsents(doc: ContactListItem, change: (consents: Consents) => Consents): ContactListItem {
+  const current: Consents = Object.fromEntries((doc.consents ?? []).map((entry) => [consentKey(entry), entry]));
+  const next = change(current);
+  if (next === current) return doc;
+  const consents = Object.entries(next)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, entry]) => entry as ConsentEntry);
+  return { ...doc, consents };
 }
 
 /** The document after profile changes: fields set, cleared optional fields removed, search keys renewed. */
@@ -98,13 +113,21 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
       return withProfileChanges(next, event.data.changes, event.data.cleared);
     case 'ContactsMerged':
       return withProfileChanges(
-        { ...next, companyIds: [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)] },
+        withConsents(
+          { ...next, companyIds: [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)] },
+          (consents) => afterAdopting(consents, event.data.consents),
+        ),
         event.data.changes,
         [],
       );
     case 'ContactMergeUndone': {
       const companyIds = doc.companyIds.filter((id) => !event.data.removedCompanyIds.includes(id));
-      return withProfileChanges({ ...next, companyIds }, event.data.changes, event.data.cleared);
+      const undone = withConsents({ ...next, companyIds }, (consents) => afterMergeUndone(consents, event.data));
+      return withProfileChanges(undone, event.data.changes, event.data.cleared);
+    }
+    case 'ContactConsentChanged': {
+      const { contactId: _, ...entry } = event.data;
+      return withConsents(next, (consents) => afterStatement(consents, entry));
     }
     case 'ContactRenamed':
       return withSearchKeys({ ...next, givenName: event.data.name.given, familyName: event.data.name.family });
@@ -146,6 +169,7 @@ const CONTACT_STREAM_EVENTS = new Set([
   'ContactMergeUndone',
   'ContactMergedInto',
   'ContactUnmerged',
+  'ContactConsentChanged',
 ]);
 
 export const CONTACT_LIST_COLLECTION = 'contact_list';
@@ -154,8 +178,8 @@ export const contactListProjection = (topic: string) =>
   defineProjection<ContactListItem>({
     name: 'contact-list',
     collection: CONTACT_LIST_COLLECTION,
-    // 2: customFields (lists built by 1 lack the values of contacts not changed since).
-    version: 2,
+    // 2: customFields; 3: consents (lists built before lack them for contacts not changed since).
+    version: 3,
     topics: [topic],
     documentId: (event) =>
       CONTACT_STREAM_EVENTS.has(event.type.slice('crm.contacts.'.length))
