@@ -339,6 +339,25 @@ describe('contacts import and export', () => {
     expect(await imported(csv.text)).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 1, failed: 0 });
   });
 
+  it('reports every bad field of a row at once: unreadable cells and what the API would refuse', async () => {
+    await http()
+      .post('/v1/custom-fields')
+      .set('Authorization', admin)
+      .send({ key: 'tier', label: 'Tier', type: 'single-select', options: ['gold', 'silver'] })
+      .expect(201);
+    const events = await eventCount();
+    const job = await imported(
+      [
+        'givenName,familyName,email,phone,consent.email.marketing,custom.tier,role',
+        `Both,Stages${run},not-an-email,12,maybe,bronze,CTO`,
+      ].join('\n'),
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 0, failed: 1 });
+    const fields = (job.badRows[0].errors ?? []).map((error) => error.field).sort();
+    expect(fields).toEqual(['consent.email.marketing', 'custom.tier', 'email', 'phone', 'role']);
+    expect(await eventCount()).toBe(events);
+  });
+
   it('records consent columns through the consent ledger, reports bad consent cells on their columns, and skips what is already so', async () => {
     const ext = `consent-${run}`;
     const file = [

@@ -10,8 +10,9 @@ import type { ContactListItem } from '../infrastructure/contact-list.projection'
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
-import type { ContactField, ContactValues } from './import-columns';
+import type { ContactValues } from './import-columns';
 import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
+import { mergeByField, type RowFieldError } from './row-validation';
 
 /**
  * Writes contacts rows through the API's workflows. A row finds its contact by `contactId`, else by the id
@@ -47,18 +48,42 @@ export class ContactRowImporter implements RowImporter {
 
   async importRow(values: ContactValues): Promise<RowOutcome> {
     const read = readContactRow(values);
-    if (!read.ok) throw new InvalidRowError(read.errors);
-    const row = read.value;
-    // Before anything is written: the domain would refuse the statement only after the contact was.
-    const futureConsent = consentTimeErrors(row.consent, this.now());
-    if (futureConsent.length > 0) throw new InvalidRowError(futureConsent);
+    const row = read.ok ? read.value : read.partial;
     const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
-    const links = await this.companyLinks(row);
+    const { links, missing } = await this.companyLinks(row);
+    const refused = [
+      ...(read.ok ? [] : read.errors),
+      // Before anything is written: the domain would refuse the statement only after the contact was.
+      ...consentTimeErrors(row.consent, this.now()),
+      ...missing,
+    ];
+    if (refused.length > 0) {
+      // Every bad field at once: what the write would refuse too, checked against the contact the row is for
+      // (unless its contactId is unreadable: which contact that is cannot be told).
+      const unknownContact = refused.some((error) => error.field === 'contactId');
+      throw new InvalidRowError(mergeByField([...refused, ...(unknownContact ? [] : await this.writeErrors(row, declarations))]));
+    }
     // Created by someone else since it was looked up: the retry finds it and updates it.
     return retryOnConflict(
       () => this.write(row, declarations, links),
       (error) => error instanceof ContactAlreadyExists,
     );
+  }
+
+  /** The contact a row is for: by `contactId`, else its `externalId`'s, else by e-mail; found or not. */
+  private async target(row: ContactRow) {
+    const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
+    const found = wanted ? await this.workflows.resolve(wanted) : undefined;
+    const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
+    return { wanted, found, existing };
+  }
+
+  /** What writing the row would refuse (none for an erased contact: that refusal comes once the row is fixed). */
+  private async writeErrors(row: ContactRow, declarations: CustomFieldDeclarations): Promise<RowFieldError[]> {
+    const { found, existing } = await this.target(row);
+    if (found?.state.status === 'erased') return [];
+    const write = contactWrite(row, existing?.profile, this.now().slice(0, 10), declarations);
+    return write.ok ? [] : write.errors;
   }
 
   private catalog(): Promise<CustomFieldDeclarations> {
@@ -73,10 +98,8 @@ export class ContactRowImporter implements RowImporter {
     links: Map<string, string | undefined>,
   ): Promise<RowOutcome> {
     const now = this.now();
-    const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
-    const found = wanted ? await this.workflows.resolve(wanted) : undefined;
+    const { wanted, found, existing } = await this.target(row);
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
-    const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
 
     const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations);
     if (!write.ok) throw new InvalidRowError(write.errors);
@@ -116,9 +139,9 @@ export class ContactRowImporter implements RowImporter {
   }
 
   /** The companies the row links to (id → role), each checked to exist before the contact is written. */
-  private async companyLinks(row: ContactRow): Promise<Map<string, string | undefined>> {
+  private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
-    const missing: { field: ContactField; messages: string[] }[] = [];
+    const missing: RowFieldError[] = [];
     for (const id of row.companyIds) {
       if ((await this.companies.load(id)).state.status === 'none')
         missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
@@ -138,7 +161,6 @@ export class ContactRowImporter implements RowImporter {
             : { field: 'companyDomain', messages: ['no company has this domain (import the companies first)'] },
         );
     }
-    if (missing.length > 0) throw new InvalidRowError(missing);
-    return links;
+    return { links, missing };
   }
 }

@@ -12,7 +12,7 @@ import type {
 import { CreateContactDto, UpdateContactDto } from '../api/contact.dto';
 import { sameValue } from '../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../domain/contact-values';
-import { readConsentCells, type ConsentCells } from './contact-consents';
+import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
 import {
   customFieldColumn,
   customFieldKey,
@@ -70,7 +70,13 @@ const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 
 };
 
 /** Reads a row's values (by field) into a ContactRow; what can be judged without the contact is judged here. */
-export function readContactRow(values: ContactValues): RowResult<ContactRow> {
+/**
+ * A refused row comes with what could be read of it (`partial`: the bad cells left out), so that the rest can be
+ * checked too and the report names every bad field at once.
+ */
+export type ContactRowRead = { ok: true; value: ContactRow } | { ok: false; errors: RowFieldError[]; partial: ContactRow };
+
+export function readContactRow(values: ContactValues): ContactRowRead {
   const errors: RowFieldError[] = [];
   const name: Partial<FullPersonName> = {};
   for (const [field, part] of Object.entries(NAME_PARTS)) {
@@ -83,8 +89,8 @@ export function readContactRow(values: ContactValues): RowResult<ContactRow> {
   if (profile.country) profile.country = profile.country.toUpperCase();
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
 
-  if (values.contactId !== undefined && !isUuid(values.contactId))
-    errors.push({ field: 'contactId', messages: ['must be a UUID'] });
+  const contactId = values.contactId !== undefined && isUuid(values.contactId) ? values.contactId.toLowerCase() : undefined;
+  if (values.contactId !== undefined && !contactId) errors.push({ field: 'contactId', messages: ['must be a UUID'] });
   const companyIds = listItems(values.companyIds) ?? [];
   if (companyIds.some((id) => !isUuid(id))) errors.push({ field: 'companyIds', messages: ['must be UUIDs separated by ;'] });
   const company =
@@ -96,39 +102,36 @@ export function readContactRow(values: ContactValues): RowResult<ContactRow> {
   }
   const consent = readConsentCells(values);
   if (!consent.ok) errors.push(...consent.errors);
-  if (!consent.ok || errors.length > 0) return rowFailure(errors);
 
   const addressParts = { city: values.city, region: values.region, postalCode: values.postalCode };
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
-  return {
-    ok: true,
-    value: {
-      ...(values.contactId !== undefined && { contactId: values.contactId.toLowerCase() }),
-      ...(values.externalId !== undefined && { externalId: values.externalId }),
-      name,
-      email: values.email,
-      otherEmails: listItems(values.otherEmails) ?? [],
-      phone: values.phone,
-      otherPhones: listItems(values.otherPhones) ?? [],
-      profile,
-      tags: listItems(values.tags),
-      ...(hasAddress && {
-        address: withoutUndefined({
-          lines: listItems(values.street) ?? [],
-          ...addressParts,
-          country: values.addressCountry?.toUpperCase(),
-        }),
+  const row: ContactRow = {
+    ...(contactId !== undefined && { contactId }),
+    ...(values.externalId !== undefined && { externalId: values.externalId }),
+    name,
+    email: values.email,
+    otherEmails: listItems(values.otherEmails) ?? [],
+    phone: values.phone,
+    otherPhones: listItems(values.otherPhones) ?? [],
+    profile,
+    tags: listItems(values.tags),
+    ...(hasAddress && {
+      address: withoutUndefined({
+        lines: listItems(values.street) ?? [],
+        ...addressParts,
+        country: values.addressCountry?.toUpperCase(),
       }),
-      companyIds: companyIds.map((id) => id.toLowerCase()),
-      ...(company && { company: withoutUndefined(company) }),
-      customFields: Object.fromEntries(
-        Object.entries(values).flatMap(([field, cell]) =>
-          isCustomFieldColumn(field) && cell !== undefined ? [[customFieldKey(field), cell]] : [],
-        ),
+    }),
+    companyIds: companyIds.filter(isUuid).map((id) => id.toLowerCase()),
+    ...(company && { company: withoutUndefined(company) }),
+    customFields: Object.fromEntries(
+      Object.entries(values).flatMap(([field, cell]) =>
+        isCustomFieldColumn(field) && cell !== undefined ? [[customFieldKey(field), cell]] : [],
       ),
-      consent: consent.value,
-    },
+    ),
+    consent: consent.ok ? consent.value : { statements: [], source: IMPORT_CONSENT_SOURCE },
   };
+  return errors.length > 0 ? { ok: false, errors, partial: row } : { ok: true, value: row };
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
