@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
-import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
-import { TEST_JWT_SECRET, testToken } from '@crm/platform/testing';
-import { removeRunData } from './cleanup';
+import { testToken } from '@crm/platform/testing';
 import { HttpClient } from './http-client';
-import { startService, type ServiceProcess } from './service-process';
+import { ServicePair } from './service-pair';
 
 /** A span as OTLP/HTTP JSON carries it, with the service that sent it. */
 interface ReceivedSpan {
@@ -87,33 +84,17 @@ const isDatabaseSpan = (span: ReceivedSpan, system: string) =>
   span.attributes['db.system'] === system || span.attributes['db.system.name'] === system;
 
 describe('Given contacts and analytics exporting traces over OTLP, when a contact is created within a trace', () => {
-  const run = randomBytes(3).toString('hex');
-  const schema = `e2e_tracing_${run}`;
-  const contactsReadDb = `e2e_tracing_contacts_${run}`;
-  const analyticsDb = `e2e_tracing_analytics_${run}`;
-  const prefix = `e2e-tracing-${run}`;
-  const topic = `${prefix}.contacts`;
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
-  const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `e2e-tracing-${run}` });
+  const pair = new ServicePair('e2e_tracing');
+  const { run } = pair;
   const collector = new Collector();
-  const services: ServiceProcess[] = [];
   // The caller's trace: the services continue it (W3C traceparent).
   const traceId = randomBytes(16).toString('hex');
   const callerSpanId = randomBytes(8).toString('hex');
   let contactId: string;
 
   beforeAll(async () => {
-    const endpoint = await collector.start();
-    const shared = {
-      JWT_SECRET: TEST_JWT_SECRET,
-      PII_MASTER_KEY: randomBytes(32).toString('base64'),
-      KAFKA_TOPIC_PREFIX: prefix,
-      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-    };
-    services.push(await startService('contacts', { ...shared, CONTACTS_DB_SCHEMA: schema, CONTACTS_READ_DB: contactsReadDb }));
-    services.push(await startService('analytics', { ...shared, ANALYTICS_READ_DB: analyticsDb, SUBJECT_KEYS_SCHEMA: schema }));
-    const contacts = new HttpClient(services[0].url, testToken(['sales'], 'e2e-tracing'));
+    await pair.start({ OTEL_EXPORTER_OTLP_ENDPOINT: await collector.start(), OTEL_BSP_SCHEDULE_DELAY: '200' });
+    const contacts = new HttpClient(pair.contacts.url, testToken(['sales'], 'e2e-tracing'));
     const { body } = await contacts.expect<{ contactId: string }>(
       201,
       'POST',
@@ -125,18 +106,8 @@ describe('Given contacts and analytics exporting traces over OTLP, when a contac
   }, 180000);
 
   afterAll(async () => {
-    await Promise.all(services.map((service) => service.stop()));
+    await pair.stop();
     await collector.stop();
-    const problems = await removeRunData({
-      pool,
-      schema,
-      mongoUri: process.env.MONGODB_URI!,
-      databases: [contactsReadDb, analyticsDb],
-      kafka,
-      topics: [topic, deadLetterTopicOf(topic)],
-    });
-    if (problems.length > 0) console.warn(`tracing e2e clean-up left something behind:\n${problems.join('\n')}`);
-    await pool.end();
   }, 60000);
 
   it('then the contacts service continues the trace: the request span, named by route, and its PostgreSQL queries', async () => {
@@ -156,8 +127,8 @@ describe('Given contacts and analytics exporting traces over OTLP, when a contac
     const publish = await collector.waitFor('the relay publishing the event', (spans) =>
       spans.find((s) => s.service === 'crm-contacts' && s.kind === PRODUCER && linksToTrace(s)),
     );
-    expect(publish.name).toBe(`publish ${topic}`);
-    expect(publish.attributes['messaging.destination.name']).toBe(topic);
+    expect(publish.name).toBe(`publish ${pair.topic}`);
+    expect(publish.attributes['messaging.destination.name']).toBe(pair.topic);
 
     // Each projection has a batch of its own; those that take the event write it to MongoDB inside theirs.
     const write = await collector.waitFor('a MongoDB insert within an analytics batch linked to the trace', (spans) => {
@@ -167,13 +138,13 @@ describe('Given contacts and analytics exporting traces over OTLP, when a contac
       return spans.find((s) => batches.has(s.parentSpanId ?? '') && isDatabaseSpan(s, 'mongodb') && s.name.startsWith('insert'));
     });
     const processed = collector.spans.find((s) => s.spanId === write.parentSpanId)!;
-    expect(processed.name).toBe(`process ${topic}`);
+    expect(processed.name).toBe(`process ${pair.topic}`);
     expect(processed.attributes['messaging.consumer.group.name']).toEqual(expect.stringContaining('projection.'));
     expect(write.traceId).toBe(processed.traceId);
   });
 
   it('then probes are not traced, requests are named by route, and no span holds the query string', async () => {
-    const analytics = new HttpClient(services[1].url, testToken(['analyst'], 'e2e-tracing'));
+    const analytics = new HttpClient(pair.analytics.url, testToken(['analyst'], 'e2e-tracing'));
     await analytics.expect(200, 'GET', `/v1/customers/${contactId}/timeline`, undefined, {
       traceparent: `00-${traceId}-${callerSpanId}-01`,
     });
@@ -182,7 +153,7 @@ describe('Given contacts and analytics exporting traces over OTLP, when a contac
     );
     expect(timeline.name).toBe('GET /v1/customers/:id/timeline');
     // A search in the trace: its query string holds personal data.
-    const contacts = new HttpClient(services[0].url, testToken(['sales'], 'e2e-tracing'));
+    const contacts = new HttpClient(pair.contacts.url, testToken(['sales'], 'e2e-tracing'));
     await contacts.expect(200, 'GET', `/v1/contacts?q=able${run}`, undefined, {
       traceparent: `00-${traceId}-${callerSpanId}-01`,
     });

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Pool } from 'pg';
-import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
-import { TEST_JWT_SECRET, testToken } from '@crm/platform/testing';
-import { removeRunData } from '../e2e/cleanup';
+import { testToken } from '@crm/platform/testing';
 import { HttpClient } from '../e2e/http-client';
-import { freePort, startService, type ServiceProcess } from '../e2e/service-process';
+import { ServicePair } from '../e2e/service-pair';
+import { freePort } from '../e2e/service-process';
 
 /**
  * A TCP proxy in front of PostgreSQL that the test can cut: as if the server went away (connections reset, new
@@ -64,15 +62,8 @@ interface Problem {
  * nothing; afterwards writes work again and their events reach the timeline once (no loss, no double).
  */
 describe('Given contacts and analytics whose PostgreSQL goes away and comes back', () => {
-  const run = randomBytes(3).toString('hex');
-  const schema = `outage_${run}`;
-  const contactsReadDb = `outage_contacts_${run}`;
-  const analyticsDb = `outage_analytics_${run}`;
-  const prefix = `outage-${run}`;
-  const topic = `${prefix}.contacts`;
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
-  const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `outage-${run}` });
-  const services: ServiceProcess[] = [];
+  const pair = new ServicePair('outage');
+  const { run } = pair;
   let proxy: CuttableProxy;
   let contacts: HttpClient;
   let analytics: HttpClient;
@@ -86,7 +77,7 @@ describe('Given contacts and analytics whose PostgreSQL goes away and comes back
   const eventually = async (what: string, check: () => Promise<boolean>, timeoutMs = 60000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`Timed out: ${what}\n${services.map((s) => s.output(30)).join('\n\n')}`);
+      if (Date.now() > deadline) throw new Error(`Timed out: ${what}\n${pair.services.map((s) => s.output(30)).join('\n\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
@@ -98,31 +89,15 @@ describe('Given contacts and analytics whose PostgreSQL goes away and comes back
     const proxied = new URL(database);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    const shared = {
-      JWT_SECRET: TEST_JWT_SECRET,
-      PII_MASTER_KEY: randomBytes(32).toString('base64'),
-      KAFKA_TOPIC_PREFIX: prefix,
-      DATABASE_URL: proxied.toString(),
-    };
-    services.push(await startService('contacts', { ...shared, CONTACTS_DB_SCHEMA: schema, CONTACTS_READ_DB: contactsReadDb }));
-    services.push(await startService('analytics', { ...shared, ANALYTICS_READ_DB: analyticsDb, SUBJECT_KEYS_SCHEMA: schema }));
-    contacts = new HttpClient(services[0].url, testToken(['sales'], 'outage-test'));
-    analytics = new HttpClient(services[1].url, testToken(['analyst'], 'outage-test'));
+    await pair.start({ DATABASE_URL: proxied.toString() });
+    contacts = new HttpClient(pair.contacts.url, testToken(['sales'], 'outage-test'));
+    analytics = new HttpClient(pair.analytics.url, testToken(['analyst'], 'outage-test'));
   }, 180000);
 
   afterAll(async () => {
-    await Promise.all(services.map((service) => service.stop()));
+    await proxy.open().catch(() => undefined); // open again if a failure left it cut: the clean-up goes direct anyway
+    await pair.stop();
     await proxy.cut();
-    const problems = await removeRunData({
-      pool,
-      schema,
-      mongoUri: process.env.MONGODB_URI!,
-      databases: [contactsReadDb, analyticsDb],
-      kafka,
-      topics: [topic, deadLetterTopicOf(topic)],
-    });
-    if (problems.length > 0) console.warn(`outage test clean-up left something behind:\n${problems.join('\n')}`);
-    await pool.end();
   }, 60000);
 
   it('then nothing exits, requests during the outage get 503 and write nothing, and every write after it reaches the timeline once', async () => {
@@ -136,9 +111,9 @@ describe('Given contacts and analytics whose PostgreSQL goes away and comes back
     expect(during.body.type).toBe('https://crm.example/problems/dependency-unavailable');
     expect(during.headers.get('retry-after')).toBe('5');
     expect((await contacts.request<Problem>('GET', `/v1/contacts/${before}`)).status).toBe(503);
-    expect((await fetch(`${services[0].url}/health/ready`)).status).toBe(503);
+    expect((await fetch(`${pair.contacts.url}/health/ready`)).status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // the relay, its lease and the consumers meet the outage
-    expect(services.filter((service) => !service.running).map((service) => service.output())).toEqual([]);
+    expect(pair.services.filter((service) => !service.running).map((service) => service.output())).toEqual([]);
 
     await proxy.open();
     let after = '';
@@ -151,9 +126,12 @@ describe('Given contacts and analytics whose PostgreSQL goes away and comes back
     expect(await timelineOf(before)).toHaveLength(1); // not doubled by the relay's or the consumers' restarts
 
     // The refused create wrote nothing: only the two others are in the store.
-    const { rows } = await pool.query<{ stream_name: string }>(
-      `SELECT DISTINCT stream_name FROM "${schema}".events WHERE stream_name LIKE 'contact-%' ORDER BY 1`,
-    );
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const { rows } = await pool
+      .query<{ stream_name: string }>(
+        `SELECT DISTINCT stream_name FROM "${pair.schema}".events WHERE stream_name LIKE 'contact-%' ORDER BY 1`,
+      )
+      .finally(() => pool.end());
     expect(rows.map((row) => row.stream_name).sort()).toEqual([`contact-${before}`, `contact-${after}`].sort());
     const listed = async () =>
       (await contacts.expect<{ items: { contactId: string }[] }>(200, 'GET', `/v1/contacts?q=outage${run}`)).body.items
@@ -161,6 +139,6 @@ describe('Given contacts and analytics whose PostgreSQL goes away and comes back
         .sort();
     await eventually('both in the contact list', async () => (await listed()).length === 2);
     expect(await listed()).toEqual([before, after].sort());
-    expect(services.filter((service) => !service.running).map((service) => service.output())).toEqual([]);
+    expect(pair.services.filter((service) => !service.running).map((service) => service.output())).toEqual([]);
   }, 180000);
 });
