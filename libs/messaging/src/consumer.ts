@@ -182,6 +182,8 @@ export class EventConsumer {
       await this.handleInSpan(received.map(({ event }) => event));
       consumerMetrics.handled.inc({ group: this.options.groupId, outcome: 'ok' }, received.length);
     } catch {
+      // The failed batch may have taken most of the session (a server out of reach answers after its timeout).
+      await control.heartbeat();
       for (const [index, one] of received.entries()) {
         if (!(await this.handleOneWithRetries(one, control))) {
           if (index > 0) await commit(received[index - 1].event.offset);
