@@ -417,6 +417,16 @@ describe('contacts import and export', () => {
       ]),
     );
 
+    // An older statement that differs from the current state: kept in the ledger, once, however often it is imported.
+    const older = [`externalId,consent.email.marketing,consentAt`, `${ext},granted,2025-01-01T00:00:00Z`].join('\n');
+    expect(await imported(older)).toMatchObject({ status: 'completed', updated: 1, unchanged: 0, failed: 0 });
+    expect(await ledger()).toHaveLength(4);
+    expect(await imported(older)).toMatchObject({ status: 'completed', updated: 0, unchanged: 1, failed: 0 });
+    expect(await ledger()).toHaveLength(4);
+    expect((await http().get(path).set('Authorization', analyst).expect(200)).body.consents).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'email', purpose: 'marketing', status: 'withdrawn' })]),
+    );
+
     // The export writes the current consents (a column per channel and purpose held), and imports back unchanged.
     const filter = { familyName: `Consent${run}` };
     await eventually(

@@ -17,6 +17,10 @@ export function consentTimeProblem(at: string, now: string): string | undefined 
   return Date.parse(at) > Date.parse(now) + CONSENT_CLOCK_SKEW_MS ? 'must not be in the future' : undefined;
 }
 
+/** A statement as a whole (channel, purpose, status, source and time): equal for the same statement made again. */
+export const statementOf = ({ channel, purpose, status, source, at }: ConsentEntry): string =>
+  JSON.stringify([channel, purpose, status, source, at]);
+
 /** The current consent per channel and purpose. */
 export type Consents = Partial<Record<ConsentKey, ConsentEntry>>;
 

@@ -193,6 +193,17 @@ describe('Contact', () => {
         .then([]);
     });
 
+    it('does not record again a statement older than the current state (a re-import of the same file), but a new one', () => {
+      spec(contactDecider)
+        .given([created(), changed('withdrawn', t3), changed('granted', t2)])
+        .when(consent('granted', t2))
+        .then([]);
+      spec(contactDecider)
+        .given([created(), changed('withdrawn', t3), changed('granted', t2)])
+        .when(consent('granted', t1))
+        .then([changed('granted', t1)]);
+    });
+
     it('keeps the latest statement as the current state, also when an older one arrives later', () => {
       const state = live([created(), changed('withdrawn', t3), changed('granted', t2)]);
       expect(state.consents['email/newsletter']).toEqual({

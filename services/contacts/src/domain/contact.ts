@@ -8,8 +8,16 @@ import type {
   ContactStreamEvent,
   OptionalProfileField,
 } from '@crm/contracts';
-import { applyChanges, changedFields, sameValue } from './changes';
-import { afterAdopting, afterMergeUndone, afterStatement, consentKey, consentTimeProblem, type ConsentKey } from './consent';
+import { applyChanges, changedFields } from './changes';
+import {
+  afterAdopting,
+  afterMergeUndone,
+  afterStatement,
+  consentKey,
+  consentTimeProblem,
+  statementOf,
+  type ConsentKey,
+} from './consent';
 import { InvalidContactData } from './contact-values';
 import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
 
@@ -26,6 +34,8 @@ export interface LiveContact {
   profile: ContactProfile;
   /** The current consent per channel and purpose: the ledger entry with the latest `at`. */
   consents: Partial<Record<ConsentKey, ConsentEntry>>;
+  /** Every statement recorded for this contact (`statementOf`), so that the same one is not recorded twice. */
+  statements: ReadonlySet<string>;
   companies: Record<string, { role?: string }>;
   /** Set while this contact is merged into another: its id resolves to the survivor. */
   mergedInto?: { survivorId: string; mergeId: string };
@@ -159,8 +169,9 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       const problem = consentTimeProblem(at, now);
       if (problem) throw new InvalidContactData([{ field: 'at', message: problem }]);
       const entry: ConsentEntry = { channel, purpose, status, source, at };
-      // The same statement again (a retried request, a re-import) adds nothing to the ledger.
-      if (sameValue(contact.consents[consentKey(entry)], entry)) return [];
+      // The same statement again (a retried request, a re-import, also of one older than the current state) adds
+      // nothing to the ledger.
+      if (contact.statements.has(statementOf(entry))) return [];
       return [{ type: 'ContactConsentChanged', data: { contactId, ...entry } }];
     }
     case 'LinkToCompany': {
@@ -224,7 +235,17 @@ const isLive = (state: Contact): state is LiveContact => state.status === 'activ
 export function evolve(state: Contact, event: ContactEvent): Contact {
   if (event.type === 'ContactCreated') {
     const { contactId, at, ...profile } = event.data;
-    return { status: 'active', contactId, profile, consents: {}, companies: {}, merges: [], createdAt: at, updatedAt: at };
+    return {
+      status: 'active',
+      contactId,
+      profile,
+      consents: {},
+      statements: new Set(),
+      companies: {},
+      merges: [],
+      createdAt: at,
+      updatedAt: at,
+    };
   }
   if (event.type === 'ContactErased') {
     if (state.status === 'none' || state.status === 'erased') return state;
@@ -246,7 +267,11 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       return { ...next, status: 'archived' };
     case 'ContactConsentChanged': {
       const { contactId: _, ...entry } = event.data;
-      return { ...next, consents: afterStatement(state.consents, entry) };
+      return {
+        ...next,
+        consents: afterStatement(state.consents, entry),
+        statements: new Set(state.statements).add(statementOf(entry)),
+      };
     }
     case 'ContactLinkedToCompany': {
       const { companyId, role } = event.data;
@@ -277,6 +302,7 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
         ...next,
         profile: applyChanges(state.profile, changes, []),
         consents: afterAdopting(state.consents, consents),
+        statements: new Set([...state.statements, ...consents.map(statementOf)]),
         companies: { ...state.companies, ...Object.fromEntries(companyLinks.map(linkEntry)) },
         merges: [...state.merges, record],
       };
