@@ -4,7 +4,7 @@ import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';
 import { OffsetCommits } from './offset-commits';
-import { inBatchSpan, SpanKind } from './tracing';
+import { inBatchSpan } from './tracing';
 import type { RelayLogger } from './relay';
 
 export interface ConsumedEvent<Data = unknown> extends CloudEvent<Data> {
@@ -237,19 +237,11 @@ export class EventConsumer {
   /** The handler, in a span linked to the traces of the requests that caused the events (when tracing is on). */
   private handleInSpan(events: ConsumedEvent[]): Promise<void> {
     const { topic, partition } = events[0];
-    return inBatchSpan(
-      `process ${topic}`,
-      SpanKind.CONSUMER,
-      events,
-      {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': topic,
-        'messaging.destination.partition.id': String(partition),
-        'messaging.consumer.group.name': this.options.groupId,
-        'messaging.batch.message_count': events.length,
-      },
-      () => this.options.handle(events),
-    );
+    const attributes = {
+      'messaging.destination.partition.id': String(partition),
+      'messaging.consumer.group.name': this.options.groupId,
+    };
+    return inBatchSpan('process', topic, events, attributes, () => this.options.handle(events));
   }
 
   /** Sends the original message to `<topic>.dlq`, with why and where it failed as headers. */

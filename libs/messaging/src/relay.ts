@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { START, sleep, type EventStore, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
 import type { CheckpointStore } from './checkpoint-store';
 import { toCloudEvent, toKafkaMessage, type EnvelopeOptions } from './cloud-event';
-import { inBatchSpan, SpanKind } from './tracing';
+import { inBatchSpan } from './tracing';
 import { createOrderedProducer } from './kafka';
 import { relayMetrics } from './metrics';
 
@@ -120,12 +120,7 @@ export class EventRelay {
         // Read the next batch from the store while this one is on its way to Kafka.
         nextBatch = read(after);
         const events = (await prepare(batch)).map((event) => toCloudEvent(event, this.options));
-        const attributes = {
-          'messaging.system': 'kafka',
-          'messaging.destination.name': topic,
-          'messaging.batch.message_count': events.length,
-        };
-        await inBatchSpan(`publish ${topic}`, SpanKind.PRODUCER, events, attributes, async () => {
+        await inBatchSpan('publish', topic, events, {}, async () => {
           await producer.send({ topic, messages: events.map(toKafkaMessage), acks: -1 });
           await checkpoints.save(this.name, after);
         });

@@ -19,30 +19,40 @@ function linksTo(events: readonly Traced[]): Link[] {
   return [...links.values()];
 }
 
+const KIND_OF = { publish: SpanKind.PRODUCER, process: SpanKind.CONSUMER } as const;
+
 /**
- * Runs `work` in a span for a batch of events that is published or handled (OpenTelemetry messaging conventions for
- * batches: a span of its own, linked to each event's trace rather than the child of one). Queries within it are its
- * children. A no-op span when tracing is off.
+ * Runs `work` in a span `<operation> <topic>` for a batch of events that is published or handled (OpenTelemetry
+ * messaging conventions for batches: a span of its own, linked to each event's trace rather than the child of one).
+ * Queries within it are its children. A no-op span when tracing is off.
  */
 export function inBatchSpan<T>(
-  name: string,
-  kind: SpanKind.PRODUCER | SpanKind.CONSUMER,
+  operation: keyof typeof KIND_OF,
+  topic: string,
   events: readonly Traced[],
   attributes: Attributes,
   work: () => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { kind, root: true, attributes }, async (span) => {
-    if (span.isRecording()) span.addLinks(linksTo(events));
-    try {
-      return await work();
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  const all: Attributes = {
+    'messaging.system': 'kafka',
+    'messaging.destination.name': topic,
+    'messaging.batch.message_count': events.length,
+    ...attributes,
+  };
+  return tracer.startActiveSpan(
+    `${operation} ${topic}`,
+    { kind: KIND_OF[operation], root: true, attributes: all },
+    async (span) => {
+      if (span.isRecording()) span.addLinks(linksTo(events));
+      try {
+        return await work();
+      } catch (error) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
-
-export { SpanKind };

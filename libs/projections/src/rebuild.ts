@@ -48,7 +48,7 @@ export class RebuildInProgressError extends Error {
 }
 
 /** Who rebuilds, as recorded in the claim: readable in the state document, unique per call. */
-export const rebuilderId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+const rebuilderId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export interface RebuildResult {
   projection: string;

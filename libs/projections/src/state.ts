@@ -158,7 +158,6 @@ export async function claimRebuild(db: mongo.Db, name: string, claim: RebuildCla
       _id: name,
       $or: [
         { rebuilding: { $exists: false } },
-        { 'rebuilding.by': claim.by },
         { 'rebuilding.heartbeatAt': { $lt: new Date(Date.now() - REBUILD_CLAIM_STALE_MS) } },
       ],
     },

@@ -6,10 +6,13 @@ import { httpMetrics } from '../metrics/metrics';
 /** Probes and scrapes run every few seconds: their request lines are debug, not info. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
+/** What `routeTemplate` gives a request that matched no route. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
 /** Route template of the matched route (`/v1/contacts/:id`); requests that matched none share one label. */
 export function routeTemplate(request: Request): string {
   const path: unknown = request.route?.path;
-  return typeof path === 'string' ? `${request.baseUrl}${path}` : 'unmatched';
+  return typeof path === 'string' ? `${request.baseUrl}${path}` : UNMATCHED_ROUTE;
 }
 
 /**

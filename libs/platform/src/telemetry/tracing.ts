@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -7,6 +7,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
+import { routeTemplate, UNMATCHED_ROUTE } from '../http/observe-requests.middleware';
 
 let active: NodeTracerProvider | undefined;
 
@@ -49,10 +50,9 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
         startIncomingSpanHook: (request) => (request.url?.includes('?') ? { [ATTR_URL_QUERY]: 'REDACTED' } : {}),
         // Named by route once Express has matched one (`POST /v1/contacts/:id/merge`), as the metrics are.
         applyCustomAttributesOnSpan: (span, request) => {
-          const { route, baseUrl, method } = request as IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
-          if (typeof route?.path !== 'string') return;
-          const template = `${baseUrl ?? ''}${route.path}`;
-          span.updateName(`${method} ${template}`);
+          const template = routeTemplate(request as Request);
+          if (template === UNMATCHED_ROUTE) return;
+          span.updateName(`${request.method} ${template}`);
           span.setAttribute(ATTR_HTTP_ROUTE, template);
         },
       }),
