@@ -11,8 +11,7 @@ import { Pool } from 'pg';
 import { crmContracts, type ContactCreatedData } from '@crm/contracts';
 import { newId, PostgresEventStore, sleep } from '@crm/eventsourcing';
 import { createKafka, deadLetterTopicOf, parseBrokers, topicOfService } from '@crm/messaging';
-import { issueToken } from '@crm/platform/auth/tokens';
-import { DEV_JWT_SECRET, DEV_PII_MASTER_KEY } from '@crm/platform/config/base-config';
+import { issueToken, DEV_JWT_SECRET, DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
 import { compare, deleteTopic, percentile, report, requiredEnv, type Measurement } from './harness';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { INTERACTION_CHANNELS, type InteractionChannel, type LifecycleStage } from '@crm/contracts';
 import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
-import { TEST_JWT_SECRET, testToken } from '@crm/platform/testing';
+import { TEST_JWT_SECRET, testToken } from '@crm/platform/nest/testing';
 import { removeRunData } from './cleanup';
 import { CrmLedger, type ContactRecord, type LoggedInteraction } from './crm-ledger';
 import { HttpClient, mapLimit } from './http-client';

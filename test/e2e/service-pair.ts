@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
-import { TEST_JWT_SECRET } from '@crm/platform/testing';
+import { TEST_JWT_SECRET } from '@crm/platform/nest/testing';
 import { removeRunData } from './cleanup';
 import { startService, type ServiceProcess } from './service-process';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { testToken } from '@crm/platform/testing';
+import { testToken } from '@crm/platform/nest/testing';
 import { HttpClient } from './http-client';
 import { ServicePair } from './service-pair';
 

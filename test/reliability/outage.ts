@@ -1,4 +1,4 @@
-import { testToken } from '@crm/platform/testing';
+import { testToken } from '@crm/platform/nest/testing';
 import { HttpClient, type HttpResponse } from '../e2e/http-client';
 import { ServicePair } from '../e2e/service-pair';
 import { proxied, type CuttableProxy } from './cuttable-proxy';

@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { isTransientFailure, sleep } from '@crm/eventsourcing';
+import { sleep } from '@crm/eventsourcing';
+import { isTransientFailure } from '@crm/postgres';
 import { fromKafkaMessage, type CloudEvent } from './cloud-event';
 import { createOrderedProducer, deadLetterTopicOf } from './kafka';
 import { consumerMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram } from '@crm/platform/metrics/metrics';
+import { getOrCreateCounter, getOrCreateGauge, getOrCreateHistogram } from '@crm/platform';
 
 export const relayMetrics = {
   published: getOrCreateCounter('crm_relay_events_published_total', 'Events the relay published to Kafka', ['relay']),

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Controller, Get, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { bootstrapHttpService, httpConfigSpec, loadConfig, Public } from '@crm/platform';
+import { bootstrapHttpService, Public } from '@crm/platform/nest';
+import { httpConfigSpec, loadConfig } from '@crm/platform';
 
 /** What the service's own shutdown hooks saw (a Kafka consumer draining, say). */
 const shutdownLog: string[] = [];

@@ -3,23 +3,26 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IsEmail, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
+import { registerConcurrencyProblem } from '@crm/eventsourcing/nest/concurrency-problem';
 import {
   BoundedArray,
   BoundedString,
   BoundedStringArray,
-  currentCorrelation,
   CurrentPrincipal,
   HealthRegistry,
-  issueToken,
   Nested,
-  PROBLEM_BASE_URI,
-  ProblemRegistry,
   Public,
   Roles,
+} from '@crm/platform/nest';
+import {
+  currentCorrelation,
+  issueToken,
+  PROBLEM_BASE_URI,
+  ProblemRegistry,
   type Principal,
   type ProblemDetails,
 } from '@crm/platform';
-import { createHttpTestApp, TEST_JWT_SECRET, testToken } from '@crm/platform/testing';
+import { createHttpTestApp, TEST_JWT_SECRET, testToken } from '@crm/platform/nest/testing';
 
 class EmailDto {
   @IsEmail()
@@ -142,6 +145,7 @@ describe('HTTP platform', () => {
       title: 'Contact not found',
       extensions: (error) => ({ contactId: error.contactId }),
     });
+    registerConcurrencyProblem(problems); // what an event-sourced service's EventStoreModule does
     app = await createHttpTestApp({
       controllers: [ContactsTestController],
       platform: {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { qualifiedTable, runMigration } from '@crm/eventsourcing';
+import { PostgresTableStore } from '@crm/postgres';
 import { decrypt, encrypt, newDataKey } from './cipher';
 import { SubjectErasedError, type SubjectKeyStore } from './key-store';
 
@@ -9,48 +9,44 @@ import { SubjectErasedError, type SubjectKeyStore } from './key-store';
  * stays as a tombstone. The old row version (still holding the wrapped key) stays on disk until
  * (auto)vacuum reclaims it: docs/runbooks/privacy.md says how to force that.
  */
-export class PostgresSubjectKeyStore implements SubjectKeyStore {
-  private readonly table: string;
+export class PostgresSubjectKeyStore extends PostgresTableStore implements SubjectKeyStore {
+  private readonly keys = this.table('subject_keys');
 
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly masterKey: Buffer,
-    private readonly schema = 'public',
+    schema = 'public',
   ) {
-    this.table = qualifiedTable(schema, 'subject_keys');
+    super(pool, schema);
   }
 
-  async migrate(): Promise<void> {
-    await runMigration(
-      this.pool,
-      `
-      CREATE SCHEMA IF NOT EXISTS "${this.schema}";
-      CREATE TABLE IF NOT EXISTS ${this.table} (
+  protected tablesDdl(): string {
+    return `
+      CREATE TABLE IF NOT EXISTS ${this.keys} (
         subject_id  text PRIMARY KEY,
         wrapped_key bytea,
         created_at  timestamptz NOT NULL DEFAULT now(),
         erased_at   timestamptz,
         CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
-      )`,
-    );
+      )`;
   }
 
   async keyFor(subjectId: string): Promise<Buffer> {
     // The inserted row, or the one that was there. A row inserted by a concurrent call that committed after
     // this statement's snapshot is invisible to it: then a second statement (a new snapshot) reads it.
     const { rows } = await this.pool.query<{ wrapped_key: Buffer | null }>({
-      name: `key-for:${this.table}`, // parsed and planned once per connection: one per create
+      name: `key-for:${this.keys}`, // parsed and planned once per connection: one per create
       text: `WITH inserted AS (
-         INSERT INTO ${this.table} (subject_id, wrapped_key) VALUES ($1, $2)
+         INSERT INTO ${this.keys} (subject_id, wrapped_key) VALUES ($1, $2)
          ON CONFLICT (subject_id) DO NOTHING RETURNING wrapped_key)
        SELECT wrapped_key FROM inserted
-       UNION ALL SELECT wrapped_key FROM ${this.table} WHERE subject_id = $1`,
+       UNION ALL SELECT wrapped_key FROM ${this.keys} WHERE subject_id = $1`,
       values: [subjectId, this.wrap(subjectId, newDataKey())],
     });
     const row =
       rows[0] ??
       (
-        await this.pool.query<{ wrapped_key: Buffer | null }>(`SELECT wrapped_key FROM ${this.table} WHERE subject_id = $1`, [
+        await this.pool.query<{ wrapped_key: Buffer | null }>(`SELECT wrapped_key FROM ${this.keys} WHERE subject_id = $1`, [
           subjectId,
         ])
       ).rows[0];
@@ -63,8 +59,8 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
     const found = new Map<string, Buffer>();
     if (subjectIds.length === 0) return found;
     const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: Buffer }>({
-      name: `keys-of:${this.table}`, // once per projection batch
-      text: `SELECT subject_id, wrapped_key FROM ${this.table} WHERE subject_id = ANY($1) AND wrapped_key IS NOT NULL`,
+      name: `keys-of:${this.keys}`, // once per projection batch
+      text: `SELECT subject_id, wrapped_key FROM ${this.keys} WHERE subject_id = ANY($1) AND wrapped_key IS NOT NULL`,
       values: [[...new Set(subjectIds)]],
     });
     for (const row of rows) found.set(row.subject_id, this.unwrap(row.subject_id, row.wrapped_key));
@@ -73,8 +69,8 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
 
   async erase(subjectId: string): Promise<void> {
     await this.pool.query(
-      `INSERT INTO ${this.table} (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
-       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(${this.table}.erased_at, now())`,
+      `INSERT INTO ${this.keys} (subject_id, wrapped_key, erased_at) VALUES ($1, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(${this.keys}.erased_at, now())`,
       [subjectId],
     );
   }

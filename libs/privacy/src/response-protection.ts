@@ -1,4 +1,4 @@
-import type { ResponseProtection } from '@crm/platform';
+import type { ResponseProtection } from '@crm/idempotency';
 import type { PersonalDataVault } from './vault';
 
 /**

@@ -1,4 +1,4 @@
-import { getOrCreateCounter, getOrCreateGauge } from '@crm/platform/metrics/metrics';
+import { getOrCreateCounter, getOrCreateGauge } from '@crm/platform';
 
 export const projectionMetrics = {
   lagSeconds: getOrCreateGauge('crm_projection_lag_seconds', 'Age of the last event a projection handled, when handled', [

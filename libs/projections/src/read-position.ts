@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { mongo } from 'mongoose';
-import { ProblemError } from '@crm/platform/problems/problem';
+import { ProblemError } from '@crm/platform';
 import { streamKey } from './document';
 
 /**

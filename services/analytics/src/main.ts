@@ -1,6 +1,6 @@
 import './tracing';
 import 'reflect-metadata';
-import { bootstrapHttpService } from '@crm/platform';
+import { bootstrapHttpService } from '@crm/platform/nest';
 import { AnalyticsModule } from './analytics.module';
 import { loadAnalyticsConfig } from './config';
 

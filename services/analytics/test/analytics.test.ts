@@ -7,7 +7,7 @@ import type { ContactsEvent } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { deadLetterTopicOf } from '@crm/messaging';
-import { createHttpTestApp, testToken } from '@crm/platform/testing';
+import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
 import { PROJECTION_STATE_COLLECTION, readModelHash, type ProjectionState } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { eventually, header, readTopic } from '../../../libs/messaging/test/support';

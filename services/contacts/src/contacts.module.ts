@@ -4,7 +4,7 @@ import { EventStoreModule } from '@crm/eventsourcing/nest/event-store.module';
 import { topicOfService } from '@crm/messaging';
 import { MessagingModule } from '@crm/messaging/nest/messaging.module';
 import { ReadModelsModule } from '@crm/projections/nest/read-models.module';
-import { IdempotencyModule } from '@crm/platform';
+import { IdempotencyModule } from '@crm/idempotency/nest';
 import { vaultResponseProtection, type PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT, PrivacyModule } from '@crm/privacy/nest/privacy.module';
 import { CompaniesController } from './api/companies.controller';

@@ -1,6 +1,6 @@
 import './tracing';
 import 'reflect-metadata';
-import { bootstrapHttpService } from '@crm/platform';
+import { bootstrapHttpService } from '@crm/platform/nest';
 import { ContactsModule } from './contacts.module';
 import { loadContactsConfig } from './config';
 import { IMPORT_MEDIA_TYPES } from './imports/contact-imports';

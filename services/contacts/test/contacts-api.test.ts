@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { createHttpTestApp, testToken } from '@crm/platform/testing';
+import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
 import { Pool } from 'pg';
 import type { Connection } from 'mongoose';
 import type { Kafka } from 'kafkajs';

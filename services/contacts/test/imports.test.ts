@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { createHttpTestApp, testToken } from '@crm/platform/testing';
+import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { contactsTestConfig } from './support';
 import { ContactsModule } from '../src/contacts.module';

@@ -1,5 +1,5 @@
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
-import { qualifiedTable, runMigration } from './postgres-migration';
+import { createPool, qualifiedTable, runMigration } from '@crm/postgres';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
@@ -20,7 +20,6 @@ import { revisionMatches } from '../expected-revision';
 import { newId } from '../ids';
 import { pollAll } from '../subscription';
 import { appendChannelOf, PostgresAppendWatcher } from './postgres-append-watcher';
-import { createPool } from './postgres-pool';
 
 export interface PostgresEventStoreOptions {
   /** A pool the caller owns, or the settings to make one. */

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { HealthRegistry } from '@crm/platform';
+import { HealthRegistry } from '@crm/platform/nest';
+import { registerConcurrencyProblem } from './concurrency-problem';
 import type { EventStore } from '../event-store';
 import { createEventStore, type EventStoreConfig } from '../event-store.factory';
 
@@ -24,6 +25,7 @@ class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class EventStoreModule {
   static forRoot(config: EventStoreConfig): DynamicModule {
+    registerConcurrencyProblem();
     return {
       module: EventStoreModule,
       providers: [{ provide: EVENT_STORE, useFactory: () => createEventStore(config) }, EventStoreLifecycle],

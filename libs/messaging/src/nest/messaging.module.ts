@@ -10,9 +10,10 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { createPool, type EventStore, type RecordedEvent } from '@crm/eventsourcing';
+import { type EventStore, type RecordedEvent } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
-import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
 import type { Logger } from 'pino';
 import { PostgresCheckpointStore } from '../checkpoint-store';
 import { createKafka, deadLetterTopicOf, ensureTopics, topicOfService } from '../kafka';

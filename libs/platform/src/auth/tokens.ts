@@ -1,6 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
-import { verify as verifyJwt } from 'jsonwebtoken';
+import { sign as signJwt, verify as verifyJwt } from 'jsonwebtoken';
 import { parseDuration } from '../config/units';
 import { AuthenticationError } from '../problems/platform-errors';
 import { isRole, type Principal, type Role } from './principal';
@@ -32,10 +31,11 @@ export function issueToken(
   const seconds = typeof ttl === 'number' ? ttl : Math.floor((parseDuration(ttl) ?? NaN) / 1000);
   if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new Error(`Not a token lifetime: ${String(ttl)}`);
   if (!principal.sub) throw new Error('A token needs a subject');
-  return new JwtService({ secret }).sign(
-    { sub: principal.sub, roles: [...principal.roles] },
-    { algorithm: ALGORITHM, expiresIn: seconds, ...definedClaims(options) },
-  );
+  return signJwt({ sub: principal.sub, roles: [...principal.roles] }, secret, {
+    algorithm: ALGORITHM,
+    expiresIn: seconds,
+    ...definedClaims(options),
+  });
 }
 
 /** Verifies bearer tokens: signature (HS256 only), expiry, and issuer/audience when configured. */

@@ -3,8 +3,7 @@ import { envVar, loadConfig, type ConfigOf, type Env } from './config';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const EVENT_STORE_KINDS = ['postgres', 'esdb', 'memory'] as const;
-export type EventStoreKind = (typeof EVENT_STORE_KINDS)[number];
+const EVENT_STORE_KINDS = ['postgres', 'esdb', 'memory'] as const;
 
 /**
  * The JWT secret used when NODE_ENV is development or test and JWT_SECRET is unset (the same one

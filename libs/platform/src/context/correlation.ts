@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, propagation } from '@opentelemetry/api';
-import type { EventMetadata } from '@crm/eventsourcing';
 import type { Principal } from '../auth/principal';
 
 /** What ties an action to the request (or message) that caused it; copied into event metadata. */
@@ -32,16 +31,23 @@ export function currentCorrelation(): CorrelationContext | undefined {
   return withoutUndefined({ correlationId: store.correlationId, causationId: store.causationId, actor: store.actor });
 }
 
+/** What an event's metadata carries of the work that caused it (a type, not an interface: it fits EventMetadata's index signature). */
+export type CorrelationMetadata = {
+  correlationId?: string;
+  causationId?: string;
+  actor?: string;
+  /** W3C trace context, when tracing is on. */
+  traceparent?: string;
+  tracestate?: string;
+};
+
 /**
  * The correlation fields for EventMetadata: `{ ...correlationMetadata(), schemaVersion: 1 }`; with tracing on, also the
  * current trace context (`traceparent`, `tracestate`), so that the spans of the event's consumers link to the request.
  * Empty outside a context.
  */
-export function correlationMetadata(): Pick<
-  EventMetadata,
-  'correlationId' | 'causationId' | 'actor' | 'traceparent' | 'tracestate'
-> {
-  const trace: Pick<EventMetadata, 'traceparent' | 'tracestate'> = {};
+export function correlationMetadata(): CorrelationMetadata {
+  const trace: Pick<CorrelationMetadata, 'traceparent' | 'tracestate'> = {};
   propagation.inject(context.active(), trace); // nothing without a registered propagator (tracing off)
   return { ...currentCorrelation(), ...trace };
 }

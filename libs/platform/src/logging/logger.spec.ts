@@ -1,6 +1,6 @@
 import { runWithCorrelation, setPrincipal } from '../context/correlation';
 import { createLogger } from './logger';
-import { PinoNestLogger } from './nest-logger';
+import { PinoNestLogger } from '../nest/logging/nest-logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

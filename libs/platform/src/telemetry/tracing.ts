@@ -7,7 +7,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
-import { routeTemplate, UNMATCHED_ROUTE } from '../http/observe-requests.middleware';
+import { routeTemplate, UNMATCHED_ROUTE } from '../http/route-template';
 
 let active: NodeTracerProvider | undefined;
 

@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
-import { createPool } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import { crmContracts } from '@crm/contracts';
 import { PREPARE_FOR_PUBLISHING, type PrepareForPublishing } from '@crm/messaging/nest/messaging.module';
 import { OPEN_PERSONAL_DATA } from '@crm/projections/nest/read-models.module';
-import { HealthRegistry } from '@crm/platform';
+import { HealthRegistry } from '@crm/platform/nest';
 import { parseMasterKey } from '../cipher';
 import { PostgresSubjectKeyStore } from '../postgres-key-store';
 import { PersonalDataVault } from '../vault';

@@ -1,4 +1,4 @@
-import { ProblemError, type FieldError } from '@crm/platform/problems/problem';
+import { ProblemError, type FieldError } from '@crm/platform';
 
 export const INVALID_QUERY = 'invalid-query';
 

@@ -12,7 +12,7 @@ import type { Kafka } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { componentLogger, KAFKA } from '@crm/messaging/nest/messaging.module';
-import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
 import type { ProjectionDefinition } from '../projection';
 import type { ProjectionDeps } from '../prepare';
 import { ProjectionRunner } from '../runner';

@@ -15,7 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString } from '@crm/platform';
+import { BoundedString } from '@crm/platform/nest';
 import { TIMELINE_CATEGORIES } from '../domain/timeline';
 
 /** Event types that concern a customer: the only ones a timeline holds. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse, Roles, type Role } from '@crm/platform';
+import { ApiProblemResponse, Roles } from '@crm/platform/nest';
+import { type Role } from '@crm/platform';
 import { CustomerQueries } from '../application/customer-queries';
 import type { ProfileView, TimelinePage } from '../application/views';
 import { ProfileViewDoc, TimelinePageView, TimelineQuery } from './customer.dto';

@@ -1,4 +1,4 @@
-import { RequestValidationError } from '@crm/platform/problems/platform-errors';
+import { RequestValidationError } from '@crm/platform';
 import { decodeCursor, encodeCursor, timelineFilter } from './timeline-query';
 
 const entry = { occurredAt: '2025-02-03T15:00:00.000Z', position: '00000000000000001234.00000000000000000056', eventId: 'e-1' };

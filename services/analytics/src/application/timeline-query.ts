@@ -1,4 +1,4 @@
-import { RequestValidationError } from '@crm/platform/problems/platform-errors';
+import { RequestValidationError } from '@crm/platform';
 import { normalizeTime } from '../domain/source-event';
 import type { TimelineEntry } from '../domain/timeline';
 

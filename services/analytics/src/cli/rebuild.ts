@@ -1,7 +1,7 @@
 // `npm run projections:rebuild -- timeline` (or customer-profile, companies, identities): rebuilds one of the
 // analytics read models from offset 0 and swaps it in.
 import mongoose from 'mongoose';
-import { createPool } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import { createKafka } from '@crm/messaging';
 import { runRebuildCli, type RebuildCliIo } from '@crm/projections';
 import { loadAnalyticsConfig, subjectKeysDatabaseUrl, type AnalyticsConfig } from '../config';

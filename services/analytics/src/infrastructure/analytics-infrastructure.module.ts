@@ -1,11 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { createPool } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import type { Logger } from 'pino';
 import { createKafka } from '@crm/messaging';
 import { KAFKA } from '@crm/messaging/nest/messaging.module';
-import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
 import type { PersonalDataVault } from '@crm/privacy';
 import { OPEN_PERSONAL_DATA } from '@crm/projections/nest/read-models.module';
 import { openingVault, probeSubjectKeys, waitForSubjectKeys } from './subject-keys';

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { crmContracts } from '@crm/contracts';
-import { qualifiedTable, sleep } from '@crm/eventsourcing';
+import { sleep } from '@crm/eventsourcing';
+import { qualifiedTable } from '@crm/postgres';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore, type SubjectKeyStore } from '@crm/privacy';
 
 /** Analytics tried to make or delete a subject key: only the contacts service does that. */

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray } from '@crm/platform';
+import { BoundedArray, BoundedString, BoundedStringArray } from '@crm/platform/nest';
 import { AddressDto } from './contact.dto';
 
 class CompanyFieldsDto {

@@ -22,7 +22,7 @@ import {
   type LifecycleStage,
   type OptionalProfileField,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/platform';
+import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/platform/nest';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -25,7 +25,8 @@ import { contactInteractionsQuery } from '../infrastructure/contact-interactions
 import { ContactRecords, type PersonalDataExport } from '../application/contact-records';
 import type { LikelyDuplicate } from '../domain/duplicates';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { etagOf, expectedRevisionFrom, Roles } from '@crm/platform';
+import { etagOf, expectedRevisionFrom } from '@crm/platform';
+import { Roles } from '@crm/platform/nest';
 import { ContactWorkflows, type ContactResult } from '../application/contact-workflows';
 import { ContactErasedError, ContactNotFound, contactStream, type Contact } from '../domain/contact';
 import { contactView, type ContactView, type HistoryEntry } from '../application/contact-view';

@@ -7,7 +7,7 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString } from '@crm/platform';
+import { BoundedArray, BoundedString } from '@crm/platform/nest';
 
 export class ParticipantDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;

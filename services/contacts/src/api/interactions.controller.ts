@@ -2,7 +2,8 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { ProblemError, Roles } from '@crm/platform';
+import { ProblemError } from '@crm/platform';
+import { Roles } from '@crm/platform/nest';
 import { POSITION_TOKEN_HEADER, positionToken } from '@crm/projections';
 import { interactionStream } from '../domain/interaction';
 import { INTERACTION_INDEX_COLLECTION } from '../infrastructure/contact-interactions.projection';

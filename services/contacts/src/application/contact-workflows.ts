@@ -10,7 +10,9 @@ import type {
 } from '@crm/contracts';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest/privacy.module';
-import { correlationMetadata, IDEMPOTENCY_STORE, type IdempotencyStore } from '@crm/platform';
+import { correlationMetadata } from '@crm/platform';
+import { IDEMPOTENCY_STORE } from '@crm/idempotency/nest';
+import { type IdempotencyStore } from '@crm/idempotency';
 import {
   ContactErasedError,
   ContactMergedError,

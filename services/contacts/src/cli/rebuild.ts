@@ -1,6 +1,6 @@
 // `npm run projections:rebuild -- contact-list`: rebuilds one of the contacts service's projections.
 import mongoose from 'mongoose';
-import { createPool } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import { crmContracts } from '@crm/contracts';
 import { createKafka, topicOfService } from '@crm/messaging';
 import { PersonalDataVault, parseMasterKey, PostgresSubjectKeyStore } from '@crm/privacy';

@@ -10,8 +10,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { issueToken } from '@crm/platform/auth/tokens';
-import { DEV_JWT_SECRET } from '@crm/platform/config/base-config';
+import { issueToken, DEV_JWT_SECRET } from '@crm/platform';
 import { generateDataset, type ConsentBody, type SeedCountry, type SeedText } from './seed-data';
 
 const USAGE = `usage: npm run seed -- [--contacts 1000] [--companies 200] [--interactions 10000] [--seed 1] [--concurrency 16]

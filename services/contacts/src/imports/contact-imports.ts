@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { Pool } from 'pg';
-import { createPool } from '@crm/eventsourcing';
+import { createPool } from '@crm/postgres';
 import { CompanyExportController, ContactExportController } from './exports.controller';
 import type { ImportsConfig } from './import-config';
 import { ImportJobStore } from './import-job-store';

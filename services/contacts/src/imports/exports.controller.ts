@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiListQuery, InvalidQueryError, waitForListPosition, type ParsedListQuery } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { Roles } from '@crm/platform';
+import { Roles } from '@crm/platform/nest';
 import { ContactRecords } from '../application/contact-records';
 import { CUSTOM_FIELDS, type CustomFields } from '../application/repositories';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';

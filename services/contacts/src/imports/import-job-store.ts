@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { qualifiedTable, runMigration } from '@crm/eventsourcing';
+import { PostgresTableStore } from '@crm/postgres';
 import type { Column, ImportKind } from './import-columns';
 import type { CsvDelimiter } from './csv-file';
 import type { RowFieldError } from './row-validation';
@@ -69,23 +69,16 @@ interface JobRow {
  * it), tells a job whose process died from one another replica is running. Rows hold no personal data:
  * counts, the header, and per bad row the field names and the rule broken, never a person's values.
  */
-export class ImportJobStore {
-  private readonly jobs: string;
-  private readonly errors: string;
+export class ImportJobStore extends PostgresTableStore {
+  private readonly jobs = this.table('import_jobs');
+  private readonly errors = this.table('import_job_errors');
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly schema: string,
-  ) {
-    this.jobs = qualifiedTable(schema, 'import_jobs');
-    this.errors = qualifiedTable(schema, 'import_job_errors');
+  constructor(pool: Pool, schema: string) {
+    super(pool, schema);
   }
 
-  async migrate(): Promise<void> {
-    await runMigration(
-      this.pool,
-      `
-      CREATE SCHEMA IF NOT EXISTS "${this.schema}";
+  protected tablesDdl(): string {
+    return `
       CREATE TABLE IF NOT EXISTS ${this.jobs} (
         job_id          uuid PRIMARY KEY,
         kind            text NOT NULL CHECK (kind IN ('contacts', 'companies')),
@@ -115,8 +108,7 @@ export class ImportJobStore {
         row_number integer NOT NULL,
         problem    jsonb NOT NULL,
         PRIMARY KEY (job_id, row_number)
-      )`,
-    );
+      )`;
   }
 
   async insert(

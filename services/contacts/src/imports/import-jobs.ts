@@ -14,7 +14,7 @@ import type { Connection } from 'mongoose';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import { PLATFORM_LOGGER } from '@crm/platform';
+import { PLATFORM_LOGGER } from '@crm/platform/nest';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { ContactWorkflows } from '../application/contact-workflows';
 import { COMPANIES, CUSTOM_FIELDS, type Companies, type CustomFields } from '../application/repositories';

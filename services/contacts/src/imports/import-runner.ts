@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { problemRegistry, problemType, runWithCorrelation, toProblem } from '@crm/platform';
+import { problemRegistry, problemType, runWithCorrelation } from '@crm/platform';
+import { toProblem } from '@crm/platform/nest';
 import { csvRecords } from './csv-file';
 import { valuesByField, type ImportField } from './import-columns';
 import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './import-job-store';

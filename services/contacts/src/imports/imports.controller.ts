@@ -6,14 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import {
-  currentCorrelation,
-  CurrentPrincipal,
-  RequestValidationError,
-  Roles,
-  UnsupportedMediaTypeError,
-  type Principal,
-} from '@crm/platform';
+import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal } from '@crm/platform';
+import { CurrentPrincipal, Roles } from '@crm/platform/nest';
 import type { CsvDelimiter } from './csv-file';
 import { IMPORT_KINDS, mappingErrors, type ColumnMapping, type ImportKind } from './import-columns';
 import type { ImportJob, RowError } from './import-job-store';

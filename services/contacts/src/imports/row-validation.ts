@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { fieldErrorsFrom } from '@crm/platform';
+import { fieldErrorsFrom } from '@crm/platform/nest';
 import type { Column, ImportField } from './import-columns';
 
 /** One reason a row cannot be imported, named by the import field and the file's column. */

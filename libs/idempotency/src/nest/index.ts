@@ -1,0 +1,3 @@
+export { IDEMPOTENCY_STORE, IdempotencyModule, type IdempotencyOptions, type ProtectionFactory } from './idempotency.module';
+export { IdempotencyInterceptor } from './idempotency.interceptor';
+export { SKIP_IDEMPOTENCY, SkipIdempotency } from './skip-idempotency.decorator';

@@ -1,0 +1,44 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { correlateRequests } from './correlation.middleware';
+import { PinoNestLogger } from '../logging/nest-logger';
+import { enableDefaultMetrics } from '../../metrics/metrics';
+import { setupOpenApi } from '../openapi/openapi';
+import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
+import { observeRequests } from './observe-requests.middleware';
+import { DEFAULT_BODY_LIMIT_BYTES, type PlatformOptions } from './platform-options';
+import { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './tokens';
+
+const configured = new WeakSet<object>();
+
+/**
+ * The HTTP pipeline in front of Nest's router, in order: correlation context, request log and
+ * metrics, 415 for non-JSON bodies, the JSON parser with its size limit (413), body errors as
+ * problems; then the OpenAPI endpoints. Call before `app.init()`/`listen()`; bootstrap and tests
+ * both go through here.
+ */
+export function configureHttpApp(app: NestExpressApplication): NestExpressApplication {
+  if (configured.has(app)) return app;
+  configured.add(app);
+  const options = app.get<PlatformOptions>(PLATFORM_OPTIONS);
+  const logger = app.get<Logger>(PLATFORM_LOGGER);
+  const bodyLimit = options.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+
+  app.useLogger(app.get(PinoNestLogger));
+  app.flushLogs();
+  enableDefaultMetrics();
+
+  app.disable('x-powered-by');
+  // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
+  app.set('query parser', 'extended');
+  app.use(correlateRequests);
+  app.use(observeRequests(logger));
+  app.use(requireJsonBody(options.http?.extraMediaTypes));
+  app.useBodyParser('json', { limit: bodyLimit, type: JSON_MEDIA_TYPES });
+  app.use(bodyParserErrors(bodyLimit));
+
+  if (options.openApi !== false) {
+    setupOpenApi(app, { title: `${options.serviceName} API`, ...options.openApi });
+  }
+  return app;
+}

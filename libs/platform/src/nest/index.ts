@@ -1,0 +1,27 @@
+// The Nest HTTP platform: one global module with authentication, validation, problem+json errors, logging,
+// health, metrics and OpenAPI; and the bootstrap of a service on it.
+export { CAUSATION_HEADER, CORRELATION_HEADER, correlateRequests } from './http/correlation.middleware';
+export { PinoNestLogger } from './logging/nest-logger';
+export { toProblem, type ProblemOutcome } from './problems/to-problem';
+export { ProblemDetailsFilter } from './problems/problem.filter';
+export { createValidationPipe } from './validation/validation.pipe';
+export { fieldErrorsFrom } from './validation/validation-errors';
+export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
+export { NoQueryGuard } from './validation/no-query.guard';
+export * from './validation/bounded';
+export { CurrentPrincipal, IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './auth/decorators';
+export { AuthGuard } from './auth/auth.guard';
+export * from './health/health.registry';
+export {
+  ApiProblemResponse,
+  applyPlatformConventions,
+  OPENAPI_JSON_PATH,
+  OPENAPI_UI_PATH,
+  type OpenApiOptions,
+} from './openapi/openapi';
+export { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './http/tokens';
+export * from './http/platform-options';
+export { PlatformModule } from './http/platform.module';
+export { configureHttpApp } from './http/configure-http-app';
+export { bootstrapHttpService, createHttpService, type HttpServiceOptions } from './http/bootstrap';
+export { JSON_MEDIA_TYPES } from './http/body.middleware';

@@ -1,0 +1,4 @@
+export { createPool } from './pool';
+export { qualifiedTable, runMigration } from './migration';
+export { PostgresTableStore } from './table-store';
+export { isTransientFailure } from './transient-failure';
