@@ -17,14 +17,3 @@ export { formatDuration, progressStats, type ProgressStats } from './progress';
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runRebuildCli, type RebuildCliIo } from './cli';
 export { canonicalDocument, readModelHash } from './hash';
 export { projectionMetrics } from './metrics';
-export * from './list-query';
-export {
-  DEFAULT_POSITION_WAIT_MS,
-  InvalidPositionTokenError,
-  parsePositionToken,
-  POSITION_TOKEN_HEADER,
-  positionToken,
-  ReadModelBehindError,
-  waitForPosition,
-  type ReadPosition,
-} from './read-position';

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { ProblemError } from '@crm/platform';
 import { Roles } from '@crm/platform/nest';
-import { POSITION_TOKEN_HEADER, positionToken } from '@crm/projections';
+import { POSITION_TOKEN_HEADER, positionToken } from '@crm/read-api';
 import { interactionStream } from '../domain/interaction';
 import { INTERACTION_INDEX_COLLECTION } from '../infrastructure/contact-interactions.projection';
 import { ContactWorkflows } from '../application/contact-workflows';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { escapeRegex, findPage, type ListPage, type ParsedListQuery } from '@crm/projections';
+import { escapeRegex, findPage, type ListPage, type ParsedListQuery } from '@crm/read-api';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { likelyDuplicates, type DuplicateProbe, type LikelyDuplicate } from '../domain/duplicates';
 import { ContactErasedError, ContactNotFound, type LiveContact } from '../domain/contact';

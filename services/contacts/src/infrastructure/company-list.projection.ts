@@ -1,5 +1,6 @@
 import { COMPANY_SIZES, crmContracts, type CompanyEvent, type CompanyProfile } from '@crm/contracts';
-import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
+import { defineListQuery, normalizeSearchText } from '@crm/read-api';
+import { defineProjection, withoutUndefined } from '@crm/projections';
 import { normalizeDomain } from '../domain/company';
 
 /** A company as lists and searches see it (companies hold no personal data). */

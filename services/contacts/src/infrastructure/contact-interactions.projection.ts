@@ -1,5 +1,6 @@
 import { crmContracts, INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type InteractionLoggedData } from '@crm/contracts';
-import { defineListQuery, defineProjection, withoutUndefined } from '@crm/projections';
+import { defineListQuery } from '@crm/read-api';
+import { defineProjection, withoutUndefined } from '@crm/projections';
 
 /**
  * Which interactions a contact had: an index without personal data (no participants, subject or body).

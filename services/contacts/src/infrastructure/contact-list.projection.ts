@@ -8,7 +8,8 @@ import {
 } from '@crm/contracts';
 import { afterAdopting, afterMergeUndone, afterStatement, consentKey, type Consents } from '../domain/consent';
 import { normalizeEmail } from '../domain/contact-values';
-import { defineListQuery, defineProjection, normalizeSearchText, withoutUndefined } from '@crm/projections';
+import { defineListQuery, normalizeSearchText } from '@crm/read-api';
+import { defineProjection, withoutUndefined } from '@crm/projections';
 import type { ContactEvent } from '../domain/contact';
 
 /** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */

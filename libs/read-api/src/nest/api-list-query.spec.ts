@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { ApiListQuery, describeListQuery } from './describe';
-import { defineListQuery } from './list-query';
+import { ApiListQuery } from './api-list-query';
+import { describeListQuery } from '../list-query/describe';
+import { defineListQuery } from '../list-query/list-query';
 
 // @nestjs/swagger's key for ApiQuery metadata (its constants are not exported).
 const API_PARAMETERS = 'swagger/apiParameters';

@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
-import { defineListQuery, findPage, normalizeSearchText } from '@crm/projections';
-import { testDatabase } from './support';
+import { defineListQuery, findPage, normalizeSearchText } from '@crm/read-api';
+import { testDatabase } from '../../projections/test/support';
 
 const OWNERS = [
   '0192f6a0-7e3b-7c2a-9f00-000000000001',

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { mongo } from 'mongoose';
 import { ProblemError } from '@crm/platform';
-import { streamKey } from './document';
+import { streamKey } from '@crm/projections';
 
 /**
  * Where a write left a read model: the document it changes, and the stream revision that document must have

@@ -1,11 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiQuery } from '@nestjs/swagger';
 import { MAX_CURSOR_LENGTH } from './cursor';
 import { MAX_IN_VALUES, MAX_VALUE_LENGTH, type CompiledDefinition, type CompiledField } from './definition';
 import type { ListQuery } from './list-query';
 import { INVALID_QUERY } from './errors';
 
-type Schema = Record<string, unknown>;
+export type ParameterSchema = Record<string, unknown>;
 
 /** The accepted query as markdown, for an operation's description or a README. */
 export function describeListQuery(listQuery: ListQuery): string {
@@ -28,27 +26,10 @@ export function describeListQuery(listQuery: ListQuery): string {
   ].join('\n');
 }
 
-/** Swagger parameters for a list endpoint: each field's equality form (naming its other operators) and the reserved keys. */
-export function ApiListQuery(listQuery: ListQuery): MethodDecorator {
-  const { compiled } = listQuery;
-  const fields = [...compiled.fields.values()].map((field) => {
-    const [first] = field.operators;
-    const others = field.operators.filter((op) => op !== 'eq').map((op) => `\`${field.name}[${op}]\``);
-    const described = `${first === 'eq' ? 'Equals.' : ''} ${others.length > 0 ? `Also ${others.join(', ')}.` : ''} ${field.description ?? ''}`;
-    return ApiQuery({
-      name: first === 'eq' ? field.name : `${field.name}[${first}]`,
-      required: false,
-      description: described.replace(/\s+/g, ' ').trim(),
-      schema: schemaOf(field),
-    });
-  });
-  const reserved = reservedParameters(compiled).map(({ name, description, schema }) =>
-    ApiQuery({ name, required: false, description, schema }),
-  );
-  return applyDecorators(...fields, ...reserved);
-}
-
-function reservedParameters(compiled: CompiledDefinition): { name: string; type: string; description: string; schema: Schema }[] {
+/** The reserved parameters of a list (limit, cursor, sort, position, q), for docs and OpenAPI. */
+export function reservedParameters(
+  compiled: CompiledDefinition,
+): { name: string; type: string; description: string; schema: ParameterSchema }[] {
   const sortable = [...compiled.fields.values()].filter((field) => field.sortable).map((field) => field.name);
   return [
     {
@@ -105,21 +86,4 @@ function typeLabel(field: CompiledField): string {
           ? 'date (YYYY-MM-DD)'
           : field.type;
   return field.array ? `${base}, list (matches any element)` : base;
-}
-
-function schemaOf(field: CompiledField): Schema {
-  switch (field.type) {
-    case 'string':
-      return { type: 'string', maxLength: field.maxLength };
-    case 'enum':
-      return { type: 'string', enum: [...field.values!] };
-    case 'uuid':
-      return { type: 'string', format: 'uuid' };
-    case 'date':
-      return { type: 'string', format: 'date' };
-    case 'date-time':
-      return { type: 'string', format: 'date-time' };
-    default:
-      return { type: field.type };
-  }
 }

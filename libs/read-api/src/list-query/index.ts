@@ -16,7 +16,7 @@ export { defineListQuery, ListQuery, type ParsedListQuery } from './list-query';
 export { findPage, page, waitForListPosition, type FindPageOptions, type ListPage } from './page';
 export { INVALID_QUERY, InvalidQueryError } from './errors';
 export { escapeRegex, normalizeSearchText } from './text';
-export { ApiListQuery, describeListQuery } from './describe';
+export { describeListQuery } from './describe';
 export type { ListFilter } from './filter';
 export type { QueryInput } from './query-params';
 export type { SortKey } from './sort';

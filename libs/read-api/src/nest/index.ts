@@ -1,0 +1,1 @@
+export { ApiListQuery } from './api-list-query';
