@@ -1,4 +1,12 @@
-import { cloudEventSource, cloudEventType, customerIdOf, defineEvent, topicOf, type EventDefinition } from './contract';
+import {
+  cloudEventSource,
+  cloudEventType,
+  customerIdOf,
+  defineEvent,
+  parseCloudEventType,
+  topicOf,
+  type EventDefinition,
+} from './contract';
 import { ContractDefinitionError } from './errors';
 import { pii, type JsonSchema } from './json-schema';
 
@@ -73,8 +81,28 @@ describe('CloudEvents and Kafka names', () => {
 
   it('derives topic, type and source from the service', () => {
     expect(topicOf('support')).toBe('crm.support');
+    expect(topicOf('support', 'staging')).toBe('staging.support');
     expect(cloudEventType(contract)).toBe('crm.support.TicketOpened');
     expect(cloudEventSource('support')).toBe('/support');
+  });
+
+  it('reads service and name back from a CloudEvents type, and nothing from another string', () => {
+    expect(parseCloudEventType(cloudEventType(contract))).toEqual({ service: 'support', name: 'TicketOpened' });
+    expect(parseCloudEventType('crm.product-catalog.ProductPriced')).toEqual({
+      service: 'product-catalog',
+      name: 'ProductPriced',
+    });
+    for (const other of [
+      'TicketOpened',
+      'crm.support',
+      'crm.support.ticketOpened',
+      'crm.Support.TicketOpened',
+      'x.support.TicketOpened',
+      'crm.support.TicketOpened.v2',
+      'crm',
+    ]) {
+      expect([other, parseCloudEventType(other)]).toEqual([other, undefined]);
+    }
   });
 
   it('reads the customer id from the data', () => {

@@ -92,13 +92,23 @@ export function defineEvent<Data>(definition: EventDefinition<Data>): EventContr
 }
 
 /** The Kafka topic of a service: `crm.contacts`. */
-export function topicOf(service: string): string {
-  return `crm.${service}`;
+export function topicOf(service: string, prefix = 'crm'): string {
+  return `${prefix}.${service}`;
 }
+
+/** What every CloudEvents `type` of the CRM starts with, whatever the topic prefix. */
+const CLOUD_EVENT_TYPE_PREFIX = 'crm';
 
 /** CloudEvents `type`: `crm.contacts.ContactCreated`. */
 export function cloudEventType(contract: Pick<AnyEventContract, 'service' | 'name'>): string {
-  return `crm.${contract.service}.${contract.name}`;
+  return `${CLOUD_EVENT_TYPE_PREFIX}.${contract.service}.${contract.name}`;
+}
+
+/** Service and event name of a CloudEvents `type` (see cloudEventType), or undefined when it is not one. */
+export function parseCloudEventType(type: string): { service: string; name: string } | undefined {
+  const [prefix, service, name, ...rest] = type.split('.');
+  if (prefix !== CLOUD_EVENT_TYPE_PREFIX || rest.length > 0) return undefined;
+  return SERVICE_NAME.test(service ?? '') && EVENT_NAME.test(name ?? '') ? { service, name } : undefined;
 }
 
 /** CloudEvents `source`: `/contacts`. */

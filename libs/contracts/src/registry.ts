@@ -1,4 +1,11 @@
-import { cloudEventType, customerIdOf, nullPiiMeansErased, topicOf, type AnyEventContract } from './contract';
+import {
+  cloudEventType,
+  customerIdOf,
+  nullPiiMeansErased,
+  parseCloudEventType,
+  topicOf,
+  type AnyEventContract,
+} from './contract';
 import {
   ContractDefinitionError,
   ContractViolationError,
@@ -206,10 +213,10 @@ export class ContractRegistry {
   }
 
   private lookup(type: string): EventType | undefined {
-    const cloudEvent = /^crm\.([a-z][a-z0-9-]*)\.([A-Za-z0-9]+)$/.exec(type);
+    const cloudEvent = parseCloudEventType(type);
     if (!cloudEvent) return this.types.get(type);
-    const eventType = this.types.get(cloudEvent[2]);
-    return eventType?.current.service === cloudEvent[1] ? eventType : undefined;
+    const eventType = this.types.get(cloudEvent.name);
+    return eventType?.current.service === cloudEvent.service ? eventType : undefined;
   }
 
   private eventType(type: string): EventType {
