@@ -116,7 +116,6 @@ export function cloudEventSource(service: string): string {
   return `/${service}`;
 }
 
-/** The customer id in `data` (CloudEvents subject, Kafka key), or undefined when the event concerns no customer. */
 /** Whose key seals the event's personal data: the customer's, or the subject the contract names instead. */
 export function piiSubjectOf(contract: AnyEventContract, data: unknown): string | undefined {
   return stringField(data, contract.piiSubjectField ?? contract.customerIdField);
@@ -128,6 +127,7 @@ export function piiSubjectOf(contract: AnyEventContract, data: unknown): string 
  */
 export const nullPiiMeansErased = (contract: AnyEventContract): boolean => contract.piiSubjectField === undefined;
 
+/** The customer id in `data` (CloudEvents subject, Kafka key), or undefined when the event concerns no customer. */
 export function customerIdOf(contract: AnyEventContract, data: unknown): string | undefined {
   return stringField(data, contract.customerIdField);
 }

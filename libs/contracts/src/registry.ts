@@ -193,7 +193,6 @@ export class ContractRegistry {
     return { type: contract.name, data: this.decode(contract.name, contract.version, stored.data) } as Event;
   }
 
-  /** The CloudEvents subject and Kafka key of an event: its customer id, when it concerns one. */
   /**
    * A stored event as consumers should see it: data upcast to the current version and validated,
    * `metadata.schemaVersion` set to match. The relay publishes this, so Kafka carries current versions.
@@ -203,6 +202,7 @@ export class ContractRegistry {
     return { ...stored, data: current.data, metadata: { ...stored.metadata, schemaVersion: this.currentVersion(stored.type) } };
   }
 
+  /** The CloudEvents subject and Kafka key of an event: its customer id, when it concerns one. */
   subjectOf(type: string, data: unknown): string | undefined {
     return customerIdOf(this.get(type), data);
   }
