@@ -1,34 +1,35 @@
+import type { Static, TObject } from '@sinclair/typebox';
 import { ContractDefinitionError } from './errors';
-import { contractSchemaProblems, JSON_SCHEMA_DRAFT_07, piiPointers, type JsonSchema } from './json-schema';
+import { contractSchemaProblems, JSON_SCHEMA_DRAFT_07, piiPointers, toJsonSchema, type JsonSchema } from './json-schema';
 
 /** Keys of `Data` whose value is a string: the only candidates for a customer id. */
 export type StringField<Data> = { [Key in keyof Data]-?: Data[Key] extends string ? Key : never }[keyof Data] & string;
 
-export interface EventDefinition<Data> {
+export interface EventDefinition<Name extends string = string, S extends TObject = TObject> {
   /** The owning service; its events go to the Kafka topic `crm.<service>`. */
   service: string;
   /** Past-tense fact in PascalCase, the event type in the store: `ContactCreated`. */
-  name: string;
+  name: Name;
   /** Schema version, from 1; a breaking change gets the next one and an upcaster. */
   version: number;
   /** For the catalog: what happened, in business terms. */
   description: string;
-  /** The data schema; `$schema`, `$id`, `title` and `description` are added. Mark personal data with `pii()`. */
-  schema: JsonSchema;
+  /** The data schema in TypeBox; `$schema`, `$id`, `title` and `description` are added. Mark personal data with `pii()`. */
+  schema: S;
   /** The data field holding the customer (contact) id: Kafka key and CloudEvents subject. */
-  customerIdField?: StringField<Data>;
+  customerIdField?: StringField<Static<S>>;
   /**
    * The data field naming whose key seals the personal data, when not the customer's: e.g. a merge's values
    * that came from other people are sealed with a key of the merge, erased with any of them.
    */
-  piiSubjectField?: StringField<Data>;
+  piiSubjectField?: StringField<Static<S>>;
   /** A realistic instance, shown in the docs and checked against the schema. */
-  example: Data;
+  example: Static<S>;
 }
 
-export interface EventContract<Data = unknown> {
+export interface EventContract<Data = unknown, Name extends string = string> {
   readonly service: string;
-  readonly name: string;
+  readonly name: Name;
   readonly version: number;
   readonly description: string;
   readonly schema: JsonSchema;
@@ -42,31 +43,39 @@ export interface EventContract<Data = unknown> {
 
 export type AnyEventContract = EventContract<unknown>;
 
+/** The data of a contract's events. */
+export type DataOf<C> = C extends EventContract<infer D, string> ? D : never;
+/** The domain event a contract describes: { type: name, data } */
+export type EventOf<C> = C extends EventContract<infer D, infer N> ? { type: N; data: D } : never;
+
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 const EVENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 /** Defines one version of an event type. Throws ContractDefinitionError when the definition cannot be a contract. */
-export function defineEvent<Data>(definition: EventDefinition<Data>): EventContract<Data> {
+export function defineEvent<const Name extends string, S extends TObject>(
+  definition: EventDefinition<Name, S>,
+): EventContract<Static<S>, Name> {
   const { service, name, version, description, customerIdField, piiSubjectField, example } = definition;
+  const dataSchema = toJsonSchema(definition.schema);
   const problems: string[] = [];
   if (!SERVICE_NAME.test(service)) problems.push(`service "${service}" must be lower-case kebab-case`);
   if (!EVENT_NAME.test(name)) problems.push(`name "${name}" must be PascalCase letters and digits`);
   if (!Number.isInteger(version) || version < 1) problems.push(`version ${version} must be an integer from 1`);
   if (!description.trim()) problems.push('description is empty');
-  problems.push(...contractSchemaProblems(definition.schema));
+  problems.push(...contractSchemaProblems(dataSchema));
   if (customerIdField !== undefined) {
-    const field = definition.schema.properties?.[customerIdField];
-    if (field?.type !== 'string' || !definition.schema.required?.includes(customerIdField)) {
+    const field = dataSchema.properties?.[customerIdField];
+    if (field?.type !== 'string' || !dataSchema.required?.includes(customerIdField)) {
       problems.push(`customerIdField "${customerIdField}" must be a required string property`);
     }
   }
   if (piiSubjectField !== undefined) {
-    const field = definition.schema.properties?.[piiSubjectField];
-    if (field?.type !== 'string' || !definition.schema.required?.includes(piiSubjectField)) {
+    const field = dataSchema.properties?.[piiSubjectField];
+    if (field?.type !== 'string' || !dataSchema.required?.includes(piiSubjectField)) {
       problems.push(`piiSubjectField "${piiSubjectField}" must be a required string property`);
     }
   }
-  if (customerIdField === undefined && piiPointers(definition.schema).length > 0) {
+  if (customerIdField === undefined && piiPointers(dataSchema).length > 0) {
     problems.push("personal data (pii) needs a customerIdField: it is sealed with that customer's key");
   }
   if (problems.length > 0) throw new ContractDefinitionError(`${name} v${version}: ${problems.join('; ')}`);
@@ -76,7 +85,7 @@ export function defineEvent<Data>(definition: EventDefinition<Data>): EventContr
     $id: `urn:crm:${service}:${name}:v${version}`,
     title: `${name} v${version}`,
     description,
-    ...definition.schema,
+    ...dataSchema,
   };
   return Object.freeze({
     service,

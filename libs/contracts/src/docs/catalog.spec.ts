@@ -1,19 +1,16 @@
+import { Type } from '@sinclair/typebox';
+import { Closed } from '../common-schemas';
 import { defineEvent } from '../contract';
 import { contactsContracts } from '../contacts';
 import { ContractRegistry } from '../registry';
 import { renderCatalog } from './catalog';
 
-const AuditNoted = defineEvent<{ auditId: string; note: string }>({
+const AuditNoted = defineEvent({
   service: 'audit',
   name: 'AuditNoted',
   version: 1,
   description: 'An auditor noted something | with a pipe.',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['auditId', 'note'],
-    properties: { auditId: { type: 'string', maxLength: 36 }, note: { type: 'string', maxLength: 100 } },
-  },
+  schema: Closed({ auditId: Type.String({ maxLength: 36 }), note: Type.String({ maxLength: 100 }) }),
   example: { auditId: 'a-1', note: 'ok' },
 });
 const registry = new ContractRegistry(contactsContracts, { contracts: [AuditNoted] });
