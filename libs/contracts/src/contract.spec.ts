@@ -27,6 +27,7 @@ const ticketOpened: EventDefinition<'TicketOpened', typeof ticketOpenedSchema> =
   version: 3,
   description: 'A customer opened a support ticket.',
   customerIdField: 'customerId',
+  timeline: { category: 'support-ticket', title: 'Ticket opened' },
   schema: ticketOpenedSchema,
   example: { ticketId: 't-1', customerId: 'c-1', subject: 'Invoice missing', priority: 2 },
 };
@@ -52,6 +53,7 @@ describe('defineEvent', () => {
     });
     expect(TicketOpened.pii).toEqual(['/subject']);
     expect(TicketOpened.customerIdField).toBe('customerId');
+    expect(TicketOpened.timeline).toEqual({ category: 'support-ticket', title: 'Ticket opened' });
     expect(Object.isFrozen(TicketOpened)).toBe(true);
   });
 
@@ -90,14 +92,37 @@ describe('defineEvent', () => {
       { schema: Closed({ ...ticketOpenedProperties, customerId: Type.Optional(Type.String({ maxLength: 36 })) }) },
       /customerIdField "customerId" must be a required/,
     ],
+    ['a customer event without timeline presentation', { timeline: undefined }, /customerIdField needs a timeline/],
+    [
+      'a timeline category that is not kebab-case',
+      { timeline: { category: 'Support', title: 'Ticket opened' } },
+      /category "Support"/,
+    ],
+    ['an empty timeline title', { timeline: { category: 'support', title: ' ' } }, /timeline title is empty/],
   ] as const)('refuses %s', (_, change, message) => {
     const definition = { ...ticketOpened, ...change } as unknown as EventDefinition;
     expect(() => defineEvent(definition)).toThrow(ContractDefinitionError);
     expect(() => defineEvent(definition)).toThrow(message);
   });
 
+  it('refuses a timeline for an event that concerns no customer: the timeline is a customer’s', () => {
+    const definition = {
+      service: 'support',
+      name: 'TicketClosed',
+      version: 1,
+      description: 'A support ticket was closed.',
+      timeline: { category: 'support-ticket', title: 'Ticket closed' },
+      schema: Closed({ ticketId: Type.String({ maxLength: 36 }) }),
+      example: { ticketId: 't-1' },
+    };
+    expect(() => defineEvent(definition)).toThrow(/timeline needs a customerIdField/);
+    expect(TicketClosed.timeline).toBeUndefined();
+  });
+
   it('refuses personal data in an event that concerns no customer: there would be no key to seal it with', () => {
-    expect(() => defineEvent({ ...ticketOpened, customerIdField: undefined })).toThrow(/pii.*needs a customerIdField/);
+    expect(() => defineEvent({ ...ticketOpened, customerIdField: undefined, timeline: undefined })).toThrow(
+      /pii.*needs a customerIdField/,
+    );
   });
 
   it('types each event by its name, so that a union of contracts narrows on `type`', () => {

@@ -5,6 +5,14 @@ import { contractSchemaProblems, JSON_SCHEMA_DRAFT_07, piiPointers, toJsonSchema
 /** Keys of `Data` whose value is a string: the only candidates for a customer id. */
 export type StringField<Data> = { [Key in keyof Data]-?: Data[Key] extends string ? Key : never }[keyof Data] & string;
 
+/** How the customer timeline shows an event. */
+export interface TimelinePresentation {
+  /** Lower-case kebab-case, what the timeline filters by: `profile`, `interaction`. */
+  readonly category: string;
+  /** Short, in sentence case: `Contact created`. */
+  readonly title: string;
+}
+
 export interface EventDefinition<Name extends string = string, S extends TObject = TObject> {
   /** The owning service; its events go to the Kafka topic `crm.<service>`. */
   service: string;
@@ -23,6 +31,8 @@ export interface EventDefinition<Name extends string = string, S extends TObject
    * that came from other people are sealed with a key of the merge, erased with any of them.
    */
   piiSubjectField?: StringField<Static<S>>;
+  /** How the customer timeline shows the event: required for an event that concerns a customer, and only for one. */
+  timeline?: TimelinePresentation;
   /** A realistic instance, shown in the docs and checked against the schema. */
   example: Static<S>;
 }
@@ -38,6 +48,7 @@ export interface EventContract<Data = unknown, Name extends string = string> {
   readonly piiSubjectField?: string;
   /** JSON pointers to personal data, from the schema's `x-pii` marks. */
   readonly pii: readonly string[];
+  readonly timeline?: TimelinePresentation;
   readonly example: Data;
 }
 
@@ -50,12 +61,13 @@ export type EventOf<C> = C extends EventContract<infer D, infer N> ? { type: N; 
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 const EVENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
+const TIMELINE_CATEGORY = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Defines one version of an event type. Throws ContractDefinitionError when the definition cannot be a contract. */
 export function defineEvent<const Name extends string, S extends TObject>(
   definition: EventDefinition<Name, S>,
 ): EventContract<Static<S>, Name> {
-  const { service, name, version, description, customerIdField, piiSubjectField, example } = definition;
+  const { service, name, version, description, customerIdField, piiSubjectField, timeline, example } = definition;
   const dataSchema = toJsonSchema(definition.schema);
   const problems: string[] = [];
   if (!SERVICE_NAME.test(service)) problems.push(`service "${service}" must be lower-case kebab-case`);
@@ -78,6 +90,7 @@ export function defineEvent<const Name extends string, S extends TObject>(
   if (customerIdField === undefined && piiPointers(dataSchema).length > 0) {
     problems.push("personal data (pii) needs a customerIdField: it is sealed with that customer's key");
   }
+  problems.push(...timelineProblems(timeline, customerIdField !== undefined));
   if (problems.length > 0) throw new ContractDefinitionError(`${name} v${version}: ${problems.join('; ')}`);
 
   const schema: JsonSchema = {
@@ -96,8 +109,21 @@ export function defineEvent<const Name extends string, S extends TObject>(
     customerIdField,
     ...(piiSubjectField !== undefined && { piiSubjectField }),
     pii: piiPointers(schema),
+    ...(timeline !== undefined && { timeline: Object.freeze({ category: timeline.category, title: timeline.title }) }),
     example,
   });
+}
+
+/** The customer timeline shows exactly the events that concern a customer. */
+function timelineProblems(timeline: TimelinePresentation | undefined, concernsCustomer: boolean): string[] {
+  if (timeline === undefined) return concernsCustomer ? ['an event with a customerIdField needs a timeline presentation'] : [];
+  const problems: string[] = [];
+  if (!concernsCustomer) problems.push("timeline needs a customerIdField: the timeline is a customer's");
+  if (!TIMELINE_CATEGORY.test(timeline.category)) {
+    problems.push(`timeline category "${timeline.category}" must be lower-case kebab-case`);
+  }
+  if (!timeline.title.trim()) problems.push('timeline title is empty');
+  return problems;
 }
 
 /** The Kafka topic of a service: `crm.contacts`. */

@@ -13,6 +13,7 @@ const dealOpened = {
   service: 'sales',
   name: 'DealOpened',
   customerIdField: 'contactId',
+  timeline: { category: 'deal', title: 'Deal opened' },
 } as const;
 
 const v1 = defineEvent({
@@ -89,6 +90,12 @@ describe('ContractRegistry lookups', () => {
     expect(registry.services()).toEqual(['sales', 'catalog']);
     expect(registry.topicOf('sales')).toBe('crm.sales');
     expect(() => registry.topicOf('marketing')).toThrow('No contracts for service "marketing"');
+  });
+
+  it('gives the timeline presentation, and the categories of the current contracts', () => {
+    expect(registry.get('crm.sales.DealOpened').timeline).toEqual({ category: 'deal', title: 'Deal opened' });
+    expect(registry.get('ProductPriced').timeline).toBeUndefined();
+    expect(registry.timelineCategories()).toEqual(['deal']);
   });
 
   it('gives the CloudEvents type and subject', () => {

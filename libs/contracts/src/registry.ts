@@ -100,6 +100,11 @@ export class ContractRegistry {
     return [...new Set(this.all().map((contract) => contract.service))];
   }
 
+  /** The distinct timeline categories of the current contracts, in registration order. */
+  timelineCategories(): string[] {
+    return [...new Set(this.all().flatMap((contract) => (contract.timeline ? [contract.timeline.category] : [])))];
+  }
+
   /** The Kafka topic of a service that has contracts: `crm.contacts`. */
   topicOf(service: string): string {
     if (!this.services().includes(service)) throw new Error(`No contracts for service "${service}"`);

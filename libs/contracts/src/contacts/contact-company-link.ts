@@ -13,6 +13,7 @@ export const ContactLinkedToCompany = defineEvent({
   version: 1,
   description: 'A person was linked to a company, with their role there; linking again with another role changes the role.',
   customerIdField: 'contactId',
+  timeline: { category: 'company', title: 'Linked to a company' },
   schema: Closed({
     ...ids,
     // `CTO`, `buyer`, `billing contact`.
@@ -34,6 +35,7 @@ export const ContactUnlinkedFromCompany = defineEvent({
   version: 1,
   description: 'A person is no longer linked to a company.',
   customerIdField: 'contactId',
+  timeline: { category: 'company', title: 'Unlinked from a company' },
   schema: Closed({ ...ids, at: UtcTimestamp({ description: 'When the link was removed.' }) }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',

@@ -17,6 +17,7 @@ export const ContactConsentChanged = defineEvent({
     'A person granted or withdrew consent to be contacted on one channel for one purpose. The events of a contact are its ' +
     'consent ledger; for each channel and purpose the one with the latest `at` is the current state.',
   customerIdField: 'contactId',
+  timeline: { category: 'consent', title: 'Consent recorded' },
   schema: Closed({
     contactId: Uuid({ description: 'The person.' }),
     channel: StringEnum(CONSENT_CHANNELS),

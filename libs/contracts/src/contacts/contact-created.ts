@@ -9,6 +9,8 @@ import { personNameSchema, type PersonName } from './person-name';
 const contactId = Uuid({ description: 'The new contact: the customer id.' });
 const email = Type.Optional(pii(Email({ description: 'Primary e-mail address, when known.' })));
 const at = UtcTimestamp({ description: 'When the contact was created.' });
+// Every version: a new contact is shown the same way.
+const timeline = { category: 'profile', title: 'Contact created' };
 
 /** The first shape, with the name in one field; stored events may still carry it. */
 export const ContactCreatedV1 = defineEvent({
@@ -17,6 +19,7 @@ export const ContactCreatedV1 = defineEvent({
   version: 1,
   description: 'A person became a contact of the CRM, with the whole name in one field.',
   customerIdField: 'contactId',
+  timeline,
   schema: Closed({
     contactId,
     // At least one non-space character, so that the upcast given name is never empty.
@@ -40,6 +43,7 @@ export const ContactCreatedV2 = defineEvent({
   version: 2,
   description: 'A person became a contact of the CRM, with a name in parts and at most one e-mail address.',
   customerIdField: 'contactId',
+  timeline,
   schema: Closed({ contactId, name: personNameSchema, email, at }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
@@ -57,6 +61,7 @@ export const ContactCreated = defineEvent({
   version: 3,
   description: 'A person became a contact of the CRM, with their whole profile: the first event of every contact.',
   customerIdField: 'contactId',
+  timeline,
   schema: Closed({ contactId, ...profileFieldSchemas, at }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',

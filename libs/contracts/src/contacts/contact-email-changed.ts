@@ -8,6 +8,7 @@ export const ContactEmailChanged = defineEvent({
   version: 1,
   description: "A contact's primary e-mail address was set or replaced.",
   customerIdField: 'contactId',
+  timeline: { category: 'profile', title: 'E-mail address changed' },
   schema: Closed({
     contactId: Uuid({ description: 'The contact.' }),
     email: pii(Email({ description: 'The new primary e-mail address.' })),

@@ -23,6 +23,7 @@ const ids = (description: string) => Type.Array(Uuid(), { minItems: 1, maxItems:
 const consents = Type.Array(consentEntrySchema, { maxItems: 60 });
 const survivor = Uuid({ description: 'The surviving contact.' });
 const mergeId = Uuid({ description: 'The merge; an undo names it.' });
+const mergeTimeline = (title: string) => ({ category: 'merge', title });
 
 const MERGED_DESCRIPTION =
   'Duplicates were merged into this contact (the survivor): its changed fields, the consents and company links it ' +
@@ -48,6 +49,7 @@ const contactsMergedDefinition = {
   name: 'ContactsMerged',
   description: MERGED_DESCRIPTION,
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Contacts merged'),
   schema: contactsMergedSchema,
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
@@ -91,6 +93,7 @@ export const ContactMergeUndone = defineEvent({
     'A merge into this contact was undone: the merged contacts live again on their own (ContactUnmerged on their streams), ' +
     'with their interactions; fields, consents and links the merge brought are restored where nothing changed them since.',
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Merge undone'),
   schema: Closed({
     contactId: survivor,
     mergeId,
@@ -135,6 +138,7 @@ export const ContactMergedInto = defineEvent({
   version: 1,
   description: 'This contact was merged into another (the survivor): its id now resolves to the survivor.',
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Merged into another contact'),
   schema: mergedIntoSchema('When the merge happened.'),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41',
@@ -152,6 +156,7 @@ export const ContactUnmerged = defineEvent({
   version: 1,
   description: 'The merge of this contact into the survivor was undone: it is a contact of its own again.',
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Split off again by an undone merge'),
   schema: mergedIntoSchema('When the merge was undone.'),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41',

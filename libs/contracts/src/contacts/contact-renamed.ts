@@ -8,6 +8,7 @@ export const ContactRenamed = defineEvent({
   version: 1,
   description: "A contact's name changed; `name` is the whole new name.",
   customerIdField: 'contactId',
+  timeline: { category: 'profile', title: 'Contact renamed' },
   schema: Closed({
     contactId: Uuid({ description: 'The renamed contact.' }),
     name: personNameSchema,

@@ -11,6 +11,7 @@ export const ContactUpdated = defineEvent({
     'fields removed. Fields not named kept their value. Replaces ContactRenamed and ContactEmailChanged, which older ' +
     'contacts still carry.',
   customerIdField: 'contactId',
+  timeline: { category: 'profile', title: 'Profile updated' },
   schema: Closed({
     contactId: Uuid({ description: 'The updated contact.' }),
     // A list is replaced as a whole.

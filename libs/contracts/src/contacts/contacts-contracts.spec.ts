@@ -45,6 +45,35 @@ describe('contacts contracts', () => {
     });
   });
 
+  it('shows every customer event on the timeline, older versions as the current one', () => {
+    const shown = (c: (typeof contactsContracts.contracts)[number]) =>
+      c.timeline && `${c.timeline.category}: ${c.timeline.title}`;
+    expect(Object.fromEntries(contactsContracts.contracts.map((c) => [`${c.name} v${c.version}`, shown(c)]))).toEqual({
+      'ContactCreated v1': 'profile: Contact created',
+      'ContactCreated v2': 'profile: Contact created',
+      'ContactCreated v3': 'profile: Contact created',
+      'ContactUpdated v1': 'profile: Profile updated',
+      'ContactRenamed v1': 'profile: Contact renamed',
+      'ContactErased v1': 'privacy: Personal data erased',
+      'ContactEmailChanged v1': 'profile: E-mail address changed',
+      'ContactArchived v1': 'profile: Contact archived',
+      'ContactConsentChanged v1': 'consent: Consent recorded',
+      'ContactLinkedToCompany v1': 'company: Linked to a company',
+      'ContactUnlinkedFromCompany v1': 'company: Unlinked from a company',
+      'ContactsMerged v1': 'merge: Contacts merged',
+      'ContactsMerged v2': 'merge: Contacts merged',
+      'ContactMergeUndone v1': 'merge: Merge undone',
+      'ContactMergedInto v1': 'merge: Merged into another contact',
+      'ContactUnmerged v1': 'merge: Split off again by an undone merge',
+      'CompanyCreated v1': undefined,
+      'CompanyUpdated v1': undefined,
+      'CompanyArchived v1': undefined,
+      'InteractionLogged v1': 'interaction: Interaction logged',
+      'CustomFieldDefined v1': undefined,
+    });
+    expect(crmContracts.timelineCategories()).toEqual(['profile', 'privacy', 'consent', 'company', 'merge', 'interaction']);
+  });
+
   it('lists the required and the optional profile fields completely', () => {
     expect([...REQUIRED_PROFILE_FIELDS].sort()).toEqual([...contactProfileSchema.required!].sort());
     expect([...REQUIRED_PROFILE_FIELDS, ...OPTIONAL_PROFILE_FIELDS].sort()).toEqual(

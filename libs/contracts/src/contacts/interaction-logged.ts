@@ -37,6 +37,7 @@ export const InteractionLogged = defineEvent({
     'note. Participants, subject and body are personal data. The stream id of an interaction with an external id is ' +
     'derived from it, so an integration that posts it twice creates one.',
   customerIdField: 'contactId',
+  timeline: { category: 'interaction', title: 'Interaction logged' },
   schema: Closed({
     interactionId: Uuid({ description: 'The interaction.' }),
     contactId: Uuid({ description: 'The customer it was with.' }),
