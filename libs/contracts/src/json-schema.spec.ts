@@ -1,4 +1,6 @@
-import { contractSchemaProblems, pii, piiPointers, type JsonSchema } from './json-schema';
+import { Type } from '@sinclair/typebox';
+import { Closed, OneOf, StringEnum } from './common-schemas';
+import { contractSchemaProblems, pii, piiPointers, toJsonSchema, type JsonSchema } from './json-schema';
 
 const boundedString: JsonSchema = { type: 'string', maxLength: 50 };
 
@@ -65,5 +67,35 @@ describe('contractSchemaProblems', () => {
 
   it('requires event data to be an object', () => {
     expect(contractSchemaProblems(boundedString)).toContain('(root): event data must be an object');
+  });
+});
+
+describe('toJsonSchema', () => {
+  it('writes `type` first in every schema, and leaves the order of properties alone', () => {
+    const schema = Closed({
+      name: pii(Type.String({ maxLength: 50, description: 'A name.' })),
+      type: StringEnum(['a', 'b']),
+      tags: Type.Optional(Type.Array(Type.String({ maxLength: 5 }), { maxItems: 3 })),
+      value: OneOf([Type.Number(), Type.Boolean()]),
+    });
+    expect(JSON.stringify(toJsonSchema(schema))).toBe(
+      JSON.stringify({
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type', 'value'],
+        properties: {
+          name: { type: 'string', maxLength: 50, description: 'A name.', 'x-pii': true },
+          type: { type: 'string', enum: ['a', 'b'] },
+          tags: { type: 'array', maxItems: 3, items: { type: 'string', maxLength: 5 } },
+          value: { oneOf: [{ type: 'number' }, { type: 'boolean' }] },
+        },
+      }),
+    );
+  });
+
+  it('drops TypeBox’s symbols', () => {
+    const plain = toJsonSchema(Closed({ note: Type.Optional(Type.String({ maxLength: 5 })) }));
+    expect(Object.getOwnPropertySymbols(plain)).toEqual([]);
+    expect(Object.getOwnPropertySymbols(plain.properties!.note)).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import type { TSchema } from '@sinclair/typebox';
+
 /**
  * The JSON Schema subset event contracts are written in (draft-07, so that AsyncAPI 3.0 tools and the
  * analytics team's validators read them as they are). Typed, so a misspelt keyword fails to compile.
@@ -36,9 +38,34 @@ export type JsonSchema = {
   readonly [PII_KEYWORD]?: boolean;
 };
 
-/** Marks a property schema as personal data. */
-export function pii(schema: JsonSchema): JsonSchema {
+/** Marks a property schema as personal data; a TypeBox schema keeps its static type. */
+export function pii<Schema extends TSchema | JsonSchema>(schema: Schema): Schema {
   return { ...schema, [PII_KEYWORD]: true };
+}
+
+/**
+ * A TypeBox schema as plain JSON Schema: without TypeBox's symbols, and with `type` first in every node
+ * (TypeBox writes it after the options), so that the published documents read as the schemas are written.
+ */
+export function toJsonSchema(schema: TSchema): JsonSchema {
+  return plainNode(schema) as JsonSchema;
+}
+
+function plainNode(node: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(node).map(([keyword, value]): [string, unknown] => {
+    if (keyword === 'properties') return [keyword, mapValues(value as Record<string, Record<string, unknown>>, plainNode)];
+    if (keyword === 'items') return [keyword, plainNode(value as Record<string, unknown>)];
+    if (keyword === 'oneOf' || keyword === 'anyOf') return [keyword, (value as Record<string, unknown>[]).map(plainNode)];
+    return [keyword, value];
+  });
+  return Object.fromEntries([
+    ...entries.filter(([keyword]) => keyword === 'type'),
+    ...entries.filter(([keyword]) => keyword !== 'type'),
+  ]);
+}
+
+function mapValues<From, To>(record: Record<string, From>, change: (value: From) => To): Record<string, To> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, change(value)]));
 }
 
 /** JSON pointer segment escaping (RFC 6901). */

@@ -1,76 +1,52 @@
+import { Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
-import { defineEvent, type EventDefinition } from './contract';
+import { Closed, StringEnum } from './common-schemas';
+import { defineEvent, type DataOf, type EventDefinition } from './contract';
 import { ContractDefinitionError, ContractViolationError, UnknownEventTypeError, UnknownSchemaVersionError } from './errors';
-import { pii, type JsonSchema } from './json-schema';
+import { pii } from './json-schema';
 import { ContractRegistry } from './registry';
 import { defineUpcaster } from './upcaster';
 
 // A made-up sales stream with three versions, to exercise the registry apart from real contracts.
-interface DealOpenedV1 {
-  dealId: string;
-  contactId: string;
-  amount: number;
-}
-interface DealOpenedV2 {
-  dealId: string;
-  contactId: string;
-  amountMinor: number;
-  currency: string;
-}
-interface DealOpenedV3 extends DealOpenedV2 {
-  stage: 'open' | 'qualified';
-  note?: string;
-}
+const id = Type.String({ minLength: 1, maxLength: 36 });
+const dealOpened = {
+  service: 'sales',
+  name: 'DealOpened',
+  customerIdField: 'contactId',
+  timeline: { category: 'deal', title: 'Deal opened' },
+} as const;
 
-const id: JsonSchema = { type: 'string', minLength: 1, maxLength: 36 };
-const closed = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
+const v1 = defineEvent({
+  ...dealOpened,
+  version: 1,
+  description: 'A deal was opened (v1).',
+  schema: Closed({ dealId: id, contactId: id, amount: Type.Integer() }),
+  example: { dealId: 'd-1', contactId: 'c-1', amount: 12 },
 });
-
-const dealOpened = <Data>(version: number, schema: JsonSchema, example: Data) =>
-  defineEvent<Data>({
-    service: 'sales',
-    name: 'DealOpened',
-    version,
-    description: `A deal was opened (v${version}).`,
-    customerIdField: 'contactId' as EventDefinition<Data>['customerIdField'],
-    schema,
-    example,
-  });
-
-const v1 = dealOpened<DealOpenedV1>(
-  1,
-  closed(['dealId', 'contactId', 'amount'], { dealId: id, contactId: id, amount: { type: 'integer' } }),
-  {
-    dealId: 'd-1',
-    contactId: 'c-1',
-    amount: 12,
-  },
-);
 const v2Properties = {
   dealId: id,
   contactId: id,
-  amountMinor: { type: 'integer' },
-  currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
-} as const;
-const v2 = dealOpened<DealOpenedV2>(2, closed(['dealId', 'contactId', 'amountMinor', 'currency'], v2Properties), {
-  dealId: 'd-1',
-  contactId: 'c-1',
-  amountMinor: 1200,
-  currency: 'EUR',
+  amountMinor: Type.Integer(),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', maxLength: 3 }),
+};
+const v2 = defineEvent({
+  ...dealOpened,
+  version: 2,
+  description: 'A deal was opened (v2).',
+  schema: Closed(v2Properties),
+  example: { dealId: 'd-1', contactId: 'c-1', amountMinor: 1200, currency: 'EUR' },
 });
-const v3 = dealOpened<DealOpenedV3>(
-  3,
-  closed(['dealId', 'contactId', 'amountMinor', 'currency', 'stage'], {
+const v3 = defineEvent({
+  ...dealOpened,
+  version: 3,
+  description: 'A deal was opened (v3).',
+  schema: Closed({
     ...v2Properties,
-    stage: { enum: ['open', 'qualified'] },
-    note: pii({ type: 'string', maxLength: 20 }),
+    stage: StringEnum(['open', 'qualified']),
+    note: Type.Optional(pii(Type.String({ maxLength: 20 }))),
   }),
-  { dealId: 'd-1', contactId: 'c-1', amountMinor: 1200, currency: 'EUR', stage: 'open' },
-);
+  example: { dealId: 'd-1', contactId: 'c-1', amountMinor: 1200, currency: 'EUR', stage: 'open' },
+});
 const v1ToV2 = defineUpcaster(v1, v2, 'Whole euros become cents.', ({ amount, ...rest }) => ({
   ...rest,
   amountMinor: amount * 100,
@@ -78,12 +54,13 @@ const v1ToV2 = defineUpcaster(v1, v2, 'Whole euros become cents.', ({ amount, ..
 }));
 const v2ToV3 = defineUpcaster(v2, v3, 'Deals opened before stages start open.', (data) => ({ ...data, stage: 'open' as const }));
 
-const productPricedDefinition: EventDefinition<{ productId: string; priceMinor: number }> = {
+const productPricedSchema = Closed({ productId: id, priceMinor: Type.Integer({ minimum: 0 }) });
+const productPricedDefinition: EventDefinition<'ProductPriced', typeof productPricedSchema> = {
   service: 'catalog',
   name: 'ProductPriced',
   version: 1,
   description: 'A product got a new price.',
-  schema: closed(['productId', 'priceMinor'], { productId: id, priceMinor: { type: 'integer', minimum: 0 } }),
+  schema: productPricedSchema,
   example: { productId: 'p-1', priceMinor: 999 },
 };
 const productPriced = defineEvent(productPricedDefinition);
@@ -113,6 +90,12 @@ describe('ContractRegistry lookups', () => {
     expect(registry.services()).toEqual(['sales', 'catalog']);
     expect(registry.topicOf('sales')).toBe('crm.sales');
     expect(() => registry.topicOf('marketing')).toThrow('No contracts for service "marketing"');
+  });
+
+  it('gives the timeline presentation, and the categories of the current contracts', () => {
+    expect(registry.get('crm.sales.DealOpened').timeline).toEqual({ category: 'deal', title: 'Deal opened' });
+    expect(registry.get('ProductPriced').timeline).toBeUndefined();
+    expect(registry.timelineCategories()).toEqual(['deal']);
   });
 
   it('gives the CloudEvents type and subject', () => {
@@ -299,7 +282,7 @@ describe('building a ContractRegistry', () => {
       v1,
       v2,
       'Forgets the currency.',
-      ({ amount, ...rest }) => ({ ...rest, amountMinor: amount }) as DealOpenedV2,
+      ({ amount, ...rest }) => ({ ...rest, amountMinor: amount }) as DataOf<typeof v2>,
     );
     refuses(
       () => new ContractRegistry({ contracts: [v1, v2], upcasters: [careless] }),

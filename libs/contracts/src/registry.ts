@@ -1,4 +1,11 @@
-import { cloudEventType, customerIdOf, nullPiiMeansErased, topicOf, type AnyEventContract } from './contract';
+import {
+  cloudEventType,
+  customerIdOf,
+  nullPiiMeansErased,
+  parseCloudEventType,
+  topicOf,
+  type AnyEventContract,
+} from './contract';
 import {
   ContractDefinitionError,
   ContractViolationError,
@@ -91,6 +98,11 @@ export class ContractRegistry {
   /** Services with at least one contract, in registration order. */
   services(): string[] {
     return [...new Set(this.all().map((contract) => contract.service))];
+  }
+
+  /** The distinct timeline categories of the current contracts, in registration order. */
+  timelineCategories(): string[] {
+    return [...new Set(this.all().flatMap((contract) => (contract.timeline ? [contract.timeline.category] : [])))];
   }
 
   /** The Kafka topic of a service that has contracts: `crm.contacts`. */
@@ -186,7 +198,6 @@ export class ContractRegistry {
     return { type: contract.name, data: this.decode(contract.name, contract.version, stored.data) } as Event;
   }
 
-  /** The CloudEvents subject and Kafka key of an event: its customer id, when it concerns one. */
   /**
    * A stored event as consumers should see it: data upcast to the current version and validated,
    * `metadata.schemaVersion` set to match. The relay publishes this, so Kafka carries current versions.
@@ -196,6 +207,7 @@ export class ContractRegistry {
     return { ...stored, data: current.data, metadata: { ...stored.metadata, schemaVersion: this.currentVersion(stored.type) } };
   }
 
+  /** The CloudEvents subject and Kafka key of an event: its customer id, when it concerns one. */
   subjectOf(type: string, data: unknown): string | undefined {
     return customerIdOf(this.get(type), data);
   }
@@ -206,10 +218,10 @@ export class ContractRegistry {
   }
 
   private lookup(type: string): EventType | undefined {
-    const cloudEvent = /^crm\.([a-z][a-z0-9-]*)\.([A-Za-z0-9]+)$/.exec(type);
+    const cloudEvent = parseCloudEventType(type);
     if (!cloudEvent) return this.types.get(type);
-    const eventType = this.types.get(cloudEvent[2]);
-    return eventType?.current.service === cloudEvent[1] ? eventType : undefined;
+    const eventType = this.types.get(cloudEvent.name);
+    return eventType?.current.service === cloudEvent.service ? eventType : undefined;
   }
 
   private eventType(type: string): EventType {

@@ -1,54 +1,32 @@
-import { emailSchema, utcTimestampSchema, uuidSchema } from '../common-schemas';
-import { defineEvent } from '../contract';
+import { Type } from '@sinclair/typebox';
+import { Closed, Email, UtcTimestamp, Uuid } from '../common-schemas';
+import { defineEvent, type DataOf } from '../contract';
 import { pii } from '../json-schema';
 import { defineUpcaster } from '../upcaster';
-import { profileFieldSchemas, REQUIRED_PROFILE_FIELDS, type ContactProfile } from './contact-profile';
+import { profileFieldSchemas } from './contact-profile';
 import { personNameSchema, type PersonName } from './person-name';
 
-/** The current shape: the whole profile at creation. */
-export interface ContactCreatedData extends ContactProfile {
-  contactId: string;
-  at: string;
-}
-
-/** The second shape: a name in parts and one e-mail address. */
-export interface ContactCreatedV2Data {
-  contactId: string;
-  name: PersonName;
-  email?: string;
-  at: string;
-}
+const contactId = Uuid({ description: 'The new contact: the customer id.' });
+const email = Type.Optional(pii(Email({ description: 'Primary e-mail address, when known.' })));
+const at = UtcTimestamp({ description: 'When the contact was created.' });
+// Every version: a new contact is shown the same way.
+const timeline = { category: 'profile', title: 'Contact created' };
 
 /** The first shape, with the name in one field; stored events may still carry it. */
-export interface ContactCreatedV1Data {
-  contactId: string;
-  fullName: string;
-  email?: string;
-  at: string;
-}
-
-const contactId = { ...uuidSchema, description: 'The new contact: the customer id.' };
-const email = pii({ ...emailSchema, description: 'Primary e-mail address, when known.' });
-const at = { ...utcTimestampSchema, description: 'When the contact was created.' };
-
-export const ContactCreatedV1 = defineEvent<ContactCreatedV1Data>({
+export const ContactCreatedV1 = defineEvent({
   service: 'contacts',
   name: 'ContactCreated',
   version: 1,
   description: 'A person became a contact of the CRM, with the whole name in one field.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'fullName', 'at'],
-    properties: {
-      contactId,
-      // At least one non-space character, so that the upcast given name is never empty.
-      fullName: pii({ type: 'string', minLength: 1, maxLength: 200, pattern: '\\S', description: 'The whole name.' }),
-      email,
-      at,
-    },
-  },
+  timeline,
+  schema: Closed({
+    contactId,
+    // At least one non-space character, so that the upcast given name is never empty.
+    fullName: pii(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'The whole name.' })),
+    email,
+    at,
+  }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     fullName: 'Ada Lovelace',
@@ -56,19 +34,17 @@ export const ContactCreatedV1 = defineEvent<ContactCreatedV1Data>({
     at: '2025-01-15T09:30:00.000Z',
   },
 });
+export type ContactCreatedV1Data = DataOf<typeof ContactCreatedV1>;
 
-export const ContactCreatedV2 = defineEvent<ContactCreatedV2Data>({
+/** The second shape: a name in parts and one e-mail address. */
+export const ContactCreatedV2 = defineEvent({
   service: 'contacts',
   name: 'ContactCreated',
   version: 2,
   description: 'A person became a contact of the CRM, with a name in parts and at most one e-mail address.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'name', 'at'],
-    properties: { contactId, name: personNameSchema, email, at },
-  },
+  timeline,
+  schema: Closed({ contactId, name: personNameSchema, email, at }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     name: { given: 'Ada', family: 'Lovelace' },
@@ -76,19 +52,17 @@ export const ContactCreatedV2 = defineEvent<ContactCreatedV2Data>({
     at: '2025-01-15T09:30:00.000Z',
   },
 });
+export type ContactCreatedV2Data = DataOf<typeof ContactCreatedV2>;
 
-export const ContactCreated = defineEvent<ContactCreatedData>({
+/** The current shape: the whole profile at creation. */
+export const ContactCreated = defineEvent({
   service: 'contacts',
   name: 'ContactCreated',
   version: 3,
   description: 'A person became a contact of the CRM, with their whole profile: the first event of every contact.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', ...REQUIRED_PROFILE_FIELDS, 'at'],
-    properties: { contactId, ...profileFieldSchemas, at },
-  },
+  timeline,
+  schema: Closed({ contactId, ...profileFieldSchemas, at }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     name: { given: 'Ada', family: 'Lovelace' },
@@ -108,6 +82,7 @@ export const ContactCreated = defineEvent<ContactCreatedData>({
     at: '2025-01-15T09:30:00.000Z',
   },
 });
+export type ContactCreatedData = DataOf<typeof ContactCreated>;
 
 /** `Ada King Lovelace` → given `Ada King`, family `Lovelace`; a single name is all given name. */
 export function splitFullName(fullName: string): PersonName {

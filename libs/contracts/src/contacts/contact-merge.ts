@@ -1,104 +1,47 @@
-import { utcTimestampSchema, uuidSchema } from '../common-schemas';
-import { defineEvent, type EventDefinition } from '../contract';
+import { Type, type Static } from '@sinclair/typebox';
+import { Closed, StringEnum, UtcTimestamp, Uuid } from '../common-schemas';
+import { defineEvent, type DataOf, type EventDefinition } from '../contract';
 import { defineUpcaster } from '../upcaster';
-import type { JsonSchema } from '../json-schema';
-import {
-  CONSENT_CHANNELS,
-  CONSENT_PURPOSES,
-  type ConsentChannel,
-  type ConsentPurpose,
-  type ConsentStatus,
-} from './contact-consent-changed';
-import { OPTIONAL_PROFILE_FIELDS, profileFieldSchemas, type ContactProfile, type OptionalProfileField } from './contact-profile';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, CONSENT_STATUSES } from './contact-consent-changed';
+import { clearedProfileFieldsSchema, profileChangesSchema } from './contact-profile';
 
 /** One entry of the consent ledger, as a merge adopts or an undo restores it. */
-export interface ConsentEntry {
-  channel: ConsentChannel;
-  purpose: ConsentPurpose;
-  status: ConsentStatus;
-  source: string;
-  at: string;
-}
-
-export interface CompanyLink {
-  companyId: string;
-  role?: string;
-}
-
-export interface ContactsMergedData {
-  /** The survivor. */
-  contactId: string;
-  mergeId: string;
-  /** The contacts merged into the survivor; they now resolve to it. */
-  mergedContactIds: string[];
-  /** The survivor's fields that the merge changed, with their new values. */
-  changes: Partial<ContactProfile>;
-  /** Consents adopted from the merged contacts (newer than the survivor's own for that channel and purpose). */
-  consents: ConsentEntry[];
-  /** Company links adopted from the merged contacts. */
-  companyLinks: CompanyLink[];
-  at: string;
-}
-
-export interface ContactMergeUndoneData {
-  contactId: string;
-  mergeId: string;
-  /** The contacts split off again. */
-  restoredContactIds: string[];
-  /** Fields restored to their value before the merge (those not changed since). */
-  changes: Partial<ContactProfile>;
-  /** Optional fields that had no value before the merge. */
-  cleared: OptionalProfileField[];
-  /** Consents as they were before the merge, for channels and purposes not changed since. */
-  consents: ConsentEntry[];
-  /** Consents that did not exist before the merge and are removed. */
-  removedConsents: { channel: ConsentChannel; purpose: ConsentPurpose }[];
-  /** Links the merge had adopted, removed again. */
-  removedCompanyIds: string[];
-  at: string;
-}
-
-export interface ContactMergedIntoData {
-  contactId: string;
-  survivorId: string;
-  mergeId: string;
-  at: string;
-}
-
-const consentEntrySchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['channel', 'purpose', 'status', 'source', 'at'],
-  properties: {
-    channel: { type: 'string', enum: CONSENT_CHANNELS },
-    purpose: { type: 'string', enum: CONSENT_PURPOSES },
-    status: { type: 'string', enum: ['granted', 'withdrawn'] },
-    source: { type: 'string', minLength: 1, maxLength: 100 },
-    at: utcTimestampSchema,
-  },
-};
-const consentKeySchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['channel', 'purpose'],
-  properties: { channel: { type: 'string', enum: CONSENT_CHANNELS }, purpose: { type: 'string', enum: CONSENT_PURPOSES } },
-};
-const ids = (description: string): JsonSchema => ({
-  type: 'array',
-  minItems: 1,
-  maxItems: 10,
-  uniqueItems: true,
-  items: uuidSchema,
-  description,
+const consentEntrySchema = Closed({
+  channel: StringEnum(CONSENT_CHANNELS),
+  purpose: StringEnum(CONSENT_PURPOSES),
+  status: StringEnum(CONSENT_STATUSES),
+  source: Type.String({ minLength: 1, maxLength: 100 }),
+  at: UtcTimestamp(),
 });
-const consents: JsonSchema = { type: 'array', maxItems: 60, items: consentEntrySchema };
-const changes: JsonSchema = { type: 'object', additionalProperties: false, properties: profileFieldSchemas };
-const survivor = { ...uuidSchema, description: 'The surviving contact.' };
-const mergeId = { ...uuidSchema, description: 'The merge; an undo names it.' };
+export type ConsentEntry = Static<typeof consentEntrySchema>;
+
+const companyLinkSchema = Closed({ companyId: Uuid(), role: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) });
+export type CompanyLink = Static<typeof companyLinkSchema>;
+
+const consentKeySchema = Closed({ channel: StringEnum(CONSENT_CHANNELS), purpose: StringEnum(CONSENT_PURPOSES) });
+const ids = (description: string) => Type.Array(Uuid(), { minItems: 1, maxItems: 10, uniqueItems: true, description });
+const consents = Type.Array(consentEntrySchema, { maxItems: 60 });
+const survivor = Uuid({ description: 'The surviving contact.' });
+const mergeId = Uuid({ description: 'The merge; an undo names it.' });
+const mergeTimeline = (title: string) => ({ category: 'merge', title });
 
 const MERGED_DESCRIPTION =
   'Duplicates were merged into this contact (the survivor): its changed fields, the consents and company links it ' +
   "adopted. The merged contacts' own streams record ContactMergedInto; their interactions now belong to the survivor.";
+
+const contactsMergedSchema = Closed({
+  contactId: survivor,
+  mergeId,
+  // They now resolve to the survivor.
+  mergedContactIds: ids('The contacts merged into the survivor.'),
+  // The survivor's fields that the merge changed, with their new values.
+  changes: profileChangesSchema,
+  // Adopted from the merged contacts: newer than the survivor's own for that channel and purpose.
+  consents,
+  // Adopted from the merged contacts.
+  companyLinks: Type.Array(companyLinkSchema, { maxItems: 50 }),
+  at: UtcTimestamp({ description: 'When the merge happened.' }),
+});
 
 /** Both versions: the data is the same, only whose key seals the changed values differs. */
 const contactsMergedDefinition = {
@@ -106,29 +49,8 @@ const contactsMergedDefinition = {
   name: 'ContactsMerged',
   description: MERGED_DESCRIPTION,
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'mergeId', 'mergedContactIds', 'changes', 'consents', 'companyLinks', 'at'],
-    properties: {
-      contactId: survivor,
-      mergeId,
-      mergedContactIds: ids('The contacts merged into the survivor.'),
-      changes,
-      consents,
-      companyLinks: {
-        type: 'array',
-        maxItems: 50,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['companyId'],
-          properties: { companyId: uuidSchema, role: { type: 'string', minLength: 1, maxLength: 100 } },
-        },
-      },
-      at: { ...utcTimestampSchema, description: 'When the merge happened.' },
-    },
-  },
+  timeline: mergeTimeline('Contacts merged'),
+  schema: contactsMergedSchema,
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     mergeId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e88',
@@ -140,12 +62,12 @@ const contactsMergedDefinition = {
     companyLinks: [{ companyId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e77', role: 'CTO' }],
     at: '2025-07-01T12:00:00.000Z',
   },
-} satisfies Omit<EventDefinition<ContactsMergedData>, 'version'>;
+} satisfies Omit<EventDefinition<'ContactsMerged', typeof contactsMergedSchema>, 'version'>;
 
 /** v1 sealed the merged values with the survivor's key: they stayed readable after an undo and the duplicate's erasure. */
-export const ContactsMergedV1 = defineEvent<ContactsMergedData>({ ...contactsMergedDefinition, version: 1 });
+export const ContactsMergedV1 = defineEvent({ ...contactsMergedDefinition, version: 1 });
 
-export const ContactsMerged = defineEvent<ContactsMergedData>({
+export const ContactsMerged = defineEvent({
   ...contactsMergedDefinition,
   version: 2,
   description:
@@ -154,6 +76,7 @@ export const ContactsMerged = defineEvent<ContactsMergedData>({
     'the survivor or any merged contact is erased.',
   piiSubjectField: 'mergeId',
 });
+export type ContactsMergedData = DataOf<typeof ContactsMerged>;
 
 export const contactsMergedV1ToV2 = defineUpcaster(
   ContactsMergedV1,
@@ -162,7 +85,7 @@ export const contactsMergedV1ToV2 = defineUpcaster(
   (data) => data,
 );
 
-export const ContactMergeUndone = defineEvent<ContactMergeUndoneData>({
+export const ContactMergeUndone = defineEvent({
   service: 'contacts',
   name: 'ContactMergeUndone',
   version: 1,
@@ -170,37 +93,23 @@ export const ContactMergeUndone = defineEvent<ContactMergeUndoneData>({
     'A merge into this contact was undone: the merged contacts live again on their own (ContactUnmerged on their streams), ' +
     'with their interactions; fields, consents and links the merge brought are restored where nothing changed them since.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: [
-      'contactId',
-      'mergeId',
-      'restoredContactIds',
-      'changes',
-      'cleared',
-      'consents',
-      'removedConsents',
-      'removedCompanyIds',
-      'at',
-    ],
-    properties: {
-      contactId: survivor,
-      mergeId,
-      restoredContactIds: ids('The contacts split off again.'),
-      changes,
-      cleared: {
-        type: 'array',
-        maxItems: OPTIONAL_PROFILE_FIELDS.length,
-        uniqueItems: true,
-        items: { type: 'string', enum: OPTIONAL_PROFILE_FIELDS },
-      },
-      consents,
-      removedConsents: { type: 'array', maxItems: 60, items: consentKeySchema },
-      removedCompanyIds: { type: 'array', maxItems: 50, uniqueItems: true, items: uuidSchema },
-      at: { ...utcTimestampSchema, description: 'When the merge was undone.' },
-    },
-  },
+  timeline: mergeTimeline('Merge undone'),
+  schema: Closed({
+    contactId: survivor,
+    mergeId,
+    restoredContactIds: ids('The contacts split off again.'),
+    // Fields restored to their value before the merge (those not changed since).
+    changes: profileChangesSchema,
+    // Optional fields that had no value before the merge.
+    cleared: clearedProfileFieldsSchema,
+    // Consents as they were before the merge, for channels and purposes not changed since.
+    consents,
+    // Consents that did not exist before the merge.
+    removedConsents: Type.Array(consentKeySchema, { maxItems: 60 }),
+    // Links the merge had adopted.
+    removedCompanyIds: Type.Array(Uuid(), { maxItems: 50, uniqueItems: true }),
+    at: UtcTimestamp({ description: 'When the merge was undone.' }),
+  }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     mergeId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e88',
@@ -213,25 +122,23 @@ export const ContactMergeUndone = defineEvent<ContactMergeUndoneData>({
     at: '2025-07-02T08:00:00.000Z',
   },
 });
+export type ContactMergeUndoneData = DataOf<typeof ContactMergeUndone>;
 
-const mergedIntoSchema = (description: string): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['contactId', 'survivorId', 'mergeId', 'at'],
-  properties: {
-    contactId: { ...uuidSchema, description: 'The merged contact.' },
+const mergedIntoSchema = (description: string) =>
+  Closed({
+    contactId: Uuid({ description: 'The merged contact.' }),
     survivorId: survivor,
     mergeId,
-    at: { ...utcTimestampSchema, description },
-  },
-});
+    at: UtcTimestamp({ description }),
+  });
 
-export const ContactMergedInto = defineEvent<ContactMergedIntoData>({
+export const ContactMergedInto = defineEvent({
   service: 'contacts',
   name: 'ContactMergedInto',
   version: 1,
   description: 'This contact was merged into another (the survivor): its id now resolves to the survivor.',
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Merged into another contact'),
   schema: mergedIntoSchema('When the merge happened.'),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41',
@@ -240,13 +147,16 @@ export const ContactMergedInto = defineEvent<ContactMergedIntoData>({
     at: '2025-07-01T12:00:00.000Z',
   },
 });
+/** ContactUnmerged carries the same data. */
+export type ContactMergedIntoData = DataOf<typeof ContactMergedInto>;
 
-export const ContactUnmerged = defineEvent<ContactMergedIntoData>({
+export const ContactUnmerged = defineEvent({
   service: 'contacts',
   name: 'ContactUnmerged',
   version: 1,
   description: 'The merge of this contact into the survivor was undone: it is a contact of its own again.',
   customerIdField: 'contactId',
+  timeline: mergeTimeline('Split off again by an undone merge'),
   schema: mergedIntoSchema('When the merge was undone.'),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e41',

@@ -1,17 +1,8 @@
-import { utcTimestampSchema, uuidSchema } from '../common-schemas';
-import { defineEvent } from '../contract';
-import { OPTIONAL_PROFILE_FIELDS, profileFieldSchemas, type ContactProfile, type OptionalProfileField } from './contact-profile';
+import { Closed, UtcTimestamp, Uuid } from '../common-schemas';
+import { defineEvent, type DataOf } from '../contract';
+import { clearedProfileFieldsSchema, profileChangesSchema } from './contact-profile';
 
-export interface ContactUpdatedData {
-  contactId: string;
-  /** The fields that changed, each with its whole new value (a list is replaced as a whole). */
-  changes: Partial<ContactProfile>;
-  /** Optional fields that were removed. */
-  cleared: OptionalProfileField[];
-  at: string;
-}
-
-export const ContactUpdated = defineEvent<ContactUpdatedData>({
+export const ContactUpdated = defineEvent({
   service: 'contacts',
   name: 'ContactUpdated',
   version: 1,
@@ -20,22 +11,14 @@ export const ContactUpdated = defineEvent<ContactUpdatedData>({
     'fields removed. Fields not named kept their value. Replaces ContactRenamed and ContactEmailChanged, which older ' +
     'contacts still carry.',
   customerIdField: 'contactId',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['contactId', 'changes', 'cleared', 'at'],
-    properties: {
-      contactId: { ...uuidSchema, description: 'The updated contact.' },
-      changes: { type: 'object', additionalProperties: false, properties: profileFieldSchemas },
-      cleared: {
-        type: 'array',
-        maxItems: OPTIONAL_PROFILE_FIELDS.length,
-        uniqueItems: true,
-        items: { type: 'string', enum: OPTIONAL_PROFILE_FIELDS },
-      },
-      at: { ...utcTimestampSchema, description: 'When the contact changed.' },
-    },
-  },
+  timeline: { category: 'profile', title: 'Profile updated' },
+  schema: Closed({
+    contactId: Uuid({ description: 'The updated contact.' }),
+    // A list is replaced as a whole.
+    changes: profileChangesSchema,
+    cleared: clearedProfileFieldsSchema,
+    at: UtcTimestamp({ description: 'When the contact changed.' }),
+  }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     changes: { name: { given: 'Ada', family: 'King' }, lifecycleStage: 'customer', tags: ['vip', 'newsletter'] },
@@ -43,3 +26,4 @@ export const ContactUpdated = defineEvent<ContactUpdatedData>({
     at: '2025-03-02T14:05:00.000Z',
   },
 });
+export type ContactUpdatedData = DataOf<typeof ContactUpdated>;

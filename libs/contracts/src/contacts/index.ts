@@ -1,30 +1,18 @@
+import type { EventOf } from '../contract';
 import type { ContractSet } from '../registry';
-import {
-  CompanyArchived,
-  CompanyCreated,
-  CompanyUpdated,
-  type CompanyArchivedData,
-  type CompanyCreatedData,
-  type CompanyUpdatedData,
-} from './company';
-import { ContactArchived, type ContactArchivedData } from './contact-archived';
-import {
-  ContactLinkedToCompany,
-  ContactUnlinkedFromCompany,
-  type ContactLinkedToCompanyData,
-  type ContactUnlinkedFromCompanyData,
-} from './contact-company-link';
-import { ContactConsentChanged, type ContactConsentChangedData } from './contact-consent-changed';
+import { CompanyArchived, CompanyCreated, CompanyUpdated } from './company';
+import { ContactArchived } from './contact-archived';
+import { ContactLinkedToCompany, ContactUnlinkedFromCompany } from './contact-company-link';
+import { ContactConsentChanged } from './contact-consent-changed';
 import {
   ContactCreated,
   ContactCreatedV1,
   ContactCreatedV2,
   contactCreatedV1ToV2,
   contactCreatedV2ToV3,
-  type ContactCreatedData,
 } from './contact-created';
-import { ContactErased, type ContactErasedData } from './contact-erased';
-import { ContactEmailChanged, type ContactEmailChangedData } from './contact-email-changed';
+import { ContactErased } from './contact-erased';
+import { ContactEmailChanged } from './contact-email-changed';
 import {
   ContactMergedInto,
   ContactMergeUndone,
@@ -32,14 +20,11 @@ import {
   contactsMergedV1ToV2,
   ContactsMergedV1,
   ContactUnmerged,
-  type ContactMergedIntoData,
-  type ContactMergeUndoneData,
-  type ContactsMergedData,
 } from './contact-merge';
-import { ContactRenamed, type ContactRenamedData } from './contact-renamed';
-import { ContactUpdated, type ContactUpdatedData } from './contact-updated';
-import { CustomFieldDefined, type CustomFieldDefinedData } from './custom-field-defined';
-import { InteractionLogged, type InteractionLoggedData } from './interaction-logged';
+import { ContactRenamed } from './contact-renamed';
+import { ContactUpdated } from './contact-updated';
+import { CustomFieldDefined } from './custom-field-defined';
+import { InteractionLogged } from './interaction-logged';
 
 export * from './person-name';
 export * from './contact-profile';
@@ -57,30 +42,27 @@ export * from './interaction-logged';
 export * from './custom-field-defined';
 
 /** The events of a contact's stream, in their current versions. */
-export type ContactStreamEvent =
-  | { type: 'ContactCreated'; data: ContactCreatedData }
-  | { type: 'ContactUpdated'; data: ContactUpdatedData }
-  /** Older contacts only: superseded by ContactUpdated. */
-  | { type: 'ContactRenamed'; data: ContactRenamedData }
-  /** Older contacts only: superseded by ContactUpdated. */
-  | { type: 'ContactEmailChanged'; data: ContactEmailChangedData }
-  | { type: 'ContactArchived'; data: ContactArchivedData }
-  | { type: 'ContactErased'; data: ContactErasedData }
-  | { type: 'ContactConsentChanged'; data: ContactConsentChangedData }
-  | { type: 'ContactLinkedToCompany'; data: ContactLinkedToCompanyData }
-  | { type: 'ContactUnlinkedFromCompany'; data: ContactUnlinkedFromCompanyData }
-  | { type: 'ContactsMerged'; data: ContactsMergedData }
-  | { type: 'ContactMergeUndone'; data: ContactMergeUndoneData }
-  | { type: 'ContactMergedInto'; data: ContactMergedIntoData }
-  | { type: 'ContactUnmerged'; data: ContactMergedIntoData };
+export type ContactStreamEvent = EventOf<
+  | typeof ContactCreated
+  | typeof ContactUpdated
+  // Older contacts only: superseded by ContactUpdated.
+  | typeof ContactRenamed
+  // Older contacts only: superseded by ContactUpdated.
+  | typeof ContactEmailChanged
+  | typeof ContactArchived
+  | typeof ContactErased
+  | typeof ContactConsentChanged
+  | typeof ContactLinkedToCompany
+  | typeof ContactUnlinkedFromCompany
+  | typeof ContactsMerged
+  | typeof ContactMergeUndone
+  | typeof ContactMergedInto
+  | typeof ContactUnmerged
+>;
 
-export type CompanyEvent =
-  | { type: 'CompanyCreated'; data: CompanyCreatedData }
-  | { type: 'CompanyUpdated'; data: CompanyUpdatedData }
-  | { type: 'CompanyArchived'; data: CompanyArchivedData };
-
-export type InteractionEvent = { type: 'InteractionLogged'; data: InteractionLoggedData };
-export type CustomFieldEvent = { type: 'CustomFieldDefined'; data: CustomFieldDefinedData };
+export type CompanyEvent = EventOf<typeof CompanyCreated | typeof CompanyUpdated | typeof CompanyArchived>;
+export type InteractionEvent = EventOf<typeof InteractionLogged>;
+export type CustomFieldEvent = EventOf<typeof CustomFieldDefined>;
 
 /** The contacts service's events in their current versions, as its domain produces them (the `crm.contacts` topic). */
 export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent;

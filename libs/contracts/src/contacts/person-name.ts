@@ -1,18 +1,12 @@
-import { pii, type JsonSchema } from '../json-schema';
-
-export interface PersonName {
-  given: string;
-  /** Empty for a person known by a single name. */
-  family: string;
-}
+import { Type, type Static } from '@sinclair/typebox';
+import { Closed } from '../common-schemas';
+import { pii } from '../json-schema';
 
 /** A person's name, personal data as a whole. */
-export const personNameSchema: JsonSchema = pii({
-  type: 'object',
-  additionalProperties: false,
-  required: ['given', 'family'],
-  properties: {
-    given: { type: 'string', minLength: 1, maxLength: 200, description: 'Given name(s).' },
-    family: { type: 'string', maxLength: 200, description: 'Family name; empty for a person known by a single name.' },
-  },
-});
+export const personNameSchema = pii(
+  Closed({
+    given: Type.String({ minLength: 1, maxLength: 200, description: 'Given name(s).' }),
+    family: Type.String({ maxLength: 200, description: 'Family name; empty for a person known by a single name.' }),
+  }),
+);
+export type PersonName = Static<typeof personNameSchema>;

@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { Closed } from '../common-schemas';
 import { defineEvent } from '../contract';
 import { crmContracts } from '../crm-contracts';
 import { contactsContracts } from '../contacts';
@@ -7,17 +9,12 @@ import { ContractRegistry } from '../registry';
 import { buildAsyncApi, messageId, renderAsyncApi } from './asyncapi';
 
 // A second service whose event concerns no customer, next to the real contacts contracts.
-const ProductPriced = defineEvent<{ productId: string; priceMinor: number }>({
+const ProductPriced = defineEvent({
   service: 'product-catalog',
   name: 'ProductPriced',
   version: 1,
   description: 'A product got a new price.',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['productId', 'priceMinor'],
-    properties: { productId: { type: 'string', maxLength: 36 }, priceMinor: { type: 'integer', minimum: 0 } },
-  },
+  schema: Closed({ productId: Type.String({ maxLength: 36 }), priceMinor: Type.Integer({ minimum: 0 }) }),
   example: { productId: 'p-1', priceMinor: 999 },
 });
 const registry = new ContractRegistry(contactsContracts, { contracts: [ProductPriced] });

@@ -1,19 +1,16 @@
+import { Type } from '@sinclair/typebox';
+import { Closed } from '../common-schemas';
 import { defineEvent } from '../contract';
 import { contactsContracts } from '../contacts';
 import { ContractRegistry } from '../registry';
 import { renderCatalog } from './catalog';
 
-const AuditNoted = defineEvent<{ auditId: string; note: string }>({
+const AuditNoted = defineEvent({
   service: 'audit',
   name: 'AuditNoted',
   version: 1,
   description: 'An auditor noted something | with a pipe.',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['auditId', 'note'],
-    properties: { auditId: { type: 'string', maxLength: 36 }, note: { type: 'string', maxLength: 100 } },
-  },
+  schema: Closed({ auditId: Type.String({ maxLength: 36 }), note: Type.String({ maxLength: 100 }) }),
   example: { auditId: 'a-1', note: 'ok' },
 });
 const registry = new ContractRegistry(contactsContracts, { contracts: [AuditNoted] });
@@ -52,12 +49,13 @@ describe('event catalog', () => {
     }
   });
 
-  it('describes an event: type, version, key, personal data, upcasting, schema and example', () => {
+  it('describes an event: type, version, key, personal data, timeline, upcasting, schema and example', () => {
     const created = section('### ContactCreated');
     expect(created).toContain('| CloudEvents type | `crm.contacts.ContactCreated` |');
     expect(created).toContain('| Current version | 3 |');
     expect(created).toContain('`contactId` of the data: the customer id');
     expect(created).toContain('| Personal data | `/name`, `/emails`, `/phones`, `/addresses`, `/birthday`, `/customFields` |');
+    expect(created).toContain('| Timeline | `profile`: Contact created |');
     expect(created).toContain('v1 → v2: `fullName` is split at its last space');
     expect(created).toContain('v2 → v3: The e-mail address, when there was one, becomes the one primary entry');
     const [current, , earlier] = registry.history('ContactCreated').reverse();
@@ -67,9 +65,10 @@ describe('event catalog', () => {
     expect(created).toContain(JSON.stringify(earlier.schema, null, 2));
   });
 
-  it('says when an event has no personal data or customer, and escapes table pipes', () => {
+  it('says when an event has no personal data, customer or timeline entry, and escapes table pipes', () => {
     const noted = section('### AuditNoted');
     expect(noted).toContain('| Personal data | none |');
+    expect(noted).toContain('| Timeline | none |');
     expect(noted).toContain('The id of the aggregate the event belongs to');
     expect(noted).not.toContain('Upcasting');
     expect(noted).not.toContain('superseded');

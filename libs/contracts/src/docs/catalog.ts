@@ -59,6 +59,7 @@ function eventSection(registry: ContractRegistry, current: AnyEventContract): st
         ['Current version', String(current.version)],
         ['Kafka key', keyDescription(current)],
         ['Personal data', current.pii.length > 0 ? current.pii.map(code).join(', ') : 'none'],
+        ['Timeline', current.timeline ? `${code(current.timeline.category)}: ${current.timeline.title}` : 'none'],
         ...(upcasters.length > 0
           ? [['Upcasting', upcasters.map((u) => `v${u.fromVersion} → v${u.toVersion}: ${u.description}`).join('<br>')]]
           : []),
