@@ -10,7 +10,8 @@ import mongoose from 'mongoose';
 import { Pool } from 'pg';
 import { crmContracts, type ContactCreatedData } from '@crm/contracts';
 import { newId, PostgresEventStore, sleep } from '@crm/eventsourcing';
-import { createKafka, deadLetterTopicOf, parseBrokers, topicOfService } from '@crm/messaging';
+import { topicOf } from '@crm/contracts';
+import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
 import { issueToken, DEV_JWT_SECRET, DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
 import { compare, deleteTopic, percentile, report, requiredEnv, type Measurement } from './harness';
@@ -378,7 +379,7 @@ export async function contactsBenchmark(): Promise<void> {
         await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`).catch(() => undefined);
       await pool.end();
       const kafka = createKafka({ brokers: parseBrokers(kafkaBrokers), clientId: 'bench-contacts-cleanup' });
-      const topic = topicOfService('contacts', prefix);
+      const topic = topicOf('contacts', prefix);
       for (const name of [topic, deadLetterTopicOf(topic)]) await deleteTopic(kafka, name);
     })());
   // Ctrl-C reaches the children too (same process group); this drops the bench's data before leaving.

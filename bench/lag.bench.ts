@@ -15,6 +15,7 @@ import {
   type CheckpointStore,
 } from '@crm/messaging';
 import { ProjectionRunner, defineProjection } from '@crm/projections';
+import { BenchContactTouched, benchDecoder, type BenchTouched as Touched } from './contracts';
 import { compare, deleteTopic, measure, percentile, report, requiredEnv } from './harness';
 
 /**
@@ -64,12 +65,6 @@ interface Timeline {
   received?: number;
   planned?: number;
   visible?: number;
-}
-
-interface Touched {
-  contactId: string;
-  seq: number;
-  at: string;
 }
 
 interface LagDoc {
@@ -140,10 +135,10 @@ export async function lagBenchmark(): Promise<void> {
       return events;
     },
   });
-  const projection = defineProjection<LagDoc>({
+  const projection = defineProjection<LagDoc, typeof BenchContactTouched>({
     name: 'bench-lag',
     collection: 'lag_docs',
-    topics: [topic],
+    handles: [BenchContactTouched],
     documentId: (event) => {
       if (stamp(event, 'received')) {
         if (!inBatch) {
@@ -157,12 +152,12 @@ export async function lagBenchmark(): Promise<void> {
     },
     evolve: (doc, event) => {
       stamp(event, 'planned');
-      const data = event.data as Touched;
+      const data = event.data;
       return { stream: event.stream, count: (doc?.count ?? 0) + 1, revision: event.revision, seq: data.seq, appendedAt: data.at };
     },
     indexes: [{ fields: { seq: 1 } }],
   });
-  const runner = new ProjectionRunner(projection, { kafka, connection });
+  const runner = new ProjectionRunner(projection, { kafka, connection, decoder: benchDecoder(), topicOf: () => topic });
   // A bare consumer of its own group, doing nothing: when Kafka itself delivers (a side branch, not in the sum).
   const probe = kafka.consumer({ groupId: `bench-lag-probe-${newId()}`, allowAutoTopicCreation: false });
   const poller = new VisibilityPoller(db.collection<LagDoc>(projection.collection), timelines);

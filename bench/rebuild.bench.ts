@@ -5,6 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { newId, type RecordedEvent } from '@crm/eventsourcing';
 import { createKafka, ensureTopics, fromKafkaMessage, parseBrokers, toCloudEvent, toKafkaMessage } from '@crm/messaging';
 import { defineProjection, rebuildProjection } from '@crm/projections';
+import { BenchContactRenamed, benchDecoder, type BenchRenamed as Renamed } from './contracts';
 import { compare, deleteTopic, measure, report, requiredEnv } from './harness';
 
 /**
@@ -37,22 +38,14 @@ interface ContactCounter {
   lastAt: string;
 }
 
-interface Renamed {
-  contactId: string;
-  n: number;
-  name: { given: string; family: string };
-  email: string;
-  at: string;
-}
-
-const counterProjection = (topic: string) =>
-  defineProjection<ContactCounter>({
+const counterProjection = () =>
+  defineProjection<ContactCounter, typeof BenchContactRenamed>({
     name: 'bench-rebuild',
     collection: 'contact_counters',
-    topics: [topic],
+    handles: [BenchContactRenamed],
     documentId: (event) => event.stream,
     evolve: (doc, event) => {
-      const data = event.data as Renamed;
+      const data = event.data;
       return {
         stream: event.stream,
         contactId: data.contactId,
@@ -73,11 +66,11 @@ export async function rebuildBenchmark(): Promise<void> {
   try {
     await ensureTopics(kafka, [topic], 3);
     await publish(kafka, topic);
-    const projection = counterProjection(topic);
+    const projection = counterProjection();
 
     let rebuilt = 0;
     const subject = await measure('rebuildProjection (runner → MongoDB)', EVENTS, async () => {
-      rebuilt = (await rebuildProjection(projection, { kafka, connection })).events;
+      rebuilt = (await rebuildProjection(projection, { kafka, connection, decoder: benchDecoder(), topicOf: () => topic })).events;
     });
     if (rebuilt !== EVENTS) throw new Error(`rebuild saw ${rebuilt} events, expected ${EVENTS}`);
 

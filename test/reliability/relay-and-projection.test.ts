@@ -7,7 +7,7 @@ import { PostgresEventStore, newId, sleep } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { createKafka, ensureTopics, fromKafkaMessage, parseBrokers, PostgresCheckpointStore } from '@crm/messaging';
 import { readModelHash, rebuildProjection } from '@crm/projections';
-import { streamTallyProjection, type StreamTally } from './stream-tally.projection';
+import { streamTallyDeps, streamTallyProjection, type StreamTally } from './stream-tally.projection';
 
 /**
  * Events are appended while the relay and the projection worker (separate processes) are killed
@@ -189,7 +189,7 @@ describe(`reliability: ${EVENTS} events over ${STREAMS} streams, relay killed ${
     // A clean rebuild from offset 0 gives the same read model.
     const liveHash = await readModelHash(tallies);
     await projection.stop();
-    await rebuildProjection(streamTallyProjection(topic), { kafka, connection });
+    await rebuildProjection(streamTallyProjection, { kafka, connection, ...streamTallyDeps(topic) });
     expect(await readModelHash(connection.collection('stream_tally'))).toBe(liveHash);
   }, 900000);
 });

@@ -20,3 +20,14 @@ export function fold<State, Event extends DomainEvent>(
 ): State {
   return events.reduce(decider.evolve, decider.initialState);
 }
+
+/**
+ * An event-sourced aggregate as a service declares it: its decider, and the stream each instance lives in
+ * (`contact-<id>`). Plain data, so a domain can define it with a type-only import of this module.
+ */
+export interface Aggregate<State = unknown, Command = unknown, Event extends DomainEvent = DomainEvent> {
+  /** Names its repository in logs and errors: `contact`. */
+  readonly name: string;
+  readonly decider: Decider<State, Command, Event>;
+  readonly streamOf: (id: string) => string;
+}

@@ -1,4 +1,5 @@
 import type { IHeaders, Message } from 'kafkajs';
+import { cloudEventSource, cloudEventType } from '@crm/contracts';
 import { formatPosition, parsePosition, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
 
 /**
@@ -40,8 +41,8 @@ export function toCloudEvent(event: RecordedEvent, options: EnvelopeOptions): Cl
   const { correlationId, causationId, actor, traceparent, tracestate, schemaVersion } = event.metadata;
   return {
     id: event.id,
-    type: `crm.${options.service}.${event.type}`,
-    source: `/${options.service}`,
+    type: cloudEventType({ service: options.service, name: event.type }),
+    source: cloudEventSource(options.service),
     subject: options.subjectOf(event),
     time: event.recordedAt.toISOString(),
     dataVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,

@@ -5,4 +5,4 @@ export * from './postgres-lease';
 export * from './relay';
 export * from './consumer';
 export * from './metrics';
-export * from './nest-transport';
+export * from './decoder';

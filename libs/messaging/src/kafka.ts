@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type ITopicConfig, type Producer } from 'kafkajs';
+import { sleep } from '@crm/eventsourcing';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -45,8 +46,35 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], numP
   }
 }
 
-export const topicOfService = (service: string, prefix = 'crm'): string => `${prefix}.${service}`;
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/**
+ * Waits until the topics and their dead-letter topics exist. Their producers create them (with their partitions and
+ * retention); a consumer creating them too would race the producer for it. Kafka refuses to subscribe to a topic
+ * that does not exist, so consumers of other services' topics start only after this.
+ */
+export async function waitForTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  { timeoutMs = 60000, onWait }: { timeoutMs?: number; onWait?: (missing: string[]) => void } = {},
+): Promise<void> {
+  const wanted = [...topics, ...topics.map(deadLetterTopicOf)];
+  const deadline = Date.now() + timeoutMs;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let waited = false; ; waited = true) {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`Topics ${missing.join(', ')} do not exist: has their service started?`);
+      if (!waited) onWait?.(missing);
+      await sleep(500);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /**
  * The producer of the relay and of dead letters: acks=all, one request in flight (so a retry never

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Pool } from 'pg';
-import { Controller, Module } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { newId } from '@crm/eventsourcing';
 import {
   EventConsumer,
-  KafkaEventTransport,
   deadLetterTopicOf,
   ensureTopics,
   toKafkaMessage,
@@ -324,39 +320,5 @@ describe('EventConsumer during an outage of what its handler writes to', () => {
     await next.stop();
     expect(handled).toEqual([0]);
     expect(await highWatermark(deadLetterTopicOf(topic))).toBe(0);
-  });
-});
-
-describe('KafkaEventTransport (@nestjs/microservices)', () => {
-  const received: ConsumedEvent[] = [];
-
-  @Controller()
-  class TimelineListener {
-    @EventPattern('crm.contacts.ContactRenamed')
-    async onRenamed(@Payload() event: ConsumedEvent) {
-      received.push(event);
-    }
-  }
-
-  @Module({ controllers: [TimelineListener] })
-  class ListenerModule {}
-
-  it('routes events to @EventPattern handlers by CloudEvents type and ignores other types', async () => {
-    const topic = await freshTopics();
-    const stream = `contact-${newId()}`;
-    await publish(topic, [
-      toKafkaMessage(cloudEvent(stream, 0)),
-      toKafkaMessage(cloudEvent(stream, 1, 'crm.contacts.SomethingElse')),
-      toKafkaMessage(cloudEvent(stream, 2)),
-    ]);
-    const moduleRef = await Test.createTestingModule({ imports: [ListenerModule] }).compile();
-    const app = moduleRef.createNestMicroservice({
-      strategy: new KafkaEventTransport({ kafka, groupId: `group-${randomUUID()}`, topics: [topic] }),
-    });
-    await app.listen();
-    await eventually(() => received.length === 2, 30000, 'two renamed events');
-    await app.close();
-    expect(received.map((e) => e.revision)).toEqual([0, 2]);
-    expect(received[0]).toMatchObject({ type: 'crm.contacts.ContactRenamed', stream, topic });
   });
 });

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /** One lock for every schema change of the platform (a fixed, arbitrary advisory-lock key). */
 const MIGRATION_LOCK = 7_346_221_901;
@@ -7,13 +7,15 @@ const MIGRATION_LOCK = 7_346_221_901;
  * Runs DDL in a transaction holding an advisory lock: `CREATE ... IF NOT EXISTS` is not safe against a
  * concurrent twin (two of them can both decide to create, and one fails on a catalog unique index), which
  * happens when a service's stores migrate the same schema at once, or replicas start together.
+ * `work` is SQL text, or a function for a migration that must look before it changes (given the transaction's client).
  */
-export async function runMigration(pool: Pool, ddl: string): Promise<void> {
+export async function runMigration(pool: Pool, work: string | ((client: PoolClient) => Promise<void>)): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(ddl);
+    if (typeof work === 'string') await client.query(work);
+    else await work(client);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PostgresTableStore } from '@crm/postgres';
+import { PostgresTableStore, qualifiedTable, runMigration } from '@crm/postgres';
 import { decrypt, encrypt, newDataKey } from './cipher';
 import { SubjectErasedError, type SubjectKeyStore } from './key-store';
 
@@ -29,6 +29,30 @@ export class PostgresSubjectKeyStore extends PostgresTableStore implements Subje
         erased_at   timestamptz,
         CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
       )`;
+  }
+
+  /**
+   * Moves the keys of a table that held them before the store was shared (`<service schema>.subject_keys`) into
+   * this one, then drops it, in one transaction: erasures win over keys, and no copy of a wrapped key stays behind
+   * to outlive a later erasure. Nothing happens when there is no such table (or it is this one).
+   */
+  async moveFrom(legacySchema: string): Promise<number> {
+    const legacy = qualifiedTable(legacySchema, 'subject_keys');
+    if (legacy === this.keys) return 0;
+    let moved = 0;
+    await runMigration(this.pool, async (client) => {
+      const { rows } = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [legacy]);
+      if (!rows[0]?.table) return;
+      const result = await client.query(
+        `INSERT INTO ${this.keys} AS k (subject_id, wrapped_key, created_at, erased_at)
+           SELECT subject_id, wrapped_key, created_at, erased_at FROM ${legacy}
+         ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(k.erased_at, EXCLUDED.erased_at)
+           WHERE EXCLUDED.erased_at IS NOT NULL`,
+      );
+      moved = result.rowCount ?? 0;
+      await client.query(`DROP TABLE ${legacy}`);
+    });
+    return moved;
   }
 
   async keyFor(subjectId: string): Promise<Buffer> {

@@ -1,22 +1,8 @@
-import type { ConsumedEvent } from '@crm/messaging';
+import { ActivityRecorded } from '../test/activity';
 import { applyBatch } from './apply';
 import { defineProjection } from './projection';
 import type { ReadModelCollection } from './store';
-
-const event: ConsumedEvent = {
-  id: 'e-1',
-  type: 'crm.contacts.InteractionLogged',
-  source: '/contacts',
-  time: '2025-01-01T00:00:00.000Z',
-  dataVersion: 1,
-  data: {},
-  stream: 'interaction-1',
-  revision: 0,
-  position: { commit: 1n, prepare: 1n },
-  topic: 't',
-  partition: 0,
-  offset: '0',
-};
+import { decodedEvents } from './testing';
 
 // Any use of the collection fails the test: a batch without the projection's events must not touch it.
 const untouchable = new Proxy({} as ReadModelCollection, {
@@ -30,12 +16,16 @@ describe('applyBatch', () => {
     const projection = defineProjection({
       name: 'p',
       collection: 'c',
-      topics: ['t'],
+      handles: [ActivityRecorded],
       documentId: () => undefined,
       evolve: () => ({}),
     });
+    const events = decodedEvents(projection, [
+      { type: 'ActivityRecorded', data: { revision: 0 } },
+      { type: 'ActivityRecorded', data: { revision: 1 } },
+    ]);
     let fenceChecks = 0;
-    const outcome = await applyBatch(projection, untouchable, [event, { ...event, id: 'e-2', offset: '1' }], {
+    const outcome = await applyBatch(projection, untouchable, events, {
       generation: 1,
       mayWrite: async () => (fenceChecks++, true),
     });

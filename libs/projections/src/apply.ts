@@ -1,4 +1,4 @@
-import type { ConsumedEvent } from '@crm/messaging';
+import type { DecodedEvent } from '@crm/messaging';
 import type { DocumentCache } from './document-cache';
 import { planBatch } from './plan';
 import type { ProjectionDefinition } from './projection';
@@ -21,7 +21,7 @@ export type ApplyOutcome = { status: 'written'; applied: number; skipped: number
 export async function applyBatch<Doc extends object>(
   projection: ProjectionDefinition<Doc>,
   collection: ReadModelCollection,
-  events: readonly ConsumedEvent[],
+  events: readonly DecodedEvent[],
   { generation, mayWrite, cache }: ApplyOptions,
 ): Promise<ApplyOutcome> {
   const ids = new Set<string>();

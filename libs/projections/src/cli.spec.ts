@@ -1,13 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { EXIT_OK, EXIT_USAGE, runRebuildCli } from './cli';
 import { defineProjection } from './projection';
-import type { ProjectionDeps } from './prepare';
+import type { ProjectionDeps } from './deps';
+import { ActivityRecorded } from '../test/activity';
 
 const projection = (name: string) =>
   defineProjection({
     name,
     collection: name.replace(/-/g, '_'),
-    topics: ['crm.contacts'],
+    handles: [ActivityRecorded],
     documentId: () => undefined,
     evolve: () => null,
   });

@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { formatDuration, progressStats } from './progress';
 import type { ProjectionDefinition } from './projection';
 import { rebuildProjection, type RebuildOptions } from './rebuild';
-import type { ProjectionDeps } from './prepare';
+import type { ProjectionDeps } from './deps';
 
 export interface RebuildCliIo {
   /** Arguments after the command: `<projection>`; defaults to `process.argv.slice(2)`. */

@@ -1,10 +1,18 @@
-export { defineProjection, InvalidProjectionError, type ProjectionDefinition, type ProjectionIndex } from './projection';
+export {
+  defineProjection,
+  InvalidProjectionError,
+  topicsOf,
+  type ProjectionDeclaration,
+  type ProjectionDefinition,
+  type ProjectionIndex,
+  type TopicOfService,
+} from './projection';
 export { streamKey, withoutUndefined, type DocumentMeta, type StoredDocument } from './document';
 export { planBatch, type BatchPlan, type DocumentWrite, type ExpectedDocument, type PlanContext } from './plan';
 export { ConcurrentProjectionWriteError, type ReadModelCollection } from './store';
 export { PROJECTION_STATE_COLLECTION, loadState, type PendingSwap, type ProjectionState, type RebuildClaim } from './state';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './runner';
-export type { ProjectionDeps } from './prepare';
+export { projectionTopics, type ProjectionDeps } from './deps';
 export {
   RebuildInProgressError,
   rebuildProjection,

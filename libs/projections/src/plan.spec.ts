@@ -1,7 +1,9 @@
-import type { ConsumedEvent } from '@crm/messaging';
+import type { DecodedEvent } from '@crm/messaging';
+import { ActivityErased, ActivityRecorded } from '../test/activity';
 import type { StoredDocument } from './document';
 import { planBatch, type PlanContext } from './plan';
 import { defineProjection } from './projection';
+import { decodedEvents } from './testing';
 
 interface Activity {
   contactId: string;
@@ -10,34 +12,23 @@ interface Activity {
 }
 
 /** Per contact (the event subject): how many events, which ones; `ContactErased` deletes. */
-const activity = defineProjection<Activity>({
+const activity = defineProjection<Activity, typeof ActivityRecorded | typeof ActivityErased>({
   name: 'contact-activity',
   collection: 'contact_activity',
-  topics: ['crm.contacts'],
+  handles: [ActivityRecorded, ActivityErased],
   documentId: (event) => event.subject,
   evolve: (doc, event) =>
-    event.type === 'crm.contacts.ContactErased'
+    event.type === 'ActivityErased'
       ? null
       : { contactId: event.subject!, events: (doc?.events ?? 0) + 1, eventIds: [...(doc?.eventIds ?? []), event.id] },
 });
 
 let offset = 0;
-function event(stream: string, revision: number, subject: string, type = 'crm.contacts.ContactRenamed'): ConsumedEvent {
-  return {
-    id: `${stream}@${revision}`,
-    type,
-    source: '/contacts',
-    subject,
-    time: '2026-01-01T00:00:00.000Z',
-    dataVersion: 1,
-    data: {},
-    stream,
-    revision,
-    position: { commit: 0n, prepare: 0n },
-    topic: 'crm.contacts',
-    partition: 0,
-    offset: String(offset++),
-  };
+function event(stream: string, revision: number, subject: string, type = 'ActivityRecorded'): DecodedEvent {
+  const [decoded] = decodedEvents(activity, [
+    { type, data: { revision }, id: `${stream}@${revision}`, stream, revision, subject, time: '2026-01-01T00:00:00.000Z' },
+  ]);
+  return { ...decoded, received: { ...decoded.received, offset: String(offset++) } };
 }
 
 const context: PlanContext = { generation: 3, now: new Date('2026-01-02T00:00:00.000Z') };
@@ -92,7 +83,7 @@ describe('planBatch', () => {
 
   it('applies a duplicate within one batch once', () => {
     const first = event('contact-a', 0, 'a');
-    const plan = planBatch(activity, existing(), [first, { ...first, offset: '99' }, event('contact-a', 1, 'a')], context);
+    const plan = planBatch(activity, existing(), [first, { ...first, received: { ...first.received, offset: '99' } }, event('contact-a', 1, 'a')], context);
     expect(plan.applied).toBe(2);
     expect(plan.skipped).toBe(1);
     expect(plan.writes[0]).toMatchObject({ type: 'insert', document: { events: 2, eventIds: ['contact-a@0', 'contact-a@1'] } });
@@ -110,19 +101,19 @@ describe('planBatch', () => {
 
   it('deletes a document when evolve returns null, guarded like a replace', () => {
     const before = stored('a', { contactId: 'a', events: 1, eventIds: ['contact-a@0'] }, { 'contact-a': 0 });
-    const { writes } = planBatch(activity, existing(before), [event('contact-a', 1, 'a', 'crm.contacts.ContactErased')], context);
+    const { writes } = planBatch(activity, existing(before), [event('contact-a', 1, 'a', 'ActivityErased')], context);
     expect(writes).toEqual([{ type: 'delete', expected: { _id: 'a', version: 4, generation: 3 } }]);
   });
 
   it('writes nothing for a document created and deleted within the batch', () => {
-    const events = [event('contact-a', 0, 'a'), event('contact-a', 1, 'a', 'crm.contacts.ContactErased')];
+    const events = [event('contact-a', 0, 'a'), event('contact-a', 1, 'a', 'ActivityErased')];
     expect(planBatch(activity, existing(), events, context)).toEqual({ writes: [], applied: 2, skipped: 0 });
   });
 
   it('gives the same document whether events come in one batch or one by one', () => {
     const events = [
       event('contact-a', 0, 'a'),
-      event('contact-a', 1, 'a', 'crm.contacts.ContactErased'),
+      event('contact-a', 1, 'a', 'ActivityErased'),
       event('contact-a', 2, 'a'),
     ];
     const together = planBatch(activity, existing(), events, context).writes;

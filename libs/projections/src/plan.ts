@@ -1,4 +1,4 @@
-import type { ConsumedEvent } from '@crm/messaging';
+import type { DecodedEvent } from '@crm/messaging';
 import { bodyOf, streamKey, toStored, type StoredDocument } from './document';
 import type { ProjectionDefinition } from './projection';
 
@@ -43,7 +43,7 @@ interface Slot {
 export function planBatch<Doc extends object>(
   projection: ProjectionDefinition<Doc>,
   existing: ReadonlyMap<string, StoredDocument>,
-  events: readonly ConsumedEvent[],
+  events: readonly DecodedEvent[],
   context: PlanContext,
 ): BatchPlan {
   const slots = new Map<string, Slot>();

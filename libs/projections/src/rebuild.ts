@@ -8,7 +8,7 @@ import { CatchUp } from './catch-up';
 import { DocumentCache } from './document-cache';
 import { captureRanges, committedOffsets } from './kafka-offsets';
 import type { ProjectionDefinition } from './projection';
-import { preparerOf, type ProjectionDeps } from './prepare';
+import { decodingFor, projectionTopics, type ProjectionDeps } from './deps';
 import {
   REBUILD_CLAIM_RENEW_MS,
   claimRebuild,
@@ -158,7 +158,8 @@ async function rebuildClaimed<Doc extends object>(
   options: RebuildOptions & { signal: AbortSignal },
   startedAt: number,
 ): Promise<RebuildResult> {
-  const prepare = preparerOf(projection, deps);
+  const decode = decodingFor(projection, deps);
+  const topics = projectionTopics(projection, deps);
   let state = await loadOrCreateState(db, projection);
   if (state.swap) {
     await completeSwap(db, projection, state.swap);
@@ -185,7 +186,7 @@ async function rebuildClaimed<Doc extends object>(
   let swapRequested = false;
   try {
     await admin.connect();
-    const ranges = await captureRanges(admin, projection.topics);
+    const ranges = await captureRanges(admin, topics);
     const progress = new CatchUp(ranges);
     report(0, progress.total);
     await ensureCollection(db, swap.staging, projection.indexes);
@@ -196,14 +197,14 @@ async function rebuildClaimed<Doc extends object>(
     consumer = new EventConsumer({
       kafka: deps.kafka,
       groupId: swap.groupId,
-      topics: [...projection.topics],
+      topics,
       fromBeginning: true,
       retry: options.retry,
       logger: deps.logger,
       // stop() waits for the fetch in flight; once caught up, that is an idle fetch waiting for data.
       consumerConfig: { maxWaitTimeInMs: 100 },
       handle: async (events) => {
-        await applyBatch(projection, staging, await prepare(events), { generation: swap.generation, cache });
+        await applyBatch(projection, staging, await decode(events), { generation: swap.generation, cache });
         progress.handled(events);
         report(progress.processed, progress.total);
         if (progress.processed >= progress.total) allHandled.abort();
@@ -212,7 +213,7 @@ async function rebuildClaimed<Doc extends object>(
     await consumer.start();
     while (!progress.done) {
       if (options.signal.aborted) throw new Error(`Rebuild of ${projection.name} aborted`);
-      progress.committed(await committedOffsets(admin, swap.groupId, projection.topics));
+      progress.committed(await committedOffsets(admin, swap.groupId, topics));
       report(progress.processed, progress.total);
       if (progress.done) break;
       // Once every event is handled only the last commit is awaited: look again soon.

@@ -1,7 +1,7 @@
 import type { mongo } from 'mongoose';
 import { sleep } from '@crm/eventsourcing';
-import { EventConsumer, type ConsumedEvent, type RelayLogger, type RetryPolicy } from '@crm/messaging';
-import { preparerOf, type ProjectionDeps } from './prepare';
+import { EventConsumer, type ConsumedEvent, type DecodedEvent, type RelayLogger, type RetryPolicy } from '@crm/messaging';
+import { decodingFor, projectionTopics, type ProjectionDeps } from './deps';
 import { applyBatch } from './apply';
 import { deleteGroup } from './kafka-offsets';
 import { projectionMetrics } from './metrics';
@@ -63,7 +63,7 @@ export class ProjectionRunner<Doc extends object = object> {
   private readonly logger: RelayLogger;
   private readonly pollIntervalMs: number;
   private readonly swapTimeoutMs: number;
-  private readonly prepare: (events: ConsumedEvent[]) => Promise<ConsumedEvent[]>;
+  private readonly decode: (events: readonly ConsumedEvent[]) => Promise<DecodedEvent[]>;
   private active?: Active;
   private stopping?: AbortController;
   private wakeup = new AbortController();
@@ -82,7 +82,7 @@ export class ProjectionRunner<Doc extends object = object> {
     this.db = databaseOf(deps.connection);
     this.collection = this.db.collection(projection.collection);
     this.logger = deps.logger ?? silent;
-    this.prepare = preparerOf(projection, deps);
+    this.decode = decodingFor(projection, deps);
     this.pollIntervalMs = options.statePollIntervalMs ?? 2000;
     this.swapTimeoutMs = options.swapTimeoutMs ?? 30000;
   }
@@ -192,7 +192,7 @@ export class ProjectionRunner<Doc extends object = object> {
     const consumer = new EventConsumer({
       kafka: this.deps.kafka,
       groupId: state.groupId,
-      topics: [...this.projection.topics],
+      topics: projectionTopics(this.projection, this.deps),
       fromBeginning: true,
       retry: this.options.retry,
       logger: this.logger,
@@ -219,7 +219,7 @@ export class ProjectionRunner<Doc extends object = object> {
   }
 
   private async handle(events: ConsumedEvent[], { groupId, generation }: ProjectionState): Promise<void> {
-    const outcome = await applyBatch(this.projection, this.collection, await this.prepare(events), {
+    const outcome = await applyBatch(this.projection, this.collection, await this.decode(events), {
       generation,
       mayWrite: async () => isCurrentGroup(await loadState(this.db, this.projection.name), groupId),
     });

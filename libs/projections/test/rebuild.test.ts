@@ -20,6 +20,7 @@ import {
   projected,
   publish,
   testDatabase,
+  testDeps,
   testKafka,
   waitForGroupAtEnd,
 } from './support';
@@ -37,11 +38,11 @@ describe('rebuildProjection', () => {
 
   it('swaps in a read model equal to the live one while readers keep reading, and the live runner follows it', async () => {
     const topic = await freshTopic(kafka);
-    const projection = contactActivity(topic);
+    const projection = contactActivity();
     const contacts = Array.from({ length: 20 }, () => newId());
     const events = contacts.flatMap((id) => [0, 1, 2, 3, 4].map((revision) => contactEvent(id, revision)));
     await publish(kafka, topic, events);
-    const deps = { kafka, connection: database.connection };
+    const deps = testDeps(kafka, database.connection, topic);
     const collection = database.db.collection<StoredDocument>(projection.collection);
     const states = database.db.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
 
@@ -101,12 +102,12 @@ describe('rebuildProjection', () => {
 
   it('keeps a runner that has not followed the swap yet from writing into the rebuilt read model', async () => {
     const topic = await freshTopic(kafka, 1);
-    const projection = contactActivity(topic);
+    const projection = contactActivity();
     const initial = [newId(), newId()].flatMap((id) => [0, 1, 2].map((revision) => contactEvent(id, revision)));
     const late = newId();
     const created = contactEvent(late, 0);
     await publish(kafka, topic, [...initial, created]);
-    const deps = { kafka, connection: database.connection };
+    const deps = testDeps(kafka, database.connection, topic);
     const collection = database.db.collection<StoredDocument>(projection.collection);
 
     // It would look at the state document only every ten minutes.

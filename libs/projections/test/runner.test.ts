@@ -20,6 +20,7 @@ import {
   publish,
   readTopic,
   testDatabase,
+  testDeps,
   testKafka,
   waitForGroupAtEnd,
 } from './support';
@@ -38,12 +39,12 @@ describe('ProjectionRunner', () => {
 
   it('applies each event once: redelivered duplicates change nothing, a poison event is dead-lettered', async () => {
     const topic = await freshTopic(kafka);
-    const projection = contactActivity(topic);
+    const projection = contactActivity();
     const contacts = [newId(), newId(), newId()];
     const events = contacts.flatMap((id) => [0, 1, 2, 3].map((revision) => contactEvent(id, revision)));
     await publish(kafka, topic, events);
 
-    const runner = new ProjectionRunner(projection, { kafka, connection: database.connection }, { retry: fastRetry });
+    const runner = new ProjectionRunner(projection, testDeps(kafka, database.connection, topic), { retry: fastRetry });
     await runner.start();
     try {
       const collection = database.db.collection<StoredDocument>(projection.collection);
@@ -76,10 +77,10 @@ describe('ProjectionRunner', () => {
 
   it('starts a new consumer group from offset 0 when its state document is gone with the database', async () => {
     const topic = await freshTopic(kafka);
-    const projection = contactActivity(topic);
+    const projection = contactActivity();
     const events = [newId(), newId()].flatMap((id) => [0, 1, 2].map((revision) => contactEvent(id, revision)));
     await publish(kafka, topic, events);
-    const deps = { kafka, connection: database.connection };
+    const deps = testDeps(kafka, database.connection, topic);
     const collection = database.db.collection<StoredDocument>(projection.collection);
     const states = database.db.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
 

@@ -4,7 +4,8 @@ import type { Kafka } from 'kafkajs';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { deadLetterTopicOf, ensureTopics, toKafkaMessage, type CloudEvent } from '@crm/messaging';
-import { defineProjection, type ProjectionDefinition, type StoredDocument } from '@crm/projections';
+import { defineProjection, type ProjectionDeps, type ProjectionDefinition, type StoredDocument } from '@crm/projections';
+import { ActivityPoisoned, ActivityRecorded, activityDecoder } from './activity';
 
 export { eventually, header, readTopic, testKafka } from '../../messaging/test/support';
 
@@ -38,11 +39,11 @@ export async function publish(kafka: Kafka, topic: string, events: readonly Clou
   }
 }
 
-export function contactEvent(contactId: string, revision: number, type = 'crm.contacts.ContactRenamed'): CloudEvent {
+export function contactEvent(contactId: string, revision: number, type = 'crm.activity.ActivityRecorded'): CloudEvent {
   return {
     id: newId(),
     type,
-    source: '/contacts',
+    source: '/activity',
     subject: contactId,
     time: new Date().toISOString(),
     dataVersion: 1,
@@ -53,7 +54,12 @@ export function contactEvent(contactId: string, revision: number, type = 'crm.co
   };
 }
 
-export const POISON = 'crm.contacts.Poisoned';
+export const POISON = 'crm.activity.ActivityPoisoned';
+
+/** What a test's runners need: Kafka, its database, a decoder of the activity contracts, and its topic. */
+export function testDeps(kafka: Kafka, connection: Connection, topic: string): ProjectionDeps {
+  return { kafka, connection, decoder: activityDecoder(), topicOf: () => topic };
+}
 
 export interface ContactActivity {
   contactId: string;
@@ -62,14 +68,14 @@ export interface ContactActivity {
 }
 
 /** Per contact: how many events and which, in order. Throws for POISON events. */
-export function contactActivity(topic: string): ProjectionDefinition<ContactActivity> {
-  return defineProjection<ContactActivity>({
+export function contactActivity(): ProjectionDefinition<ContactActivity> {
+  return defineProjection<ContactActivity, typeof ActivityRecorded | typeof ActivityPoisoned>({
     name: `contact-activity-${randomUUID().slice(0, 8)}`,
     collection: 'contact_activity',
-    topics: [topic],
+    handles: [ActivityRecorded, ActivityPoisoned],
     documentId: (event) => event.subject,
     evolve: (doc, event) => {
-      if (event.type === POISON) throw new Error(`cannot project ${event.id}`);
+      if (event.type === 'ActivityPoisoned') throw new Error(`cannot project ${event.id}`);
       return { contactId: event.subject!, events: (doc?.events ?? 0) + 1, eventIds: [...(doc?.eventIds ?? []), event.id] };
     },
     indexes: [{ fields: { events: -1 }, options: { name: 'by_events' } }],

@@ -17,6 +17,7 @@ import {
   freshTopic,
   publish,
   testDatabase,
+  testDeps,
   testKafka,
   waitForGroupAtEnd,
   type ContactActivity,
@@ -47,14 +48,14 @@ describe('a projection whose version was raised', () => {
 
   it('is rebuilt in the background by one of its runners, swapped in, and followed by all', async () => {
     const topic = await freshTopic(kafka);
-    const v1 = contactActivity(topic);
+    const v1 = contactActivity();
     const contacts = [newId(), newId(), newId(), newId()];
     await publish(
       kafka,
       topic,
       contacts.flatMap((id) => [0, 1, 2].map((revision) => contactEvent(id, revision))),
     );
-    const deps = { kafka, connection: database.connection };
+    const deps = testDeps(kafka, database.connection, topic);
     const collection = database.db.collection<StoredDocument>(v1.collection);
     const states = database.db.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
 
@@ -107,9 +108,9 @@ describe('a projection whose version was raised', () => {
 
   it('is rebuilt by hand only when no other rebuild holds a live claim; a stale claim is taken over', async () => {
     const topic = await freshTopic(kafka);
-    const v2 = withDoubled(contactActivity(topic));
+    const v2 = withDoubled(contactActivity());
     await publish(kafka, topic, [contactEvent(newId(), 0)]);
-    const deps = { kafka, connection: database.connection };
+    const deps = testDeps(kafka, database.connection, topic);
     const states = database.db.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
     const runner = new ProjectionRunner(v2, deps);
     await runner.start();

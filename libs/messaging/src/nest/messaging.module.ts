@@ -8,26 +8,74 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
-import { type EventStore, type RecordedEvent } from '@crm/eventsourcing';
-import { createPool } from '@crm/postgres';
-import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
-import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { EventStore, RecordedEvent } from '@crm/eventsourcing';
+import { EVENT_STORE } from '@crm/eventsourcing/nest';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
+import { createPool } from '@crm/postgres';
 import { PostgresCheckpointStore } from '../checkpoint-store';
-import { createKafka, deadLetterTopicOf, ensureTopics, topicOfService } from '../kafka';
+import { createKafka, deadLetterTopicOf, ensureTopics } from '../kafka';
 import { PostgresLease } from '../postgres-lease';
 import { EventRelay, type RelayLogger } from '../relay';
 
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
 
-export interface MessagingOptions {
+/**
+ * Optional: turns each batch of stored events into what is published (upcast to current versions, personal data
+ * kept sealed). Without it events go out as stored.
+ */
+export const PREPARE_FOR_PUBLISHING = Symbol('PREPARE_FOR_PUBLISHING');
+export type PrepareForPublishing = (events: RecordedEvent[]) => Promise<RecordedEvent[]>;
+
+/** Our pino logger in the shape the relay, consumers and projection runners log through. */
+export function componentLogger(logger: Logger): RelayLogger {
+  return {
+    info: (message, context) => logger.info(context ?? {}, message),
+    error: (message, context) => logger.error(context ?? {}, message),
+  };
+}
+
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private admin?: Admin;
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+  ) {}
+  onModuleInit(): void {
+    const admin = (this.admin = this.kafka.admin());
+    this.health.register('kafka', async () => {
+      await admin.connect();
+      await admin.describeCluster();
+    });
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
+
+/** The service's kafkajs client (KAFKA), with its readiness check. */
+@Global()
+@Module({})
+export class KafkaModule {
+  static forRoot(options: { brokers: readonly string[]; clientId: string }): DynamicModule {
+    return {
+      module: KafkaModule,
+      providers: [
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: [...options.brokers], clientId: options.clientId }) },
+        KafkaLifecycle,
+      ],
+      exports: [KAFKA],
+    };
+  }
+}
+
+export interface RelayOptions {
   service: string;
-  brokers: string[];
-  /** The service's topic (`crm.<service>` by default). */
-  topic?: string;
+  /** The service's topic (`crm.<service>`, or under another prefix). */
+  topic: string;
   /** Where the relay keeps its checkpoint and lease (PostgreSQL). */
   databaseUrl: string;
   /** PostgreSQL schema for the relay's checkpoint table. */
@@ -37,43 +85,24 @@ export interface MessagingOptions {
   partitions?: number;
 }
 
-const OPTIONS = Symbol('MESSAGING_OPTIONS');
-
-/**
- * Optional: turns each batch of stored events into what is published (upcast to current versions,
- * personal data kept sealed). The privacy module provides it; without it events go out as stored.
- */
-export const PREPARE_FOR_PUBLISHING = Symbol('PREPARE_FOR_PUBLISHING');
-export type PrepareForPublishing = (events: RecordedEvent[]) => Promise<RecordedEvent[]>;
-const RELAY = Symbol('RELAY');
+const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
 class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly pool: Pool;
   private relay?: EventRelay;
 
   constructor(
-    @Inject(OPTIONS) private readonly options: MessagingOptions,
+    @Inject(RELAY_OPTIONS) private readonly options: RelayOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
-    private readonly health: HealthRegistry,
     @Optional() @Inject(PREPARE_FOR_PUBLISHING) private readonly prepare?: PrepareForPublishing,
   ) {
     this.pool = createPool({ connectionString: options.databaseUrl, max: 2 });
   }
 
-  private get topic(): string {
-    return this.options.topic ?? topicOfService(this.options.service);
-  }
-
   async onModuleInit(): Promise<void> {
-    const topic = this.topic;
-    await ensureTopics(this.kafka, [topic, deadLetterTopicOf(topic)], this.options.partitions);
-    const admin = this.kafka.admin();
-    this.health.register('kafka', async () => {
-      await admin.connect();
-      await admin.describeCluster();
-    });
+    await ensureTopics(this.kafka, [this.options.topic, deadLetterTopicOf(this.options.topic)], this.options.partitions);
   }
 
   /** Every replica runs a relay; the lease lets one publish at a time. */
@@ -84,7 +113,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
       service: this.options.service,
       store: this.store,
       kafka: this.kafka,
-      topic: this.topic,
+      topic: this.options.topic,
       checkpoints,
       lease: new PostgresLease(
         { connectionString: this.options.databaseUrl },
@@ -103,27 +132,10 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   }
 }
 
-/** Our pino logger in the shape the relay, consumers and projection runners log through. */
-export function componentLogger(logger: Logger): RelayLogger {
-  return {
-    info: (message, context) => logger.info(context ?? {}, message),
-    error: (message, context) => logger.error(context ?? {}, message),
-  };
-}
-
-/** Kafka client, the service's topics, and the relay from its event store (started and stopped with the app). */
-@Global()
+/** The relay from the service's event store to its topic (created if missing), started and stopped with the app. */
 @Module({})
-export class MessagingModule {
-  static forRoot(options: MessagingOptions): DynamicModule {
-    return {
-      module: MessagingModule,
-      providers: [
-        { provide: OPTIONS, useValue: options },
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: options.brokers, clientId: options.service }) },
-        { provide: RELAY, useClass: RelayLifecycle },
-      ],
-      exports: [KAFKA],
-    };
+export class RelayModule {
+  static forRoot(options: RelayOptions): DynamicModule {
+    return { module: RelayModule, providers: [{ provide: RELAY_OPTIONS, useValue: options }, RelayLifecycle] };
   }
 }

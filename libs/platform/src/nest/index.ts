@@ -9,7 +9,17 @@ export { fieldErrorsFrom } from './validation/validation-errors';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
 export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
-export { CurrentPrincipal, IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './auth/decorators';
+export {
+  Access,
+  CurrentPrincipal,
+  IS_PUBLIC,
+  Public,
+  REQUIRED_ACCESS,
+  REQUIRED_ROLES,
+  Roles,
+  type AccessLevel,
+  type AccessPolicy,
+} from './auth/decorators';
 export { AuthGuard } from './auth/auth.guard';
 export * from './health/health.registry';
 export {

@@ -1,47 +1,53 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Pool } from 'pg';
-import { createPool } from '@crm/postgres';
-import { crmContracts } from '@crm/contracts';
-import { PREPARE_FOR_PUBLISHING, type PrepareForPublishing } from '@crm/messaging/nest/messaging.module';
-import { OPEN_PERSONAL_DATA } from '@crm/projections/nest/read-models.module';
-import { HealthRegistry } from '@crm/platform/nest';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { ContractRegistry } from '@crm/contracts';
+import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
+import { createPool, qualifiedTable } from '@crm/postgres';
 import { parseMasterKey } from '../cipher';
 import { PostgresSubjectKeyStore } from '../postgres-key-store';
+import { ReadOnlySubjectKeys, waitForSubjectKeys } from '../read-only-keys';
 import { PersonalDataVault } from '../vault';
 
 /** Injection token of the service's PersonalDataVault. */
 export const PERSONAL_DATA_VAULT = Symbol('PERSONAL_DATA_VAULT');
 
 export interface PrivacyOptions {
+  contracts: ContractRegistry;
   /** PostgreSQL holding the subject keys. */
   databaseUrl: string;
+  /** Their schema: one store for every service (SUBJECT_KEYS_SCHEMA). */
   schema: string;
   /** Base64 of 32 bytes, from the environment (PII_MASTER_KEY). */
   masterKey: string;
+  /**
+   * `seal`: the service writes personal data (it creates the table, makes keys, erases them);
+   * `open`: it only shows what others sealed (it waits for the table and can neither make nor erase a key).
+   */
+  mode: 'seal' | 'open';
+  /** A sealing service's own schema, whose `subject_keys` (from before the store was shared) is moved in once. */
+  movingFrom?: string;
 }
 
 const POOL = Symbol('PRIVACY_POOL');
-const KEYS = Symbol('SUBJECT_KEYS');
+const OPTIONS = Symbol('PRIVACY_OPTIONS');
 
 class PrivacyLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(POOL) private readonly pool: Pool,
-    private readonly health: HealthRegistry,
+    @Inject(OPTIONS) private readonly options: PrivacyOptions,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {}
   onModuleInit(): void {
-    this.health.register('subjectKeys', async () => {
-      await this.pool.query('SELECT 1');
-    });
+    const table = qualifiedTable(this.options.schema, 'subject_keys');
+    this.health.register('subjectKeys', async () => void (await this.pool.query(`SELECT 1 FROM ${table} LIMIT 1`)));
   }
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
 }
 
-/**
- * The subject key store (migrated) and the vault over the CRM's contracts; through it the relay
- * publishes (upcast, still sealed) and projections that ask for it get personal data opened.
- */
+/** The vault over the shared subject keys (ADR 0007): seals and opens personal data, or only opens it. */
 @Global()
 @Module({})
 export class PrivacyModule {
@@ -50,37 +56,30 @@ export class PrivacyModule {
     return {
       module: PrivacyModule,
       providers: [
+        { provide: OPTIONS, useValue: options },
         { provide: POOL, useFactory: () => createPool({ connectionString: options.databaseUrl, max: 5 }) },
         {
-          provide: KEYS,
-          inject: [POOL],
-          useFactory: async (pool: Pool) => {
-            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema);
-            await keys.migrate();
-            return keys;
-          },
-        },
-        {
           provide: PERSONAL_DATA_VAULT,
-          inject: [KEYS],
-          useFactory: (keys: PostgresSubjectKeyStore) => new PersonalDataVault(crmContracts, keys),
-        },
-        {
-          provide: OPEN_PERSONAL_DATA,
-          inject: [PERSONAL_DATA_VAULT],
-          useFactory: (vault: PersonalDataVault) => (events: Parameters<PersonalDataVault['open']>[0]) => vault.open(events),
-        },
-        {
-          provide: PREPARE_FOR_PUBLISHING,
-          inject: [PERSONAL_DATA_VAULT],
-          useFactory:
-            (vault: PersonalDataVault): PrepareForPublishing =>
-            (events) =>
-              vault.toPublished(events),
+          inject: [POOL, PLATFORM_LOGGER],
+          useFactory: async (pool: Pool, logger: Logger) => {
+            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema);
+            if (options.mode === 'open') {
+              await waitForSubjectKeys(pool, options.schema, {
+                onWait: () => logger.info({ schema: options.schema }, 'Waiting for a sealing service to create the subject key table'),
+              });
+              return new PersonalDataVault(options.contracts, new ReadOnlySubjectKeys(keys));
+            }
+            await keys.migrate();
+            if (options.movingFrom) {
+              const moved = await keys.moveFrom(options.movingFrom);
+              if (moved > 0) logger.info({ from: options.movingFrom, to: options.schema, moved }, 'Subject keys moved to the shared store');
+            }
+            return new PersonalDataVault(options.contracts, keys);
+          },
         },
         PrivacyLifecycle,
       ],
-      exports: [PERSONAL_DATA_VAULT, OPEN_PERSONAL_DATA, PREPARE_FOR_PUBLISHING],
+      exports: [PERSONAL_DATA_VAULT],
     };
   }
 }

@@ -2,7 +2,6 @@ import {
   Global,
   Inject,
   Module,
-  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -11,23 +10,26 @@ import {
 import type { Kafka } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { componentLogger, KAFKA } from '@crm/messaging/nest/messaging.module';
+import { waitForTopics, type EventDecoder } from '@crm/messaging';
+import { componentLogger, KAFKA } from '@crm/messaging/nest';
 import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
-import type { ProjectionDefinition } from '../projection';
-import type { ProjectionDeps } from '../prepare';
+import { projectionTopics, type ProjectionDeps } from '../deps';
+import type { ProjectionDefinition, TopicOfService } from '../projection';
 import { ProjectionRunner } from '../runner';
 
 /** Injection token of the service's read-model database connection (mongoose). */
 export const READ_MODELS = Symbol('READ_MODELS');
 
-/** Optional: what opens sealed personal data for projections that declare `opensPersonalData` (the privacy module provides it). */
-export const OPEN_PERSONAL_DATA = Symbol('OPEN_PERSONAL_DATA');
+/** Injection token of the EventDecoder the runners share (see EventDecoder: each event decoded once per process). */
+export const EVENT_DECODER = Symbol('EVENT_DECODER');
 
 export interface ReadModelsOptions {
   uri: string;
   /** The service's own database. */
   dbName: string;
   projections: readonly ProjectionDefinition<object>[];
+  /** The topic of a service under the configured prefix. */
+  topicOf: TopicOfService;
 }
 
 const OPTIONS = Symbol('READ_MODELS_OPTIONS');
@@ -54,9 +56,9 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
     @Inject(OPTIONS) private readonly options: ReadModelsOptions,
     @Inject(READ_MODELS) private readonly connection: Connection,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(EVENT_DECODER) private readonly decoder: EventDecoder,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
-    private readonly health: HealthRegistry,
-    @Optional() @Inject(OPEN_PERSONAL_DATA) private readonly openPersonalData?: ProjectionDeps['openPersonalData'],
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -65,17 +67,20 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
     });
   }
 
+  /** After every module's init (a producer creates its own topic there), once the topics of other services exist. */
   async onApplicationBootstrap(): Promise<void> {
-    const logger = componentLogger(this.logger);
-    this.runners = this.options.projections.map(
-      (projection) =>
-        new ProjectionRunner(projection, {
-          kafka: this.kafka,
-          connection: this.connection,
-          logger,
-          openPersonalData: this.openPersonalData,
-        }),
-    );
+    const deps: ProjectionDeps = {
+      kafka: this.kafka,
+      connection: this.connection,
+      logger: componentLogger(this.logger),
+      decoder: this.decoder,
+      topicOf: this.options.topicOf,
+    };
+    const topics = [...new Set(this.options.projections.flatMap((projection) => projectionTopics(projection, deps)))];
+    await waitForTopics(this.kafka, topics, {
+      onWait: (missing) => this.logger.info({ missing }, 'Waiting for the source services to create their topics'),
+    });
+    this.runners = this.options.projections.map((projection) => new ProjectionRunner(projection, deps));
     await Promise.all(this.runners.map((runner) => runner.start()));
   }
 

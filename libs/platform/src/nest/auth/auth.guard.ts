@@ -3,16 +3,19 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { setPrincipal } from '../../context/correlation';
 import { AuthenticationError, MissingRoleError } from '../../problems/platform-errors';
-import { attachPrincipal, IS_PUBLIC, REQUIRED_ROLES } from './decorators';
+import { attachPrincipal, IS_PUBLIC, REQUIRED_ACCESS, REQUIRED_ROLES, type AccessLevel } from './decorators';
+import { PLATFORM_OPTIONS } from '../http/tokens';
+import type { PlatformOptions } from '../http/platform-options';
 import { hasAnyRole, type Role } from '../../auth/principal';
 import { bearerToken, TokenVerifier } from '../../auth/tokens';
 
-/** Global guard: every HTTP route needs a valid bearer token unless @Public(); @Roles() narrows it. */
+/** Global guard: every HTTP route needs a valid bearer token unless @Public(); @Roles() or @Access() narrows it. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenVerifier) private readonly tokens: TokenVerifier,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -27,8 +30,19 @@ export class AuthGuard implements CanActivate {
     attachPrincipal(request, principal);
     setPrincipal(principal);
 
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets) ?? [];
+    const required = this.requiredRoles(targets);
     if (!hasAnyRole(principal, required)) throw new MissingRoleError(required);
     return true;
+  }
+
+  /** The roles a route names, else those the access policy gives its level; none: any authenticated caller. */
+  private requiredRoles(targets: Parameters<Reflector['getAllAndOverride']>[1]): readonly Role[] {
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles) return roles;
+    const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(REQUIRED_ACCESS, targets);
+    if (!level) return [];
+    const policy = this.options.access;
+    if (!policy) throw new Error(`A route requires ${level} access, but the service has no access policy`);
+    return policy[level];
   }
 }

@@ -38,7 +38,7 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   app.use(bodyParserErrors(bodyLimit));
 
   if (options.openApi !== false) {
-    setupOpenApi(app, { title: `${options.serviceName} API`, ...options.openApi });
+    setupOpenApi(app, { title: `${options.serviceName} API`, ...options.openApi }, options.access);
   }
   return app;
 }

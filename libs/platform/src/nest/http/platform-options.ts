@@ -1,11 +1,14 @@
 import type { DestinationStream, Logger } from 'pino';
 import { JWT_SECRET_MIN_LENGTH, type HttpConfig, type LogLevel } from '../../config/base-config';
+import type { AccessPolicy } from '../auth/decorators';
 import type { OpenApiOptions } from '../openapi/openapi';
 import type { ProblemRegistry } from '../../problems/problem-registry';
 
 export interface PlatformOptions {
   serviceName: string;
   auth: { secret: string; issuer?: string; audience?: string };
+  /** Who may read and who may write, for routes marked `@Access('read' | 'write')`. */
+  access?: AccessPolicy;
   /** A ready logger (bootstrap shares its own), or how to make one. */
   logging?: { logger?: Logger; level?: LogLevel; destination?: DestinationStream };
   http?: {

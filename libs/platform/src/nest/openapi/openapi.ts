@@ -8,7 +8,13 @@ import {
   type ResponseObject,
   type SchemaObject,
 } from '@nestjs/swagger';
-import { OPENAPI_PUBLIC_EXTENSION } from '../auth/decorators';
+import {
+  OPENAPI_ACCESS_EXTENSION,
+  OPENAPI_PUBLIC_EXTENSION,
+  OPENAPI_ROLES_EXTENSION,
+  type AccessLevel,
+  type AccessPolicy,
+} from '../auth/decorators';
 import { PROBLEM_BASE_URI, PROBLEM_CONTENT_TYPE } from '../../problems/problem';
 
 export interface OpenApiOptions {
@@ -64,10 +70,10 @@ export const ApiProblemResponse = (status: number, description: string) =>
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
 /**
- * Adds what every operation shares: bearer security unless @Public(), and the problem responses
- * the platform can produce for it.
+ * Adds what every operation shares: bearer security unless @Public(), the roles it requires (`x-crm-roles`, from
+ * the access policy where the route names a level), and the problem responses the platform can produce for it.
  */
-export function applyPlatformConventions(document: OpenAPIObject): OpenAPIObject {
+export function applyPlatformConventions(document: OpenAPIObject, access?: AccessPolicy): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...problemSchemas } };
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
@@ -75,6 +81,9 @@ export function applyPlatformConventions(document: OpenAPIObject): OpenAPIObject
       if (!operation) continue;
       const isPublic = operation[OPENAPI_PUBLIC_EXTENSION] === true;
       delete operation[OPENAPI_PUBLIC_EXTENSION];
+      const level = operation[OPENAPI_ACCESS_EXTENSION] as AccessLevel | undefined;
+      delete operation[OPENAPI_ACCESS_EXTENSION];
+      if (level && access && operation[OPENAPI_ROLES_EXTENSION] === undefined) operation[OPENAPI_ROLES_EXTENSION] = access[level];
       operation.security = isPublic ? [] : [{ [BEARER]: [] }];
       const defaults: Record<string, ResponseObject> = {
         '400': problemResponse('Invalid input: every bad field is listed in `errors`'),
@@ -91,7 +100,7 @@ export function applyPlatformConventions(document: OpenAPIObject): OpenAPIObject
 }
 
 /** Serves the OpenAPI document at /openapi.json and Swagger UI at /docs, both public. */
-export function setupOpenApi(app: INestApplication, options: OpenApiOptions): void {
+export function setupOpenApi(app: INestApplication, options: OpenApiOptions, access?: AccessPolicy): void {
   const config = new DocumentBuilder()
     .setTitle(options.title)
     .setVersion(options.version ?? '1')
@@ -99,7 +108,7 @@ export function setupOpenApi(app: INestApplication, options: OpenApiOptions): vo
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
     .build();
   // Swagger builds the document on first request and keeps it.
-  const build = () => applyPlatformConventions(SwaggerModule.createDocument(app, config));
+  const build = () => applyPlatformConventions(SwaggerModule.createDocument(app, config), access);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, build, {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],

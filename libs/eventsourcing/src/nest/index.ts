@@ -1,0 +1,2 @@
+export { EVENT_STORE, EventStoreModule } from './event-store.module';
+export { concurrencyConflict, registerConcurrencyProblem } from './concurrency-problem';

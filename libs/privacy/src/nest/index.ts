@@ -1,0 +1,1 @@
+export { PERSONAL_DATA_VAULT, PrivacyModule, type PrivacyOptions } from './privacy.module';

@@ -1,0 +1,38 @@
+import { Inject, type FactoryProvider } from '@nestjs/common';
+import type { ContractRegistry } from '@crm/contracts';
+import { AggregateRepository, type Aggregate, type DomainEvent, type EventStore } from '@crm/eventsourcing';
+import { EVENT_STORE } from '@crm/eventsourcing/nest';
+import type { PersonalDataVault } from '@crm/privacy';
+import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
+
+/** The repository of a declared aggregate: `RepositoryOf<typeof contactAggregate>`. */
+export type RepositoryOf<A> = A extends Aggregate<infer State, infer Command, infer Event> ? AggregateRepository<State, Command, Event> : never;
+
+const tokens = new WeakMap<object, symbol>();
+
+/** The injection token of an aggregate's repository. */
+export function repositoryToken(aggregate: Aggregate<never, never, never>): symbol {
+  let token = tokens.get(aggregate);
+  if (!token) tokens.set(aggregate, (token = Symbol(`repository:${aggregate.name}`)));
+  return token;
+}
+
+/** Injects the repository of a declared aggregate: `@InjectRepository(contactAggregate) contacts: RepositoryOf<typeof contactAggregate>`. */
+export const InjectRepository = <State, Command, Event extends DomainEvent>(aggregate: Aggregate<State, Command, Event>) =>
+  Inject(repositoryToken(aggregate as unknown as Aggregate<never, never, never>));
+
+/**
+ * Every aggregate is stored the same way: its new events checked against their contracts, stamped with their
+ * schema version and sealed on the way in; opened, upcast and checked on the way out.
+ */
+export function repositoryProviders(aggregates: readonly Aggregate<never, never, never>[], contracts: ContractRegistry): FactoryProvider[] {
+  return aggregates.map((aggregate) => ({
+    provide: repositoryToken(aggregate),
+    inject: [EVENT_STORE, PERSONAL_DATA_VAULT],
+    useFactory: (store: EventStore, vault: PersonalDataVault) =>
+      new AggregateRepository(store, aggregate.decider, aggregate.streamOf, {
+        toNewEvents: (events) => vault.seal(events.map((event) => contracts.prepareForAppend(event))),
+        toDomainEvents: (stored) => vault.toDomainEvents(stored),
+      }),
+  }));
+}
