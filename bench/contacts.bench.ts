@@ -404,6 +404,7 @@ export async function contactsBenchmark(): Promise<void> {
         SERVICE_NAME: 'contacts',
         CONTACTS_DB_SCHEMA: schema,
         CONTACTS_READ_DB: contactsDb,
+        SUBJECT_KEYS_SCHEMA: schema,
       },
       logDir,
     );

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// `npm run projections:rebuild -- <name>`: finds the service that owns the projection and runs its
-// rebuild command (progress bar, events/s, ETA) against the running infrastructure.
-const { spawnSync } = require('node:child_process');
-const { join } = require('node:path');
-const { ensureInfrastructure, ROOT } = require('./infra-env');
-const services = require('../deploy/services.json');
+// `npm run projections:rebuild -- <name>`: finds the service whose declaration holds the projection (each service's
+// `main.js projections` lists them) and runs its `main.js rebuild <name>` (progress bar, events/s, ETA) against the
+// running infrastructure.
+const { execFileSync, spawnSync } = require('node:child_process');
+const { ensureInfrastructure } = require('./infra-env');
+const { mainOf, services } = require('./services');
 
 const name = process.argv[2];
-const owners = Object.entries(services).flatMap(([service, { projections = [] }]) =>
-  projections.map((projection) => [projection, service]),
+const env = { NODE_ENV: 'development', ...process.env, ...ensureInfrastructure() };
+const owners = Object.keys(services).flatMap((service) =>
+  execFileSync(process.execPath, [mainOf(service), 'projections'], { env, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((projection) => [projection, service]),
 );
 const owner = owners.find(([projection]) => projection === name)?.[1];
 if (!owner) {
@@ -17,9 +21,5 @@ if (!owner) {
   );
   process.exit(2);
 }
-const env = { NODE_ENV: 'development', ...process.env, ...ensureInfrastructure() };
-const result = spawnSync(process.execPath, [join(ROOT, `dist/services/${owner}/src/cli/rebuild.js`), name], {
-  stdio: 'inherit',
-  env,
-});
+const result = spawnSync(process.execPath, [mainOf(owner), 'rebuild', name], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -1,20 +1,18 @@
 #!/usr/bin/env node
-// `npm start`: brings up the infrastructure (natively unless endpoints are given), builds, and runs
-// every service as its own process with prefixed logs. Ctrl-C stops the services (the
-// infrastructure keeps running; `npm run infra:down` stops it).
+// `npm start`: brings up the infrastructure (natively unless endpoints are given), builds, and runs every service of
+// deploy/services.json as its own process with prefixed logs. Ctrl-C stops the services (the infrastructure keeps
+// running; `npm run infra:down` stops it). NODE_ENV=development: the services use the public development JWT
+// secret and PII master key unless JWT_SECRET and PII_MASTER_KEY are set.
 const { spawn, execFileSync } = require('node:child_process');
-const { join } = require('node:path');
 const { ensureInfrastructure, ROOT } = require('./infra-env');
-const services = require('../deploy/services.json');
-
-const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+const { mainOf, services } = require('./services');
 
 function main() {
   const infra = ensureInfrastructure();
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  const env = { NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, ...process.env, ...infra };
+  const env = { NODE_ENV: 'development', ...process.env, ...infra };
   const children = Object.entries(services).map(([name, { port }]) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, `dist/services/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, ['--enable-source-maps', mainOf(name)], {
       cwd: ROOT,
       env: { ...env, PORT: String(port), SERVICE_NAME: name },
       stdio: ['ignore', 'pipe', 'pipe'],

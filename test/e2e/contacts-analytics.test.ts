@@ -155,6 +155,7 @@ describe('Given contacts and analytics as separate processes, when 200 contacts 
           JWT_SECRET: TEST_JWT_SECRET,
           PII_MASTER_KEY: randomBytes(32).toString('base64'),
           KAFKA_TOPIC_PREFIX: prefix,
+          SUBJECT_KEYS_SCHEMA: schema,
         };
         await timed('start', async () => {
           const failedToStart = new AbortController();
@@ -164,11 +165,7 @@ describe('Given contacts and analytics as separate processes, when 200 contacts 
               { ...shared, CONTACTS_DB_SCHEMA: schema, CONTACTS_READ_DB: contactsReadDb },
               { signal: failedToStart.signal },
             ),
-            startService(
-              'analytics',
-              { ...shared, ANALYTICS_READ_DB: analyticsDb, SUBJECT_KEYS_SCHEMA: schema },
-              { signal: failedToStart.signal },
-            ),
+            startService('analytics', { ...shared, ANALYTICS_READ_DB: analyticsDb }, { signal: failedToStart.signal }),
           ].map((start) =>
             start.catch((error: Error) => {
               failedToStart.abort('the other service did not start');

@@ -13,7 +13,7 @@ export class ServicePair {
   readonly run = randomBytes(3).toString('hex');
   /** The Kafka topic prefix: the contacts topic is `<prefix>.contacts`. */
   readonly prefix: string;
-  /** The PostgreSQL schema of both (events, subject keys, relay checkpoint). */
+  /** The PostgreSQL schema of both (contacts' events, relay checkpoint, and the subject keys both use). */
   readonly schema: string;
   private readonly databases: { contacts: string; analytics: string };
   private started: ServiceProcess[] = [];
@@ -46,13 +46,12 @@ export class ServicePair {
       JWT_SECRET: TEST_JWT_SECRET,
       PII_MASTER_KEY: randomBytes(32).toString('base64'),
       KAFKA_TOPIC_PREFIX: this.prefix,
+      SUBJECT_KEYS_SCHEMA: this.schema,
       ...env,
     };
     const { contacts, analytics } = this.databases;
     this.started.push(await startService('contacts', { ...shared, CONTACTS_DB_SCHEMA: this.schema, CONTACTS_READ_DB: contacts }));
-    this.started.push(
-      await startService('analytics', { ...shared, ANALYTICS_READ_DB: analytics, SUBJECT_KEYS_SCHEMA: this.schema }),
-    );
+    this.started.push(await startService('analytics', { ...shared, ANALYTICS_READ_DB: analytics }));
   }
 
   /** Stops both, then removes what the run left in PostgreSQL, MongoDB and Kafka (best effort, warned about). */

@@ -31,3 +31,7 @@ export interface Aggregate<State = unknown, Command = unknown, Event extends Dom
   readonly decider: Decider<State, Command, Event>;
   readonly streamOf: (id: string) => string;
 }
+
+/** Any aggregate, whatever its state, commands and events: for lists of them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deciders differ in all three; none is read through this type
+export type AnyAggregate = Aggregate<any, any, any>;

@@ -29,12 +29,10 @@ export function bodyOf(stored: StoredDocument): Record<string, unknown> {
   return body;
 }
 
+/** The stored form of a projection's document: its fields but undefined ones (MongoDB would store them as null). */
 export function toStored(id: string, body: object, meta: DocumentMeta): StoredDocument {
-  const { _id: _ignoredId, _meta: _ignoredMeta, ...fields } = body as Record<string, unknown>;
-  return { _id: id, ...fields, _meta: meta };
-}
-
-/** A read model document without its undefined fields: absent values are left out rather than stored. */
-export function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+  const stored: StoredDocument = { _id: id, _meta: meta };
+  for (const [field, value] of Object.entries(body))
+    if (value !== undefined && field !== '_id' && field !== '_meta') stored[field] = value;
+  return stored;
 }

@@ -7,7 +7,7 @@ export {
   type ProjectionIndex,
   type TopicOfService,
 } from './projection';
-export { streamKey, withoutUndefined, type DocumentMeta, type StoredDocument } from './document';
+export { streamKey, type DocumentMeta, type StoredDocument } from './document';
 export { planBatch, type BatchPlan, type DocumentWrite, type ExpectedDocument, type PlanContext } from './plan';
 export { ConcurrentProjectionWriteError, type ReadModelCollection } from './store';
 export { PROJECTION_STATE_COLLECTION, loadState, type PendingSwap, type ProjectionState, type RebuildClaim } from './state';

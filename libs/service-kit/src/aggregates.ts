@@ -1,17 +1,18 @@
 import { Inject, type FactoryProvider } from '@nestjs/common';
 import type { ContractRegistry } from '@crm/contracts';
-import { AggregateRepository, type Aggregate, type DomainEvent, type EventStore } from '@crm/eventsourcing';
+import { AggregateRepository, type Aggregate, type AnyAggregate, type DomainEvent, type EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 
 /** The repository of a declared aggregate: `RepositoryOf<typeof contactAggregate>`. */
-export type RepositoryOf<A> = A extends Aggregate<infer State, infer Command, infer Event> ? AggregateRepository<State, Command, Event> : never;
+export type RepositoryOf<A> =
+  A extends Aggregate<infer State, infer Command, infer Event> ? AggregateRepository<State, Command, Event> : never;
 
 const tokens = new WeakMap<object, symbol>();
 
 /** The injection token of an aggregate's repository. */
-export function repositoryToken(aggregate: Aggregate<never, never, never>): symbol {
+export function repositoryToken(aggregate: AnyAggregate): symbol {
   let token = tokens.get(aggregate);
   if (!token) tokens.set(aggregate, (token = Symbol(`repository:${aggregate.name}`)));
   return token;
@@ -19,13 +20,13 @@ export function repositoryToken(aggregate: Aggregate<never, never, never>): symb
 
 /** Injects the repository of a declared aggregate: `@InjectRepository(contactAggregate) contacts: RepositoryOf<typeof contactAggregate>`. */
 export const InjectRepository = <State, Command, Event extends DomainEvent>(aggregate: Aggregate<State, Command, Event>) =>
-  Inject(repositoryToken(aggregate as unknown as Aggregate<never, never, never>));
+  Inject(repositoryToken(aggregate));
 
 /**
  * Every aggregate is stored the same way: its new events checked against their contracts, stamped with their
  * schema version and sealed on the way in; opened, upcast and checked on the way out.
  */
-export function repositoryProviders(aggregates: readonly Aggregate<never, never, never>[], contracts: ContractRegistry): FactoryProvider[] {
+export function repositoryProviders(aggregates: readonly AnyAggregate[], contracts: ContractRegistry): FactoryProvider[] {
   return aggregates.map((aggregate) => ({
     provide: repositoryToken(aggregate),
     inject: [EVENT_STORE, PERSONAL_DATA_VAULT],

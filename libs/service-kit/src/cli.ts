@@ -1,18 +1,27 @@
 import mongoose from 'mongoose';
 import { crmContracts } from '@crm/contracts';
 import { createKafka, EventDecoder } from '@crm/messaging';
-import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore, ReadOnlySubjectKeys, waitForSubjectKeys } from '@crm/privacy';
+import {
+  parseMasterKey,
+  PersonalDataVault,
+  PostgresSubjectKeyStore,
+  ReadOnlySubjectKeys,
+  waitForSubjectKeys,
+} from '@crm/privacy';
 import { runRebuildCli, type RebuildCliIo } from '@crm/projections';
 import { createPool } from '@crm/postgres';
-import { loadServiceConfig, settingsOf } from './config';
+import { loadServiceConfig, settingsOf, type ServiceConfig } from './config';
 import type { ServiceDefinition } from './service';
 
 /**
  * `main.js rebuild <projection>`: rebuilds one of the service's projections from offset 0 into a fresh collection and
  * swaps it in, with a progress bar; the running replicas follow the new collection. Returns the exit code.
  */
-export async function rebuildCommand(definition: ServiceDefinition, io: RebuildCliIo = {}): Promise<number> {
-  const config = loadServiceConfig(definition);
+export async function rebuildCommand(
+  definition: ServiceDefinition,
+  io: RebuildCliIo = {},
+  config: ServiceConfig = loadServiceConfig(definition),
+): Promise<number> {
   const settings = settingsOf(definition.name, config);
   const { subjectKeys } = settings;
   const pool = createPool({ connectionString: subjectKeys.databaseUrl, max: 2 });
@@ -20,7 +29,9 @@ export async function rebuildCommand(definition: ServiceDefinition, io: RebuildC
   try {
     await waitForSubjectKeys(pool, subjectKeys.schema, { timeoutMs: 10_000 });
     // A rebuild only reads: it opens personal data, and never makes or erases a key.
-    const keys = new ReadOnlySubjectKeys(new PostgresSubjectKeyStore(pool, parseMasterKey(subjectKeys.masterKey), subjectKeys.schema));
+    const keys = new ReadOnlySubjectKeys(
+      new PostgresSubjectKeyStore(pool, parseMasterKey(subjectKeys.masterKey), subjectKeys.schema),
+    );
     const vault = new PersonalDataVault(crmContracts, keys);
     return await runRebuildCli(
       definition.projections ?? [],

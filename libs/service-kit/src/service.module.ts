@@ -11,6 +11,7 @@ import { EVENT_DECODER, ReadModelsModule } from '@crm/projections/nest';
 import { repositoryProviders } from './aggregates';
 import { settingsOf, type ServiceConfig, type ServiceSettings } from './config';
 import { ReactorsModule } from './reactors/reactors.module';
+import { ReadModels } from './read-models';
 import type { ServiceDefinition } from './service';
 
 /** Injection token of the service's configuration (`ServiceConfig<typeof spec>`): its own variables and the kit's. */
@@ -46,6 +47,10 @@ class ServiceCoreModule {
     return { module: ServiceCoreModule, providers, exports: providers.map((provider) => provider.provide) };
   }
 }
+
+/** Where the read models are queried from (ReadModels), for services that have some. */
+@Module({})
+class ReadModelsAccessModule {}
 
 /**
  * The whole of a service but its own code, from its declaration: configuration; Kafka; the vault over the shared
@@ -106,6 +111,7 @@ export class ServiceModule {
           projections: definition.projections!,
           topicOf: settings.topicOf,
         }),
+        { module: ReadModelsAccessModule, global: true, providers: [ReadModels], exports: [ReadModels] },
       );
     }
     imports.push(

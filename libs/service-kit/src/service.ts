@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ContractSet } from '@crm/contracts';
-import type { Aggregate } from '@crm/eventsourcing';
+import type { AnyAggregate } from '@crm/eventsourcing';
 import type { ConfigSpec } from '@crm/platform';
 import type { AccessPolicy } from '@crm/platform/nest';
 import type { ProjectionDefinition } from '@crm/projections';
@@ -19,7 +19,7 @@ export interface ServiceDefinition<Spec extends ConfigSpec = ConfigSpec> {
    * Its event-sourced aggregates. With any, the service gets an event store, the relay to its topic, personal
    * data sealed with the shared subject keys, and Idempotency-Key on POST.
    */
-  readonly aggregates?: readonly Aggregate<never, never, never>[];
+  readonly aggregates?: readonly AnyAggregate[];
   /** Its read models in MongoDB, kept up to date in the process and rebuilt by `main.js rebuild <name>`. */
   readonly projections?: readonly ProjectionDefinition<object>[];
   /** Its own environment variables, beyond those the kit reads (`serviceConfigSpec`). */
@@ -39,16 +39,33 @@ export class InvalidServiceDefinitionError extends Error {
 }
 
 /** Checks a declaration where it is written, so that a mistake stops the build's tests rather than a deploy. */
-export function defineService<Spec extends ConfigSpec = ConfigSpec>(definition: ServiceDefinition<Spec>): ServiceDefinition<Spec> {
+export function defineService<Spec extends ConfigSpec = ConfigSpec>(
+  definition: ServiceDefinition<Spec>,
+): ServiceDefinition<Spec> {
   const problems: string[] = [];
   const { name } = definition;
   if (!SERVICE_NAME.test(name)) problems.push(`name "${name}" must be lower-case kebab-case`);
   for (const contract of definition.contracts?.contracts ?? []) {
     if (contract.service !== name) problems.push(`contract ${contract.name} belongs to ${contract.service}, not ${name}`);
   }
-  problems.push(...duplicates('aggregate', (definition.aggregates ?? []).map((aggregate) => aggregate.name)));
-  problems.push(...duplicates('projection', (definition.projections ?? []).map((projection) => projection.name)));
-  problems.push(...duplicates('collection', (definition.projections ?? []).map((projection) => projection.collection)));
+  problems.push(
+    ...duplicates(
+      'aggregate',
+      (definition.aggregates ?? []).map((aggregate) => aggregate.name),
+    ),
+  );
+  problems.push(
+    ...duplicates(
+      'projection',
+      (definition.projections ?? []).map((projection) => projection.name),
+    ),
+  );
+  problems.push(
+    ...duplicates(
+      'collection',
+      (definition.projections ?? []).map((projection) => projection.collection),
+    ),
+  );
   if (definition.access.read.length === 0 || definition.access.write.length === 0) {
     problems.push('access names no reader or no writer (admin passes every check: name at least one role)');
   }
@@ -57,5 +74,7 @@ export function defineService<Spec extends ConfigSpec = ConfigSpec>(definition: 
 }
 
 function duplicates(what: string, names: readonly string[]): string[] {
-  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))].map((name) => `${what} ${name} is declared twice`);
+  return [...new Set(names.filter((name, index) => names.indexOf(name) !== index))].map(
+    (name) => `${what} ${name} is declared twice`,
+  );
 }

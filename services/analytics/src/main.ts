@@ -1,12 +1,3 @@
-import './tracing';
-import 'reflect-metadata';
-import { bootstrapHttpService } from '@crm/platform/nest';
-import { AnalyticsModule } from './analytics.module';
-import { loadAnalyticsConfig } from './config';
+import { runService } from '@crm/service-kit/run';
 
-void bootstrapHttpService({
-  name: 'analytics',
-  loadConfig: loadAnalyticsConfig,
-  module: (config) => AnalyticsModule.forRoot(config),
-  platform: { openApi: { title: 'CRM analytics API' } },
-});
+runService('analytics', async () => (await import('./analytics.service.js')).analyticsService);

@@ -7,14 +7,14 @@ import type { ContactsEvent } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { deadLetterTopicOf } from '@crm/messaging';
-import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
+import { testToken } from '@crm/platform/nest/testing';
 import { PROJECTION_STATE_COLLECTION, readModelHash, type ProjectionState } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { eventually, header, readTopic } from '../../../libs/messaging/test/support';
 import { waitForGroupAtEnd } from '../../../libs/projections/test/support';
-import { AnalyticsModule } from '../src/analytics.module';
-import { rebuildAnalytics } from '../src/cli/rebuild';
-import { loadAnalyticsConfig } from '../src/config';
+import { rebuildCommand } from '@crm/service-kit';
+import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
+import { analyticsService } from '../src/analytics.service';
 import { ContactsSource } from './contacts-source';
 
 /**
@@ -25,9 +25,7 @@ describe('analytics service', () => {
   const schema = uniqueSchema('analytics_test');
   const prefix = `test-${schema}`;
   const source = new ContactsSource(schema, `${prefix}.contacts`);
-  const config = loadAnalyticsConfig({
-    ...process.env,
-    NODE_ENV: 'test',
+  const config = serviceTestConfig(analyticsService, {
     KAFKA_TOPIC_PREFIX: prefix,
     ANALYTICS_READ_DB: schema,
     SUBJECT_KEYS_SCHEMA: schema,
@@ -40,7 +38,7 @@ describe('analytics service', () => {
 
   beforeAll(async () => {
     await source.start();
-    app = await createHttpTestApp({ imports: [AnalyticsModule.forRoot(config)] });
+    app = await createServiceTestApp(analyticsService, config);
     readModels = app.get<Connection>(READ_MODELS);
   });
   afterAll(async () => {
@@ -465,7 +463,11 @@ describe('analytics service', () => {
 
       const output: string[] = [];
       const sink = new Writable({ write: (chunk, _, done) => done(void output.push(String(chunk))) });
-      const exitCode = await rebuildAnalytics(config, { argv: [projection], stdout: sink, stderr: sink, exit: () => undefined });
+      const exitCode = await rebuildCommand(
+        analyticsService,
+        { argv: [projection], stdout: sink, stderr: sink, exit: () => undefined },
+        config,
+      );
       expect({ exitCode, output: output.join('') }).toMatchObject({
         exitCode: 0,
         output: expect.stringContaining(`Rebuilt ${projection}`),

@@ -3,13 +3,14 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
+import { testToken } from '@crm/platform/nest/testing';
+import { createServiceTestApp } from '@crm/service-kit/testing';
 import { Pool } from 'pg';
 import type { Connection } from 'mongoose';
 import type { Kafka } from 'kafkajs';
 import { createKafka, parseBrokers } from '@crm/messaging';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { ContactsModule } from '../src/contacts.module';
+import { contactsService } from '../src/contacts.service';
 import { contactsTestConfig } from './support';
 
 /** The contacts service against the real PostgreSQL, Kafka and MongoDB-wire servers. */
@@ -22,7 +23,7 @@ describe('contacts API', () => {
   const topic = `test-${schema}.contacts`;
   beforeAll(async () => {
     const config = contactsTestConfig(schema);
-    app = await createHttpTestApp({ imports: [ContactsModule.forRoot(config)] });
+    app = await createServiceTestApp(contactsService, config);
   });
   afterAll(async () => {
     await app?.close();

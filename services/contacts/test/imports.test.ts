@@ -9,11 +9,11 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
+import { testToken } from '@crm/platform/nest/testing';
+import { createServiceTestApp } from '@crm/service-kit/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { contactsTestConfig } from './support';
-import { ContactsModule } from '../src/contacts.module';
-import { IMPORT_MEDIA_TYPES } from '../src/imports/contact-imports';
+import { contactsService } from '../src/contacts.service';
 import { ABANDONED_REASON, ImportJobs } from '../src/imports/import-jobs';
 import { companyIdFor, contactIdFor } from '../src/imports/row-importer';
 
@@ -48,10 +48,7 @@ describe('contacts import and export', () => {
   beforeAll(async () => {
     spoolDir = await mkdtemp(join(tmpdir(), 'imports-test-'));
     const config = contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_BYTES: '1mb', CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
-    app = await createHttpTestApp({
-      imports: [ContactsModule.forRoot(config)],
-      platform: { http: { extraMediaTypes: IMPORT_MEDIA_TYPES } },
-    });
+    app = await createServiceTestApp(contactsService, config);
     pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   });
   afterAll(async () => {
@@ -551,10 +548,7 @@ describe('contacts import and export', () => {
 
   it('fails the jobs of an instance that shuts down, so the file can be imported again', async () => {
     const config = contactsTestConfig(schema, { CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
-    const other = await createHttpTestApp({
-      imports: [ContactsModule.forRoot(config)],
-      platform: { http: { extraMediaTypes: IMPORT_MEDIA_TYPES } },
-    });
+    const other = await createServiceTestApp(contactsService, config);
     const rows = Array.from({ length: 1000 }, (_, i) => `Stop${i},Shutdown${run},stop${i}.${run}@example.com`);
     const response = await request(other.getHttpServer())
       .post('/v1/imports')

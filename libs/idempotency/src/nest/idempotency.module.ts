@@ -136,6 +136,7 @@ export class IdempotencyModule {
         ];
     return {
       module: IdempotencyModule,
+      global: true,
       providers: [
         { provide: OPTIONS, useValue: options },
         protection,

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
 import { BoundedString } from '@crm/platform/nest';
-import { TIMELINE_CATEGORIES } from '../domain/timeline';
+import { timelineCategories } from '../application/read-models/customer-events';
 
 /** Event types that concern a customer: the only ones a timeline holds. */
 export const TIMELINE_EVENT_TYPES = crmContracts
@@ -62,7 +62,7 @@ export class TimelineQuery {
   @applyDecorators(...OneOrSeveral(INTERACTION_CHANNELS, 'Only interactions on these channels.'))
   channel?: string[];
 
-  @applyDecorators(...OneOrSeveral(TIMELINE_CATEGORIES, 'Only these categories of events.'))
+  @applyDecorators(...OneOrSeveral(timelineCategories, 'Only these categories of events.'))
   category?: string[];
 
   @Rfc3339('Entries that occurred at or after this time.')
@@ -89,7 +89,9 @@ export class TimelineItemView {
   customerId!: string;
   @ApiProperty({ example: 'InteractionLogged' }) type!: string;
   @ApiProperty({ example: 'contacts', description: 'The producing service.' }) source!: string;
-  @ApiProperty({ enum: TIMELINE_CATEGORIES }) category!: string;
+  @ApiProperty({ enum: timelineCategories }) category!: string;
+  @ApiProperty({ example: 'Interaction logged', description: 'How the event reads, as its contract presents it.' })
+  title!: string;
   @ApiPropertyOptional({ enum: INTERACTION_CHANNELS }) channel?: string;
   @ApiPropertyOptional({ enum: ['inbound', 'outbound', 'internal'] }) direction?: string;
   @ApiProperty({ format: 'date-time', description: "An interaction's occurredAt, else the event's at." }) occurredAt!: string;

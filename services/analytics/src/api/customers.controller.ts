@@ -1,13 +1,10 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse, Roles } from '@crm/platform/nest';
-import { type Role } from '@crm/platform';
-import { CustomerQueries } from '../application/customer-queries';
+import { Access, ApiProblemResponse } from '@crm/platform/nest';
+import { CustomerProfileQuery, CustomerTimeline } from '../application/queries/customers';
 import type { ProfileView, TimelinePage } from '../application/views';
 import { ProfileViewDoc, TimelinePageView, TimelineQuery } from './customer.dto';
-
-/** Who may read analytics: every internal team (admin passes every check anyway); not service tokens. */
-export const ANALYTICS_READERS: readonly Role[] = ['admin', 'analyst', 'sales', 'support', 'marketing'];
 
 const DEFAULT_LIMIT = 50;
 
@@ -15,34 +12,36 @@ const DEFAULT_LIMIT = 50;
 @ApiBearerAuth()
 @Controller('v1/customers')
 export class CustomersController {
-  constructor(private readonly customers: CustomerQueries) {}
+  constructor(private readonly queries: QueryBus) {}
 
   /**
    * Everything that happened with a customer, newest first (occurredAt, then store position), including the history
    * of the contacts merged into it. A merged contact's id answers with its survivor's timeline (`mergedInto`).
    */
   @Get(':id/timeline')
-  @Roles(...ANALYTICS_READERS)
+  @Access('read')
   @ApiOkResponse({ type: TimelinePageView })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   timeline(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
-    return this.customers.timeline(id.toLowerCase(), {
-      types: query.type,
-      channels: query.channel,
-      categories: query.category,
-      from: query.from,
-      to: query.to,
-      limit: query.limit ?? DEFAULT_LIMIT,
-      cursor: query.cursor,
-    });
+    return this.queries.execute(
+      new CustomerTimeline(id.toLowerCase(), {
+        types: query.type,
+        channels: query.channel,
+        categories: query.category,
+        from: query.from,
+        to: query.to,
+        limit: query.limit ?? DEFAULT_LIMIT,
+        cursor: query.cursor,
+      }),
+    );
   }
 
   /** The customer's current facts, with the interactions of the contacts merged into it. */
   @Get(':id/profile')
-  @Roles(...ANALYTICS_READERS)
+  @Access('read')
   @ApiOkResponse({ type: ProfileViewDoc })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   profile(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProfileView> {
-    return this.customers.profile(id.toLowerCase());
+    return this.queries.execute(new CustomerProfileQuery(id.toLowerCase()));
   }
 }

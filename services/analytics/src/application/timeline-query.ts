@@ -1,5 +1,5 @@
 import { RequestValidationError } from '@crm/platform';
-import { normalizeTime } from '../domain/source-event';
+import { normalizeTime } from '../domain/timeline';
 import type { TimelineEntry } from '../domain/timeline';
 
 /** What a timeline request may ask, already checked by the API (see TimelineQuery). */

@@ -6,8 +6,11 @@ import type { TimelineEntry } from '../domain/timeline';
 /** Which customer answered: the survivor, with every contact id whose history is combined into the answer. */
 export type CustomerHeader = ResolvedCustomer;
 
-/** A timeline entry as served: personal data opened (null once the person is erased), data in its current version. */
-export type TimelineItem = Omit<TimelineEntry, 'dataVersion'>;
+/**
+ * A timeline entry as served: personal data opened (null once the person is erased), data in its current version,
+ * and the title its contract gives it.
+ */
+export type TimelineItem = Omit<TimelineEntry, 'dataVersion'> & { title: string };
 
 export interface TimelinePage extends CustomerHeader {
   items: TimelineItem[];

@@ -1,5 +1,4 @@
 import type { CompanyEvent, CompanySize } from '@crm/contracts';
-import { withoutUndefined } from '@crm/projections';
 
 /** What a profile shows of a company it links to (joined when read). Company data is not personal data. */
 export interface CompanySummary {
@@ -17,22 +16,16 @@ export function evolveCompany(company: CompanySummary | undefined, event: Compan
   switch (event.type) {
     case 'CompanyCreated': {
       const { companyId, name, domains, industry, size, at } = event.data;
-      return withoutUndefined({
-        companyId,
-        name,
-        domains,
-        industry,
-        size,
-        status: 'active' as const,
-        createdAt: at,
-        updatedAt: at,
-      });
+      return { companyId, name, domains, industry, size, status: 'active', createdAt: at, updatedAt: at };
     }
     case 'CompanyUpdated': {
       if (!company) return null; // its CompanyCreated broke the contract (dead-lettered): nothing to update
       const { changes, cleared, at } = event.data;
       const { name, domains, industry, size } = changes;
-      const next: Record<string, unknown> = { ...company, ...withoutUndefined({ name, domains, industry, size }), updatedAt: at };
+      const next: Record<string, unknown> = { ...company, updatedAt: at };
+      // Only what changed: a field the update does not name keeps its value.
+      for (const [field, value] of Object.entries({ name, domains, industry, size }))
+        if (value !== undefined) next[field] = value;
       for (const field of cleared) delete next[field];
       return next as unknown as CompanySummary;
     }

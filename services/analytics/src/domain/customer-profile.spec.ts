@@ -1,7 +1,7 @@
 import { crmContracts, isRedacted, redact, type ContactsEvent } from '@crm/contracts';
 import { ADA, ADA_TWIN, ENGINES, MERGE } from '../testing/events';
 import { combineActivity, evolveProfile, type CustomerProfile, type LiveProfile } from './customer-profile';
-import { occurredAtOf } from './source-event';
+import { occurredAtOf } from './timeline';
 
 /** Folds decoded events (as the projection sees them, personal data opened) into one contact's profile. */
 function profileOf(events: readonly ContactsEvent[], contactId = ADA): CustomerProfile | undefined {

@@ -9,7 +9,6 @@ import type {
   OptionalProfileField,
 } from '@crm/contracts';
 import { withoutRedacted } from '@crm/contracts';
-import { withoutUndefined } from '@crm/projections';
 
 /** The current consent for one channel and purpose: the ledger entry with the latest `at`. */
 export type ConsentState = ConsentEntry;
@@ -87,7 +86,7 @@ export function evolveProfile(
   if (redacted) return { contactId: customerId, status: 'erased' };
   const seen = seenAt(doc ?? newProfile(customerId, occurredAt), occurredAt);
   const next = apply(seen, event, occurredAt);
-  return withoutUndefined({ ...next, status: next.mergedInto ? 'merged' : next.archivedAt ? 'archived' : 'active' });
+  return { ...next, status: next.mergedInto ? 'merged' : next.archivedAt ? 'archived' : 'active' };
 }
 
 function newProfile(contactId: string, at: string): LiveProfile {
@@ -161,12 +160,17 @@ function apply(profile: LiveProfile, event: ContactsEvent, occurredAt: string): 
       return { ...profile, mergedInto: event.data.survivorId, mergeId: event.data.mergeId };
     case 'ContactUnmerged':
       // Only the undo of the merge in force: an older merge's undo changes nothing.
-      return profile.mergeId === event.data.mergeId ? { ...profile, mergedInto: undefined, mergeId: undefined } : profile;
+      if (profile.mergeId !== event.data.mergeId) return profile;
+      return withoutMerge(profile);
     case 'InteractionLogged':
       return { ...profile, interactions: countInteraction(profile.interactions, event.data.channel, occurredAt) };
     default:
       return profile;
   }
+}
+
+function withoutMerge({ mergedInto: _mergedInto, mergeId: _mergeId, ...profile }: LiveProfile): LiveProfile {
+  return profile;
 }
 
 type IdentityFields = Pick<
@@ -220,7 +224,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Linking again changes the role and keeps when the link was first made. */
 function link(links: readonly CompanyLinkState[], { companyId, role }: { companyId: string; role?: string }, at: string) {
   const held = links.find((existing) => existing.companyId === companyId);
-  const next = withoutUndefined({ companyId, role, linkedAt: held?.linkedAt ?? at });
+  const next = { companyId, ...(role !== undefined && { role }), linkedAt: held?.linkedAt ?? at };
   return held ? links.map((existing) => (existing === held ? next : existing)) : [...links, next];
 }
 

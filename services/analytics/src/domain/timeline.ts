@@ -1,28 +1,4 @@
-import { crmContracts, customerIdOf } from '@crm/contracts';
-import { withoutUndefined } from '@crm/projections';
-import { occurredAtOf, positionKey, type SourceEvent } from './source-event';
-
-export const TIMELINE_CATEGORIES = ['interaction', 'profile', 'consent', 'company', 'merge', 'privacy', 'other'] as const;
-export type TimelineCategory = (typeof TIMELINE_CATEGORIES)[number];
-
-const CATEGORY_OF: Readonly<Record<string, TimelineCategory>> = {
-  InteractionLogged: 'interaction',
-  ContactCreated: 'profile',
-  ContactUpdated: 'profile',
-  ContactRenamed: 'profile',
-  ContactEmailChanged: 'profile',
-  ContactArchived: 'profile',
-  ContactConsentChanged: 'consent',
-  ContactLinkedToCompany: 'company',
-  ContactUnlinkedFromCompany: 'company',
-  ContactsMerged: 'merge',
-  ContactMergeUndone: 'merge',
-  ContactMergedInto: 'merge',
-  ContactUnmerged: 'merge',
-  ContactErased: 'privacy',
-};
-
-export const categoryOf = (eventName: string): TimelineCategory => CATEGORY_OF[eventName] ?? 'other';
+import type { DecodedEvent } from '@crm/messaging';
 
 /** One event in a customer's timeline, stored with its personal data sealed as it arrived (ADR 0007). */
 export interface TimelineEntry {
@@ -33,7 +9,8 @@ export interface TimelineEntry {
   type: string;
   /** The producing service. */
   source: string;
-  category: TimelineCategory;
+  /** As its contract presents it: `interaction`, `profile`... */
+  category: string;
   /** Interactions only: `email`, `phone-call`, ... */
   channel?: string;
   direction?: string;
@@ -47,40 +24,59 @@ export interface TimelineEntry {
   data: unknown;
 }
 
-/** The timeline entry of an event, or undefined when it concerns no customer. Throws for an unknown type or version. */
-export function timelineEntryOf(event: SourceEvent): TimelineEntry | undefined {
-  const contract = crmContracts.get(event.type, event.dataVersion);
-  const customerId = customerIdOf(contract, event.data);
-  if (customerId === undefined) return undefined;
-  const category = categoryOf(contract.name);
-  const data = event.data as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return withoutUndefined({
+/**
+ * The timeline entry of an event about a customer. Its data is kept sealed, in the version it arrived in: many
+ * records per customer could not all be found and dropped on an erasure, so they are opened when read and open as
+ * null once the key is gone. Channel and direction (an interaction's) are not personal data.
+ */
+export function timelineEntryOf(event: DecodedEvent, customerId: string, category: string): TimelineEntry {
+  const data = fieldsOf(event.data);
+  // Interactions only: a consent's `channel` is not how the customer was in touch.
+  const text = (value: unknown) => (category === 'interaction' && typeof value === 'string' ? value : undefined);
+  return {
     eventId: event.id,
     customerId,
-    type: contract.name,
-    source: contract.service,
+    type: event.type,
+    source: event.service,
     category,
-    channel: category === 'interaction' ? text(data.channel) : undefined,
-    direction: category === 'interaction' ? text(data.direction) : undefined,
+    channel: text(data.channel),
+    direction: text(data.direction),
     occurredAt: occurredAtOf(event),
     recordedAt: event.time,
     actor: event.actor,
     correlationId: event.correlationId,
     position: positionKey(event.position),
-    dataVersion: event.dataVersion,
-    data: event.data,
-  });
+    dataVersion: event.sealed.version,
+    data: event.sealed.data,
+  };
 }
 
 /**
- * The contract check of a timeline event, on a copy with its personal data opened (the entry itself stays sealed):
- * throws ContractViolationError for an event that breaks its contract, which dead-letters it.
+ * When it happened for the customer: an interaction's `occurredAt`, else the event's `at`, else when it was
+ * recorded. Normalized to `toISOString()` (milliseconds, `Z`) so that stored times compare as strings.
  */
-export function checkTimelineEvent(opened: SourceEvent): void {
-  const contract = crmContracts.get(opened.type, opened.dataVersion);
-  if (customerIdOf(contract, opened.data) === undefined) return; // not on the timeline
-  // An erased person's values open as null: the rest of the event is still checked (a breach hidden in the
-  // erased values themselves can no longer be seen: see docs/analytics.md).
-  crmContracts.decode(opened.type, opened.dataVersion, opened.data);
+export function occurredAtOf(event: { time: string; data: unknown }): string {
+  const data = fieldsOf(event.data);
+  for (const candidate of [data.occurredAt, data.at, event.time]) {
+    const normalized = normalizeTime(candidate);
+    if (normalized) return normalized;
+  }
+  return event.time;
 }
+
+export function normalizeTime(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+const POSITION_DIGITS = 20; // a uint64 in decimal
+
+/** The store position as a string that sorts like the position (`<commit>.<prepare>`, zero-padded): the tiebreaker. */
+export function positionKey(position: { readonly commit: bigint; readonly prepare: bigint }): string {
+  const part = (value: bigint) => (value < 0n ? 0n : value).toString().padStart(POSITION_DIGITS, '0');
+  return `${part(position.commit)}.${part(position.prepare)}`;
+}
+
+const fieldsOf = (data: unknown): Record<string, unknown> =>
+  typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};

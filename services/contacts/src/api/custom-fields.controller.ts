@@ -1,12 +1,11 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { CUSTOM_FIELD_TYPES, type CustomFieldDefinedData, type CustomFieldType } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
-import { BoundedString, BoundedStringArray, Roles } from '@crm/platform/nest';
-import { CUSTOM_FIELDS, type CustomFields } from '../application/repositories';
-import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
-import { READERS } from './roles';
+import { Access, BoundedString, BoundedStringArray, Roles } from '@crm/platform/nest';
+import { DefineCustomField } from '../application/commands/define-custom-field';
+import { ListCustomFields } from '../application/queries/companies';
 
 export class DefineCustomFieldDto {
   @BoundedString(40, { pattern: /^[a-z][a-zA-Z0-9]*$/, example: 'preferredProduct', description: 'camelCase key.' }) key!: string;
@@ -21,22 +20,20 @@ export class DefineCustomFieldDto {
 @ApiBearerAuth()
 @Controller('v1/custom-fields')
 export class CustomFieldsController {
-  constructor(@Inject(CUSTOM_FIELDS) private readonly catalog: CustomFields) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post()
   @Roles('admin')
-  async define(@Body() body: DefineCustomFieldDto): Promise<CustomFieldDefinedData> {
-    const { state } = await this.catalog.handle(
-      CUSTOM_FIELDS_CATALOG_ID,
-      { type: 'DefineCustomField', data: { ...body, now: new Date().toISOString() } },
-      { metadata: correlationMetadata() },
-    );
-    return state.fields.get(body.key) as CustomFieldDefinedData;
+  define(@Body() body: DefineCustomFieldDto): Promise<CustomFieldDefinedData> {
+    return this.commands.execute(new DefineCustomField({ ...body }, new Date().toISOString()));
   }
 
   @Get()
-  @Roles(...READERS)
+  @Access('read')
   async list(): Promise<{ items: CustomFieldDefinedData[] }> {
-    return { items: [...(await this.catalog.load(CUSTOM_FIELDS_CATALOG_ID)).state.fields.values()] };
+    return { items: await this.queries.execute(new ListCustomFields()) };
   }
 }

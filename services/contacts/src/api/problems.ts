@@ -1,5 +1,5 @@
-import { registerProblem } from '@crm/platform';
-import { CompanyAlreadyExists, CompanyArchivedError, CompanyNotFound } from '../domain/company';
+import { registerProblem, RequestValidationError } from '@crm/platform';
+import { CompanyAlreadyExists, CompanyArchivedError, CompanyNotFound, InvalidCompanyData } from '../domain/company';
 import {
   ContactAlreadyExists,
   ContactArchivedError,
@@ -37,6 +37,10 @@ export function registerContactProblems(): void {
   registerProblem(CompanyNotFound, { status: 404, type: 'company-not-found', title: 'Company not found' });
   registerProblem(CompanyAlreadyExists, { status: 409, type: 'company-already-exists', title: 'Company already exists' });
   registerProblem(CompanyArchivedError, { status: 409, type: 'company-archived', title: 'Company is archived' });
+  registerProblem(
+    InvalidCompanyData,
+    (error) => new RequestValidationError(error.errors.map((e) => ({ ...e, in: 'body' as const }))).problem,
+  );
   registerProblem(CustomFieldTypeChange, {
     status: 409,
     type: 'custom-field-type-change',

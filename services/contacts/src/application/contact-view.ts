@@ -1,7 +1,19 @@
-import type { CompanyLink, ConsentEntry, ContactProfile } from '@crm/contracts';
+import type { CompanyLink, CompanyProfile, ConsentEntry, ContactProfile } from '@crm/contracts';
 import { fold } from '@crm/eventsourcing';
+import { positionIn, type Written } from '@crm/service-kit';
 import { sameValue } from '../domain/changes';
-import { contactDecider, type Contact, type ContactEvent, type LiveContact } from '../domain/contact';
+import { CompanyNotFound, companyStream, type Company } from '../domain/company';
+import {
+  contactDecider,
+  ContactErasedError,
+  ContactNotFound,
+  contactStream,
+  type Contact,
+  type ContactEvent,
+  type LiveContact,
+} from '../domain/contact';
+import { companyListProjection } from './read-models/company-list';
+import { contactListProjection } from './read-models/contact-list';
 
 /** A contact as the API shows it. */
 export type ContactView = ContactProfile & {
@@ -30,6 +42,46 @@ export function contactView(contact: LiveContact, revision: number): ContactView
     createdAt,
     updatedAt,
     revision,
+  };
+}
+
+/**
+ * A contact as a write or a read of it answers: its view, the revision it shows (the ETag), and where the contact
+ * list will show it (Position-Token). Throws for a contact that does not exist, or no longer.
+ */
+export function writtenContact(
+  contactId: string,
+  { state, revision }: { state: Contact; revision: number },
+): Written<ContactView> {
+  if (state.status === 'none') throw new ContactNotFound(contactId);
+  if (state.status === 'erased') throw new ContactErasedError(contactId);
+  return {
+    view: contactView(state, revision),
+    revision,
+    position: positionIn(contactListProjection, contactId, contactStream(contactId), revision),
+  };
+}
+
+/** A company as the API shows it. */
+export type CompanyView = CompanyProfile & {
+  companyId: string;
+  status: 'active' | 'archived';
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+};
+
+/** A company as a write or a read of it answers (see writtenContact). */
+export function writtenCompany(
+  companyId: string,
+  { state, revision }: { state: Company; revision: number },
+): Written<CompanyView> {
+  if (state.status === 'none') throw new CompanyNotFound(companyId);
+  const { status, profile, createdAt, updatedAt } = state;
+  return {
+    view: { companyId: state.companyId, status, ...profile, createdAt, updatedAt, revision },
+    revision,
+    position: positionIn(companyListProjection, companyId, companyStream(companyId), revision),
   };
 }
 

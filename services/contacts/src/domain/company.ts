@@ -1,5 +1,5 @@
-import type { Decider } from '@crm/eventsourcing';
-import type { CompanyEvent, CompanyProfile } from '@crm/contracts';
+import type { Aggregate, Decider } from '@crm/eventsourcing';
+import { INTERNET_DOMAIN_PATTERN, type CompanyEvent, type CompanyProfile } from '@crm/contracts';
 import { applyChanges, changedFields } from './changes';
 
 /** The Company aggregate (an organization people work for). Not personal data. */
@@ -36,12 +36,45 @@ export class CompanyArchivedError extends Error {
   }
 }
 
+/** Company data that breaks the rules; `errors` names each bad field with what is wrong. */
+export class InvalidCompanyData extends Error {
+  override readonly name = 'InvalidCompanyData';
+  constructor(readonly errors: readonly { field: string; messages: string[] }[]) {
+    super(`Invalid company data: ${errors.map((error) => error.field).join(', ')}`);
+  }
+}
+
 /** Domains compare without case and without a leading `www.`. */
 export const normalizeDomain = (domain: string): string =>
   domain
     .trim()
     .toLowerCase()
     .replace(/^www\./, '');
+
+const INTERNET_DOMAIN = new RegExp(INTERNET_DOMAIN_PATTERN);
+
+/** A company's domains as kept: normalized, each once. Throws InvalidCompanyData naming every one that is no internet domain. */
+export function normalizeDomains(domains: readonly string[]): string[] {
+  const normalized = [...new Set(domains.map(normalizeDomain))];
+  const bad = normalized.filter((domain) => !INTERNET_DOMAIN.test(domain));
+  if (bad.length > 0)
+    throw new InvalidCompanyData([{ field: 'domains', messages: bad.map((d) => `"${d}" is not an internet domain`) }]);
+  return normalized;
+}
+
+/** A new company's profile from what was given: the name trimmed, domains normalized, absent fields left out. */
+export function companyProfileOf(
+  input: { name: string; domains?: readonly string[] } & Partial<Omit<CompanyProfile, 'name' | 'domains'>>,
+): CompanyProfile {
+  const { name, domains = [], addresses = [], industry, size } = input;
+  return {
+    name: name.trim(),
+    domains: normalizeDomains(domains),
+    addresses,
+    ...(industry ? { industry } : {}),
+    ...(size ? { size } : {}),
+  };
+}
 
 export function decide(command: CompanyCommand, state: Company): CompanyEvent[] {
   switch (command.type) {
@@ -88,3 +121,9 @@ export const companyDecider: Decider<Company, CompanyCommand, CompanyEvent> = {
   evolve,
 };
 export const companyStream = (companyId: string): string => `company-${companyId}`;
+
+export const companyAggregate: Aggregate<Company, CompanyCommand, CompanyEvent> = {
+  name: 'company',
+  decider: companyDecider,
+  streamOf: companyStream,
+};

@@ -1,4 +1,4 @@
-import type { Decider } from '@crm/eventsourcing';
+import type { Aggregate, Decider } from '@crm/eventsourcing';
 import { withoutRedacted } from '@crm/contracts';
 import type {
   CompanyLink,
@@ -339,3 +339,9 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
 };
 
 export const contactStream = (contactId: string): string => `contact-${contactId}`;
+
+export const contactAggregate: Aggregate<Contact, ContactCommand, ContactEvent> = {
+  name: 'contact',
+  decider: contactDecider,
+  streamOf: contactStream,
+};

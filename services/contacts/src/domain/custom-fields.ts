@@ -1,4 +1,4 @@
-import type { Decider } from '@crm/eventsourcing';
+import type { Aggregate, Decider } from '@crm/eventsourcing';
 import type { CustomFieldDefinedData, CustomFieldEvent, CustomFieldType } from '@crm/contracts';
 
 /** The catalog of custom fields contacts may carry: one stream, read before a contact's custom values are checked. */
@@ -56,3 +56,9 @@ export const customFieldDecider: Decider<CustomFieldCatalog, CustomFieldCommand,
 /** One catalog for all contacts. */
 export const CUSTOM_FIELDS_CATALOG_ID = 'contacts';
 export const customFieldStream = (catalogId: string): string => `custom-fields-${catalogId}`;
+
+export const customFieldsAggregate: Aggregate<CustomFieldCatalog, CustomFieldCommand, CustomFieldEvent> = {
+  name: 'custom-fields',
+  decider: customFieldDecider,
+  streamOf: customFieldStream,
+};

@@ -1,4 +1,4 @@
-import type { Decider } from '@crm/eventsourcing';
+import type { Aggregate, Decider } from '@crm/eventsourcing';
 import type { InteractionEvent, InteractionLoggedData } from '@crm/contracts';
 
 /** An interaction with a customer: logged once, never changed (a correction is a new note). */
@@ -25,3 +25,9 @@ export const interactionDecider: Decider<Interaction, InteractionCommand, Intera
   evolve,
 };
 export const interactionStream = (interactionId: string): string => `interaction-${interactionId}`;
+
+export const interactionAggregate: Aggregate<Interaction, InteractionCommand, InteractionEvent> = {
+  name: 'interaction',
+  decider: interactionDecider,
+  streamOf: interactionStream,
+};

@@ -1,8 +1,9 @@
-import type { Connection } from 'mongoose';
+import type { CommandBus } from '@nestjs/cqrs';
 import { newId } from '@crm/eventsourcing';
-import { correlationMetadata } from '@crm/platform';
-import type { Companies } from '../application/repositories';
-import { CompanyAlreadyExists, normalizeDomain, type CompanyCommand } from '../domain/company';
+import type { ReadModels, RepositoryOf } from '@crm/service-kit';
+import { CreateCompany, UpdateCompany } from '../application/commands/companies';
+import { companyListProjection } from '../application/read-models/company-list';
+import { CompanyAlreadyExists, normalizeDomain, type companyAggregate } from '../domain/company';
 import { companyWrite, readCompanyRow, type CompanyRow } from './company-rows';
 import { listItems, type CompanyField } from './import-columns';
 import { companyIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
@@ -16,8 +17,9 @@ export class CompanyRowImporter implements RowImporter {
   private readonly companyByDomain = new Map<string, string>();
 
   constructor(
-    private readonly companies: Companies,
-    private readonly readModels: Connection,
+    private readonly commands: CommandBus,
+    private readonly companies: RepositoryOf<typeof companyAggregate>,
+    private readonly readModels: ReadModels,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
@@ -46,16 +48,12 @@ export class CompanyRowImporter implements RowImporter {
     const write = companyWrite(row, existing?.profile);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const companyId = wanted ?? newId();
-    const command: CompanyCommand =
+    const { revision } =
       write.value.action === 'create'
-        ? { type: 'CreateCompany', data: { companyId, profile: write.value.profile, now } }
-        : { type: 'UpdateCompany', data: { companyId, changes: write.value.changes, cleared: [], now } };
-    const result = await this.companies.handle(companyId, command, {
-      expectedRevision: existing ? found!.revision : undefined,
-      metadata: correlationMetadata(),
-    });
+        ? await this.commands.execute(new CreateCompany(companyId, write.value.profile, now))
+        : await this.commands.execute(new UpdateCompany(companyId, write.value.changes, [], now, found!.revision));
     for (const domain of row.domains) this.companyByDomain.set(domain, companyId);
-    return write.value.action === 'create' ? 'created' : result.events.length > 0 ? 'updated' : 'unchanged';
+    return write.value.action === 'create' ? 'created' : revision !== found!.revision ? 'updated' : 'unchanged';
   }
 
   private async findByDomain(row: CompanyRow): Promise<string | undefined> {
@@ -67,14 +65,11 @@ export class CompanyRowImporter implements RowImporter {
   }
 }
 
-/** The company list (the service's own read model), where companies are found by domain. */
-const COMPANY_LIST = 'company_list';
-
 /** The oldest listed company with any of these (normalized) domains. */
-export async function companyWithDomain(readModels: Connection, domains: readonly string[]): Promise<string | undefined> {
+export async function companyWithDomain(readModels: ReadModels, domains: readonly string[]): Promise<string | undefined> {
   if (domains.length === 0) return undefined;
   const [oldest] = await readModels
-    .collection<{ companyId: string; domains: string[]; createdAt: string }>(COMPANY_LIST)
+    .of(companyListProjection)
     .find({ domains: { $in: [...domains] } }, { projection: { companyId: 1 } })
     .sort({ createdAt: 1 })
     .limit(1)

@@ -1,12 +1,16 @@
-import type { Connection } from 'mongoose';
+import type { CommandBus } from '@nestjs/cqrs';
 import { newId } from '@crm/eventsourcing';
-import type { ContactWorkflows } from '../application/contact-workflows';
-import type { Companies, CustomFields } from '../application/repositories';
+import type { ReadModels, RepositoryOf } from '@crm/service-kit';
+import { CreateContact } from '../application/commands/create-contact';
+import { LinkToCompany } from '../application/commands/link-to-company';
+import { RecordConsent } from '../application/commands/record-consent';
+import { UpdateContact } from '../application/commands/update-contact';
+import type { ContactLookup } from '../application/contact-lookup';
+import { contactListProjection } from '../application/read-models/contact-list';
+import { normalizeDomain, type companyAggregate } from '../domain/company';
 import { ContactAlreadyExists, ContactErasedError } from '../domain/contact';
-import { normalizeDomain } from '../domain/company';
 import { normalizeEmail } from '../domain/contact-values';
-import { CUSTOM_FIELDS_CATALOG_ID } from '../domain/custom-fields';
-import type { ContactListItem } from '../infrastructure/contact-list.projection';
+import { CUSTOM_FIELDS_CATALOG_ID, type customFieldsAggregate } from '../domain/custom-fields';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
@@ -15,7 +19,7 @@ import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowI
 import { mergeByField, type RowFieldError } from './row-validation';
 
 /**
- * Writes contacts rows through the API's workflows. A row finds its contact by `contactId`, else by the id
+ * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
  * its `externalId` stands for, else by e-mail: among the rows of this job first, then in the contact list
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
@@ -29,10 +33,11 @@ export class ContactRowImporter implements RowImporter {
   private declarations?: Promise<CustomFieldDeclarations>;
 
   constructor(
-    private readonly workflows: ContactWorkflows,
-    private readonly companies: Companies,
-    private readonly customFields: CustomFields,
-    private readonly readModels: Connection,
+    private readonly commands: CommandBus,
+    private readonly lookup: ContactLookup,
+    private readonly companies: RepositoryOf<typeof companyAggregate>,
+    private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
+    private readonly readModels: ReadModels,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
@@ -73,7 +78,7 @@ export class ContactRowImporter implements RowImporter {
   /** The contact a row is for: by `contactId`, else its `externalId`'s, else by e-mail; found or not. */
   private async target(row: ContactRow) {
     const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
-    const found = wanted ? await this.workflows.resolve(wanted) : undefined;
+    const found = wanted ? await this.lookup.resolve(wanted) : undefined;
     const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
     return { wanted, found, existing };
   }
@@ -104,20 +109,21 @@ export class ContactRowImporter implements RowImporter {
     const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const contactId = found?.contactId ?? wanted ?? newId();
-    let changed = true;
-    if (write.value.action === 'create') await this.workflows.create(contactId, write.value.input, now);
-    else changed = (await this.workflows.update(contactId, write.value.input, [], now, found!.revision)).events.length > 0;
+    // What each command wrote shows in the revision: one that changed nothing leaves it as it was.
+    let revision =
+      write.value.action === 'create'
+        ? (await this.commands.execute(new CreateContact(contactId, write.value.input, now))).revision
+        : (await this.commands.execute(new UpdateContact(contactId, write.value.input, [], now, found!.revision))).revision;
     for (const [companyId, role] of links) {
       const link = existing?.companies[companyId];
       // A link without a role keeps the role the contact has there.
       if (link && (role === undefined || link.role === role)) continue;
-      const result = await this.workflows.linkToCompany(contactId, companyId, role ?? link?.role, now);
-      changed ||= result.events.length > 0;
+      revision = (await this.commands.execute(new LinkToCompany(contactId, companyId, role ?? link?.role, now))).revision;
     }
     for (const statement of consentsToRecord(row.consent, existing?.consents ?? {}, now)) {
-      const result = await this.workflows.recordConsent(contactId, statement, now);
-      changed ||= result.events.length > 0;
+      revision = (await this.commands.execute(new RecordConsent(contactId, statement, now))).revision;
     }
+    const changed = revision !== found?.revision;
     for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);
     return write.value.action === 'create' ? 'created' : changed ? 'updated' : 'unchanged';
   }
@@ -130,7 +136,7 @@ export class ContactRowImporter implements RowImporter {
       if (seen) return seen;
     }
     const [oldest] = await this.readModels
-      .collection<ContactListItem>('contact_list')
+      .of(contactListProjection)
       .find({ emails: { $in: emails }, mergedInto: { $exists: false } }, { projection: { contactId: 1 } })
       .sort({ createdAt: 1 })
       .limit(1)

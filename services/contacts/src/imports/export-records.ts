@@ -5,8 +5,8 @@ import {
   type ConsentPurpose,
   type CustomFieldValue,
 } from '@crm/contracts';
-import type { CompanyListItem } from '../infrastructure/company-list.projection';
-import type { ContactListItem } from '../infrastructure/contact-list.projection';
+import type { CompanyListItem } from '../application/read-models/company-list';
+import type { ContactListItem } from '../application/read-models/contact-list';
 import { escapeCell } from './csv-cells';
 import {
   consentColumn,

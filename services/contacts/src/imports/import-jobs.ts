@@ -10,14 +10,15 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Connection } from 'mongoose';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
 import { PLATFORM_LOGGER } from '@crm/platform/nest';
-import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { ContactWorkflows } from '../application/contact-workflows';
-import { COMPANIES, CUSTOM_FIELDS, type Companies, type CustomFields } from '../application/repositories';
+import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
+import { ContactLookup } from '../application/contact-lookup';
+import { companyAggregate } from '../domain/company';
+import { customFieldsAggregate } from '../domain/custom-fields';
 import { CompanyRowImporter } from './company-row-importer';
 import { ContactRowImporter } from './contact-row-importer';
 import { checkCsvFile, spoolBody, type CsvDelimiter } from './csv-file';
@@ -75,10 +76,11 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     @Inject(IMPORT_JOB_STORE) readonly store: ImportJobStore,
     @Inject(IMPORT_POOL) private readonly pool: Pool,
     @Inject(IMPORTS_CONFIG) private readonly config: ImportsConfig,
-    @Inject(ContactWorkflows) private readonly workflows: ContactWorkflows,
-    @Inject(COMPANIES) private readonly companies: Companies,
-    @Inject(CUSTOM_FIELDS) private readonly customFields: CustomFields,
-    @Inject(READ_MODELS) private readonly readModels: Connection,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ContactLookup) private readonly lookup: ContactLookup,
+    @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
+    @InjectRepository(customFieldsAggregate) private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
+    @Inject(ReadModels) private readonly readModels: ReadModels,
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {
     this.spoolDir = config.CONTACTS_IMPORT_SPOOL_DIR ?? join(tmpdir(), 'crm-contacts-imports');
@@ -154,8 +156,8 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
         this.current = job.jobId;
         const importer =
           job.kind === 'contacts'
-            ? new ContactRowImporter(this.workflows, this.companies, this.customFields, this.readModels)
-            : new CompanyRowImporter(this.companies, this.readModels);
+            ? new ContactRowImporter(this.commands, this.lookup, this.companies, this.customFields, this.readModels)
+            : new CompanyRowImporter(this.commands, this.companies, this.readModels);
         try {
           await runImport(
             job,

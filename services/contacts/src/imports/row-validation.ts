@@ -55,4 +55,7 @@ export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
 
-export { withoutUndefined } from '@crm/projections';
+/** The row's fields without the cells it left empty. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,0 +1,47 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { ContactProfile, FullPersonName } from '@crm/contracts';
+import { correlationMetadata } from '@crm/platform';
+import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
+import { contactAggregate } from '../../domain/contact';
+import type { ProfileInput } from '../../domain/contact-values';
+import { ContactProfiles } from '../contact-profiles';
+import { writtenContact, type ContactView } from '../contact-view';
+
+export class CreateContact extends Command<Written<ContactView>> {
+  constructor(
+    readonly contactId: string,
+    readonly input: ProfileInput & { name: FullPersonName },
+    readonly now: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CreateContact)
+export class CreateContactHandler implements ICommandHandler<CreateContact> {
+  constructor(
+    @InjectRepository(contactAggregate) private readonly contacts: RepositoryOf<typeof contactAggregate>,
+    private readonly profiles: ContactProfiles,
+  ) {}
+
+  async execute({ contactId, input, now }: CreateContact): Promise<Written<ContactView>> {
+    const profile = await this.profiles.normalize(input, now);
+    const complete: ContactProfile = {
+      emails: [],
+      phones: [],
+      addresses: [],
+      lifecycleStage: 'lead',
+      tags: [],
+      customFields: [],
+      ...profile,
+      name: profile.name ?? input.name,
+    };
+    // A fresh id: appended without reading the stream first (a taken id falls back to the read, and a 409).
+    const result = await this.contacts.handle(
+      contactId,
+      { type: 'CreateContact', data: { contactId, profile: complete, now } },
+      { metadata: correlationMetadata(), expectNew: true },
+    );
+    return writtenContact(contactId, result);
+  }
+}

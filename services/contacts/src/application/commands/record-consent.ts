@@ -1,0 +1,42 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { ContactConsentChangedData } from '@crm/contracts';
+import { correlationMetadata } from '@crm/platform';
+import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
+import { contactAggregate } from '../../domain/contact';
+import { ContactLookup } from '../contact-lookup';
+import { writtenContact, type ContactView } from '../contact-view';
+
+export type ConsentStatement = Omit<ContactConsentChangedData, 'contactId' | 'at'> & { at?: string };
+
+/**
+ * Records what the person said about a channel and purpose, on the live contact the id stands for (a merged
+ * contact's survivor); `at` (when they said it) defaults to `now`. The same statement twice is recorded once.
+ */
+export class RecordConsent extends Command<Written<ContactView>> {
+  constructor(
+    readonly contactId: string,
+    readonly statement: ConsentStatement,
+    readonly now: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordConsent)
+export class RecordConsentHandler implements ICommandHandler<RecordConsent> {
+  constructor(
+    @InjectRepository(contactAggregate) private readonly contacts: RepositoryOf<typeof contactAggregate>,
+    private readonly lookup: ContactLookup,
+  ) {}
+
+  async execute({ contactId, statement, now }: RecordConsent): Promise<Written<ContactView>> {
+    const { contactId: liveId } = (await this.lookup.live(contactId)).state;
+    const at = new Date(statement.at ?? now).toISOString();
+    const result = await this.contacts.handle(
+      liveId,
+      { type: 'RecordConsent', data: { ...statement, contactId: liveId, at, now } },
+      { metadata: correlationMetadata() },
+    );
+    return writtenContact(liveId, result);
+  }
+}

@@ -1,0 +1,236 @@
+import {
+  ContactArchived,
+  ContactConsentChanged,
+  ContactCreated,
+  ContactEmailChanged,
+  ContactErased,
+  ContactLinkedToCompany,
+  ContactMergedInto,
+  ContactMergeUndone,
+  ContactRenamed,
+  ContactsMerged,
+  ContactUnlinkedFromCompany,
+  ContactUnmerged,
+  ContactUpdated,
+  LIFECYCLE_STAGES,
+  type ConsentEntry,
+  type ContactProfile,
+  type CustomFieldEntry,
+  type OptionalProfileField,
+} from '@crm/contracts';
+import { defineProjection } from '@crm/projections';
+import { defineListQuery, normalizeSearchText } from '@crm/read-api';
+import { afterAdopting, afterMergeUndone, afterStatement, consentKey, type Consents } from '../../domain/consent';
+import type { ContactEvent } from '../../domain/contact';
+import { normalizeEmail } from '../../domain/contact-values';
+
+/** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
+export interface ContactListItem {
+  contactId: string;
+  givenName: string;
+  familyName: string;
+  /** The primary e-mail address. */
+  email?: string;
+  emails: string[];
+  /** The primary phone number (E.164). */
+  phone?: string;
+  phones: string[];
+  jobTitle?: string;
+  country?: string;
+  locale?: string;
+  source?: string;
+  lifecycleStage: ContactProfile['lifecycleStage'];
+  ownerId?: string;
+  tags: string[];
+  /** Absent on documents projected before custom fields were listed (version 1 of the projection). */
+  customFields?: CustomFieldEntry[];
+  /** The current consent per channel and purpose (the latest statement of each), by channel then purpose. */
+  consents?: ConsentEntry[];
+  companyIds: string[];
+  status: 'active' | 'archived';
+  /** Set while merged into another contact; lists leave such contacts out unless asked. */
+  mergedInto?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Lower-case search keys: name parts, full name, e-mail addresses, phone digits. */
+  search: string[];
+}
+
+function profileFields(profile: Partial<ContactProfile>): Partial<ContactListItem> {
+  const fields: Partial<ContactListItem> = {};
+  if (profile.name) Object.assign(fields, { givenName: profile.name.given, familyName: profile.name.family });
+  if (profile.emails)
+    Object.assign(fields, {
+      emails: profile.emails.map((e) => e.address),
+      email: profile.emails.find((e) => e.primary)?.address,
+    });
+  if (profile.phones)
+    Object.assign(fields, { phones: profile.phones.map((p) => p.number), phone: profile.phones.find((p) => p.primary)?.number });
+  for (const field of ['jobTitle', 'country', 'locale', 'source', 'lifecycleStage', 'ownerId', 'tags'] as const) {
+    if (field in profile) (fields as Record<string, unknown>)[field] = profile[field];
+  }
+  // Personal data: null in a merge whose values were erased, which changes nothing here.
+  if (profile.customFields) fields.customFields = profile.customFields;
+  return fields;
+}
+
+/** Search keys from the current values, so that a search by name, e-mail or phone is an indexed prefix match. */
+function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
+  const name = [doc.givenName, doc.familyName].filter(Boolean).join(' ');
+  const keys = [doc.givenName, doc.familyName, name, ...doc.emails, ...doc.phones, ...doc.phones.map((p) => p.slice(1))];
+  return { ...doc, search: [...new Set(keys.filter(Boolean).map(normalizeSearchText))] };
+}
+
+/** The document with its consents changed as `change` says (the aggregate's own rules, domain/consent.ts). */
+function withConsents(doc: ContactListItem, change: (consents: Consents) => Consents): ContactListItem {
+  const current: Consents = Object.fromEntries((doc.consents ?? []).map((entry) => [consentKey(entry), entry]));
+  const next = change(current);
+  if (next === current) return doc;
+  const consents = Object.entries(next)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, entry]) => entry as ConsentEntry);
+  return { ...doc, consents };
+}
+
+/** The document after profile changes: fields set, cleared optional fields removed, search keys renewed. */
+function withProfileChanges(
+  doc: ContactListItem,
+  changes: Partial<ContactProfile>,
+  cleared: readonly OptionalProfileField[],
+): ContactListItem {
+  const updated: Partial<ContactListItem> = { ...doc, ...profileFields(changes) };
+  for (const field of cleared) delete updated[field as keyof ContactListItem];
+  return withSearchKeys(updated as ContactListItem);
+}
+
+export function evolveContactListItem(doc: ContactListItem | undefined, event: ContactEvent): ContactListItem | null {
+  if (event.type === 'ContactCreated') {
+    const { contactId, at, ...profile } = event.data;
+    return withSearchKeys({
+      contactId,
+      ...(profileFields(profile) as Pick<
+        ContactListItem,
+        'givenName' | 'familyName' | 'emails' | 'phones' | 'lifecycleStage' | 'tags'
+      >),
+      companyIds: [],
+      status: 'active',
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  // Their personal data is in this document in plaintext: it goes.
+  if (event.type === 'ContactErased' || !doc) return null;
+  const next = { ...doc, updatedAt: event.data.at };
+  switch (event.type) {
+    case 'ContactUpdated':
+      return withProfileChanges(next, event.data.changes, event.data.cleared);
+    case 'ContactsMerged':
+      return withProfileChanges(
+        withConsents(
+          { ...next, companyIds: [...doc.companyIds, ...event.data.companyLinks.map((l) => l.companyId)] },
+          (consents) => afterAdopting(consents, event.data.consents),
+        ),
+        event.data.changes,
+        [],
+      );
+    case 'ContactMergeUndone': {
+      const companyIds = doc.companyIds.filter((id) => !event.data.removedCompanyIds.includes(id));
+      const undone = withConsents({ ...next, companyIds }, (consents) => afterMergeUndone(consents, event.data));
+      return withProfileChanges(undone, event.data.changes, event.data.cleared);
+    }
+    case 'ContactConsentChanged': {
+      const { contactId: _, ...entry } = event.data;
+      return withConsents(next, (consents) => afterStatement(consents, entry));
+    }
+    case 'ContactRenamed':
+      return withSearchKeys({ ...next, givenName: event.data.name.given, familyName: event.data.name.family });
+    case 'ContactEmailChanged':
+      return withSearchKeys({
+        ...next,
+        email: event.data.email,
+        emails: [event.data.email, ...doc.emails.filter((e) => e !== doc.email && e !== event.data.email)],
+      });
+    case 'ContactArchived':
+      return { ...next, status: 'archived' };
+    case 'ContactLinkedToCompany':
+      return doc.companyIds.includes(event.data.companyId)
+        ? next
+        : { ...next, companyIds: [...doc.companyIds, event.data.companyId] };
+    case 'ContactUnlinkedFromCompany':
+      return { ...next, companyIds: doc.companyIds.filter((id) => id !== event.data.companyId) };
+    case 'ContactMergedInto':
+      return { ...next, mergedInto: event.data.survivorId };
+    case 'ContactUnmerged': {
+      const { mergedInto: _, ...rest } = next;
+      return rest;
+    }
+    default:
+      return doc;
+  }
+}
+
+/** The contacts service's own list: one document per contact, with its personal data in plaintext (searched). */
+export const contactListProjection = defineProjection({
+  name: 'contact-list',
+  collection: 'contact_list',
+  // 2: customFields; 3: consents (lists built before lack them for contacts not changed since).
+  version: 3,
+  handles: [
+    ContactCreated,
+    ContactUpdated,
+    ContactRenamed,
+    ContactEmailChanged,
+    ContactArchived,
+    ContactErased,
+    ContactLinkedToCompany,
+    ContactUnlinkedFromCompany,
+    ContactsMerged,
+    ContactMergeUndone,
+    ContactMergedInto,
+    ContactUnmerged,
+    ContactConsentChanged,
+  ],
+  documentId: (event) => event.data.contactId,
+  // An erased person's events read with null personal data (a replay after the erasure): no document.
+  evolve: (doc: ContactListItem | undefined, event) => (event.personalDataErased ? null : evolveContactListItem(doc, event)),
+  indexes: [
+    { fields: { emails: 1 } },
+    { fields: { phones: 1 } },
+    { fields: { search: 1 } },
+    { fields: { companyIds: 1 } },
+    { fields: { lifecycleStage: 1, _id: 1 } },
+    { fields: { createdAt: 1, _id: 1 } },
+  ],
+});
+
+/** What `GET /v1/contacts` filters and sorts on (docs/contacts.md lists it); everything else is a 400. */
+export const contactListQuery = defineListQuery({
+  fields: {
+    status: { type: 'enum', values: ['active', 'archived'] },
+    lifecycleStage: { type: 'enum', values: LIFECYCLE_STAGES },
+    email: {
+      type: 'string',
+      path: 'emails',
+      array: true,
+      normalize: normalizeEmail,
+      description: 'Any of the e-mail addresses.',
+    },
+    phone: { type: 'string', path: 'phones', array: true, description: 'Any of the phone numbers, E.164.' },
+    givenName: { type: 'string' },
+    familyName: { type: 'string' },
+    jobTitle: { type: 'string' },
+    country: { type: 'string', maxLength: 2 },
+    locale: { type: 'string', maxLength: 35 },
+    source: { type: 'string' },
+    ownerId: { type: 'uuid' },
+    tags: { type: 'string', array: true },
+    companyId: { type: 'uuid', path: 'companyIds', array: true },
+    mergedInto: { type: 'uuid', description: 'Merged contacts are left out unless this is asked for.' },
+    createdAt: { type: 'date-time' },
+    updatedAt: { type: 'date-time' },
+  },
+  sortable: ['createdAt', 'updatedAt', 'familyName', 'givenName', 'lifecycleStage'],
+  defaultSort: 'createdAt',
+  search: { paths: ['search'], description: 'Prefix of a name, an e-mail address or a phone number.' },
+  extraKeys: ['includeMerged'],
+});
