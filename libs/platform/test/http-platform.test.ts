@@ -13,6 +13,7 @@ import {
   Nested,
   Public,
   Roles,
+  Access,
 } from '@crm/platform/nest';
 import {
   currentCorrelation,
@@ -85,6 +86,12 @@ class ContactsTestController {
     return { query };
   }
 
+  @Get('notes')
+  @Access('read')
+  notes() {
+    return { notes: [] };
+  }
+
   @Get('whoami')
   whoami(@CurrentPrincipal() principal: Principal) {
     return { principal, correlation: currentCorrelation() };
@@ -151,6 +158,7 @@ describe('HTTP platform', () => {
       platform: {
         serviceName: 'contacts-test',
         problems,
+        access: { read: ['analyst', 'support'], write: ['sales'] },
         http: { bodyLimitBytes: BODY_LIMIT },
         logging: { level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
       },
@@ -193,6 +201,13 @@ describe('HTTP platform', () => {
       await request(http).post('/v1/contacts').set('Authorization', sales).send(validContact()).expect(201);
       await request(http).post('/v1/contacts').set('Authorization', admin).send(validContact()).expect(201);
       await request(http).get('/v1/contacts').set('Authorization', support).expect(200);
+    });
+
+    it("gives an @Access('read') route the roles the service's access policy names for reading", async () => {
+      await request(http).get('/v1/contacts/notes').set('Authorization', support).expect(200);
+      await request(http).get('/v1/contacts/notes').set('Authorization', admin).expect(200);
+      const forbidden = await request(http).get('/v1/contacts/notes').set('Authorization', sales).expect(403);
+      expect(problemOf(forbidden).detail).toContain('analyst');
     });
 
     it('serves @Public() routes without a token', async () => {
@@ -459,6 +474,8 @@ describe('HTTP platform', () => {
       const create = document.paths['/v1/contacts'].post;
       expect(create.security).toEqual([{ bearer: [] }]);
       expect(create['x-crm-roles']).toEqual(['sales']);
+      expect(document.paths['/v1/contacts/notes'].get).toMatchObject({ 'x-crm-roles': ['analyst', 'support'] });
+      expect(document.paths['/v1/contacts/notes'].get).not.toHaveProperty('x-crm-access');
       expect(create.responses['400'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDetails');
       expect(document.paths['/health/ready'].get.security).toEqual([]);
       expect(document.paths['/metrics']).toBeUndefined();

@@ -27,12 +27,16 @@ export function runService(name: string, load: () => Promise<ServiceDefinition>)
       return;
     case 'rebuild':
       load()
-        .then(async (definition) => (process.exitCode = await (await import('./cli.js')).rebuildCommand(definition, { argv: args })))
+        .then(
+          async (definition) => (process.exitCode = await (await import('./cli.js')).rebuildCommand(definition, { argv: args })),
+        )
         .catch(fail);
       return;
     case 'projections':
       load()
-        .then((definition) => process.stdout.write((definition.projections ?? []).map((projection) => `${projection.name}\n`).join('')))
+        .then((definition) =>
+          process.stdout.write((definition.projections ?? []).map((projection) => `${projection.name}\n`).join('')),
+        )
         .catch(fail);
       return;
     default:

@@ -15,7 +15,7 @@ import { waitForGroupAtEnd } from '../../../libs/projections/test/support';
 import { rebuildCommand } from '@crm/service-kit';
 import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
 import { analyticsService } from '../src/analytics.service';
-import { ContactsSource } from './contacts-source';
+import { ContactsSource } from '../../../test/support/contacts-source';
 
 /**
  * The analytics service against the real PostgreSQL, Kafka and MongoDB-wire servers, fed the way the contacts

@@ -21,4 +21,5 @@ export type ReceivedEvent<C extends AnyEventContract> = DecodedEvent<EventOf<C>>
  * correlation (its id as causation, the service as actor). Their effects must be idempotent: after a crash
  * between handler and record, an event is handled again.
  */
-export const OnEvent = (...contracts: [AnyEventContract, ...AnyEventContract[]]): MethodDecorator => SetMetadata(ON_EVENT, contracts);
+export const OnEvent = (...contracts: [AnyEventContract, ...AnyEventContract[]]): MethodDecorator =>
+  SetMetadata(ON_EVENT, contracts);

@@ -82,7 +82,10 @@ class ReactorsHost implements OnApplicationBootstrap, OnApplicationShutdown {
     const taken = events.filter((event) => reactor.types.has(event.type));
     if (taken.length === 0) return;
     const decoded = await this.decoder.decode(taken);
-    const handled = await positions.load(reactor.name, decoded.map((event) => event.stream));
+    const handled = await positions.load(
+      reactor.name,
+      decoded.map((event) => event.stream),
+    );
     for (const event of decoded) {
       const last = handled.get(event.stream);
       if (last !== undefined && event.revision <= last) continue;
