@@ -7,7 +7,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/scripts/*.spec.js'],
+      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/scripts/*.spec.js', '<rootDir>/test/architecture/*.spec.ts'],
     },
     {
       ...common,
