@@ -79,16 +79,24 @@ describe('PostgresEventStore.watchAppends (LISTEN/NOTIFY)', () => {
   });
   const append = (stream: string) => store.append(stream, [{ type: 'Something', data: {} }]);
 
+  /** What a wait did within a few seconds: `woke`, or `still waiting` (a wait that nothing ends; the test fails). */
+  const within = (wait: Promise<void>) =>
+    Promise.race([wait.then(() => 'woke'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000))]);
+
   it('wakes a waiting reader when an append commits, and keeps a wake-up that came while nobody waited', async () => {
     const watcher = store.watchAppends();
     try {
       await watcher.next(FOREVER); // the first wait connects, and returns for what came before the LISTEN
-      const woken = watcher.next(FOREVER);
+      let woke = false;
+      const woken = watcher.next(FOREVER).then(() => void (woke = true));
+      await store.pool.query('SELECT pg_sleep(0.1)');
+      expect(woke).toBe(false); // nothing appended yet: it waits
       await append('watched-1');
-      await woken;
+      expect(await within(woken)).toBe('woke');
 
       await append('watched-2'); // committed while nobody waits
-      await watcher.next(FOREVER);
+      await store.pool.query('SELECT pg_sleep(0.2)'); // its notification has arrived
+      expect(await within(watcher.next(FOREVER))).toBe('woke');
     } finally {
       await watcher.close();
     }
@@ -125,8 +133,10 @@ describe('PostgresEventStore.watchAppends (LISTEN/NOTIFY)', () => {
       const controller = new AbortController();
       const aborted = watcher.next(FOREVER, controller.signal);
       controller.abort();
-      await aborted;
-      await watcher.next(10); // nothing appended: ends by its timeout
+      expect(await within(aborted)).toBe('woke');
+      const started = Date.now();
+      await watcher.next(50); // nothing appended: ends by its timeout, not before
+      expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     } finally {
       await watcher.close();
     }

@@ -43,3 +43,44 @@ describe('PostgresSubjectKeyStore', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe('PostgresSubjectKeyStore.moveFrom (a service key table from before the store was shared)', () => {
+  const [shared, legacy] = [uniqueSchema('privacy_shared'), uniqueSchema('privacy_legacy')];
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  const masterKey = newDataKey();
+  const store = new PostgresSubjectKeyStore(pool, masterKey, shared);
+  const old = new PostgresSubjectKeyStore(pool, masterKey, legacy);
+
+  beforeAll(async () => {
+    await store.migrate();
+    await old.migrate();
+  });
+  afterAll(async () => {
+    await pool.query(`DROP SCHEMA IF EXISTS "${shared}" CASCADE; DROP SCHEMA IF EXISTS "${legacy}" CASCADE`);
+    await pool.end();
+  });
+
+  it('moves every key, lets an erasure in either table win, and drops the old table so no copy outlives an erasure', async () => {
+    const kept = await old.keyFor('s-kept');
+    await old.keyFor('s-erased-before');
+    await old.erase('s-erased-before');
+    const both = await store.keyFor('s-in-both'); // made in the shared store by another service meanwhile
+    await old.keyFor('s-in-both');
+    await old.erase('s-in-both');
+
+    expect(await store.moveFrom(legacy)).toBe(3);
+
+    expect((await store.keysOf(['s-kept'])).get('s-kept')).toEqual(kept);
+    await expect(store.keyFor('s-erased-before')).rejects.toThrow(SubjectErasedError);
+    await expect(store.keyFor('s-in-both')).rejects.toThrow(SubjectErasedError);
+    expect(both).toHaveLength(32);
+    const { rows } = await pool.query('SELECT to_regclass($1)::text AS table', [`"${legacy}".subject_keys`]);
+    expect(rows[0].table).toBeNull();
+  });
+
+  it('does nothing when there is no old table, or when it is the shared one', async () => {
+    expect(await store.moveFrom(legacy)).toBe(0);
+    expect(await store.moveFrom(shared)).toBe(0);
+    expect((await store.keysOf(['s-kept'])).size).toBe(1);
+  });
+});

@@ -55,13 +55,17 @@ describe('decodingFor', () => {
   it('passes over types this build does not know, unless the projection dead-letters them', async () => {
     const unknown = event('crm.activity.SomethingNew', 'n');
     expect(await decodingFor(recorded, { decoder })([unknown])).toEqual([]);
-    const everything = defineProjection({ ...recorded, handles: [ActivityRecorded, ActivityErased], unknownEvents: 'dead-letter' });
+    const everything = defineProjection({
+      ...recorded,
+      handles: [ActivityRecorded, ActivityErased],
+      unknownEvents: 'dead-letter',
+    });
     await expect(decodingFor(everything, { decoder })([unknown])).rejects.toThrow(/SomethingNew/);
   });
 
   it('fails the batch on an event that breaks its contract (the consumer retries it, then dead-letters it)', async () => {
-    await expect(decodingFor(recorded, { decoder })([event('crm.activity.ActivityRecorded', 'x', { revision: -1 })])).rejects.toThrow(
-      /ActivityRecorded/,
-    );
+    await expect(
+      decodingFor(recorded, { decoder })([event('crm.activity.ActivityRecorded', 'x', { revision: -1 })]),
+    ).rejects.toThrow(/ActivityRecorded/);
   });
 });

@@ -83,7 +83,12 @@ describe('planBatch', () => {
 
   it('applies a duplicate within one batch once', () => {
     const first = event('contact-a', 0, 'a');
-    const plan = planBatch(activity, existing(), [first, { ...first, received: { ...first.received, offset: '99' } }, event('contact-a', 1, 'a')], context);
+    const plan = planBatch(
+      activity,
+      existing(),
+      [first, { ...first, received: { ...first.received, offset: '99' } }, event('contact-a', 1, 'a')],
+      context,
+    );
     expect(plan.applied).toBe(2);
     expect(plan.skipped).toBe(1);
     expect(plan.writes[0]).toMatchObject({ type: 'insert', document: { events: 2, eventIds: ['contact-a@0', 'contact-a@1'] } });
@@ -111,11 +116,7 @@ describe('planBatch', () => {
   });
 
   it('gives the same document whether events come in one batch or one by one', () => {
-    const events = [
-      event('contact-a', 0, 'a'),
-      event('contact-a', 1, 'a', 'ActivityErased'),
-      event('contact-a', 2, 'a'),
-    ];
+    const events = [event('contact-a', 0, 'a'), event('contact-a', 1, 'a', 'ActivityErased'), event('contact-a', 2, 'a')];
     const together = planBatch(activity, existing(), events, context).writes;
     let stored = existing();
     for (const one of events) {

@@ -60,25 +60,9 @@ export interface RebuildResult {
 }
 
 /**
- * Rebuilds a projection from its topics without taking the read model down:
- *
- * 0. Claim the rebuild in the state document (renewed while it runs): a second rebuild, by hand or by a runner
- *    upgrading its projection's version, fails with RebuildInProgressError instead of dropping this one's staging.
- * 1. Finish a swap a crashed rebuild left pending; drop staging collections crashed rebuilds left.
- * 2. Capture the topics' end offsets. A new group (generation + 1) projects from offset 0 into a
- *    fresh `<collection>__rebuild_<random>` until its committed offsets reach them, then stops.
- * 3. Swap, recorded in the state document so that any process can finish it:
- *    a. `swap: { groupId, generation, staging }` is set: from now on the live runners' batches are
- *       dropped unwritten (their group is no longer current) — anything they would still write
- *       belongs after the rebuild's offsets, where the new group will deliver it again;
- *    b. the staging collection is renamed over the live one (`dropTarget`: atomic for readers);
- *    c. the state's group becomes the rebuild's and `swap` is removed.
- * 4. Live runners, polling the state, move to the new group, which resumes where the rebuild stopped;
- *    what they re-apply from there is skipped by the per-stream revisions.
- *
- * Without step 3a a live runner that had already gone past the rebuild's offsets could apply a later
- * event onto a rebuilt document lacking the earlier ones; the earlier ones would then be skipped as
- * "already applied" when the new group delivers them.
+ * Rebuilds a projection from offset 0 into a staging collection and swaps it in, without taking the read model down:
+ * claim, catch up with the end offsets captured at the start, fence the live runners, rename, hand the group over.
+ * The steps and why each is needed: libs/projections/README.md, "Rebuilding without downtime".
  */
 export function rebuildProjection<Doc extends object>(
   projection: ProjectionDefinition<Doc>,

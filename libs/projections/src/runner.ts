@@ -47,15 +47,10 @@ interface Active {
 const silent: RelayLogger = { info: () => undefined, error: () => undefined };
 
 /**
- * Keeps a projection's collection up to date from its topics. The consumer group it uses is the one
- * recorded in the `projection_state` document, next to the read model: a new group (from offset 0)
- * when there is none, and the rebuild's group once a rebuild has swapped its collection in.
- *
- * Every batch is written only while this runner's group is still the current one (checked after the
- * documents were read, before writing), and replaces/deletes are guarded by document version and
- * generation; so a runner that has not noticed a rebuild yet cannot write stale state into the
- * rebuilt collection. The events it drops are committed for an abandoned group only: the new group
- * delivers them again.
+ * Keeps a projection's collection up to date from its topics, on the consumer group its state document names (a new
+ * one from offset 0 when there is none, a rebuild's once swapped in). A batch is written only while that group is
+ * still current, so a runner that has not yet noticed a rebuild cannot write stale state into the rebuilt collection
+ * (libs/projections/README.md, "Checkpoints live with the read model").
  */
 export class ProjectionRunner<Doc extends object = object> {
   private readonly db: mongo.Db;

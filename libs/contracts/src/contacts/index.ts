@@ -41,24 +41,27 @@ export * from './company';
 export * from './interaction-logged';
 export * from './custom-field-defined';
 
+/** The contracts of a contact's stream, in their current versions. */
+export const contactStreamContracts = [
+  ContactCreated,
+  ContactUpdated,
+  // Older contacts only: superseded by ContactUpdated.
+  ContactRenamed,
+  // Older contacts only: superseded by ContactUpdated.
+  ContactEmailChanged,
+  ContactArchived,
+  ContactErased,
+  ContactConsentChanged,
+  ContactLinkedToCompany,
+  ContactUnlinkedFromCompany,
+  ContactsMerged,
+  ContactMergeUndone,
+  ContactMergedInto,
+  ContactUnmerged,
+] as const;
+
 /** The events of a contact's stream, in their current versions. */
-export type ContactStreamEvent = EventOf<
-  | typeof ContactCreated
-  | typeof ContactUpdated
-  // Older contacts only: superseded by ContactUpdated.
-  | typeof ContactRenamed
-  // Older contacts only: superseded by ContactUpdated.
-  | typeof ContactEmailChanged
-  | typeof ContactArchived
-  | typeof ContactErased
-  | typeof ContactConsentChanged
-  | typeof ContactLinkedToCompany
-  | typeof ContactUnlinkedFromCompany
-  | typeof ContactsMerged
-  | typeof ContactMergeUndone
-  | typeof ContactMergedInto
-  | typeof ContactUnmerged
->;
+export type ContactStreamEvent = EventOf<(typeof contactStreamContracts)[number]>;
 
 export type CompanyEvent = EventOf<typeof CompanyCreated | typeof CompanyUpdated | typeof CompanyArchived>;
 export type InteractionEvent = EventOf<typeof InteractionLogged>;

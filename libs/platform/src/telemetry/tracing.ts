@@ -24,14 +24,8 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
 }
 
 /**
- * OpenTelemetry tracing (OTLP over HTTP): a span per HTTP request in and out (named by route), per PostgreSQL query
- * and MongoDB command within one, and per batch the relay publishes or a consumer handles, linked to the requests
- * whose events they carry (the trace context travels in event metadata and Kafka headers, see
- * `correlationMetadata`). Off unless configured (see `tracingConfigured`): then nothing is registered and the API
- * hands out no-op spans. The exporter reads the standard `OTEL_*` variables (endpoint, headers, timeout); the
- * service name is `OTEL_SERVICE_NAME`, else `crm-<service>`.
- *
- * Call it before anything it instruments is loaded (pg, mongodb): first thing in main.ts, from a module of its own.
+ * OpenTelemetry tracing over OTLP/HTTP, off unless configured (`tracingConfigured`); what is traced and why is in
+ * libs/platform/README.md (Tracing) and ADR 0010. Call it before anything it instruments (pg, mongodb) is loaded.
  */
 export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): void {
   if (active || !tracingConfigured(env)) return;

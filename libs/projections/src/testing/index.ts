@@ -1,3 +1,4 @@
+import { cloudEventSource, cloudEventType, topicOf } from '@crm/contracts';
 import type { ConsumedEvent, DecodedEvent, EventEnvelope } from '@crm/messaging';
 import { bodyOf, type StoredDocument } from '../document';
 import { planBatch } from '../plan';
@@ -22,8 +23,8 @@ export function decodedEvents(projection: Pick<ProjectionDefinition, 'handles'>,
     const id = event.id ?? `00000000-0000-7000-8000-${String(index + 1).padStart(12, '0')}`;
     const received: ConsumedEvent = {
       id,
-      type: `crm.${service}.${event.type}`,
-      source: `/${service}`,
+      type: cloudEventType({ service, name: event.type }),
+      source: cloudEventSource(service),
       subject: event.subject,
       time,
       dataVersion: event.sealed?.version ?? 1,
@@ -31,7 +32,7 @@ export function decodedEvents(projection: Pick<ProjectionDefinition, 'handles'>,
       stream,
       revision,
       position,
-      topic: `crm.${service}`,
+      topic: topicOf(service),
       partition: 0,
       offset: String(index),
     };
