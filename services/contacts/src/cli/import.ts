@@ -9,7 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import { tokenFromArgs } from '@crm/platform/cli/token';
-import { formatDuration, progressStats } from '@crm/projections/progress';
+import { formatDuration, progressStats } from '@crm/platform/cli/progress';
 import { EXIT_FAILED, IMPORT_USAGE, importCliArgs, importSummary, problemText } from '../imports/import-cli';
 import type { ImportJobView } from '../imports/imports.controller';
 

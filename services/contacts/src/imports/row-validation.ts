@@ -1,6 +1,4 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { fieldErrorsFrom } from '@crm/platform/nest';
+import { inputErrors } from '@crm/platform/nest';
 import type { Column, ImportField } from './import-columns';
 
 /** One reason a row cannot be imported, named by the import field and the file's column. */
@@ -15,18 +13,9 @@ export type RowResult<T> = { ok: true; value: T } | { ok: false; errors: RowFiel
 
 export const rowFailure = (errors: RowFieldError[]): { ok: false; errors: RowFieldError[] } => ({ ok: false, errors });
 
-// The options of the platform's global validation pipe: a row is checked as the API checks a request body.
-const PIPE_OPTIONS = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  stopAtFirstError: false,
-  validationError: { target: false, value: true },
-};
-
-/** The DTO's errors for a body, with their API paths (`emails[0].address`). */
+/** The DTO's errors for a body, with their API paths (`emails[0].address`): a row is checked as the API checks a body. */
 export function dtoErrors(dto: new () => object, body: object): { path: string; messages: string[] }[] {
-  return fieldErrorsFrom(validateSync(plainToInstance(dto, body), PIPE_OPTIONS)).map(({ field, messages }) => ({
+  return inputErrors(dto, body).map(({ field, messages }) => ({
     path: field,
     messages: [...messages],
   }));

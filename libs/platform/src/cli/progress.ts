@@ -1,5 +1,7 @@
+// Progress of a long command (a rebuild, an import): its rate, what is left, and a duration as people read it.
+
 export interface ProgressStats {
-  /** Events per second since the start. */
+  /** Items (events, rows) per second since the start. */
   rate: number;
   /** Seconds left at that rate; undefined until there is a rate. */
   etaSeconds: number | undefined;
