@@ -1,5 +1,5 @@
 import { INTERNET_DOMAIN_PATTERN, type CompanyProfile, type PostalAddress } from '@crm/contracts';
-import { CreateCompanyDto, UpdateCompanyDto } from '../api/company.dto';
+import { CreateCompanyDto, UpdateCompanyDto } from '../application/inputs/company.dto';
 import { sameValue } from '../domain/changes';
 import { normalizeDomain } from '../domain/company';
 import { listItems, type CompanyField } from './import-columns';

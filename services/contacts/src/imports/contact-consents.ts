@@ -1,5 +1,5 @@
 import type { ConsentChannel, ConsentEntry, ConsentPurpose, ConsentStatus } from '@crm/contracts';
-import { RecordConsentDto } from '../api/contact.dto';
+import { RecordConsentDto } from '../application/inputs/contact.dto';
 import { consentKey, consentTimeProblem, type ConsentKey } from '../domain/consent';
 import { consentOfColumn, isConsentColumn, type ContactValues } from './import-columns';
 import { dtoErrors, mergeByField, type RowFieldError, type RowResult } from './row-validation';

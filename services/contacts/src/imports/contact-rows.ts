@@ -9,7 +9,7 @@ import type {
   PhoneNumber,
   PostalAddress,
 } from '@crm/contracts';
-import { CreateContactDto, UpdateContactDto } from '../api/contact.dto';
+import { CreateContactDto, UpdateContactDto } from '../application/inputs/contact.dto';
 import { sameValue } from '../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../domain/contact-values';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
