@@ -1,9 +1,24 @@
-import { EXIT_FAILED, EXIT_IMPORTED, EXIT_SOME_ROWS_FAILED, importCliArgs, importSummary } from './import-cli';
-import type { ImportJobView } from './imports.controller';
+import {
+  EXIT_FAILED,
+  EXIT_IMPORTED,
+  EXIT_SOME_ROWS_FAILED,
+  importCliArgs,
+  importSummary,
+  importUsage,
+  type ImportCli,
+} from './cli';
+import type { ImportJobView } from './job-store';
+
+const contacts: ImportCli = {
+  kinds: ['contacts', 'companies'],
+  urlVariable: 'CONTACTS_URL',
+  defaultUrl: 'http://127.0.0.1:3001',
+};
 
 describe('import command line', () => {
   it('turns the arguments into the upload request', () => {
     const args = importCliArgs(
+      contacts,
       ['people.csv', '--kind', 'companies', '--map', 'Work Email=email', '--map', 'Notes = ignore', '--ignore-unknown-columns'],
       {},
     );
@@ -16,14 +31,23 @@ describe('import command line', () => {
       mapping: JSON.stringify({ 'Work Email': 'email', Notes: 'ignore' }),
       ignoreUnknownColumns: 'true',
     });
-    expect(importCliArgs(['a.csv', '--url', 'https://crm.example/'], {})).toMatchObject({ url: 'https://crm.example' });
+    expect(importCliArgs(contacts, ['a.csv', '--url', 'https://crm.example/'], {})).toMatchObject({ url: 'https://crm.example' });
+    expect(importCliArgs(contacts, ['a.csv'], { CONTACTS_URL: 'http://contacts:3000/' })).toMatchObject({
+      url: 'http://contacts:3000',
+      query: new URLSearchParams({ kind: 'contacts' }),
+    });
+  });
+
+  it('tells the service’s kinds and URL in its usage', () => {
+    expect(importUsage(contacts)).toContain('[--kind contacts|companies]');
+    expect(importUsage(contacts)).toContain('[--url http://127.0.0.1:3001]');
   });
 
   it('refuses what it cannot send', () => {
-    expect(() => importCliArgs([], {})).toThrow('name one CSV file');
-    expect(() => importCliArgs(['a.csv', '--kind', 'deals'], {})).toThrow('--kind is contacts or companies');
-    expect(() => importCliArgs(['a.csv', '--map', 'email'], {})).toThrow('--map takes "Header=field"');
-    expect(() => importCliArgs(['a.csv', '--colour'], {})).toThrow();
+    expect(() => importCliArgs(contacts, [], {})).toThrow('name one CSV file');
+    expect(() => importCliArgs(contacts, ['a.csv', '--kind', 'deals'], {})).toThrow('--kind is contacts or companies');
+    expect(() => importCliArgs(contacts, ['a.csv', '--map', 'email'], {})).toThrow('--map takes "Header=field"');
+    expect(() => importCliArgs(contacts, ['a.csv', '--colour'], {})).toThrow();
   });
 
   const job: ImportJobView = {

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { PayloadTooLargeError } from '@crm/platform';
-import { InvalidCsvError, TooManyRowsError } from './import-problems';
+import { InvalidCsvError, TooManyRowsError } from './problems';
 
 export const CSV_DELIMITERS = [',', ';', '\t'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { PostgresTableStore } from '@crm/postgres';
-import type { Column, ImportKind } from './import-columns';
+import type { Column } from './columns';
 import type { CsvDelimiter } from './csv-file';
-import type { RowFieldError } from './row-validation';
+import type { RowFieldError } from './rows';
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -18,7 +18,8 @@ export interface ImportCounts {
 /** An import as its job resource shows it. */
 export interface ImportJob extends ImportCounts {
   jobId: string;
-  kind: ImportKind;
+  /** One of the kinds the service declares (`contacts`). */
+  kind: string;
   status: ImportStatus;
   createdBy: string;
   columns: Column[];
@@ -40,11 +41,14 @@ export interface RowError {
   errors?: RowFieldError[];
 }
 
+/** A job as its resource shows it: progress, counts, and the first bad rows. */
+export type ImportJobView = Omit<ImportJob, 'delimiter'> & { badRows: RowError[]; badRowsUrl: string };
+
 export const NO_COUNTS: ImportCounts = { rowsRead: 0, created: 0, updated: 0, unchanged: 0, failed: 0, bytesProcessed: 0 };
 
 interface JobRow {
   job_id: string;
-  kind: ImportKind;
+  kind: string;
   status: ImportStatus;
   created_by: string;
   columns: Column[];
@@ -68,12 +72,17 @@ interface JobRow {
  * outlives the process that ran it. `heartbeat_at`, renewed while an instance holds the job (`owner` names
  * it), tells a job whose process died from one another replica is running. Rows hold no personal data:
  * counts, the header, and per bad row the field names and the rule broken, never a person's values.
+ * The kinds are the service's (`kinds`), checked here rather than by the table, so that a new kind needs no migration.
  */
 export class ImportJobStore extends PostgresTableStore {
   private readonly jobs = this.table('import_jobs');
   private readonly errors = this.table('import_job_errors');
 
-  constructor(pool: Pool, schema: string) {
+  constructor(
+    pool: Pool,
+    schema: string,
+    private readonly kinds: readonly string[],
+  ) {
     super(pool, schema);
   }
 
@@ -81,7 +90,7 @@ export class ImportJobStore extends PostgresTableStore {
     return `
       CREATE TABLE IF NOT EXISTS ${this.jobs} (
         job_id          uuid PRIMARY KEY,
-        kind            text NOT NULL CHECK (kind IN ('contacts', 'companies')),
+        kind            text NOT NULL,
         status          text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed')),
         created_by      text NOT NULL,
         columns         jsonb NOT NULL,
@@ -108,13 +117,16 @@ export class ImportJobStore extends PostgresTableStore {
         row_number integer NOT NULL,
         problem    jsonb NOT NULL,
         PRIMARY KEY (job_id, row_number)
-      )`;
+      );
+      -- Tables made before the kinds were the service's had them in a CHECK, which would refuse any other kind.
+      ALTER TABLE ${this.jobs} DROP CONSTRAINT IF EXISTS import_jobs_kind_check`;
   }
 
   async insert(
     job: Pick<ImportJob, 'jobId' | 'kind' | 'createdBy' | 'columns' | 'delimiter' | 'bytesTotal' | 'rowsTotal'>,
     owner: string,
   ) {
+    if (!this.kinds.includes(job.kind)) throw new Error(`Unknown import kind "${job.kind}"; known: ${this.kinds.join(', ')}`);
     await this.pool.query(
       `INSERT INTO ${this.jobs} (job_id, kind, status, created_by, columns, delimiter, bytes_total, rows_total, owner)
        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)`,

@@ -1,36 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  Inject,
-  Injectable,
-  type BeforeApplicationShutdown,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import { PLATFORM_LOGGER } from '@crm/platform/nest';
-import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
-import { ContactLookup } from '../application/contact-lookup';
-import { companyAggregate } from '../domain/company';
-import { customFieldsAggregate } from '../domain/custom-fields';
-import { CompanyRowImporter } from './company-row-importer';
-import { ContactRowImporter } from './contact-row-importer';
+import type { ColumnMapping, ImportKinds } from './columns';
+import type { ImportSettings } from './config';
 import { checkCsvFile, spoolBody, type CsvDelimiter } from './csv-file';
-import type { ImportsConfig } from './import-config';
-import { resolveColumns, type ColumnMapping, type ImportKind } from './import-columns';
-import type { ImportJob, ImportJobStore } from './import-job-store';
-import { ImportColumnsError, ImportsBusyError } from './import-problems';
-import { runImport } from './import-runner';
-
-export const IMPORT_JOB_STORE = Symbol('IMPORT_JOB_STORE');
-export const IMPORT_POOL = Symbol('IMPORT_POOL');
-export const IMPORTS_CONFIG = Symbol('IMPORTS_CONFIG');
+import type { ImportJob, ImportJobStore } from './job-store';
+import { ImportColumnsError, ImportsBusyError } from './problems';
+import type { RowImporter } from './rows';
+import { runImport, type ProblemOf } from './runner';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -45,7 +26,7 @@ export const ABANDONED_REASON =
   'The service instance running this import stopped before it finished. Import the file again: rows already imported are updated, not duplicated.';
 
 export interface ImportRequest {
-  kind: ImportKind;
+  kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
   delimiter: CsvDelimiter;
@@ -53,17 +34,29 @@ export interface ImportRequest {
   correlationId: string;
 }
 
+/** What a queue works with: the service's kinds and a row importer per job, its limits, the job store. */
+export interface ImportQueueDeps {
+  readonly store: ImportJobStore;
+  readonly kinds: ImportKinds;
+  /** A fresh row importer for one job of this kind. */
+  readonly importerFor: (kind: string) => Promise<RowImporter>;
+  readonly settings: ImportSettings;
+  readonly logger: Logger;
+  readonly problemOf: ProblemOf;
+}
+
 /**
  * Takes uploads and runs their imports, one job at a time per process, in the order they came. An upload
  * is checked as a whole (size, CSV, header) before its job exists, so a refused file writes nothing. A job
  * lives in PostgreSQL; the file waits on local disk. A process that dies leaves its jobs unfinished: any
  * instance fails them once their heartbeat is a minute old (the file is gone with the process; importing
- * it again is safe).
+ * it again is safe). `start()` before the first upload, `stop()` on shutdown.
  */
-@Injectable()
-export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ImportQueue {
+  readonly store: ImportJobStore;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly spoolDir: string;
+  private readonly logger: Logger;
   private readonly queue: { job: ImportJob; spoolPath: string; correlationId: string }[] = [];
   private running: Promise<void> | undefined;
   /** The job being imported now, if any. */
@@ -72,21 +65,13 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
   private stopping = false;
   private timers: NodeJS.Timeout[] = [];
 
-  constructor(
-    @Inject(IMPORT_JOB_STORE) readonly store: ImportJobStore,
-    @Inject(IMPORT_POOL) private readonly pool: Pool,
-    @Inject(IMPORTS_CONFIG) private readonly config: ImportsConfig,
-    @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(ContactLookup) private readonly lookup: ContactLookup,
-    @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
-    @InjectRepository(customFieldsAggregate) private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
-    @Inject(ReadModels) private readonly readModels: ReadModels,
-    @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
-  ) {
-    this.spoolDir = config.CONTACTS_IMPORT_SPOOL_DIR ?? join(tmpdir(), 'crm-contacts-imports');
+  constructor(private readonly deps: ImportQueueDeps) {
+    this.store = deps.store;
+    this.spoolDir = deps.settings.spoolDir;
+    this.logger = deps.logger;
   }
 
-  async onModuleInit(): Promise<void> {
+  async start(): Promise<void> {
     await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
     await this.sweep();
     const every = (ms: number, work: () => Promise<unknown>, what: string) => {
@@ -111,12 +96,12 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const bytesTotal = await spoolBody(body, spoolPath, this.config.CONTACTS_IMPORT_MAX_BYTES);
+      const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
       const { headers, rows } = await checkCsvFile(spoolPath, {
         delimiter: request.delimiter,
-        maxRows: this.config.CONTACTS_IMPORT_MAX_ROWS,
+        maxRows: this.deps.settings.maxRows,
       });
-      const resolved = resolveColumns(request.kind, headers, request.mapping, request);
+      const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const job = {
         jobId,
@@ -138,14 +123,11 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops taking rows: the job running fails once its rows in progress are written, and so do the queued ones. */
+  async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.running;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
   }
 
   /** Runs queued jobs one after the other until none is left (or the service stops: they then fail). */
@@ -154,17 +136,13 @@ export class ImportJobs implements OnModuleInit, BeforeApplicationShutdown, OnAp
       for (let next = this.queue.shift(); next; next = this.queue.shift()) {
         const { job, spoolPath, correlationId } = next;
         this.current = job.jobId;
-        const importer =
-          job.kind === 'contacts'
-            ? new ContactRowImporter(this.commands, this.lookup, this.companies, this.customFields, this.readModels)
-            : new CompanyRowImporter(this.commands, this.companies, this.readModels);
         try {
           await runImport(
             job,
             spoolPath,
-            importer,
-            { store: this.store, logger: this.logger, correlationId },
-            { concurrency: this.config.CONTACTS_IMPORT_CONCURRENCY, stopping: () => this.stopping },
+            await this.deps.importerFor(job.kind),
+            { store: this.store, logger: this.logger, correlationId, problemOf: this.deps.problemOf },
+            { concurrency: this.deps.settings.concurrency, stopping: () => this.stopping },
           );
         } catch (error) {
           this.logger.error({ err: error, jobId: job.jobId }, 'could not record the end of an import');

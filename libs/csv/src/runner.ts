@@ -1,16 +1,17 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { problemRegistry, problemType, runWithCorrelation } from '@crm/platform';
-import { toProblem } from '@crm/platform/nest';
+import { problemType, runWithCorrelation, type ProblemDescriptor } from '@crm/platform';
+import { valuesByField } from './columns';
 import { csvRecords } from './csv-file';
-import { valuesByField, type ImportField } from './import-columns';
-import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './import-job-store';
-import type { RowImporter } from './row-importer';
-import { withColumns, type RowFieldError } from './row-validation';
+import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './job-store';
+import { withColumns, type RowFieldError, type RowImporter, type RowValues } from './rows';
 
 /** Bad rows kept per job; the count stays exact past it. */
 export const MAX_KEPT_ROW_ERRORS = 10_000;
 const FLUSH_EVERY_MS = 500;
+
+/** What an error means as an HTTP problem (the service's registry first), and whether it is the client's fault. */
+export type ProblemOf = (error: unknown) => { problem: ProblemDescriptor; unexpected: boolean };
 
 export interface RunOptions {
   /** Rows written at once. */
@@ -29,7 +30,7 @@ export async function runImport(
   job: ImportJob,
   spoolPath: string,
   importer: RowImporter,
-  deps: { store: ImportJobStore; logger: Logger; correlationId: string },
+  deps: { store: ImportJobStore; logger: Logger; correlationId: string; problemOf: ProblemOf },
   options: RunOptions,
 ): Promise<void> {
   const { store, logger } = deps;
@@ -55,12 +56,12 @@ export async function runImport(
   const inFlight = new Set<Promise<void>>();
   const lastOfKey = new Map<string, Promise<void>>();
 
-  const importRow = async (row: number, values: Partial<Record<ImportField, string>>, after: Promise<void>[]) => {
+  const importRow = async (row: number, values: RowValues, after: Promise<void>[]) => {
     await Promise.all(after);
     try {
       counts[await importer.importRow(values)]++;
     } catch (error) {
-      const { problem, unexpected } = toProblem(error, { ifMatch: false }, problemRegistry);
+      const { problem, unexpected } = deps.problemOf(error);
       if (unexpected) {
         logger.error({ err: error, jobId: job.jobId, row }, 'import stopped by an unexpected error');
         failure ??= `Row ${row} failed unexpectedly (${problem.title}); the rows before it are imported. Import the file again once fixed: rows already imported are updated, not duplicated.`;

@@ -1,26 +1,29 @@
-import type { CommandBus } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { InvalidRowError, listItems, retryOnConflict, type RowImporter, type RowOutcome } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
-import type { ReadModels, RepositoryOf } from '@crm/service-kit';
-import { CreateCompany, UpdateCompany } from '../application/commands/companies';
-import { companyListProjection } from '../application/read-models/company-list';
-import { CompanyAlreadyExists, normalizeDomain, type companyAggregate } from '../domain/company';
+import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
+import { CompanyAlreadyExists, companyAggregate, normalizeDomain } from '../../domain/company';
+import { CreateCompany, UpdateCompany } from '../commands/companies';
+import { companyListProjection } from '../read-models/company-list';
 import { companyWrite, readCompanyRow, type CompanyRow } from './company-rows';
-import { listItems, type CompanyField } from './import-columns';
-import { companyIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
+import { companyIdFor } from './external-ids';
+import type { CompanyField } from './import-columns';
 
 /**
  * Writes companies rows with the commands the companies API sends. A row finds its company by `companyId`,
  * else by the id its `externalId` stands for, else by one of its domains: among this job's rows first, then
- * in the company list (eventually consistent). Found: updated; else created.
+ * in the company list (eventually consistent). Found: updated; else created. One per job (made by the import queue).
  */
-export class CompanyRowImporter implements RowImporter {
+@Injectable()
+export class CompanyRowImporter implements RowImporter<CompanyField> {
   private readonly companyByDomain = new Map<string, string>();
+  private readonly now = () => new Date().toISOString();
 
   constructor(
     private readonly commands: CommandBus,
-    private readonly companies: RepositoryOf<typeof companyAggregate>,
+    @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
     private readonly readModels: ReadModels,
-    private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
   keysOf(values: Partial<Record<CompanyField, string>>): string[] {

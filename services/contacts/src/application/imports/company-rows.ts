@@ -1,17 +1,10 @@
 import { INTERNET_DOMAIN_PATTERN, type CompanyProfile, type PostalAddress } from '@crm/contracts';
-import { CreateCompanyDto, UpdateCompanyDto } from '../application/inputs/company.dto';
-import { sameValue } from '../domain/changes';
-import { normalizeDomain } from '../domain/company';
-import { listItems, type CompanyField } from './import-columns';
-import {
-  dtoErrors,
-  isUuid,
-  mergeByField,
-  rowFailure,
-  withoutUndefined,
-  type RowFieldError,
-  type RowResult,
-} from './row-validation';
+import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import { inputErrors } from '@crm/platform/nest';
+import { sameValue } from '../../domain/changes';
+import { normalizeDomain } from '../../domain/company';
+import { CreateCompanyDto, UpdateCompanyDto } from '../inputs/company.dto';
+import type { CompanyField } from './import-columns';
 
 /** A companies CSV row read into the import's terms. */
 export interface CompanyRow {
@@ -71,8 +64,8 @@ export function companyWrite(row: CompanyRow, existing: CompanyProfile | undefin
     size: row.size,
     addresses,
   });
-  const errors = dtoErrors(existing ? UpdateCompanyDto : CreateCompanyDto, body).map(({ path, messages }) =>
-    companyError(path, messages),
+  const errors = inputErrors(existing ? UpdateCompanyDto : CreateCompanyDto, body).map(({ field, messages }) =>
+    companyError(field, messages),
   );
   // The controller's domain rule: a domain must be an internet domain once normalized.
   const bad = row.domains.filter((domain) => !DOMAIN.test(domain));

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { ConsentEntry } from '@crm/contracts';
-import type { ConsentKey } from '../domain/consent';
+import { valuesByField } from '@crm/csv';
+import type { ConsentKey } from '../../domain/consent';
 import { consentsToRecord, consentTimeErrors, readConsentCells, type ConsentCells } from './contact-consents';
 import { readContactRow } from './contact-rows';
-import { mappingErrors, resolveColumns, valuesByField, type ContactValues } from './import-columns';
+import { contactImportKinds, type ContactValues } from './import-columns';
 
 const now = '2026-03-01T12:00:00.000Z';
 
@@ -15,7 +16,7 @@ function cells(values: ContactValues): ConsentCells {
 
 describe('consent columns', () => {
   it('reads a consent.<channel>.<purpose> header, or a column mapped to one, as that consent of a contacts import', () => {
-    const resolved = resolveColumns(
+    const resolved = contactImportKinds.resolveColumns(
       'contacts',
       ['email', 'consent.email.marketing', 'SMS surveys', 'Consent Source', 'consent_at'],
       {
@@ -35,7 +36,7 @@ describe('consent columns', () => {
   });
 
   it('refuses a consent column with a channel or purpose the contract does not list, and consent columns for companies', () => {
-    const unknown = resolveColumns(
+    const unknown = contactImportKinds.resolveColumns(
       'contacts',
       ['consent.fax.marketing', 'consent.email.spam', 'consent.email.product-updates'],
       {},
@@ -44,9 +45,11 @@ describe('consent columns', () => {
       { field: 'columns[0]', messages: [expect.stringContaining('fills no field')] },
       { field: 'columns[1]', messages: [expect.stringContaining('fills no field')] },
     ]);
-    const companies = resolveColumns('companies', ['name', 'consent.email.marketing', 'consentSource'], {});
+    const companies = contactImportKinds.resolveColumns('companies', ['name', 'consent.email.marketing', 'consentSource'], {});
     expect(!companies.ok && companies.errors.map((e) => e.field)).toEqual(['columns[1]', 'columns[2]']);
-    const twice = resolveColumns('contacts', ['consent.email.marketing', 'Mail'], { Mail: 'consent.email.marketing' });
+    const twice = contactImportKinds.resolveColumns('contacts', ['consent.email.marketing', 'Mail'], {
+      Mail: 'consent.email.marketing',
+    });
     expect(!twice.ok && twice.errors).toEqual([
       { field: 'columns', messages: ['"consent.email.marketing" and "Mail" both fill consent.email.marketing'] },
     ]);
@@ -59,9 +62,15 @@ describe('consent columns', () => {
       C: 'consent.email',
       D: 'Consent.Email.Marketing',
     };
-    expect(mappingErrors('contacts', mapping).map((e) => e.field)).toEqual(['mapping[B]', 'mapping[C]', 'mapping[D]']);
-    expect(mappingErrors('contacts', { B: 'consent.fax.marketing' })[0].messages[0]).toContain('consent.<channel>.<purpose>');
-    const companies = mappingErrors('companies', { A: 'consent.email.marketing' });
+    expect(contactImportKinds.mappingErrors('contacts', mapping).map((e) => e.field)).toEqual([
+      'mapping[B]',
+      'mapping[C]',
+      'mapping[D]',
+    ]);
+    expect(contactImportKinds.mappingErrors('contacts', { B: 'consent.fax.marketing' })[0].messages[0]).toContain(
+      'consent.<channel>.<purpose>',
+    );
+    const companies = contactImportKinds.mappingErrors('companies', { A: 'consent.email.marketing' });
     expect(companies.map((e) => e.field)).toEqual(['mapping[A]']);
     expect(companies[0].messages[0]).not.toContain('consent.<channel>');
   });
@@ -135,7 +144,7 @@ describe('readConsentCells', () => {
   it('makes a row with a bad consent cell a bad row, with its other bad cells', () => {
     const read = readContactRow({ contactId: 'abc', 'consent.email.marketing': 'maybe' });
     expect(!read.ok && read.errors.map((e) => e.field)).toEqual(['contactId', 'consent.email.marketing']);
-    const blank = resolveColumns('contacts', ['givenName', 'consent.email.marketing'], {});
+    const blank = contactImportKinds.resolveColumns('contacts', ['givenName', 'consent.email.marketing'], {});
     if (!blank.ok) throw new Error('columns do not resolve');
     const row = readContactRow(valuesByField(blank.columns, ['Ada', '  ']));
     expect(row.ok && row.value.consent.statements).toEqual([]);

@@ -1,8 +1,9 @@
 import type { ConsentChannel, ConsentEntry, ConsentPurpose, ConsentStatus } from '@crm/contracts';
-import { RecordConsentDto } from '../application/inputs/contact.dto';
-import { consentKey, consentTimeProblem, type ConsentKey } from '../domain/consent';
+import { mergeByField, type RowFieldError, type RowResult } from '@crm/csv';
+import { inputErrors } from '@crm/platform/nest';
+import { consentKey, consentTimeProblem, type ConsentKey } from '../../domain/consent';
+import { RecordConsentDto } from '../inputs/contact.dto';
 import { consentOfColumn, isConsentColumn, type ContactValues } from './import-columns';
-import { dtoErrors, mergeByField, type RowFieldError, type RowResult } from './row-validation';
 
 /** The source of an imported consent statement when the row has no `consentSource`. */
 export const IMPORT_CONSENT_SOURCE = 'import';
@@ -49,8 +50,8 @@ export function readConsentCells(values: ContactValues): RowResult<ConsentCells>
   if (statements.length === 0) return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { statements, source } };
 
   for (const statement of statements) {
-    for (const { path, messages } of dtoErrors(RecordConsentDto, { ...statement, source, at: values.consentAt })) {
-      errors.push({ field: FIELD_OF_PATH[path] ?? path, messages });
+    for (const { field, messages } of inputErrors(RecordConsentDto, { ...statement, source, at: values.consentAt })) {
+      errors.push({ field: FIELD_OF_PATH[field] ?? field, messages: [...messages] });
     }
   }
   if (errors.length > 0) return { ok: false, errors: mergeByField(errors) };

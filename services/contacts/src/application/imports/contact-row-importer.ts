@@ -1,22 +1,23 @@
-import type { CommandBus } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { InvalidRowError, mergeByField, retryOnConflict, type RowFieldError, type RowImporter, type RowOutcome } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
-import type { ReadModels, RepositoryOf } from '@crm/service-kit';
-import { CreateContact } from '../application/commands/create-contact';
-import { LinkToCompany } from '../application/commands/link-to-company';
-import { RecordConsent } from '../application/commands/record-consent';
-import { UpdateContact } from '../application/commands/update-contact';
-import type { ContactLookup } from '../application/contact-lookup';
-import { contactListProjection } from '../application/read-models/contact-list';
-import { normalizeDomain, type companyAggregate } from '../domain/company';
-import { ContactAlreadyExists, ContactErasedError } from '../domain/contact';
-import { normalizeEmail } from '../domain/contact-values';
-import { CUSTOM_FIELDS_CATALOG_ID, type customFieldsAggregate } from '../domain/custom-fields';
+import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
+import { companyAggregate, normalizeDomain } from '../../domain/company';
+import { ContactAlreadyExists, ContactErasedError } from '../../domain/contact';
+import { normalizeEmail } from '../../domain/contact-values';
+import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
+import { CreateContact } from '../commands/create-contact';
+import { LinkToCompany } from '../commands/link-to-company';
+import { RecordConsent } from '../commands/record-consent';
+import { UpdateContact } from '../commands/update-contact';
+import { ContactLookup } from '../contact-lookup';
+import { contactListProjection } from '../read-models/contact-list';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import { companyIdFor, contactIdFor } from './external-ids';
 import type { ContactValues } from './import-columns';
-import { companyIdFor, contactIdFor, InvalidRowError, retryOnConflict, type RowImporter, type RowOutcome } from './row-importer';
-import { mergeByField, type RowFieldError } from './row-validation';
 
 /**
  * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
@@ -24,21 +25,22 @@ import { mergeByField, type RowFieldError } from './row-validation';
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
- * the contact's current state.
+ * the contact's current state. One per job (made by the import queue).
  */
-export class ContactRowImporter implements RowImporter {
+@Injectable()
+export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
   private readonly contactByEmail = new Map<string, string>();
   /** The custom field catalog, read once per job (by the first row that needs it). */
   private declarations?: Promise<CustomFieldDeclarations>;
+  private readonly now = () => new Date().toISOString();
 
   constructor(
     private readonly commands: CommandBus,
     private readonly lookup: ContactLookup,
-    private readonly companies: RepositoryOf<typeof companyAggregate>,
-    private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
+    @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
+    @InjectRepository(customFieldsAggregate) private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
     private readonly readModels: ReadModels,
-    private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
   keysOf(values: ContactValues): string[] {

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
+import { escapeCell, valuesByField, type Column } from '@crm/csv';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
-import { escapeCell } from './csv-cells';
 import { readConsentCells } from './contact-consents';
 import { contactExport } from './export-records';
-import { mappingErrors, resolveColumns, valuesByField, type Column, type ContactValues } from './import-columns';
+import { contactImportKinds, type ContactValues } from './import-columns';
 
 const today = '2026-03-01';
 
@@ -30,7 +30,7 @@ const existing: ContactProfile = {
 
 describe('resolveColumns', () => {
   it('matches headers to fields without case, spaces or punctuation, and knows common aliases', () => {
-    const resolved = resolveColumns('contacts', ['Given Name', 'LAST_NAME', 'E-Mail', 'tags', 'status'], {});
+    const resolved = contactImportKinds.resolveColumns('contacts', ['Given Name', 'LAST_NAME', 'E-Mail', 'tags', 'status'], {});
     expect(resolved).toEqual({
       ok: true,
       columns: [
@@ -44,7 +44,7 @@ describe('resolveColumns', () => {
   });
 
   it('takes the mapping first, by exact header or the same header written another way; ignore drops a column', () => {
-    const resolved = resolveColumns('contacts', ['Work Mail', 'Notes', 'Vorname'], {
+    const resolved = contactImportKinds.resolveColumns('contacts', ['Work Mail', 'Notes', 'Vorname'], {
       'work mail': 'email',
       Notes: 'ignore',
       Vorname: 'givenName',
@@ -53,20 +53,27 @@ describe('resolveColumns', () => {
   });
 
   it('refuses a column that fills nothing, two columns for one field, and a mapping entry for no column', () => {
-    const resolved = resolveColumns('contacts', ['email', 'Mail', 'Shoe size'], { Mail: 'email', Fax: 'phone' });
+    const resolved = contactImportKinds.resolveColumns('contacts', ['email', 'Mail', 'Shoe size'], {
+      Mail: 'email',
+      Fax: 'phone',
+    });
     expect(resolved.ok).toBe(false);
     const fields = !resolved.ok && resolved.errors.map((e) => e.field);
     expect(fields).toEqual(['columns[2]', 'mapping[Fax]', 'columns']);
-    expect(resolveColumns('contacts', ['email', 'Shoe size'], {}, { ignoreUnknownColumns: true }).ok).toBe(true);
+    expect(contactImportKinds.resolveColumns('contacts', ['email', 'Shoe size'], {}, { ignoreUnknownColumns: true }).ok).toBe(
+      true,
+    );
   });
 
   it('refuses mapping targets that are not fields of the kind', () => {
-    expect(mappingErrors('contacts', { A: 'email', B: 'name', C: 'ignore' }).map((e) => e.field)).toEqual(['mapping[B]']);
-    expect(mappingErrors('companies', { B: 'name', D: 'email' }).map((e) => e.field)).toEqual(['mapping[D]']);
+    expect(contactImportKinds.mappingErrors('contacts', { A: 'email', B: 'name', C: 'ignore' }).map((e) => e.field)).toEqual([
+      'mapping[B]',
+    ]);
+    expect(contactImportKinds.mappingErrors('companies', { B: 'name', D: 'email' }).map((e) => e.field)).toEqual(['mapping[D]']);
   });
 
   it('reads a custom.<key> header, or a column mapped to custom.<key>, as that custom field of a contacts import', () => {
-    const resolved = resolveColumns('contacts', ['email', 'custom.plan', 'Seats'], { Seats: 'custom.seats' });
+    const resolved = contactImportKinds.resolveColumns('contacts', ['email', 'custom.plan', 'Seats'], { Seats: 'custom.seats' });
     expect(resolved).toEqual({
       ok: true,
       columns: [
@@ -79,19 +86,23 @@ describe('resolveColumns', () => {
 
   it('accepts custom.<key> mapping targets for contacts only, and only with a key a declaration could have', () => {
     const mapping = { A: 'custom.plan', B: 'custom.', C: 'custom.Plan', D: 'custom.plan.tier' };
-    expect(mappingErrors('contacts', mapping).map((e) => e.field)).toEqual(['mapping[B]', 'mapping[C]', 'mapping[D]']);
-    expect(mappingErrors('contacts', { B: 'custom.' })[0].messages[0]).toContain('custom.<key>');
-    const companies = mappingErrors('companies', { A: 'custom.plan' });
+    expect(contactImportKinds.mappingErrors('contacts', mapping).map((e) => e.field)).toEqual([
+      'mapping[B]',
+      'mapping[C]',
+      'mapping[D]',
+    ]);
+    expect(contactImportKinds.mappingErrors('contacts', { B: 'custom.' })[0].messages[0]).toContain('custom.<key>');
+    const companies = contactImportKinds.mappingErrors('companies', { A: 'custom.plan' });
     expect(companies.map((e) => e.field)).toEqual(['mapping[A]']);
     expect(companies[0].messages[0]).not.toContain('custom.<key>');
   });
 
   it('refuses a custom.<key> column in a companies import, and two columns for one custom field', () => {
-    const companies = resolveColumns('companies', ['name', 'custom.plan'], {});
+    const companies = contactImportKinds.resolveColumns('companies', ['name', 'custom.plan'], {});
     expect(!companies.ok && companies.errors).toEqual([
       { field: 'columns[1]', messages: [expect.stringContaining('fills no field')] },
     ]);
-    const twice = resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
+    const twice = contactImportKinds.resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
     expect(!twice.ok && twice.errors).toEqual([
       { field: 'columns', messages: ['"custom.plan" and "Plan" both fill custom.plan'] },
     ]);
@@ -370,7 +381,7 @@ describe('custom fields', () => {
   it('builds an update equal to the contact from its own custom values, and none from blank cells', () => {
     const same = contactWrite(row({ 'custom.seats': '3.0', 'custom.plan': 'free' }), customer, today, catalog);
     expect(same.ok && same.value.input.customFields).toEqual(customer.customFields);
-    const resolved = resolveColumns('contacts', ['email', 'custom.seats', 'custom.features'], {});
+    const resolved = contactImportKinds.resolveColumns('contacts', ['email', 'custom.seats', 'custom.features'], {});
     if (!resolved.ok) throw new Error('columns do not resolve');
     const blank = row(valuesByField(resolved.columns, ['ada@example.com', '  ', ' ; ']));
     const write = contactWrite(blank, customer, today, catalog);
@@ -397,7 +408,7 @@ describe('export records', () => {
       updatedAt: '2026-01-01T00:00:00.000Z',
     });
     expect(record[columns.indexOf('givenName')]).toBe('\'=HYPERLINK("x")');
-    const resolved = resolveColumns('contacts', [...columns], {});
+    const resolved = contactImportKinds.resolveColumns('contacts', [...columns], {});
     if (!resolved.ok) throw new Error('export columns do not import');
     const read = row(valuesByField(resolved.columns, record));
     expect(read).toMatchObject({
@@ -452,7 +463,7 @@ describe('export records', () => {
     ]);
     expect(record.slice(-8, -3)).toEqual(['', '12.5', 'false', 'ai;db', "'=1+1"]);
 
-    const resolved = resolveColumns('contacts', columns, {});
+    const resolved = contactImportKinds.resolveColumns('contacts', columns, {});
     if (!resolved.ok) throw new Error('export columns do not import');
     const write = contactWrite(row(valuesByField(resolved.columns, record)), undefined, today, declarations);
     expect(write.ok && write.value.input.customFields).toEqual(customFields);
@@ -496,7 +507,7 @@ describe('export records', () => {
       'granted',
       'withdrawn',
     ]);
-    const resolved = resolveColumns('contacts', columns, {});
+    const resolved = contactImportKinds.resolveColumns('contacts', columns, {});
     if (!resolved.ok) throw new Error('export columns do not import');
     const read = readConsentCells(valuesByField(resolved.columns, record));
     expect(read.ok && read.value.statements).toEqual([

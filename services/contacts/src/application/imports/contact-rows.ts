@@ -9,27 +9,13 @@ import type {
   PhoneNumber,
   PostalAddress,
 } from '@crm/contracts';
-import { CreateContactDto, UpdateContactDto } from '../application/inputs/contact.dto';
-import { sameValue } from '../domain/changes';
-import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../domain/contact-values';
+import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import { inputErrors } from '@crm/platform/nest';
+import { sameValue } from '../../domain/changes';
+import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
+import { CreateContactDto, UpdateContactDto } from '../inputs/contact.dto';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
-import {
-  customFieldColumn,
-  customFieldKey,
-  isCustomFieldColumn,
-  listItems,
-  type ContactField,
-  type ContactValues,
-} from './import-columns';
-import {
-  dtoErrors,
-  isUuid,
-  mergeByField,
-  rowFailure,
-  withoutUndefined,
-  type RowFieldError,
-  type RowResult,
-} from './row-validation';
+import { customFieldColumn, customFieldKey, isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
 
 /** A contacts CSV row read into the import's terms; values are still as the file wrote them. */
 export interface ContactRow {
@@ -236,7 +222,7 @@ export function contactWrite(
   const origins = listOrigins(row, custom.entries);
   const errors = [
     ...custom.errors,
-    ...dtoErrors(existing ? UpdateContactDto : CreateContactDto, body).map((e) => contactError(e.path, e.messages, origins)),
+    ...inputErrors(existing ? UpdateContactDto : CreateContactDto, body).map((e) => contactError(e.field, e.messages, origins)),
   ];
   let normalized: Partial<ContactProfile> = {};
   try {
@@ -259,7 +245,7 @@ export function contactWrite(
   });
   // The merged lists may outgrow their bounds (ten e-mails...): checked again, as a PATCH with them would be.
   const mergedOrigins = { ...origins, customFields: (input.customFields ?? []).map((entry) => entry.key) };
-  const bounds = dtoErrors(UpdateContactDto, input).map((e) => contactError(e.path, e.messages, mergedOrigins));
+  const bounds = inputErrors(UpdateContactDto, input).map((e) => contactError(e.field, e.messages, mergedOrigins));
   return bounds.length > 0 ? rowFailure(mergeByField(bounds)) : { ok: true, value: { action: 'update', input } };
 }
 

@@ -5,13 +5,12 @@ import {
   type ConsentPurpose,
   type CustomFieldValue,
 } from '@crm/contracts';
-import type { CompanyListItem } from '../application/read-models/company-list';
-import type { ContactListItem } from '../application/read-models/contact-list';
-import { escapeCell } from './csv-cells';
+import { exportCell as cell } from '@crm/csv';
+import type { CompanyListItem } from '../read-models/company-list';
+import type { ContactListItem } from '../read-models/contact-list';
 import {
   consentColumn,
   customFieldColumn,
-  LIST_SEPARATOR,
   READ_ONLY_COLUMNS,
   type CompanyField,
   type ConsentColumn,
@@ -120,9 +119,4 @@ export function companyExportRecord(item: Omit<CompanyListItem, 'search'>): stri
     updatedAt: item.updatedAt,
   };
   return COMPANY_EXPORT_COLUMNS.map((column) => cell(cells[column]));
-}
-
-/** One CSV cell: lists joined with `;`, formula-like text escaped. */
-function cell(value: string | readonly string[] | undefined): string {
-  return escapeCell(Array.isArray(value) ? value.join(LIST_SEPARATOR) : ((value as string | undefined) ?? ''));
 }
