@@ -1,10 +1,14 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProduces, ApiQuery } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Headers, Inject, Query, Res, type Type } from '@nestjs/common';
+import { QueryBus, type IQuery } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InvalidQueryError } from '@crm/read-api';
+import type { Role } from '@crm/platform';
+import { Roles } from '@crm/platform/nest';
+import { InvalidQueryError, type ListQuery } from '@crm/read-api';
+import { ApiListQuery } from '@crm/read-api/nest';
 import { jsonArray } from '../json-array';
 import type { TableExport } from '../table-export';
 
@@ -21,6 +25,46 @@ export const ApiTableExport = () =>
     }),
     ApiProduces('text/csv', 'application/json'),
   );
+
+/** An export of one of the service's lists: `GET /v1/contacts/export`. */
+export interface TableExportRoute {
+  /** The controller's class name, which OpenAPI's operation ids show: `ContactExportController`. */
+  readonly name: string;
+  /** `v1/contacts/export`: list it before the controller whose `:id` route would take `export` for an id. */
+  readonly path: string;
+  /** Its OpenAPI tag: the list's. */
+  readonly tag: string;
+  readonly roles: readonly Role[];
+  /** The list whose filters, sort and `q` it takes. */
+  readonly listQuery: ListQuery;
+  /** The service's query that makes the table of the list's parameters (a `TableExport`). */
+  readonly query: (parameters: Record<string, unknown>) => IQuery;
+}
+
+/** The controller of an export route: the service declares the route and the query, the table streams as `sendTableExport` says. */
+export function tableExportController(route: TableExportRoute): Type {
+  @ApiTags(route.tag)
+  @ApiBearerAuth()
+  @Controller(route.path)
+  class TableExportController {
+    constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+
+    @Get()
+    @Roles(...route.roles)
+    @ApiListQuery(route.listQuery)
+    @ApiTableExport()
+    async export(
+      @Query() query: Record<string, unknown>,
+      @Headers('accept') accept: string | undefined,
+      @Res() response: Response,
+    ): Promise<void> {
+      await sendTableExport(response, query, accept, (parameters) =>
+        this.queries.execute<IQuery, TableExport>(route.query(parameters)),
+      );
+    }
+  }
+  return Object.defineProperty(TableExportController, 'name', { value: route.name });
+}
 
 /**
  * Answers an export route: the format from `format`, else from Accept (CSV unless it asks for JSON), then the table

@@ -1,10 +1,4 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { ApiTableExport, sendTableExport } from '@crm/csv/nest';
-import { Roles } from '@crm/platform/nest';
-import { ApiListQuery } from '@crm/read-api/nest';
+import { tableExportController } from '@crm/csv/nest';
 import { ExportCompanies, ExportContacts } from '../application/queries/exports';
 import { companyListQuery } from '../application/read-models/company-list';
 import { contactListQuery } from '../application/read-models/contact-list';
@@ -17,41 +11,21 @@ import { IMPORTERS } from './imports';
  * it is) or JSON (the list's items). Registered
  * before ContactsController, whose `GET /v1/contacts/:id` would otherwise take `export` for an id.
  */
-@ApiTags('contacts')
-@ApiBearerAuth()
-@Controller('v1/contacts/export')
-export class ContactExportController {
-  constructor(private readonly queries: QueryBus) {}
-
-  @Get()
-  @Roles(...IMPORTERS)
-  @ApiListQuery(contactListQuery)
-  @ApiTableExport()
-  async export(
-    @Query() query: Record<string, unknown>,
-    @Headers('accept') accept: string | undefined,
-    @Res() response: Response,
-  ): Promise<void> {
-    await sendTableExport(response, query, accept, (parameters) => this.queries.execute(new ExportContacts(parameters)));
-  }
-}
+export const ContactExportController = tableExportController({
+  name: 'ContactExportController',
+  path: 'v1/contacts/export',
+  tag: 'contacts',
+  roles: IMPORTERS,
+  listQuery: contactListQuery,
+  query: (parameters) => new ExportContacts(parameters),
+});
 
 /** `GET /v1/companies/export`: the same for the companies list (registered before CompaniesController). */
-@ApiTags('companies')
-@ApiBearerAuth()
-@Controller('v1/companies/export')
-export class CompanyExportController {
-  constructor(private readonly queries: QueryBus) {}
-
-  @Get()
-  @Roles(...IMPORTERS)
-  @ApiListQuery(companyListQuery)
-  @ApiTableExport()
-  async export(
-    @Query() query: Record<string, unknown>,
-    @Headers('accept') accept: string | undefined,
-    @Res() response: Response,
-  ): Promise<void> {
-    await sendTableExport(response, query, accept, (parameters) => this.queries.execute(new ExportCompanies(parameters)));
-  }
-}
+export const CompanyExportController = tableExportController({
+  name: 'CompanyExportController',
+  path: 'v1/companies/export',
+  tag: 'companies',
+  roles: IMPORTERS,
+  listQuery: companyListQuery,
+  query: (parameters) => new ExportCompanies(parameters),
+});
