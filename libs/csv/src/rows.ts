@@ -1,5 +1,5 @@
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
-import { ProblemError } from '@crm/platform';
+import { ProblemError, type FieldError } from '@crm/platform';
 import type { Column } from './columns';
 
 /** A row's values by field, as the file wrote them (trimmed, blank cells left out). */
@@ -31,10 +31,10 @@ export type RowResult<T> = { ok: true; value: T } | { ok: false; errors: RowFiel
 
 export const rowFailure = (errors: RowFieldError[]): { ok: false; errors: RowFieldError[] } => ({ ok: false, errors });
 
-/** A row the import refuses before writing anything: a 400 like the API's, naming import fields. */
+/** A row the import refuses before writing anything: a 400 like the API's, naming import fields (`inputErrors` gives such). */
 export class InvalidRowError extends ProblemError {
   override name = 'InvalidRowError';
-  constructor(errors: readonly RowFieldError[]) {
+  constructor(errors: readonly (RowFieldError | FieldError)[]) {
     super({
       status: 400,
       type: 'validation',
