@@ -118,8 +118,13 @@ export class ImportJobStore extends PostgresTableStore {
         problem    jsonb NOT NULL,
         PRIMARY KEY (job_id, row_number)
       );
-      -- Tables made before the kinds were the service's had them in a CHECK, which would refuse any other kind.
-      ALTER TABLE ${this.jobs} DROP CONSTRAINT IF EXISTS import_jobs_kind_check`;
+      -- Tables made before the kinds were the service's had them in a CHECK, which would refuse any other kind. Looked
+      -- up first: ALTER TABLE locks the table, and every replica migrates at every start.
+      DO $$ BEGIN
+        IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = '${this.jobs}'::regclass AND conname = 'import_jobs_kind_check') THEN
+          ALTER TABLE ${this.jobs} DROP CONSTRAINT import_jobs_kind_check;
+        END IF;
+      END $$`;
   }
 
   async insert(

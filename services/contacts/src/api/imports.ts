@@ -1,5 +1,5 @@
-import { csvImports, type ImportsOptions } from '@crm/csv/nest';
 import { importSettingsOf } from '@crm/csv';
+import { csvImports, type ImportsOptions } from '@crm/csv/nest';
 import { SERVICE_CONFIG, SERVICE_SETTINGS, type ServiceConfig, type ServiceSettings } from '@crm/service-kit';
 import { CompanyRowImporter } from '../application/imports/company-row-importer';
 import { ContactRowImporter } from '../application/imports/contact-row-importer';
