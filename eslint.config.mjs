@@ -16,14 +16,27 @@ const LIBRARY_DEPENDENCIES = {
   privacy: ['contracts', 'idempotency', 'platform', 'postgres'],
   projections: ['contracts', 'eventsourcing', 'messaging', 'platform'],
   'read-api': ['platform', 'projections'],
+  csv: ['eventsourcing', 'platform', 'postgres', 'read-api'],
 };
 
 /** Packages of frameworks and infrastructure: never in a domain. */
-const RUNTIME_PACKAGES = ['@nestjs/*', 'mongoose', 'mongodb', 'pg', 'kafkajs', '@eventstore/*', 'express', 'class-validator', 'class-transformer', 'ajv'];
+const RUNTIME_PACKAGES = [
+  '@nestjs/*',
+  'mongoose',
+  'mongodb',
+  'pg',
+  'kafkajs',
+  '@eventstore/*',
+  'express',
+  'class-validator',
+  'class-transformer',
+  'ajv',
+];
 
 const elements = (...types) => ({ element: { types: { anyOf: types } } });
 const library = (type, lib) => ({ element: { type, captured: { lib } } });
-const others = (name) => Object.keys(LIBRARY_DEPENDENCIES).filter((lib) => lib !== name && !LIBRARY_DEPENDENCIES[name].includes(lib));
+const others = (name) =>
+  Object.keys(LIBRARY_DEPENDENCIES).filter((lib) => lib !== name && !LIBRARY_DEPENDENCIES[name].includes(lib));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.infra/**', '**/*.js', '**/*.mjs'] },
@@ -97,8 +110,16 @@ export default tseslint.config(
               disallow: { to: elements('api', 'infrastructure') },
               message: 'application/ does not import api/ or infrastructure/ (infrastructure implements its ports).',
             },
-            { from: elements('api'), disallow: { to: elements('infrastructure') }, message: 'api/ imports application/, not infrastructure/.' },
-            { from: elements('infrastructure'), disallow: { to: elements('api') }, message: 'infrastructure/ does not import api/.' },
+            {
+              from: elements('api'),
+              disallow: { to: elements('infrastructure') },
+              message: 'api/ imports application/, not infrastructure/.',
+            },
+            {
+              from: elements('infrastructure'),
+              disallow: { to: elements('api') },
+              message: 'infrastructure/ does not import api/.',
+            },
             {
               from: elements('lib'),
               disallow: { to: elements('lib-nest', 'kit') },
@@ -106,7 +127,10 @@ export default tseslint.config(
             },
             ...Object.keys(LIBRARY_DEPENDENCIES).map((name) => ({
               from: [library('lib', name), library('lib-nest', name)],
-              disallow: [{ to: elements('kit') }, ...others(name).flatMap((lib) => [{ to: library('lib', lib) }, { to: library('lib-nest', lib) }])],
+              disallow: [
+                { to: elements('kit') },
+                ...others(name).flatMap((lib) => [{ to: library('lib', lib) }, { to: library('lib-nest', lib) }]),
+              ],
               message: `@crm/${name} may import only ${LIBRARY_DEPENDENCIES[name].map((lib) => `@crm/${lib}`).join(', ') || 'no other library'} (eslint.config.mjs, LIBRARY_DEPENDENCIES).`,
             })),
           ],

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { formatDuration, progressStats } from './progress';
+import { formatDuration, progressStats } from '@crm/platform/cli/progress';
 import type { ProjectionDefinition } from './projection';
 import { rebuildProjection, type RebuildOptions } from './rebuild';
 import type { ProjectionDeps } from './deps';

@@ -21,7 +21,6 @@ export {
   type RebuildProgress,
   type RebuildResult,
 } from './rebuild';
-export { formatDuration, progressStats, type ProgressStats } from './progress';
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runRebuildCli, type RebuildCliIo } from './cli';
 export { canonicalDocument, readModelHash } from './hash';
 export { projectionMetrics } from './metrics';

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CompaniesController } from './api/companies.controller';
 import { ContactsController } from './api/contacts.controller';
 import { CustomFieldsController } from './api/custom-fields.controller';
+import { CompanyExportController, ContactExportController } from './api/exports.controller';
+import { contactImports } from './api/imports';
 import { InteractionsController } from './api/interactions.controller';
 import { ArchiveContactHandler, UnlinkFromCompanyHandler } from './application/commands/change-contact';
 import { ArchiveCompanyHandler, CreateCompanyHandler, UpdateCompanyHandler } from './application/commands/companies';
@@ -36,12 +38,19 @@ import {
   ListContactsHandler,
 } from './application/queries/contacts';
 import { ExportCompaniesHandler, ExportContactsHandler } from './application/queries/exports';
-import { importControllers, importProviders } from './imports/contact-imports';
 
 /** The contacts service's API and use cases: a handler per command and query. */
 @Module({
   // The export controllers come first: `/v1/contacts/export` before `/v1/contacts/:id`.
-  controllers: [...importControllers, ContactsController, CompaniesController, InteractionsController, CustomFieldsController],
+  controllers: [
+    ContactExportController,
+    CompanyExportController,
+    contactImports.controller,
+    ContactsController,
+    CompaniesController,
+    InteractionsController,
+    CustomFieldsController,
+  ],
   providers: [
     ContactLookup,
     ContactProfiles,
@@ -74,7 +83,7 @@ import { importControllers, importProviders } from './imports/contact-imports';
     ListCustomFieldsHandler,
     ExportContactsHandler,
     ExportCompaniesHandler,
-    ...importProviders,
+    ...contactImports.providers,
   ],
 })
 export class ContactsApplication {}

@@ -1,4 +1,5 @@
 import { contactsContracts } from '@crm/contracts';
+import { IMPORT_MEDIA_TYPES, importConfigSpec } from '@crm/csv';
 import { defineService } from '@crm/service-kit';
 import { registerContactProblems } from './api/problems';
 import { companyListProjection } from './application/read-models/company-list';
@@ -9,8 +10,6 @@ import { companyAggregate } from './domain/company';
 import { contactAggregate } from './domain/contact';
 import { customFieldsAggregate } from './domain/custom-fields';
 import { interactionAggregate } from './domain/interaction';
-import { importsConfigSpec } from './imports/import-config';
-import { IMPORT_MEDIA_TYPES } from './imports/contact-imports';
 
 registerContactProblems();
 
@@ -34,7 +33,7 @@ export const contactsService = defineService({
   contracts: contactsContracts,
   aggregates: [contactAggregate, companyAggregate, interactionAggregate, customFieldsAggregate],
   projections: [contactListProjection, companyListProjection, contactInteractionsProjection],
-  config: importsConfigSpec,
+  config: importConfigSpec('CONTACTS'),
   application: ContactsApplication,
   extraMediaTypes: IMPORT_MEDIA_TYPES,
   responseSubject: subjectOfResponse,

@@ -14,8 +14,9 @@ import { createServiceTestApp } from '@crm/service-kit/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { contactsTestConfig } from './support';
 import { contactsService } from '../src/contacts.service';
-import { ABANDONED_REASON, ImportJobs } from '../src/imports/import-jobs';
-import { companyIdFor, contactIdFor } from '../src/imports/row-importer';
+import { ABANDONED_REASON } from '@crm/csv';
+import { ImportJobs } from '@crm/csv/nest';
+import { companyIdFor, contactIdFor } from '../src/application/imports/external-ids';
 
 interface Job {
   jobId: string;

@@ -4,7 +4,7 @@ export { CAUSATION_HEADER, CORRELATION_HEADER, correlateRequests } from './http/
 export { PinoNestLogger } from './logging/nest-logger';
 export { toProblem, type ProblemOutcome } from './problems/to-problem';
 export { ProblemDetailsFilter } from './problems/problem.filter';
-export { createValidationPipe } from './validation/validation.pipe';
+export { createValidationPipe, inputErrors } from './validation/validation.pipe';
 export { fieldErrorsFrom } from './validation/validation-errors';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
 export { NoQueryGuard } from './validation/no-query.guard';

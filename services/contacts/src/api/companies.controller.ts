@@ -10,10 +10,10 @@ import { ApiListQuery } from '@crm/read-api/nest';
 import { respond } from '@crm/service-kit';
 import { ArchiveCompany, CreateCompany, UpdateCompany } from '../application/commands/companies';
 import type { CompanyView } from '../application/contact-view';
+import { CreateCompanyDto, UpdateCompanyDto } from '../application/inputs/company.dto';
 import { CompanyPeople, GetCompany, ListCompanies, type ListedCompany } from '../application/queries/companies';
 import type { ListedContact } from '../application/queries/contacts';
 import { companyListQuery } from '../application/read-models/company-list';
-import { CreateCompanyDto, UpdateCompanyDto } from './company.dto';
 
 const uuid = new ParseUUIDPipe();
 const now = () => new Date().toISOString();

@@ -33,6 +33,13 @@ import { UndoMerge } from '../application/commands/undo-merge';
 import { UpdateContact } from '../application/commands/update-contact';
 import type { ContactView, HistoryEntry } from '../application/contact-view';
 import {
+  CompanyLinkDto,
+  CreateContactDto,
+  MergeContactsDto,
+  RecordConsentDto,
+  UpdateContactDto,
+} from '../application/inputs/contact.dto';
+import {
   ContactDuplicates,
   ContactInteractions,
   PersonalData,
@@ -42,7 +49,7 @@ import { ConsentLedger, ContactHistory, GetContact, ListContacts, type ListedCon
 import { contactInteractionsQuery } from '../application/read-models/contact-interactions';
 import { contactListQuery } from '../application/read-models/contact-list';
 import type { LikelyDuplicate } from '../domain/duplicates';
-import { AsOfQuery, CompanyLinkDto, CreateContactDto, MergeContactsDto, RecordConsentDto, UpdateContactDto } from './contact.dto';
+import { AsOfQuery } from './as-of.query';
 
 const uuid = new ParseUUIDPipe();
 const now = () => new Date().toISOString();

@@ -1,6 +1,19 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { FieldError } from '../../problems/problem';
 import { RequestValidationError } from '../../problems/platform-errors';
 import { fieldErrorsFrom } from './validation-errors';
+
+/** How input is checked, by the pipe and by `inputErrors` alike. */
+const VALIDATION_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: false,
+  // Values are kept on the errors only to tell arrays from objects; they never reach the client.
+  validationError: { target: false, value: true },
+};
 
 /**
  * The global pipe: DTOs are class-validator classes; unknown properties are rejected (not silently
@@ -10,13 +23,16 @@ import { fieldErrorsFrom } from './validation-errors';
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    ...VALIDATION_OPTIONS,
     transform: true,
-    stopAtFirstError: false,
-    // Values are kept on the errors only to tell arrays from objects; they never reach the client.
-    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new RequestValidationError(fieldErrorsFrom(errors)),
   });
+}
+
+/**
+ * Every bad field of `input` as the pipe would report it for a request body of this class (`emails[0].address`), for
+ * input that does not come through a request: a CSV row checked against a command's input class.
+ */
+export function inputErrors(type: Type<object>, input: object): FieldError[] {
+  return fieldErrorsFrom(validateSync(plainToInstance(type, input), VALIDATION_OPTIONS));
 }

@@ -1,39 +1,13 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { mongo } from 'mongoose';
-import { InvalidQueryError, waitForListPosition, type ParsedListQuery } from '@crm/read-api';
+import { listMatches, withoutPages, type TableExport } from '@crm/csv';
+import { waitForListPosition } from '@crm/read-api';
 import { InjectRepository, ReadModels, type ReadModelDocument, type RepositoryOf } from '@crm/service-kit';
 import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
-import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExport, type ConsentPair } from '../../imports/export-records';
 import { ContactListFilter } from '../contact-list-filter';
+import { COMPANY_EXPORT_COLUMNS, companyExportRecord, contactExport, type ConsentPair } from '../imports/export-records';
 import { companyListProjection, companyListQuery, type CompanyListItem } from '../read-models/company-list';
 import { contactListProjection, type ContactListItem } from '../read-models/contact-list';
-
-/** A table to download: its columns, a record per item, and the items in the list's order (read in batches). */
-export interface TableExport<Item = object> {
-  name: string;
-  columns: readonly string[];
-  record(item: Item): string[];
-  items: AsyncIterable<Item> & { close(): Promise<void> };
-}
-
-/** The list's paging parameters make no sense for an export, which holds every match: refused, not ignored. */
-function withoutPages(parameters: Record<string, unknown>): Record<string, unknown> {
-  const paging = ['limit', 'cursor'].filter((name) => name in parameters);
-  if (paging.length > 0) {
-    throw new InvalidQueryError(
-      paging.map((name) => ({ field: name, messages: ['an export has no pages: it holds every match'], in: 'query' as const })),
-    );
-  }
-  return parameters;
-}
-
-/** Every document the query matches, in its order, without `_id`, `_meta` and search keys. */
-function matches<D extends { _id: string }>(collection: mongo.Collection<D>, parsed: ParsedListQuery): TableExport<Omit<D, '_id'>>['items'] {
-  return collection
-    .find(parsed.filter as mongo.Filter<D>, { projection: { _id: 0, _meta: 0, search: 0 } })
-    .sort(parsed.sort as Record<string, 1 | -1>)
-    .batchSize(500) as unknown as TableExport<Omit<D, '_id'>>['items'];
-}
 
 /**
  * Every contact the list shows for the same filters, sort and `q`: the import's columns, with a `custom.<key>` one per
@@ -60,7 +34,7 @@ export class ExportContactsHandler implements IQueryHandler<ExportContacts> {
     await waitForListPosition(contacts, parsed); // before the columns: a consent just recorded may add one
     const customKeys = [...(await this.customFields.load(CUSTOM_FIELDS_CATALOG_ID)).state.fields.keys()];
     const shape = contactExport(customKeys, await consentPairsHeld(contacts));
-    return { name: 'contacts', ...shape, items: matches(contacts, parsed) } as TableExport;
+    return { name: 'contacts', ...shape, items: listMatches(contacts, parsed) } as TableExport;
   }
 }
 
@@ -80,7 +54,12 @@ export class ExportCompaniesHandler implements IQueryHandler<ExportCompanies> {
     const parsed = companyListQuery.parse(withoutPages(parameters));
     await waitForListPosition(companies, parsed);
     const record = companyExportRecord as (item: object) => string[];
-    return { name: 'companies', columns: COMPANY_EXPORT_COLUMNS, record, items: matches<ReadModelDocument<CompanyListItem>>(companies, parsed) };
+    return {
+      name: 'companies',
+      columns: COMPANY_EXPORT_COLUMNS,
+      record,
+      items: listMatches<ReadModelDocument<CompanyListItem>>(companies, parsed),
+    };
   }
 }
 

@@ -1,0 +1,66 @@
+import { defineImportKinds, valuesByField, type ColumnFamily } from './columns';
+
+// A kind no service has yet: deals, with a family of `stage.<name>` columns.
+const stageColumns: ColumnFamily = { pattern: 'stage.<name>', includes: (column) => /^stage\.[a-z]+$/.test(column) };
+const kinds = defineImportKinds({
+  deals: {
+    fields: ['dealId', { name: 'title', aliases: ['Deal Name', 'Opportunity'] }, 'amount', { name: 'createdAt', readOnly: true }],
+    families: [stageColumns],
+  },
+  notes: { fields: ['text'] },
+});
+
+describe('import kinds', () => {
+  it('know their names, the first being the default', () => {
+    expect(kinds.names).toEqual(['deals', 'notes']);
+    expect(kinds.defaultKind).toBe('deals');
+    expect(kinds.has('notes')).toBe(true);
+    expect(kinds.has('contacts')).toBe(false);
+  });
+
+  it('refuse a kind that is not a lower-case word, and none at all', () => {
+    expect(() => defineImportKinds({ Deals: { fields: ['a'] } })).toThrow(/lower-case/);
+    expect(() => defineImportKinds({})).toThrow(/at least one/);
+  });
+
+  it('resolve headers by field, alias and family; read-only columns are passed over', () => {
+    const resolved = kinds.resolveColumns('deals', ['Deal ID', 'opportunity', 'stage.won', 'createdAt', 'AMOUNT'], {});
+    expect(resolved).toEqual({
+      ok: true,
+      columns: [
+        { header: 'Deal ID', field: 'dealId' },
+        { header: 'opportunity', field: 'title' },
+        { header: 'stage.won', field: 'stage.won' },
+        { header: 'createdAt' },
+        { header: 'AMOUNT', field: 'amount' },
+      ],
+    });
+  });
+
+  it('take the mapping first, and a family column as a mapping target', () => {
+    const resolved = kinds.resolveColumns('deals', ['Won?', 'Notes'], { 'won?': 'stage.won', Notes: 'ignore' });
+    expect(resolved.ok && resolved.columns).toEqual([{ header: 'Won?', field: 'stage.won' }, { header: 'Notes' }]);
+  });
+
+  it('keep each kind to its own fields and families', () => {
+    const notes = kinds.resolveColumns('notes', ['text', 'stage.won', 'title'], {});
+    expect(!notes.ok && notes.errors.map((error) => error.field)).toEqual(['columns[1]', 'columns[2]']);
+    expect(kinds.resolveColumns('notes', ['text', 'stage.won'], {}, { ignoreUnknownColumns: true }).ok).toBe(true);
+  });
+
+  it('name what a mapping may target, families included, and refuse read-only fields as targets', () => {
+    const [error] = kinds.mappingErrors('deals', { A: 'createdAt' });
+    expect(error).toEqual({
+      field: 'mapping[A]',
+      messages: ['"createdAt" is not a field of a deals import; use one of dealId, title, amount, stage.<name> or ignore'],
+      in: 'query',
+    });
+    expect(kinds.mappingErrors('deals', { A: 'stage.lost', B: 'title', C: 'ignore' })).toEqual([]);
+    expect(kinds.mappingErrors('notes', { A: 'stage.lost' })[0].messages[0]).toContain('use one of text or ignore');
+  });
+
+  it('read a row by its columns: trimmed, blank cells left out, a spreadsheet’s text mark taken off', () => {
+    const columns = [{ header: 'Title', field: 'title' }, { header: 'Amount', field: 'amount' }, { header: 'x' }];
+    expect(valuesByField(columns, [" '=SUM(A1) ", '  ', 'ignored'])).toEqual({ title: '=SUM(A1)' });
+  });
+});

@@ -1,0 +1,232 @@
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, ValidateBy } from 'class-validator';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
+import { CurrentPrincipal, Roles } from '@crm/platform/nest';
+import { escapeCell } from '../cells';
+import type { ColumnMapping, ImportKinds } from '../columns';
+import type { CsvDelimiter } from '../csv-file';
+import type { ImportJob, ImportJobView, RowError } from '../job-store';
+import { jsonArray } from '../json-array';
+import { ImportJobNotFound } from '../problems';
+import { ImportJobs } from './import-jobs';
+
+const MAX_MAPPING_ENTRIES = 200;
+const MAX_MAPPING_TEXT = 20_000;
+/** Bad rows shown in the job itself; all of them at `/errors`. */
+const BAD_ROWS_SHOWN = 100;
+const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
+
+const isMapping = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= MAX_MAPPING_ENTRIES && entries.every(([k, v]) => k.length <= 200 && typeof v === 'string' && v.length <= 40)
+  );
+};
+
+class ErrorsQuery {
+  @ApiProperty({ required: false, enum: ['csv', 'json'] })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+}
+
+const uuid = new ParseUUIDPipe();
+
+/**
+ * The imports routes of a service, for its kinds and its importing roles: `POST /v1/imports` (202 with the job),
+ * `GET /v1/imports` (the caller's), `GET /v1/imports/:jobId` and `GET /v1/imports/:jobId/errors`.
+ */
+export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
+  class ImportQuery {
+    @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
+    @IsOptional()
+    @IsIn(kinds.names)
+    kind?: string;
+
+    @ApiProperty({
+      required: false,
+      description:
+        'Which field each column fills, where the header does not say it: `mapping[Work Email]=email`, or the same as a JSON object `mapping={"Work Email":"email"}`; `ignore` drops a column.',
+      type: Object,
+      additionalProperties: { type: 'string' },
+    })
+    @IsOptional()
+    @ValidateBy({
+      name: 'isMapping',
+      validator: {
+        validate: isMapping,
+        defaultMessage: () => `mapping maps at most ${MAX_MAPPING_ENTRIES} column headers to field names`,
+      },
+    })
+    mapping?: string | Record<string, string>;
+
+    @ApiProperty({
+      required: false,
+      enum: ['true', 'false'],
+      description: 'Pass over columns that fill no field instead of refusing the file.',
+    })
+    @IsOptional()
+    @IsIn(['true', 'false'])
+    ignoreUnknownColumns?: 'true' | 'false';
+
+    @ApiProperty({
+      required: false,
+      enum: Object.keys(DELIMITER_NAMES),
+      description: 'The cell separator; a comma unless given.',
+    })
+    @IsOptional()
+    @IsIn(Object.keys(DELIMITER_NAMES))
+    delimiter?: string;
+  }
+
+  @ApiTags('imports')
+  @ApiBearerAuth()
+  @Controller('v1/imports')
+  class ImportsController {
+    constructor(@Inject(ImportJobs) private readonly jobs: ImportJobs) {}
+
+    /**
+     * Imports a CSV of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole
+     * first (size, CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are
+     * imported in the background, each as the API would write it (bad rows are reported, good rows land).
+     */
+    @Post()
+    @HttpCode(202)
+    @Roles(...roles)
+    @ApiConsumes('text/csv')
+    async create(
+      @Query() query: ImportQuery,
+      @CurrentPrincipal() caller: Principal,
+      @Req() request: Request,
+      @Res({ passthrough: true }) response: Response,
+    ): Promise<ImportJobView> {
+      const kind = query.kind ?? kinds.defaultKind;
+      const mapping = parseMapping(query.mapping);
+      const errors = kinds.mappingErrors(kind, mapping);
+      if (errors.length > 0) throw new RequestValidationError(errors);
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const charset = /charset=([^;]+)/i
+        .exec(request.headers['content-type'] ?? '')?.[1]
+        ?.trim()
+        .replace(/"/g, '')
+        .toLowerCase();
+      if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+        throw new UnsupportedMediaTypeError(
+          `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
+        );
+      }
+      const job = await this.jobs.submit(request, {
+        kind,
+        mapping,
+        ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
+        delimiter: DELIMITER_NAMES[query.delimiter ?? ','],
+        createdBy: caller.sub,
+        correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
+      });
+      response.location(`/v1/imports/${job.jobId}`);
+      return this.view(job);
+    }
+
+    /** The caller's imports, newest first (an admin sees everyone's). */
+    @Get()
+    @Roles(...roles)
+    async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows'>[] }> {
+      const jobs = await this.jobs.store.list(caller.roles.includes('admin') ? undefined : caller.sub, 50);
+      return { items: jobs.map(({ delimiter: _, ...job }) => ({ ...job, badRowsUrl: `/v1/imports/${job.jobId}/errors` })) };
+    }
+
+    /** Status, progress (rows and bytes, for a progress bar), counts, and the first bad rows with their reasons. */
+    @Get(':jobId')
+    @Roles(...roles)
+    async get(@Param('jobId', uuid) jobId: string, @CurrentPrincipal() caller: Principal): Promise<ImportJobView> {
+      return this.view(await this.ownJob(jobId, caller));
+    }
+
+    /** Every bad row kept (up to 10,000), one line per field and reason: `format=csv` (the default) or `json`. */
+    @Get(':jobId/errors')
+    @Roles(...roles)
+    async errors(
+      @Param('jobId', uuid) jobId: string,
+      @Query() query: ErrorsQuery,
+      @CurrentPrincipal() caller: Principal,
+      @Res() response: Response,
+    ): Promise<void> {
+      await this.ownJob(jobId, caller);
+      const store = this.jobs.store;
+      async function* rowErrors(): AsyncGenerator<RowError> {
+        for (let after = 0; ;) {
+          const page = await store.rowErrors(jobId, after, 1000);
+          yield* page;
+          if (page.length < 1000) return;
+          after = page[page.length - 1].row;
+        }
+      }
+      if (query.format === 'json') {
+        response.type('application/json');
+        await pipeline(Readable.from(jsonArray(rowErrors())), response);
+        return;
+      }
+      response.type('text/csv').attachment(`import-${jobId}-errors.csv`);
+      const lines = async function* () {
+        for await (const error of rowErrors()) {
+          const fields = error.errors?.length
+            ? error.errors
+            : [{ field: '', column: undefined, messages: [error.detail ?? error.title] }];
+          for (const { field, column, messages } of fields) {
+            yield [String(error.row), column ?? '', field, messages.join('; '), error.title].map(escapeCell);
+          }
+        }
+      };
+      await pipeline(
+        Readable.from(lines()),
+        stringify({ header: true, columns: ['row', 'column', 'field', 'reason', 'problem'] }),
+        response,
+      );
+    }
+
+    private async ownJob(jobId: string, caller: Principal): Promise<ImportJob> {
+      const job = await this.jobs.store.get(jobId);
+      // Someone else's job does not exist for the caller: its name alone would tell what they imported.
+      if (!job || (job.createdBy !== caller.sub && !caller.roles.includes('admin'))) throw new ImportJobNotFound(jobId);
+      return job;
+    }
+
+    private async view(job: ImportJob): Promise<ImportJobView> {
+      const { delimiter: _, ...shown } = job;
+      const badRows = job.failed > 0 ? await this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN) : [];
+      return { ...shown, badRows, badRowsUrl: `/v1/imports/${job.jobId}/errors` };
+    }
+  }
+
+  return ImportsController;
+}
+
+/** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
+function parseMapping(mapping: string | Record<string, string> | undefined): ColumnMapping {
+  if (mapping === undefined) return {};
+  if (typeof mapping !== 'string') return mapping;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(mapping);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isMapping(parsed) || typeof parsed === 'string') {
+    throw new RequestValidationError([
+      {
+        field: 'mapping',
+        messages: ['must be a JSON object of column header to field name, or mapping[Header]=field'],
+        in: 'query',
+      },
+    ]);
+  }
+  return parsed as ColumnMapping;
+}

@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
+import { BoundedArray, BoundedString, BoundedStringArray } from '@crm/platform/nest';
+import { AddressDto } from './contact.dto';
+
+// The inputs of the companies' commands, for the API and the import alike.
+
+class CompanyFieldsDto {
+  @BoundedStringArray(20, 253, { optional: true, description: 'Internet domains: `example.com`.' }) domains?: string[];
+  @BoundedString(100, { optional: true, minLength: 1, example: 'Machinery' }) industry?: string;
+
+  @ApiProperty({ required: false, enum: COMPANY_SIZES, description: 'Number of employees.' })
+  @IsOptional()
+  @IsIn(COMPANY_SIZES)
+  size?: CompanySize;
+
+  @BoundedArray(10, AddressDto, { optional: true }) addresses?: AddressDto[];
+}
+
+export class CreateCompanyDto extends CompanyFieldsDto {
+  @ApiProperty({ required: false, format: 'uuid', description: 'Client-chosen UUID, so that a retried create is harmless.' })
+  @IsOptional()
+  @IsUUID()
+  companyId?: string;
+
+  @BoundedString(200, { minLength: 1, example: 'Analytical Engines Ltd' }) name!: string;
+}
+
+export class UpdateCompanyDto extends CompanyFieldsDto {
+  @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
+
+  @ApiProperty({ required: false, enum: ['industry', 'size'], isArray: true })
+  @IsOptional()
+  @IsIn(['industry', 'size'], { each: true })
+  @BoundedStringArray(2, 10, { optional: true })
+  clear?: ('industry' | 'size')[];
+}

@@ -1,0 +1,209 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  MaxLength,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import {
+  CONSENT_CHANNELS,
+  CONSENT_PURPOSES,
+  LIFECYCLE_STAGES,
+  OPTIONAL_PROFILE_FIELDS,
+  REQUIRED_PROFILE_FIELDS,
+  type ConsentChannel,
+  type ConsentPurpose,
+  type CustomFieldValue,
+  type LifecycleStage,
+  type OptionalProfileField,
+} from '@crm/contracts';
+import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/platform/nest';
+
+// The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
+// body, so that both hold to the same rules and messages.
+
+const COUNTRY = /^[A-Z]{2}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CAMEL_KEY = /^[a-z][a-zA-Z0-9]*$/;
+const PROFILE_FIELDS: readonly string[] = [...REQUIRED_PROFILE_FIELDS, ...OPTIONAL_PROFILE_FIELDS];
+
+export class PersonNameDto {
+  @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
+  @BoundedString(200, { minLength: 1, example: 'Ada' }) given!: string;
+  @BoundedString(100, { optional: true }) middle?: string;
+  @BoundedString(200, { example: 'Lovelace', description: 'Empty for a person known by a single name.' }) family!: string;
+  @BoundedString(100, { optional: true, example: 'PhD' }) suffix?: string;
+}
+
+export class EmailDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @MaxLength(254)
+  @IsEmail()
+  address!: string;
+
+  @BoundedString(40, { optional: true, minLength: 1, example: 'work' }) label?: string;
+
+  @ApiProperty({ required: false, description: 'The primary address; the first one when none is marked.' })
+  @IsOptional()
+  @IsBoolean()
+  primary?: boolean;
+}
+
+export class PhoneDto {
+  @BoundedString(40, {
+    minLength: 3,
+    example: '+41 44 668 18 00',
+    description: 'Any format; a national number is read in the contact’s country. Stored in E.164.',
+  })
+  number!: string;
+
+  @BoundedString(40, { optional: true, minLength: 1, example: 'mobile' }) label?: string;
+
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsBoolean()
+  primary?: boolean;
+}
+
+export class AddressDto {
+  @BoundedString(40, { optional: true, minLength: 1 }) label?: string;
+  @BoundedStringArray(4, 200, { minItems: 1, description: 'Street lines.' }) lines!: string[];
+  @BoundedString(100, { optional: true, minLength: 1 }) city?: string;
+  @BoundedString(100, { optional: true, minLength: 1 }) region?: string;
+  @BoundedString(20, { optional: true, minLength: 1 }) postalCode?: string;
+  @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' }) country!: string;
+}
+
+/** A custom field value: text, number, boolean or a list of options; checked against the field's declared type. */
+function IsCustomFieldValue(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCustomFieldValue',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'string' && value.length <= 1000) ||
+          (typeof value === 'number' && Number.isFinite(value)) ||
+          typeof value === 'boolean' ||
+          (Array.isArray(value) && value.length <= 50 && value.every((item) => typeof item === 'string' && item.length <= 100)),
+        defaultMessage: () => 'value must be text (up to 1000), a number, a boolean, or a list of up to 50 options',
+      },
+    },
+    options,
+  );
+}
+
+export class CustomFieldValueDto {
+  @BoundedString(40, { pattern: CAMEL_KEY, example: 'shoeSize' }) key!: string;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+  })
+  @IsCustomFieldValue()
+  value!: CustomFieldValue;
+}
+
+/** The profile fields a create may set and an update may change. */
+class ProfileFieldsDto {
+  @BoundedArray(10, EmailDto, { optional: true }) emails?: EmailDto[];
+  @BoundedArray(10, PhoneDto, { optional: true }) phones?: PhoneDto[];
+  @BoundedArray(5, AddressDto, { optional: true }) addresses?: AddressDto[];
+  @BoundedString(200, { optional: true, minLength: 1, example: 'Analyst' }) jobTitle?: string;
+  @BoundedString(35, { optional: true, minLength: 2, example: 'de-CH', description: 'BCP 47 language tag.' }) locale?: string;
+  @BoundedString(64, { optional: true, minLength: 1, example: 'Europe/Zurich', description: 'IANA time zone.' })
+  timezone?: string;
+  @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' }) country?: string;
+  @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01' }) birthday?: string;
+  @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
+
+  @ApiProperty({ required: false, enum: LIFECYCLE_STAGES })
+  @IsOptional()
+  @IsIn(LIFECYCLE_STAGES)
+  lifecycleStage?: LifecycleStage;
+
+  @ApiProperty({ required: false, format: 'uuid', description: 'The user who owns the relationship.' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+
+  @BoundedStringArray(50, 50, { optional: true }) tags?: string[];
+  @BoundedArray(50, CustomFieldValueDto, { optional: true }) customFields?: CustomFieldValueDto[];
+}
+
+export class CreateContactDto extends ProfileFieldsDto {
+  @ApiProperty({ required: false, description: 'Client-chosen UUID, so that a retried create is harmless.', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
+
+  @Nested(PersonNameDto)
+  name!: PersonNameDto;
+}
+
+export class UpdateContactDto extends ProfileFieldsDto {
+  @Nested(PersonNameDto, { optional: true })
+  name?: PersonNameDto;
+
+  @ApiProperty({ required: false, enum: OPTIONAL_PROFILE_FIELDS, isArray: true, description: 'Optional fields to remove.' })
+  @IsOptional()
+  @IsIn(OPTIONAL_PROFILE_FIELDS, { each: true })
+  @BoundedStringArray(OPTIONAL_PROFILE_FIELDS.length, 20, { optional: true })
+  clear?: OptionalProfileField[];
+}
+
+export class RecordConsentDto {
+  @ApiProperty({ enum: CONSENT_CHANNELS }) @IsIn(CONSENT_CHANNELS) channel!: ConsentChannel;
+  @ApiProperty({ enum: CONSENT_PURPOSES }) @IsIn(CONSENT_PURPOSES) purpose!: ConsentPurpose;
+  @ApiProperty({ enum: ['granted', 'withdrawn'] }) @IsIn(['granted', 'withdrawn']) status!: 'granted' | 'withdrawn';
+  @BoundedString(100, { minLength: 1, example: 'web-form', description: 'How it was given or withdrawn.' }) source!: string;
+
+  @ApiProperty({ required: false, description: 'When the person gave or withdrew it; now when absent.' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @MaxLength(40)
+  at?: string;
+}
+
+export class CompanyLinkDto {
+  @BoundedString(100, { optional: true, minLength: 1, example: 'CTO' }) role?: string;
+}
+
+export class MergeContactsDto {
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    format: 'uuid',
+    minItems: 1,
+    maxItems: 10,
+    description: 'The duplicates to merge in.',
+  })
+  @IsUUID('all', { each: true })
+  @BoundedStringArray(10, 36, { minItems: 1 })
+  duplicateIds!: string[];
+
+  @ApiProperty({
+    required: false,
+    description: 'Per profile field, the contact (survivor or a duplicate) whose value wins: `{ "name": "<id>" }`.',
+    type: Object,
+    additionalProperties: { type: 'string', format: 'uuid' },
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'isMergeChoices',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.entries(value).every(
+          ([field, id]) => PROFILE_FIELDS.includes(field) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id),
+        ),
+      defaultMessage: () => 'choices maps profile field names to contact ids',
+    },
+  })
+  choices?: Record<string, string>;
+}
