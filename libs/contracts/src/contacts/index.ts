@@ -71,23 +71,12 @@ export type CustomFieldEvent = EventOf<typeof CustomFieldDefined>;
 export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent;
 
 export const contactsContracts: ContractSet = {
+  // Older versions after the current ones: the registry orders events by first appearance and versions by number.
   contracts: [
+    ...contactStreamContracts,
     ContactCreatedV1,
     ContactCreatedV2,
-    ContactCreated,
-    ContactUpdated,
-    ContactRenamed,
-    ContactEmailChanged,
-    ContactArchived,
-    ContactErased,
-    ContactConsentChanged,
-    ContactLinkedToCompany,
-    ContactUnlinkedFromCompany,
     ContactsMergedV1,
-    ContactsMerged,
-    ContactMergeUndone,
-    ContactMergedInto,
-    ContactUnmerged,
     CompanyCreated,
     CompanyUpdated,
     CompanyArchived,
