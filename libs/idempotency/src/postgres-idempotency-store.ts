@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
 import { PostgresTableStore } from '@crm/postgres';
 import type {
   Claim,
@@ -27,10 +26,6 @@ const PURGE_BATCH = 1000;
  */
 export class PostgresIdempotencyStore extends PostgresTableStore implements IdempotencyStore {
   private readonly keys = this.table('idempotency_keys');
-
-  constructor(pool: Pool, schema = 'public') {
-    super(pool, schema);
-  }
 
   protected tablesDdl(): string {
     return `

@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import { formatPosition, parsePosition, type GlobalPosition } from '@crm/eventsourcing';
 import { PostgresTableStore } from '@crm/postgres';
 
@@ -10,10 +9,6 @@ export interface CheckpointStore {
 
 export class PostgresCheckpointStore extends PostgresTableStore implements CheckpointStore {
   private readonly checkpoints = this.table('checkpoints');
-
-  constructor(pool: Pool, schema = 'public') {
-    super(pool, schema);
-  }
 
   protected tablesDdl(): string {
     return `

@@ -6,7 +6,7 @@ import { qualifiedTable, runMigration } from './migration';
  * the schema comes from configuration, the tables are created by `migrate()` at start.
  */
 export abstract class PostgresTableStore {
-  protected constructor(
+  constructor(
     protected readonly pool: Pool,
     readonly schema: string,
   ) {}

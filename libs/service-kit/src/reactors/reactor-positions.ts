@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import { PostgresTableStore } from '@crm/postgres';
 
 /**
@@ -9,10 +8,6 @@ import { PostgresTableStore } from '@crm/postgres';
  */
 export class ReactorPositions extends PostgresTableStore {
   private readonly positions = this.table('reactor_positions');
-
-  constructor(pool: Pool, schema: string) {
-    super(pool, schema);
-  }
 
   protected tablesDdl(): string {
     return `
