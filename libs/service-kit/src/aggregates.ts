@@ -2,6 +2,7 @@ import { Inject, type FactoryProvider } from '@nestjs/common';
 import type { ContractRegistry } from '@crm/contracts';
 import { AggregateRepository, type Aggregate, type AnyAggregate, type DomainEvent, type EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest';
+import { correlationMetadata } from '@crm/platform';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 
@@ -23,8 +24,9 @@ export const InjectRepository = <State, Command, Event extends DomainEvent>(aggr
   Inject(repositoryToken(aggregate));
 
 /**
- * Every aggregate is stored the same way: its new events checked against their contracts, stamped with their
- * schema version and sealed on the way in; opened, upcast and checked on the way out.
+ * Every aggregate is stored the same way: its new events checked against their contracts, stamped with the
+ * correlation they were decided in (metadata the handler gave wins) and their schema version, and sealed on the
+ * way in; opened, upcast and checked on the way out.
  */
 export function repositoryProviders(aggregates: readonly AnyAggregate[], contracts: ContractRegistry): FactoryProvider[] {
   return aggregates.map((aggregate) => ({
@@ -32,7 +34,12 @@ export function repositoryProviders(aggregates: readonly AnyAggregate[], contrac
     inject: [EVENT_STORE, PERSONAL_DATA_VAULT],
     useFactory: (store: EventStore, vault: PersonalDataVault) =>
       new AggregateRepository(store, aggregate.decider, aggregate.streamOf, {
-        toNewEvents: (events) => vault.seal(events.map((event) => contracts.prepareForAppend(event))),
+        toNewEvents: (events) => {
+          const correlation = correlationMetadata();
+          return vault.seal(
+            events.map((event) => contracts.prepareForAppend({ ...event, metadata: { ...correlation, ...event.metadata } })),
+          );
+        },
         toDomainEvents: (stored) => vault.toDomainEvents(stored),
       }),
   }));

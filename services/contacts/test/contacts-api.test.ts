@@ -261,11 +261,19 @@ describe('contacts API', () => {
       .patch(path)
       .set('Authorization', sales)
       .set('If-Match', headers.etag)
+      .set('x-correlation-id', `history-${body.contactId}`)
       .send({ name: { given: 'Katherine', family: 'Johnson' }, lifecycleStage: 'customer', jobTitle: 'Mathematician' })
       .expect(200);
     const history = await get(`${path}/history`).expect(200);
     expect(history.body.items).toHaveLength(2);
     expect(history.body.items[1]).toMatchObject({ revision: 1, type: 'ContactUpdated', actor: expect.any(String) });
+    // The event carries the request's correlation (the kit's repositories stamp it).
+    const [, updated] = await app.get<EventStore>(EVENT_STORE).readStream(`contact-${body.contactId}`);
+    expect(updated.metadata).toMatchObject({
+      correlationId: `history-${body.contactId}`,
+      actor: history.body.items[1].actor,
+      schemaVersion: expect.any(Number),
+    });
     expect(history.body.items[1].changes).toEqual(
       expect.arrayContaining([
         { field: 'name', old: { given: 'Katherine', family: 'Coleman' }, new: { given: 'Katherine', family: 'Johnson' } },

@@ -1,5 +1,4 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import { writtenContact, type ContactView } from '../contact-view';
@@ -33,7 +32,7 @@ export class ArchiveContactHandler implements ICommandHandler<ArchiveContact> {
 
   async execute({ contactId, now, expectedRevision }: ArchiveContact): Promise<Written<ContactView>> {
     const command = { type: 'ArchiveContact' as const, data: { contactId, now } };
-    return writtenContact(contactId, await this.contacts.handle(contactId, command, { expectedRevision, metadata: correlationMetadata() }));
+    return writtenContact(contactId, await this.contacts.handle(contactId, command, { expectedRevision }));
   }
 }
 
@@ -43,6 +42,6 @@ export class UnlinkFromCompanyHandler implements ICommandHandler<UnlinkFromCompa
 
   async execute({ contactId, companyId, now }: UnlinkFromCompany): Promise<Written<ContactView>> {
     const command = { type: 'UnlinkFromCompany' as const, data: { contactId, companyId, now } };
-    return writtenContact(contactId, await this.contacts.handle(contactId, command, { metadata: correlationMetadata() }));
+    return writtenContact(contactId, await this.contacts.handle(contactId, command));
   }
 }

@@ -1,6 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CompanyProfile } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { companyAggregate, companyProfileOf, normalizeDomains, type CompanyCommand } from '../../domain/company';
 import { writtenCompany, type CompanyView } from '../contact-view';
@@ -44,7 +43,7 @@ abstract class CompanyCommandHandler {
   constructor(@InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>) {}
 
   protected async run(companyId: string, command: CompanyCommand, expectedRevision?: number): Promise<Written<CompanyView>> {
-    return writtenCompany(companyId, await this.companies.handle(companyId, command, { expectedRevision, metadata: correlationMetadata() }));
+    return writtenCompany(companyId, await this.companies.handle(companyId, command, { expectedRevision }));
   }
 }
 
@@ -60,7 +59,11 @@ export class UpdateCompanyHandler extends CompanyCommandHandler implements IComm
   execute({ companyId, changes, cleared, now, expectedRevision }: UpdateCompany): Promise<Written<CompanyView>> {
     const { domains, ...rest } = changes;
     const normalized = { ...rest, ...(domains ? { domains: normalizeDomains(domains) } : {}) };
-    return this.run(companyId, { type: 'UpdateCompany', data: { companyId, changes: normalized, cleared, now } }, expectedRevision);
+    return this.run(
+      companyId,
+      { type: 'UpdateCompany', data: { companyId, changes: normalized, cleared, now } },
+      expectedRevision,
+    );
   }
 }
 

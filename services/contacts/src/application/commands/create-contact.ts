@@ -1,6 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ContactProfile, FullPersonName } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
@@ -40,7 +39,7 @@ export class CreateContactHandler implements ICommandHandler<CreateContact> {
     const result = await this.contacts.handle(
       contactId,
       { type: 'CreateContact', data: { contactId, profile: complete, now } },
-      { metadata: correlationMetadata(), expectNew: true },
+      { expectNew: true },
     );
     return writtenContact(contactId, result);
   }

@@ -1,6 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CustomFieldDefinedData, CustomFieldType } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf } from '@crm/service-kit';
 import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
 
@@ -26,11 +25,10 @@ export class DefineCustomFieldHandler implements ICommandHandler<DefineCustomFie
   constructor(@InjectRepository(customFieldsAggregate) private readonly catalog: RepositoryOf<typeof customFieldsAggregate>) {}
 
   async execute({ definition, now }: DefineCustomField): Promise<CustomFieldDefinedData> {
-    const { state } = await this.catalog.handle(
-      CUSTOM_FIELDS_CATALOG_ID,
-      { type: 'DefineCustomField', data: { ...definition, now } },
-      { metadata: correlationMetadata() },
-    );
+    const { state } = await this.catalog.handle(CUSTOM_FIELDS_CATALOG_ID, {
+      type: 'DefineCustomField',
+      data: { ...definition, now },
+    });
     return state.fields.get(definition.key) as CustomFieldDefinedData;
   }
 }

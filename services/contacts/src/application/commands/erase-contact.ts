@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { IdempotencyStore } from '@crm/idempotency';
 import { IDEMPOTENCY_STORE } from '@crm/idempotency/nest';
-import { correlationMetadata } from '@crm/platform';
 import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 import { InjectRepository, type RepositoryOf } from '@crm/service-kit';
@@ -46,7 +45,7 @@ export class EraseContactHandler implements ICommandHandler<EraseContact> {
         await this.vault.erase(subject);
         await this.idempotency.forgetSubject(subject);
       }
-      await this.contacts.handle(id, { type: 'EraseContact', data: { contactId: id, now } }, { metadata: correlationMetadata() });
+      await this.contacts.handle(id, { type: 'EraseContact', data: { contactId: id, now } });
     }
   }
 }

@@ -1,5 +1,4 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { companyAggregate, CompanyNotFound } from '../../domain/company';
 import { contactAggregate } from '../../domain/contact';
@@ -27,11 +26,10 @@ export class LinkToCompanyHandler implements ICommandHandler<LinkToCompany> {
   async execute({ contactId, companyId, role, now }: LinkToCompany): Promise<Written<ContactView>> {
     const { state } = await this.companies.load(companyId);
     if (state.status === 'none') throw new CompanyNotFound(companyId);
-    const result = await this.contacts.handle(
-      contactId,
-      { type: 'LinkToCompany', data: { contactId, companyId, ...(role ? { role } : {}), now } },
-      { metadata: correlationMetadata() },
-    );
+    const result = await this.contacts.handle(contactId, {
+      type: 'LinkToCompany',
+      data: { contactId, companyId, ...(role ? { role } : {}), now },
+    });
     return writtenContact(contactId, result);
   }
 }

@@ -2,7 +2,6 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
-import { correlationMetadata } from '@crm/platform';
 import type { ReadPosition } from '@crm/read-api';
 import { InjectRepository, positionIn, type RepositoryOf } from '@crm/service-kit';
 import { interactionAggregate, interactionStream, type Interaction } from '../../domain/interaction';
@@ -18,7 +17,8 @@ export interface LoggedInteraction {
 
 /** Interactions posted with an external id get a stream id derived from it: posting it twice finds the first. */
 const EXTERNAL_INTERACTION_NAMESPACE = '5b0f3f3e-8c1a-4a59-9d6c-1f0e6a3c2b7d';
-export const interactionIdFor = (externalId: string): string => uuidv5(`interaction:${externalId}`, EXTERNAL_INTERACTION_NAMESPACE);
+export const interactionIdFor = (externalId: string): string =>
+  uuidv5(`interaction:${externalId}`, EXTERNAL_INTERACTION_NAMESPACE);
 
 /** Logs an interaction (a call, an e-mail, a meeting...) with a contact. */
 export class LogInteraction extends Command<LoggedInteraction> {
@@ -49,7 +49,7 @@ export class LogInteractionHandler implements ICommandHandler<LogInteraction> {
       interactionId,
       { type: 'LogInteraction', data: { interaction: { ...input, interactionId }, now } },
       // An external id seen before finds its stream on the fallback read: the first interaction stands.
-      { metadata: correlationMetadata(), expectNew: true },
+      { expectNew: true },
     );
     return {
       interaction: (result.state as Extract<Interaction, { status: 'logged' }>).interaction,

@@ -1,7 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ContactProfile } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate, ContactErasedError, ContactNotFound, type LiveContact } from '../../domain/contact';
 import { writtenContact, type ContactView } from '../contact-view';
@@ -30,7 +29,13 @@ export class MergeContacts extends Command<Written<MergedContactView>> {
 export class MergeContactsHandler implements ICommandHandler<MergeContacts> {
   constructor(@InjectRepository(contactAggregate) private readonly contacts: RepositoryOf<typeof contactAggregate>) {}
 
-  async execute({ survivorId, duplicateIds, choices, now, expectedRevision }: MergeContacts): Promise<Written<MergedContactView>> {
+  async execute({
+    survivorId,
+    duplicateIds,
+    choices,
+    now,
+    expectedRevision,
+  }: MergeContacts): Promise<Written<MergedContactView>> {
     const wanted = [...new Set(duplicateIds)].sort().join();
     let mergeId = '';
     let duplicates: LiveContact[] = [];
@@ -53,14 +58,13 @@ export class MergeContactsHandler implements ICommandHandler<MergeContacts> {
         }
         return { type: 'MergeContacts', data: { contactId: survivorId, mergeId, duplicates, choices, now } };
       },
-      { expectedRevision, metadata: correlationMetadata() },
+      { expectedRevision },
     );
     for (const duplicate of duplicates) {
-      await this.contacts.handle(
-        duplicate.contactId,
-        { type: 'MarkMergedInto', data: { contactId: duplicate.contactId, survivorId, mergeId, now } },
-        { metadata: correlationMetadata() },
-      );
+      await this.contacts.handle(duplicate.contactId, {
+        type: 'MarkMergedInto',
+        data: { contactId: duplicate.contactId, survivorId, mergeId, now },
+      });
     }
     const written = writtenContact(survivorId, result);
     return { ...written, view: { ...written.view, mergeId } };

@@ -1,6 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ContactConsentChangedData } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import { ContactLookup } from '../contact-lookup';
@@ -32,11 +31,10 @@ export class RecordConsentHandler implements ICommandHandler<RecordConsent> {
   async execute({ contactId, statement, now }: RecordConsent): Promise<Written<ContactView>> {
     const { contactId: liveId } = (await this.lookup.live(contactId)).state;
     const at = new Date(statement.at ?? now).toISOString();
-    const result = await this.contacts.handle(
-      liveId,
-      { type: 'RecordConsent', data: { ...statement, contactId: liveId, at, now } },
-      { metadata: correlationMetadata() },
-    );
+    const result = await this.contacts.handle(liveId, {
+      type: 'RecordConsent',
+      data: { ...statement, contactId: liveId, at, now },
+    });
     return writtenContact(liveId, result);
   }
 }

@@ -1,5 +1,4 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate, type LiveContact } from '../../domain/contact';
 import { writtenContact, type ContactView } from '../contact-view';
@@ -20,11 +19,10 @@ export class UndoMergeHandler implements ICommandHandler<UndoMerge> {
   constructor(@InjectRepository(contactAggregate) private readonly contacts: RepositoryOf<typeof contactAggregate>) {}
 
   async execute({ survivorId, mergeId, now }: UndoMerge): Promise<Written<ContactView>> {
-    const metadata = correlationMetadata();
-    const result = await this.contacts.handle(survivorId, { type: 'UndoMerge', data: { contactId: survivorId, mergeId, now } }, { metadata });
+    const result = await this.contacts.handle(survivorId, { type: 'UndoMerge', data: { contactId: survivorId, mergeId, now } });
     const merge = (result.state as LiveContact).merges.find((record) => record.mergeId === mergeId);
     for (const contactId of merge?.mergedContactIds ?? []) {
-      await this.contacts.handle(contactId, { type: 'Unmerge', data: { contactId, survivorId, mergeId, now } }, { metadata });
+      await this.contacts.handle(contactId, { type: 'Unmerge', data: { contactId, survivorId, mergeId, now } });
     }
     return writtenContact(survivorId, result);
   }

@@ -1,6 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { OptionalProfileField } from '@crm/contracts';
-import { correlationMetadata } from '@crm/platform';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
@@ -36,7 +35,7 @@ export class UpdateContactHandler implements ICommandHandler<UpdateContact> {
         const changes = await this.profiles.normalize(input, now, country);
         return { type: 'UpdateContact', data: { contactId, changes, cleared, now } };
       },
-      { expectedRevision, metadata: correlationMetadata() },
+      { expectedRevision },
     );
     return writtenContact(contactId, result);
   }
