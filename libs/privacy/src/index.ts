@@ -4,4 +4,4 @@ export { InMemorySubjectKeyStore } from './in-memory-key-store';
 export { PostgresSubjectKeyStore } from './postgres-key-store';
 export { PersonalDataVault, type SealableEvent } from './vault';
 export { vaultResponseProtection } from './response-protection';
-export { ReadOnlySubjectKeys, ReadOnlySubjectKeysError, waitForSubjectKeys } from './read-only-keys';
+export { readOnlySubjectKeys, ReadOnlySubjectKeys, ReadOnlySubjectKeysError, waitForSubjectKeys } from './read-only-keys';

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { qualifiedTable } from '@crm/postgres';
 import type { SubjectKeyStore } from './key-store';
+import { PostgresSubjectKeyStore } from './postgres-key-store';
 
 /** A service that only reads personal data tried to make or delete a subject key. */
 export class ReadOnlySubjectKeysError extends Error {
@@ -45,4 +46,18 @@ export async function waitForSubjectKeys(
     if (!waited) onWait?.();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/**
+ * The shared subject keys of `schema`, read-only (for a service or a tool that only opens personal data: analytics,
+ * a projection rebuild), once a sealing service has created their table.
+ */
+export async function readOnlySubjectKeys(
+  pool: Pool,
+  masterKey: Buffer,
+  schema: string,
+  wait?: Parameters<typeof waitForSubjectKeys>[2],
+): Promise<ReadOnlySubjectKeys> {
+  await waitForSubjectKeys(pool, schema, wait);
+  return new ReadOnlySubjectKeys(new PostgresSubjectKeyStore(pool, masterKey, schema));
 }

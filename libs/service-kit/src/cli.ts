@@ -1,13 +1,7 @@
 import mongoose from 'mongoose';
 import { crmContracts } from '@crm/contracts';
 import { createKafka, EventDecoder } from '@crm/messaging';
-import {
-  parseMasterKey,
-  PersonalDataVault,
-  PostgresSubjectKeyStore,
-  ReadOnlySubjectKeys,
-  waitForSubjectKeys,
-} from '@crm/privacy';
+import { parseMasterKey, PersonalDataVault, readOnlySubjectKeys } from '@crm/privacy';
 import { runRebuildCli, type RebuildCliIo } from '@crm/projections';
 import { createPool } from '@crm/postgres';
 import { loadServiceConfig, settingsOf, type ServiceConfig } from './config';
@@ -27,11 +21,10 @@ export async function rebuildCommand(
   const pool = createPool({ connectionString: subjectKeys.databaseUrl, max: 2 });
   const connection = await mongoose.createConnection(config.MONGODB_URI, { dbName: settings.readDatabase }).asPromise();
   try {
-    await waitForSubjectKeys(pool, subjectKeys.schema, { timeoutMs: 10_000 });
     // A rebuild only reads: it opens personal data, and never makes or erases a key.
-    const keys = new ReadOnlySubjectKeys(
-      new PostgresSubjectKeyStore(pool, parseMasterKey(subjectKeys.masterKey), subjectKeys.schema),
-    );
+    const keys = await readOnlySubjectKeys(pool, parseMasterKey(subjectKeys.masterKey), subjectKeys.schema, {
+      timeoutMs: 10_000,
+    });
     const vault = new PersonalDataVault(crmContracts, keys);
     return await runRebuildCli(
       definition.projections ?? [],

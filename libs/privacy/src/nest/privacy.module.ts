@@ -6,7 +6,7 @@ import { HealthRegistry, PLATFORM_LOGGER } from '@crm/platform/nest';
 import { createPool, qualifiedTable } from '@crm/postgres';
 import { parseMasterKey } from '../cipher';
 import { PostgresSubjectKeyStore } from '../postgres-key-store';
-import { ReadOnlySubjectKeys, waitForSubjectKeys } from '../read-only-keys';
+import { readOnlySubjectKeys } from '../read-only-keys';
 import { PersonalDataVault } from '../vault';
 
 /** Injection token of the service's PersonalDataVault. */
@@ -62,13 +62,15 @@ export class PrivacyModule {
           provide: PERSONAL_DATA_VAULT,
           inject: [POOL, PLATFORM_LOGGER],
           useFactory: async (pool: Pool, logger: Logger) => {
-            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema);
             if (options.mode === 'open') {
-              await waitForSubjectKeys(pool, options.schema, {
-                onWait: () => logger.info({ schema: options.schema }, 'Waiting for a sealing service to create the subject key table'),
-              });
-              return new PersonalDataVault(options.contracts, new ReadOnlySubjectKeys(keys));
+              const onWait = () =>
+                logger.info({ schema: options.schema }, 'Waiting for a sealing service to create the subject key table');
+              return new PersonalDataVault(
+                options.contracts,
+                await readOnlySubjectKeys(pool, masterKey, options.schema, { onWait }),
+              );
             }
+            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema);
             await keys.migrate();
             if (options.movingFrom) {
               const moved = await keys.moveFrom(options.movingFrom);
