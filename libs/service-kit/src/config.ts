@@ -9,7 +9,7 @@ import {
   type ConfigSpec,
   type Env,
 } from '@crm/platform';
-import type { ServiceDefinition } from './service';
+import { storesEvents, type ServiceDefinition } from './service';
 
 const postgresIdentifier = () =>
   envVar.string({ maxLength: 63, pattern: /^[a-z_][a-z0-9_]*$/, patternHint: 'a lower-case PostgreSQL identifier' });
@@ -42,11 +42,10 @@ export const envPrefixOf = (service: string): string => service.replace(/-/g, '_
 export function serviceConfigSpec(definition: Pick<ServiceDefinition, 'name' | 'aggregates' | 'config'>): ConfigSpec {
   const prefix = envPrefixOf(definition.name);
   const snake = definition.name.replace(/-/g, '_');
-  const storesEvents = (definition.aggregates ?? []).length > 0;
   return {
     ...kitConfigSpec,
     // The relay keeps its checkpoint in PostgreSQL whatever the event store; without aggregates only the keys need it.
-    DATABASE_URL: storesEvents
+    DATABASE_URL: storesEvents(definition)
       ? envVar.url(['postgres', 'postgresql'])
       : envVar
           .url(['postgres', 'postgresql'])

@@ -12,7 +12,7 @@ import { repositoryProviders } from './aggregates';
 import { settingsOf, type ServiceConfig, type ServiceSettings } from './config';
 import { ReactorsModule } from './reactors/reactors.module';
 import { ReadModels } from './read-models';
-import type { ServiceDefinition } from './service';
+import { storesEvents, type ServiceDefinition } from './service';
 
 /** Injection token of the service's configuration (`ServiceConfig<typeof spec>`): its own variables and the kit's. */
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -65,19 +65,19 @@ class ReadModelsAccessModule {}
 export class ServiceModule {
   static forService(definition: ServiceDefinition, config: ServiceConfig): DynamicModule {
     const settings = settingsOf(definition.name, config);
-    const storesEvents = (definition.aggregates ?? []).length > 0;
+    const eventSourced = storesEvents(definition);
     const imports: DynamicModule[] = [
       CqrsModule.forRoot(),
       KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: definition.name }),
       PrivacyModule.forRoot({
         contracts: crmContracts,
         ...settings.subjectKeys,
-        mode: storesEvents ? 'seal' : 'open',
-        movingFrom: storesEvents ? settings.schema : undefined,
+        mode: eventSourced ? 'seal' : 'open',
+        movingFrom: eventSourced ? settings.schema : undefined,
       }),
       ServiceCoreModule.forService(definition, config, settings),
     ];
-    if (storesEvents) {
+    if (eventSourced) {
       imports.push(
         EventStoreModule.forRoot({
           kind: config.EVENT_STORE,

@@ -32,6 +32,9 @@ export interface ServiceDefinition<Spec extends ConfigSpec = ConfigSpec> {
   readonly responseSubject?: (body: unknown) => string | undefined;
 }
 
+/** Whether the service keeps an event store (and so a relay, idempotency keys, sealing): it has aggregates. */
+export const storesEvents = (definition: Pick<ServiceDefinition, 'aggregates'>): boolean => (definition.aggregates ?? []).length > 0;
+
 const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export class InvalidServiceDefinitionError extends Error {
