@@ -14,6 +14,7 @@ export * from './problems/problem';
 export * from './problems/platform-errors';
 export * from './problems/problem-registry';
 export { findUnsafeKeys, MAX_INPUT_DEPTH } from './validation/unsafe-keys';
+export * from './validation/rfc3339';
 
 // Authentication
 export * from './auth/principal';

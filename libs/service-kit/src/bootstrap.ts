@@ -1,16 +1,20 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import type { ConfigSpec } from '@crm/platform';
+import { idempotencyConvention } from '@crm/idempotency/nest';
 import { bootstrapHttpService, createHttpService, type PlatformOptions } from '@crm/platform/nest';
 import { loadServiceConfig, type ServiceConfig } from './config';
-import type { ServiceDefinition } from './service';
+import { storesEvents, type ServiceDefinition } from './service';
 import { ServiceModule } from './service.module';
 
-/** The platform options a declaration implies: its access policy, OpenAPI title and extra media types. */
+/**
+ * The platform options a declaration implies: its access policy, extra media types, and its OpenAPI title and
+ * conventions (Idempotency-Key on POST where the kit installs it).
+ */
 export function platformOptionsOf(definition: ServiceDefinition): Partial<PlatformOptions> {
   return {
     access: definition.access,
-    openApi: { title: definition.title },
+    openApi: { title: definition.title, conventions: storesEvents(definition) ? [idempotencyConvention] : [] },
     http: { extraMediaTypes: definition.extraMediaTypes },
   };
 }

@@ -13,6 +13,7 @@ export {
 export { SERVICE_CONFIG, SERVICE_SETTINGS, ServiceModule } from './service.module';
 export { InjectRepository, repositoryToken, type RepositoryOf } from './aggregates';
 export { positionIn, respond, type Written } from './respond';
+export { ApiResponds, type ApiRespondsOptions } from './respond-openapi';
 export { ReadModels, type ReadModelDocument } from './read-models';
 export { OnEvent, type ReceivedEvent } from './reactors/on-event';
 export { createService, serveService } from './bootstrap';

@@ -6,7 +6,7 @@ import { CONSENT_CHANNELS, CONSENT_PURPOSES, CONSENT_STATUSES } from './contact-
 import { clearedProfileFieldsSchema, profileChangesSchema } from './contact-profile';
 
 /** One entry of the consent ledger, as a merge adopts or an undo restores it. */
-const consentEntrySchema = Closed({
+export const consentEntrySchema = Closed({
   channel: StringEnum(CONSENT_CHANNELS),
   purpose: StringEnum(CONSENT_PURPOSES),
   status: StringEnum(CONSENT_STATUSES),
@@ -15,7 +15,10 @@ const consentEntrySchema = Closed({
 });
 export type ConsentEntry = Static<typeof consentEntrySchema>;
 
-const companyLinkSchema = Closed({ companyId: Uuid(), role: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) });
+export const companyLinkSchema = Closed({
+  companyId: Uuid(),
+  role: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
 export type CompanyLink = Static<typeof companyLinkSchema>;
 
 const consentKeySchema = Closed({ channel: StringEnum(CONSENT_CHANNELS), purpose: StringEnum(CONSENT_PURPOSES) });

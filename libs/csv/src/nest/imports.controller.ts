@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
-import { CurrentPrincipal, Roles } from '@crm/platform/nest';
+import { ApiJsonResponse, ApiProblemResponse, CurrentPrincipal, RESPONSE_HEADERS, Roles } from '@crm/platform/nest';
 import { escapeCell } from '../cells';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
@@ -15,6 +15,7 @@ import type { ImportJob, ImportJobView, RowError } from '../job-store';
 import { jsonArray } from '../json-array';
 import { ImportJobNotFound } from '../problems';
 import { ImportJobs } from './import-jobs';
+import { importJob, importJobList, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
@@ -93,15 +94,26 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
   class ImportsController {
     constructor(@Inject(ImportJobs) private readonly jobs: ImportJobs) {}
 
-    /**
-     * Imports a CSV of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole
-     * first (size, CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are
-     * imported in the background, each as the API would write it (bad rows are reported, good rows land).
-     */
     @Post()
     @HttpCode(202)
     @Roles(...roles)
+    @ApiOperation({
+      summary: 'Import a CSV file',
+      description:
+        "Of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole first (size, " +
+        'CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are imported in the ' +
+        'background, each as the API would write it (bad rows are reported, good rows land).',
+    })
     @ApiConsumes('text/csv')
+    @ApiBody({
+      required: true,
+      description: 'A header row naming the fields (or mapped with `mapping`), then a row per item.',
+      schema: { type: 'string', example: 'given,family,email\nAda,Lovelace,ada@example.com\n' },
+    })
+    @ApiJsonResponse(202, importJob, {
+      description: 'Accepted: the rows are imported in the background; follow the job',
+      headers: { [RESPONSE_HEADERS.location.name]: RESPONSE_HEADERS.location.header },
+    })
     async create(
       @Query() query: ImportQuery,
       @CurrentPrincipal() caller: Principal,
@@ -135,24 +147,39 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       return this.view(job);
     }
 
-    /** The caller's imports, newest first (an admin sees everyone's). */
     @Get()
     @Roles(...roles)
+    @ApiOperation({ summary: 'List imports', description: "The caller's imports, newest first (an admin sees everyone's)." })
+    @ApiJsonResponse(200, importJobList)
     async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows'>[] }> {
       const jobs = await this.jobs.store.list(caller.roles.includes('admin') ? undefined : caller.sub, 50);
       return { items: jobs.map(({ delimiter: _, ...job }) => ({ ...job, badRowsUrl: `/v1/imports/${job.jobId}/errors` })) };
     }
 
-    /** Status, progress (rows and bytes, for a progress bar), counts, and the first bad rows with their reasons. */
     @Get(':jobId')
     @Roles(...roles)
+    @ApiOperation({
+      summary: 'Get an import',
+      description: 'Status, progress (rows and bytes, for a progress bar), counts, and the first bad rows with their reasons.',
+    })
+    @ApiJsonResponse(200, importJob)
+    @ApiProblemResponse(404, "No import of the caller's has this id")
     async get(@Param('jobId', uuid) jobId: string, @CurrentPrincipal() caller: Principal): Promise<ImportJobView> {
       return this.view(await this.ownJob(jobId, caller));
     }
 
-    /** Every bad row kept (up to 10,000), one line per field and reason: `format=csv` (the default) or `json`. */
     @Get(':jobId/errors')
     @Roles(...roles)
+    @ApiOperation({
+      summary: "An import's bad rows",
+      description: 'Every bad row kept (up to 10,000): `format=csv` (the default, one line per field and reason) or `json`.',
+    })
+    @ApiResponse({
+      status: 200,
+      description: 'The bad rows',
+      content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: rowErrors } },
+    })
+    @ApiProblemResponse(404, "No import of the caller's has this id")
     async errors(
       @Param('jobId', uuid) jobId: string,
       @Query() query: ErrorsQuery,

@@ -1,12 +1,12 @@
 import { applyDecorators, Controller, Get, Headers, Inject, Query, Res, type Type } from '@nestjs/common';
 import { QueryBus, type IQuery } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Role } from '@crm/platform';
-import { Roles } from '@crm/platform/nest';
+import { Roles, type ReferenceObject, type SchemaObject } from '@crm/platform/nest';
 import { InvalidQueryError, type ListQuery } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { jsonArray } from '../json-array';
@@ -14,8 +14,8 @@ import type { TableExport } from '../table-export';
 
 type ExportFormat = 'csv' | 'json';
 
-/** The OpenAPI of an export route: its `format` parameter and the media types it answers with. */
-export const ApiTableExport = () =>
+/** The OpenAPI of an export route: its `format` parameter and the media types it answers with (JSON: an array of `items`). */
+export const ApiTableExport = (items: ReferenceObject | SchemaObject = { type: 'object' }) =>
   applyDecorators(
     ApiQuery({
       name: 'format',
@@ -23,7 +23,15 @@ export const ApiTableExport = () =>
       enum: ['csv', 'json'],
       description: 'Else from Accept; CSV unless it asks for JSON.',
     }),
-    ApiProduces('text/csv', 'application/json'),
+    ApiResponse({
+      status: 200,
+      description: 'Every match, as a download (`<name>-<date>.csv` or `.json`)',
+      headers: { 'Content-Disposition': { required: true, schema: { type: 'string' }, description: 'attachment; filename=…' } },
+      content: {
+        'text/csv': { schema: { type: 'string', description: 'A header row, then a row per item (the import reads it back).' } },
+        'application/json': { schema: { type: 'array', items } },
+      },
+    }),
   );
 
 /** An export of one of the service's lists: `GET /v1/contacts/export`. */
@@ -34,6 +42,10 @@ export interface TableExportRoute {
   readonly path: string;
   /** Its OpenAPI tag: the list's. */
   readonly tag: string;
+  /** Its OpenAPI summary: `Export contacts`. */
+  readonly summary: string;
+  /** The schema of one item of the JSON form: the list's item. */
+  readonly items?: ReferenceObject | SchemaObject;
   readonly roles: readonly Role[];
   /** The list whose filters, sort and `q` it takes. */
   readonly listQuery: ListQuery;
@@ -51,8 +63,9 @@ export function tableExportController(route: TableExportRoute): Type {
 
     @Get()
     @Roles(...route.roles)
-    @ApiListQuery(route.listQuery)
-    @ApiTableExport()
+    @ApiOperation({ summary: route.summary, description: 'The same filters, sort and `q` as the list; no pages.' })
+    @ApiListQuery(route.listQuery, { paged: false })
+    @ApiTableExport(route.items)
     async export(
       @Query() query: Record<string, unknown>,
       @Headers('accept') accept: string | undefined,

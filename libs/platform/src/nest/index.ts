@@ -9,6 +9,7 @@ export { fieldErrorsFrom } from './validation/validation-errors';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
 export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
+export { IsRfc3339DateTime } from './validation/rfc3339';
 export {
   Access,
   CurrentPrincipal,
@@ -22,13 +23,29 @@ export {
 } from './auth/decorators';
 export { AuthGuard } from './auth/auth.guard';
 export * from './health/health.registry';
+export { buildOpenApiDocument, OPENAPI_JSON_PATH, OPENAPI_UI_PATH, type OpenApiOptions } from './openapi/openapi';
 export {
-  ApiProblemResponse,
+  addHeaderParameter,
+  addProblem,
+  addResponseHeader,
   applyPlatformConventions,
-  OPENAPI_JSON_PATH,
-  OPENAPI_UI_PATH,
-  type OpenApiOptions,
-} from './openapi/openapi';
+  type ConventionOptions,
+  type OpenApiConvention,
+  type OpenApiOperation,
+} from './openapi/conventions';
+export {
+  ApiJsonResponse,
+  ApiProblemResponse,
+  namedSchema,
+  RESPONSE_HEADERS,
+  type HeaderObject,
+  type JsonResponseOptions,
+  type ReferenceObject,
+  type SchemaObject,
+} from './openapi/schemas';
+export { routeHandlers, type RouteHandler, type RouteParam } from './http/routes';
+export { IfMatch } from './http/if-match';
+export { documentValidator } from './openapi/validation-schema';
 export { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './http/tokens';
 export * from './http/platform-options';
 export { PlatformModule } from './http/platform.module';

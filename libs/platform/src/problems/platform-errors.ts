@@ -89,3 +89,20 @@ export class MissingRoleError extends ProblemError {
     });
   }
 }
+
+/** 405: the path exists, the method does not; `Allow` lists the methods it takes (RFC 9110). */
+export class MethodNotAllowedError extends ProblemError {
+  override name = 'MethodNotAllowedError';
+  constructor(
+    method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super({
+      status: 405,
+      type: 'method-not-allowed',
+      title: 'Method not allowed',
+      detail: `This path takes ${allowed.join(', ')}, not ${method}.`,
+      headers: { Allow: allowed.join(', ') },
+    });
+  }
+}

@@ -67,12 +67,22 @@ export interface ListQueryDefinition<F extends Record<string, FieldDefinition> =
   /** Same syntax as `sort` (`-createdAt,familyName`); `_id` ascending when absent. */
   defaultSort?: string;
   search?: SearchDefinition;
-  /** Further parameters the endpoint reads itself (`waitFor`); passed over, never filtered on. */
-  extraKeys?: readonly string[];
+  /**
+   * Further parameters the endpoint reads itself (`includeMerged`); passed over, never filtered on. With `values`, any
+   * other value is refused like a bad filter.
+   */
+  extraKeys?: readonly string[] | Readonly<Record<string, ExtraKey>>;
   /** Default 50. */
   defaultLimit?: number;
   /** Default 200. */
   maxLimit?: number;
+}
+
+/** A parameter of the endpoint's own, beside the list's (`includeMerged`), as documentation and the parser see it. */
+export interface ExtraKey {
+  /** The only values it takes, e.g. `['true', 'false']`; any string up to MAX_VALUE_LENGTH without. */
+  values?: readonly string[];
+  description?: string;
 }
 
 export const RESERVED_KEYS = ['limit', 'cursor', 'sort', 'q', 'position'] as const;
@@ -105,7 +115,7 @@ export interface CompiledDefinition {
     readonly normalize?: (text: string) => string;
     readonly description?: string;
   };
-  readonly extraKeys: ReadonlySet<string>;
+  readonly extraKeys: ReadonlyMap<string, ExtraKey>;
   readonly defaultLimit: number;
   readonly maxLimit: number;
 }
@@ -125,7 +135,11 @@ export function compileDefinition<F extends Record<string, FieldDefinition>>(
     throw new InvalidListQueryDefinitionError(message);
   };
   const sortable = new Set<string>(definition.sortable ?? []);
-  const extraKeys = new Set(definition.extraKeys ?? []);
+  const extraKeys = new Map<string, ExtraKey>(
+    Array.isArray(definition.extraKeys)
+      ? definition.extraKeys.map((key: string) => [key, {}])
+      : Object.entries((definition.extraKeys ?? {}) as Readonly<Record<string, ExtraKey>>),
+  );
   const fields = new Map<string, CompiledField>();
   for (const [name, field] of Object.entries(definition.fields)) {
     if (!FIELD_NAME.test(name)) fail(`Field name "${name}" must be letters, digits and "_", starting with a letter`);
@@ -157,7 +171,8 @@ export function compileDefinition<F extends Record<string, FieldDefinition>>(
   for (const name of sortable) if (!fields.has(name)) fail(`Sortable field ${name} is not a field`);
   const sortPaths = [...sortable].map((name) => fields.get(name)!.path);
   if (new Set(sortPaths).size !== sortPaths.length) fail('Two sortable fields share one path');
-  for (const key of extraKeys) if ((RESERVED_KEYS as readonly string[]).includes(key)) fail(`Extra key "${key}" is reserved`);
+  for (const key of extraKeys.keys())
+    if ((RESERVED_KEYS as readonly string[]).includes(key)) fail(`Extra key "${key}" is reserved`);
   for (const path of definition.search?.paths ?? []) if (!PATH.test(path)) fail(`Invalid search path "${path}"`);
   if (definition.search && definition.search.paths.length === 0) fail('Search needs at least one path');
   const maxLimit = definition.maxLimit ?? MAX_LIMIT;

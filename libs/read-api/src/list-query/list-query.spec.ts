@@ -432,6 +432,20 @@ describe('defineListQuery().parse', () => {
     expect(contacts.parse({ waitFor: '5', vip: 'true' }).filter).toEqual({ vip: { $eq: true } });
     expect(contacts.parse({ waitFor: { revision: '5' } }).filter).toEqual({});
   });
+
+  it('holds an own key that names its values to one of them, as the document says', () => {
+    const merged = defineListQuery({ fields: {}, extraKeys: { includeMerged: { values: ['true', 'false'] } } });
+    expect(merged.parse({ includeMerged: 'true' }).filter).toEqual({});
+    expect(problemOf({ includeMerged: 'yes' }, merged).errors).toEqual([
+      { field: 'includeMerged', messages: ['must be one of: true, false'], in: 'query' },
+    ]);
+    expect(problemOf({ includeMerged: ['true', 'false'] }, merged).errors).toEqual([
+      { field: 'includeMerged', messages: ['is given more than once'], in: 'query' },
+    ]);
+    expect(problemOf({ 'includeMerged[ne]': 'true' }, merged).errors).toEqual([
+      { field: 'includeMerged[ne]', messages: ['includeMerged takes no operator'], in: 'query' },
+    ]);
+  });
 });
 
 describe('defineListQuery', () => {

@@ -16,7 +16,7 @@ import { allOf, type ListFilter } from './filter';
 import { readQueryParams, type QueryInput, type QueryParam } from './query-params';
 import { parseSort, truncate, withTiebreaker, type SortKey } from './sort';
 import { escapeRegex, normalizeSearchText } from './text';
-import { invalid, parseBoolean, parseValue, type Parsed, type QueryValue } from './values';
+import { codePoints, invalid, parseBoolean, parseValue, type Parsed, type QueryValue } from './values';
 
 /** A query string made safe: hand it to `find(filter).sort(sort).limit(limit + 1)`, then to `page`. */
 export interface ParsedListQuery {
@@ -83,7 +83,11 @@ export class ListQuery {
 
     const conditions: ListFilter[] = [];
     for (const [name, params] of byName) {
-      if (this.compiled.extraKeys.has(name)) continue;
+      const extra = this.compiled.extraKeys.get(name);
+      if (extra) {
+        this.checkExtra(name, extra.values, params, errors);
+        continue;
+      }
       const field = this.compiled.fields.get(name);
       if (field) conditions.push(...this.fieldConditions(field, params, errors));
       else for (const { param } of params) errors.add(param, `is not a parameter of this list (${this.parameterNames()})`);
@@ -111,6 +115,16 @@ export class ListQuery {
       ...(search ? { search } : {}),
       ...(position !== undefined ? { position } : {}),
     };
+  }
+
+  /** An endpoint's own parameter that names its values: one of them; one that does not is the endpoint's to read. */
+  private checkExtra(name: string, values: readonly string[] | undefined, params: readonly QueryParam[], errors: QueryErrors) {
+    if (!values) return;
+    const withOperator = params.find((param) => param.operator !== undefined);
+    const sent = params.flatMap((param) => param.values);
+    if (withOperator) errors.add(withOperator.param, `${name} takes no operator`);
+    else if (sent.length > 1) errors.add(name, 'is given more than once');
+    else if (!values.includes(sent[0])) errors.add(name, `must be one of: ${values.join(', ')}`);
   }
 
   private parseLimit(raw: string | undefined, errors: QueryErrors): number {
@@ -152,7 +166,7 @@ export class ListQuery {
   }
 
   private searchText(q: string, errors: QueryErrors): string | undefined {
-    if (q.length > MAX_VALUE_LENGTH) errors.add('q', `must be at most ${MAX_VALUE_LENGTH} characters`);
+    if (codePoints(q) > MAX_VALUE_LENGTH) errors.add('q', `must be at most ${MAX_VALUE_LENGTH} characters`);
     else if (/\p{Cc}/u.test(q)) errors.add('q', 'must not contain control characters');
     else return (this.compiled.search!.normalize ?? normalizeSearchText)(q) || undefined; // `q=` from an empty search box: no search
     return undefined;
@@ -166,7 +180,7 @@ export class ListQuery {
 
   private parameterNames(): string {
     const reserved = ['limit', 'cursor', 'sort', ...(this.compiled.search ? ['q'] : []), 'position'];
-    return `it takes ${[...this.compiled.fields.keys(), ...reserved, ...this.compiled.extraKeys].join(', ')}`;
+    return `it takes ${[...this.compiled.fields.keys(), ...reserved, ...this.compiled.extraKeys.keys()].join(', ')}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { isCalendarDate, readRfc3339, RFC_3339_EXAMPLE } from '@crm/platform';
 import type { CompiledField } from './definition';
 
 /** All that a query value can become: never an object that MongoDB would read as an operator. */
@@ -13,16 +14,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const INTEGER = /^[+-]?\d+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 // `+02:00` sent unencoded arrives as ` 02:00`: worth its own hint.
 const UNENCODED_PLUS = /[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)? \d{2}:\d{2}$/;
 
-export const DATE_TIME_EXAMPLE = '2025-01-31T09:30:00Z';
+export const DATE_TIME_EXAMPLE = RFC_3339_EXAMPLE;
+
+/** Characters as JSON Schema's `maxLength` counts them (code points), so that documents and checks agree. */
+export const codePoints = (text: string): number => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
 
 /** One value of `field` as sent in the query string, checked and converted for MongoDB. */
 export function parseValue(field: CompiledField, raw: string): Parsed<QueryValue> {
   if (raw === '') return invalid('must not be empty');
-  if (raw.length > field.maxLength) return invalid(`must be at most ${field.maxLength} characters`);
+  if (codePoints(raw) > field.maxLength) return invalid(`must be at most ${field.maxLength} characters`);
   if (CONTROL.test(raw)) return invalid('must not contain control characters');
   switch (field.type) {
     case 'string': {
@@ -67,29 +74,12 @@ export function parseDate(raw: string): Parsed<string> {
 
 /** RFC 3339, any offset; fractions beyond milliseconds are cut, as `Date` keeps milliseconds. */
 export function parseDateTime(raw: string): Parsed<Date> {
-  const match = DATE_TIME.exec(raw);
-  if (!match) {
-    return invalid(
-      UNENCODED_PLUS.test(raw)
-        ? 'must be an RFC 3339 date-time; send the "+" of an offset as %2B'
-        : `must be an RFC 3339 date-time such as ${DATE_TIME_EXAMPLE}`,
-    );
-  }
-  const [, year, month, day, hour, minute, second, fraction = '', zulu, sign, offsetHours, offsetMinutes] = match;
-  const inRange = isCalendarDate(+year, +month, +day) && +hour < 24 && +minute < 60 && +second < 60;
-  if (!inRange || (!zulu && (+offsetHours > 23 || +offsetMinutes > 59))) return invalid('is not a valid date and time');
-  const date = new Date(0);
-  date.setUTCFullYear(+year, +month - 1, +day); // not Date.UTC: it reads years below 100 as 19xx
-  date.setUTCHours(+hour, +minute, +second, +(fraction + '00').slice(0, 3));
-  const offset = zulu ? 0 : (sign === '-' ? -1 : 1) * (+offsetHours * 60 + +offsetMinutes);
-  const utc = new Date(date.getTime() - offset * 60_000);
-  const utcYear = utc.getUTCFullYear();
-  // Outside 0000-9999 toISOString() changes shape and stored strings would no longer compare.
-  return utcYear < 0 || utcYear > 9999 ? invalid('is not a valid date and time') : ok(utc);
-}
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return days !== undefined && day >= 1 && day <= days;
+  const read = readRfc3339(raw, { allowSpace: true });
+  if (read.ok) return ok(read.date);
+  if (read.reason === 'range') return invalid('is not a valid date and time');
+  return invalid(
+    UNENCODED_PLUS.test(raw)
+      ? 'must be an RFC 3339 date-time; send the "+" of an offset as %2B'
+      : `must be an RFC 3339 date-time such as ${DATE_TIME_EXAMPLE}`,
+  );
 }

@@ -28,7 +28,9 @@ describe('describeListQuery', () => {
     expect(markdown).toContain('| `tags` | string, list (matches any element) | eq, in |');
     expect(markdown).toContain('| `createdAt` | date-time (RFC 3339) | eq, neq, in, gt, gte, lt, lte, exists; sortable |');
     expect(markdown).toContain('| `limit` | integer 1-200 | Page size, default 50 |');
-    expect(markdown).toContain('| `sort` | comma list | By createdAt; `-` before a field for descending; default `-createdAt` |');
+    expect(markdown).toContain(
+      '| `sort` | comma list | By createdAt; `-` before a field for descending. Several keys, each field once, are separated by commas: `-createdAt,familyName`; default `-createdAt` |',
+    );
     expect(markdown).toContain('| `q` | string |');
   });
 });

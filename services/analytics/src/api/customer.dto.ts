@@ -1,21 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type, type TransformFnParams } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString } from '@crm/platform/nest';
+import { BoundedString, IsRfc3339DateTime } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 
 /** Event types that concern a customer: the only ones a timeline holds. */
@@ -23,8 +11,6 @@ export const TIMELINE_EVENT_TYPES = crmContracts
   .all()
   .filter((contract) => contract.customerIdField !== undefined)
   .map((contract) => contract.name);
-
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `?type=A&type=B` and `?type=A,B` both mean A or B; anything but strings is left for the validators to refuse. */
 const toList = ({ value }: TransformFnParams): unknown => {
@@ -48,8 +34,7 @@ const Rfc3339 = (description: string) =>
     IsOptional(),
     IsString(),
     MaxLength(40),
-    Matches(RFC_3339, { message: '$property must be an RFC 3339 date-time with an offset, e.g. 2025-01-31T12:00:00Z' }),
-    IsISO8601({ strict: true }),
+    IsRfc3339DateTime(),
   );
 
 /** Filters and paging of a timeline; any other parameter is refused with a 400 problem. */

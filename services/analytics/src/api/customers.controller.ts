@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ApiProblemResponse } from '@crm/platform/nest';
 import { CustomerProfileQuery, CustomerTimeline } from '../application/queries/customers';
 import type { ProfileView, TimelinePage } from '../application/views';
@@ -14,12 +14,14 @@ const DEFAULT_LIMIT = 50;
 export class CustomersController {
   constructor(private readonly queries: QueryBus) {}
 
-  /**
-   * Everything that happened with a customer, newest first (occurredAt, then store position), including the history
-   * of the contacts merged into it. A merged contact's id answers with its survivor's timeline (`mergedInto`).
-   */
   @Get(':id/timeline')
   @Access('read')
+  @ApiOperation({
+    summary: "A customer's timeline",
+    description:
+      'Everything that happened with a customer, newest first (occurredAt, then store position), including the history ' +
+      "of the contacts merged into it. A merged contact's id answers with its survivor's timeline (`mergedInto`).",
+  })
   @ApiOkResponse({ type: TimelinePageView })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   timeline(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
@@ -36,9 +38,12 @@ export class CustomersController {
     );
   }
 
-  /** The customer's current facts, with the interactions of the contacts merged into it. */
   @Get(':id/profile')
   @Access('read')
+  @ApiOperation({
+    summary: "A customer's profile",
+    description: "The customer's current facts, with the interactions of the contacts merged into it.",
+  })
   @ApiOkResponse({ type: ProfileViewDoc })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   profile(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProfileView> {

@@ -1,28 +1,13 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
-import { expectedRevisionFrom } from '@crm/platform';
-import { Access, Roles } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
-import { respond } from '@crm/service-kit';
+import { ApiResponds, respond } from '@crm/service-kit';
 import { ArchiveContact, UnlinkFromCompany } from '../application/commands/change-contact';
 import { CreateContact } from '../application/commands/create-contact';
 import { EraseContact } from '../application/commands/erase-contact';
@@ -50,6 +35,18 @@ import { contactInteractionsQuery } from '../application/read-models/contact-int
 import { contactListQuery } from '../application/read-models/contact-list';
 import type { LikelyDuplicate } from '../domain/duplicates';
 import { AsOfQuery } from './as-of.query';
+import { ApiContactProblems } from './problems';
+import {
+  consentStatement,
+  contactView,
+  historyEntry,
+  interaction,
+  itemsOf,
+  likelyDuplicate,
+  listedContact,
+  mergedContactView,
+  personalData,
+} from './views';
 
 const uuid = new ParseUUIDPipe();
 const now = () => new Date().toISOString();
@@ -65,33 +62,40 @@ export class ContactsController {
 
   @Post()
   @Access('write')
+  @ApiOperation({
+    summary: 'Create a contact',
+    description: 'Give `contactId` (a UUID) to make a retried create harmless: the second one is a 409.',
+  })
+  @ApiResponds(contactView, { status: 201, location: true })
+  @ApiProblemResponse(409, 'A contact with this contactId exists already')
   async create(@Body() body: CreateContactDto, @Res({ passthrough: true }) response: Response): Promise<ContactView> {
     const { contactId = newId(), ...input } = body;
     const written = await this.commands.execute(new CreateContact(contactId, input, now()));
     return respond(response, written, { status: 201, location: `/v1/contacts/${contactId}` });
   }
 
-  /**
-   * Lists from the read model (eventually consistent): filters `field=value` or `field[op]=value`, `sort`,
-   * `q` search (name, e-mail, phone, or the name or domain of their company), cursor pagination. Merged contacts
-   * are left out unless `includeMerged=true`. `position` (a write's Position-Token) waits until the list shows it.
-   */
   @Get()
   @Access('read')
-  @ApiListQuery(contactListQuery)
-  @ApiQuery({
-    name: 'includeMerged',
-    required: false,
-    description: '`true`: also list contacts merged into another',
-    schema: { type: 'string', enum: ['true', 'false'] },
+  @ApiOperation({
+    summary: 'List contacts',
+    description:
+      'From the read model (eventually consistent): filters `field=value` or `field[op]=value`, `sort`, `q` search (name, ' +
+      'e-mail, phone, or the name or domain of their company), cursor pagination. Merged contacts are left out unless ' +
+      "`includeMerged=true`. `position` (a write's Position-Token) waits until the list shows it.",
   })
+  @ApiListQuery(contactListQuery, { items: listedContact })
   list(@Query() query: Record<string, unknown>): Promise<ListPage<ListedContact>> {
     return this.queries.execute(new ListContacts(query));
   }
 
-  /** The contact now, or as it was at `asOf`; a merged contact's id answers with its survivor. */
   @Get(':id')
   @Access('read')
+  @ApiOperation({
+    summary: 'Get a contact',
+    description: "The contact now, or as it was at `asOf`; a merged contact's id answers with its survivor (`Content-Location`).",
+  })
+  @ApiResponds(contactView)
+  @ApiContactProblems()
   async get(
     @Param('id', uuid) id: string,
     @Query() query: AsOfQuery,
@@ -102,83 +106,116 @@ export class ContactsController {
     return respond(response, found);
   }
 
-  /** Changes the fields given (lists are replaced as a whole); `clear` removes optional fields; `If-Match` makes it conditional. */
   @Patch(':id')
   @Access('write')
+  @ApiOperation({
+    summary: 'Update a contact',
+    description:
+      'Changes the fields given (lists are replaced as a whole); `clear` removes optional fields; `If-Match` makes it conditional.',
+  })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async update(
     @Param('id', uuid) id: string,
     @Body() body: UpdateContactDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() expectedRevision: number | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ContactView> {
     const { clear = [], ...input } = body;
-    return respond(
-      response,
-      await this.commands.execute(new UpdateContact(id, input, clear, now(), expectedRevisionFrom(ifMatch))),
-    );
+    return respond(response, await this.commands.execute(new UpdateContact(id, input, clear, now(), expectedRevision)));
   }
 
   @Post(':id/archive')
   @HttpCode(200)
   @Roles('admin', 'sales')
+  @ApiOperation({ summary: 'Archive a contact' })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async archive(
     @Param('id', uuid) id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() expectedRevision: number | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ContactView> {
-    return respond(response, await this.commands.execute(new ArchiveContact(id, now(), expectedRevisionFrom(ifMatch))));
+    return respond(response, await this.commands.execute(new ArchiveContact(id, now(), expectedRevision)));
   }
 
-  /**
-   * Erases the person's personal data (GDPR) by crypto-shredding: their key (and the keys of contacts
-   * merged into them) is deleted first, so nothing of theirs can be read from then on, then ContactErased
-   * is recorded. Repeating it is harmless.
-   */
   @Post(':id/erase')
   @HttpCode(204)
   @Roles('admin')
+  @ApiOperation({
+    summary: "Erase a person's personal data",
+    description:
+      "GDPR erasure by crypto-shredding: the person's key (and the keys of contacts merged into them) is deleted first, so " +
+      'nothing of theirs can be read from then on, then ContactErased is recorded. Repeating it is harmless.',
+  })
+  @ApiJsonResponse(204, undefined, { description: 'Erased' })
+  @ApiProblemResponse(404, 'No contact has this id')
   erase(@Param('id', uuid) id: string): Promise<void> {
     return this.commands.execute(new EraseContact(id, now()));
   }
 
-  /** Every change: who, when, which fields, old and new values. */
   @Get(':id/history')
   @Access('read')
+  @ApiOperation({ summary: "A contact's history", description: 'Every change: who, when, which fields, old and new values.' })
+  @ApiJsonResponse(200, itemsOf(historyEntry))
+  @ApiContactProblems()
   async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
     return { items: await this.queries.execute(new ContactHistory(id)) };
   }
 
-  /** The contact's interactions (with those of the contacts merged into it), newest first; filters as documented. */
   @Get(':id/interactions')
   @Access('read')
-  @ApiListQuery(contactInteractionsQuery)
+  @ApiOperation({
+    summary: "A contact's interactions",
+    description: 'With those of the contacts merged into it, newest first, from the read model; filters as documented.',
+  })
+  @ApiListQuery(contactInteractionsQuery, { items: interaction })
+  @ApiContactProblems()
   interactions(@Param('id', uuid) id: string, @Query() query: Record<string, unknown>): Promise<ListPage<InteractionLoggedData>> {
     return this.queries.execute(new ContactInteractions(id, query));
   }
 
-  /** Likely duplicates: the same e-mail or phone, or a similar name at the same company; each with a score and the reasons. */
   @Get(':id/duplicates')
   @Access('read')
+  @ApiOperation({
+    summary: 'Likely duplicates of a contact',
+    description: 'The same e-mail or phone, or a similar name at the same company; each with a score and the reasons.',
+  })
+  @ApiJsonResponse(200, itemsOf(likelyDuplicate))
+  @ApiContactProblems()
   async duplicates(@Param('id', uuid) id: string): Promise<{ items: LikelyDuplicate[] }> {
     return { items: await this.queries.execute(new ContactDuplicates(id)) };
   }
 
-  /**
-   * Everything held about the person (GDPR right of access), as one JSON document: the profile, every change,
-   * the consent ledger, companies, every interaction, and the records of contacts merged into them.
-   */
   @Get(':id/personal-data')
   @Roles('admin', 'support')
+  @ApiOperation({
+    summary: "Export a person's personal data",
+    description:
+      'Everything held about the person (GDPR right of access), as one JSON document: the profile, every change, the ' +
+      'consent ledger, companies, every interaction, and the records of contacts merged into them.',
+  })
+  @ApiJsonResponse(200, personalData, {
+    headers: {
+      'Content-Disposition': { required: true, schema: { type: 'string' }, description: 'A download: `contact-<id>.json`.' },
+    },
+  })
+  @ApiContactProblems()
   async personalData(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<PersonalDataExport> {
     const exported = await this.queries.execute(new PersonalData(id, now()));
     response.setHeader('Content-Disposition', `attachment; filename="contact-${exported.contact.contactId}.json"`);
     return exported;
   }
 
-  /** Records that the person granted or withdrew consent for a channel and purpose (the ledger keeps every statement). */
   @Post(':id/consents')
   @HttpCode(200)
   @Access('write')
+  @ApiOperation({
+    summary: 'Record a consent statement',
+    description: 'The person granted or withdrew consent for a channel and purpose; the ledger keeps every statement.',
+  })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async recordConsent(
     @Param('id', uuid) id: string,
     @Body() body: RecordConsentDto,
@@ -187,15 +224,23 @@ export class ContactsController {
     return respond(response, await this.commands.execute(new RecordConsent(id, body, now())));
   }
 
-  /** The consent ledger: every statement, oldest first; the contact shows the current state. */
   @Get(':id/consents')
   @Access('read')
+  @ApiOperation({
+    summary: "A contact's consent ledger",
+    description: 'Every statement, oldest first; the contact shows the current state.',
+  })
+  @ApiJsonResponse(200, itemsOf(consentStatement))
+  @ApiContactProblems()
   async consentLedger(@Param('id', uuid) id: string): Promise<{ items: unknown[] }> {
     return { items: await this.queries.execute(new ConsentLedger(id)) };
   }
 
   @Put(':id/companies/:companyId')
   @Access('write')
+  @ApiOperation({ summary: 'Link a contact to a company', description: 'With the role they have there; again to change it.' })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async link(
     @Param('id', uuid) id: string,
     @Param('companyId', uuid) companyId: string,
@@ -207,6 +252,9 @@ export class ContactsController {
 
   @Delete(':id/companies/:companyId')
   @Access('write')
+  @ApiOperation({ summary: 'Unlink a contact from a company' })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async unlink(
     @Param('id', uuid) id: string,
     @Param('companyId', uuid) companyId: string,
@@ -215,23 +263,32 @@ export class ContactsController {
     return respond(response, await this.commands.execute(new UnlinkFromCompany(id, companyId, now())));
   }
 
-  /** Merges the duplicates into this contact (the survivor); see docs/contacts.md for the rule per field. */
   @Post(':id/merge')
   @HttpCode(200)
   @Access('write')
+  @ApiOperation({
+    summary: 'Merge duplicates into a contact',
+    description: 'This contact survives; see docs/contacts.md for the rule per field. `mergeId` names the merge to undo it.',
+  })
+  @ApiResponds(mergedContactView)
+  @ApiContactProblems({ writes: true })
+  @ApiProblemResponse(422, 'These contacts cannot be merged (one of them is the survivor, merged, or erased)')
   async merge(
     @Param('id', uuid) id: string,
     @Body() body: MergeContactsDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() expectedRevision: number | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MergedContactView> {
-    const command = new MergeContacts(id, body.duplicateIds, body.choices ?? {}, now(), expectedRevisionFrom(ifMatch));
+    const command = new MergeContacts(id, body.duplicateIds, body.choices ?? {}, now(), expectedRevision);
     return respond(response, await this.commands.execute(command));
   }
 
   @Post(':id/merges/:mergeId/undo')
   @HttpCode(200)
   @Access('write')
+  @ApiOperation({ summary: 'Undo a merge', description: 'The merged contacts come back as they were; later changes stay.' })
+  @ApiResponds(contactView)
+  @ApiContactProblems({ writes: true })
   async undoMerge(
     @Param('id', uuid) id: string,
     @Param('mergeId', uuid) mergeId: string,

@@ -3,6 +3,7 @@ import { ExportCompanies, ExportContacts } from '../application/queries/exports'
 import { companyListQuery } from '../application/read-models/company-list';
 import { contactListQuery } from '../application/read-models/contact-list';
 import { IMPORTERS } from './imports';
+import { listedCompany, listedContact } from './views';
 
 /**
  * `GET /v1/contacts/export`: every contact the list shows for the same filters, sort and `q`, streamed as
@@ -15,6 +16,8 @@ export const ContactExportController = tableExportController({
   name: 'ContactExportController',
   path: 'v1/contacts/export',
   tag: 'contacts',
+  summary: 'Export contacts',
+  items: listedContact,
   roles: IMPORTERS,
   listQuery: contactListQuery,
   query: (parameters) => new ExportContacts(parameters),
@@ -25,6 +28,8 @@ export const CompanyExportController = tableExportController({
   name: 'CompanyExportController',
   path: 'v1/companies/export',
   tag: 'companies',
+  summary: 'Export companies',
+  items: listedCompany,
   roles: IMPORTERS,
   listQuery: companyListQuery,
   query: (parameters) => new ExportCompanies(parameters),

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import {
   e164Schema,
   INTERACTION_CHANNELS,
@@ -7,7 +7,7 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, IsRfc3339DateTime } from '@crm/platform/nest';
 
 export class ParticipantDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
@@ -35,7 +35,7 @@ export class LogInteractionDto {
   @ApiProperty({ enum: INTERACTION_DIRECTIONS }) @IsIn(INTERACTION_DIRECTIONS) direction!: InteractionDirection;
 
   @ApiProperty({ description: 'When it happened (RFC 3339).' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRfc3339DateTime()
   @MaxLength(40)
   occurredAt!: string;
 

@@ -1,14 +1,25 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { ProblemError } from '@crm/platform';
-import { Access } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, RESPONSE_HEADERS } from '@crm/platform/nest';
 import { POSITION_TOKEN_HEADER, positionToken } from '@crm/read-api';
 import { LogInteraction } from '../application/commands/log-interaction';
 import { GetInteraction } from '../application/queries/contact-records';
 import { LogInteractionDto } from './interaction.dto';
+import { interaction } from './views';
+
+/** What the log of an interaction answers with, first time or again (its external id seen before). */
+const logged = {
+  [RESPONSE_HEADERS.location.name]: RESPONSE_HEADERS.location.header,
+  [POSITION_TOKEN_HEADER]: {
+    description: 'Where the interaction will show in the lists: pass it as `position` to wait until it does.',
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+  },
+};
 
 @ApiTags('interactions')
 @ApiBearerAuth()
@@ -19,9 +30,16 @@ export class InteractionsController {
     private readonly queries: QueryBus,
   ) {}
 
-  /** Logs an interaction: 201 when new; 200 with the first one when its external id was logged before. */
   @Post()
   @Access('write')
+  @ApiOperation({
+    summary: 'Log an interaction',
+    description: 'On any channel, with a contact: 201 when new; 200 with the first one when its `externalId` was logged before.',
+  })
+  @ApiJsonResponse(201, interaction, { description: 'Logged', headers: logged })
+  @ApiJsonResponse(200, interaction, { description: 'Logged before (the same externalId): the first one', headers: logged })
+  @ApiProblemResponse(404, 'No contact (or company) has this id')
+  @ApiProblemResponse(410, 'The contact was erased')
   async log(@Body() body: LogInteractionDto, @Res({ passthrough: true }) response: Response): Promise<InteractionLoggedData> {
     const { participants = [], occurredAt, ...rest } = body;
     const input = { ...rest, participants: participants.map((p) => ({ ...p })), occurredAt: new Date(occurredAt).toISOString() };
@@ -33,6 +51,9 @@ export class InteractionsController {
 
   @Get(':id')
   @Access('read')
+  @ApiOperation({ summary: 'Get an interaction' })
+  @ApiJsonResponse(200, interaction)
+  @ApiProblemResponse(404, 'No interaction has this id')
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<InteractionLoggedData> {
     const interaction = await this.queries.execute(new GetInteraction(id));
     if (interaction) return interaction;

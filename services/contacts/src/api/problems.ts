@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { registerProblem, RequestValidationError } from '@crm/platform';
+import { ApiProblemResponse } from '@crm/platform/nest';
 import { CompanyAlreadyExists, CompanyArchivedError, CompanyNotFound, InvalidCompanyData } from '../domain/company';
 import {
   ContactAlreadyExists,
@@ -48,3 +50,18 @@ export function registerContactProblems(): void {
   });
   registerProblem(InvalidCustomFieldDefinition, { status: 422, type: 'invalid-custom-field', title: 'Invalid custom field' });
 }
+
+/** The problems of a route about one contact, for its OpenAPI document: 404 and 410, and a write's 409. */
+export const ApiContactProblems = ({ writes = false } = {}) =>
+  applyDecorators(
+    ApiProblemResponse(404, 'No contact (or company, or merge) has this id'),
+    ApiProblemResponse(410, 'The contact was erased'),
+    ...(writes
+      ? [
+          ApiProblemResponse(
+            409,
+            'The contact is archived, or merged into another (`survivorId` names it), or another request changed it at the same moment',
+          ),
+        ]
+      : []),
+  );

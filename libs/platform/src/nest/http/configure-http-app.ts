@@ -5,6 +5,7 @@ import { PinoNestLogger } from '../logging/nest-logger';
 import { enableDefaultMetrics } from '../../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
+import { refuseUnknownMethods } from './method-not-allowed.middleware';
 import { observeRequests } from './observe-requests.middleware';
 import { DEFAULT_BODY_LIMIT_BYTES, type PlatformOptions } from './platform-options';
 import { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './tokens';
@@ -13,7 +14,7 @@ const configured = new WeakSet<object>();
 
 /**
  * The HTTP pipeline in front of Nest's router, in order: correlation context, request log and
- * metrics, 415 for non-JSON bodies, the JSON parser with its size limit (413), body errors as
+ * metrics, 405 for a method a path does not take, 415 for non-JSON bodies, the JSON parser with its size limit (413), body errors as
  * problems; then the OpenAPI endpoints. Call before `app.init()`/`listen()`; bootstrap and tests
  * both go through here.
  */
@@ -33,6 +34,7 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   app.set('query parser', 'extended');
   app.use(correlateRequests);
   app.use(observeRequests(logger));
+  app.use(refuseUnknownMethods(app));
   app.use(requireJsonBody(options.http?.extraMediaTypes));
   app.useBodyParser('json', { limit: bodyLimit, type: JSON_MEDIA_TYPES });
   app.use(bodyParserErrors(bodyLimit));

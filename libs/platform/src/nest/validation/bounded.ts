@@ -23,7 +23,21 @@ import {
 interface PropertyOptions {
   optional?: boolean;
   description?: string;
+  /**
+   * A rule the service checks beyond what a schema can say (a phone number valid in its country, a past date), in
+   * words; the property's `example` must keep it. OpenAPI shows it as `x-crm-rule` (see docs/api.md).
+   */
+  rule?: string;
+  example?: unknown;
 }
+
+/** The OpenAPI vendor extension of a property whose values are checked beyond its schema (PropertyOptions.rule). */
+export const OPENAPI_RULE_EXTENSION = 'x-crm-rule';
+
+const documented = ({ rule, example }: PropertyOptions) => ({
+  ...(example !== undefined && { example }),
+  ...(rule !== undefined && { [OPENAPI_RULE_EXTENSION]: rule }),
+});
 
 const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [IsOptional()] : []);
 
@@ -31,14 +45,22 @@ export function BoundedString(
   maxLength: number,
   options: PropertyOptions & { minLength?: number; pattern?: RegExp; example?: string } = {},
 ): PropertyDecorator {
-  const { minLength, pattern, optional, description, example } = options;
+  const { minLength, pattern, optional, description } = options;
   return applyDecorators(
     ...optionalIf(optional),
     IsString(),
     MaxLength(maxLength),
     ...(minLength !== undefined ? [MinLength(minLength)] : []),
     ...(pattern ? [Matches(pattern)] : []),
-    ApiProperty({ type: String, maxLength, minLength, pattern: pattern?.source, required: !optional, description, example }),
+    ApiProperty({
+      type: String,
+      maxLength,
+      minLength,
+      pattern: pattern?.source,
+      required: !optional,
+      description,
+      ...documented(options),
+    }),
   );
 }
 
@@ -55,14 +77,14 @@ function arrayBounds(maxItems: number, minItems: number | undefined, optional: b
 export function BoundedStringArray(
   maxItems: number,
   maxLength: number,
-  options: PropertyOptions & { minItems?: number } = {},
+  options: PropertyOptions & { minItems?: number; example?: string[] } = {},
 ): PropertyDecorator {
   const { minItems, optional, description } = options;
   return applyDecorators(
     ...arrayBounds(maxItems, minItems, optional),
     IsString({ each: true }),
     MaxLength(maxLength, { each: true }),
-    ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description }),
+    ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description, ...documented(options) }),
   );
 }
 
@@ -77,7 +99,7 @@ export function BoundedArray(
     ...arrayBounds(maxItems, minItems, optional),
     ValidateNested({ each: true }),
     Type(() => of),
-    ApiProperty({ type: of, isArray: true, maxItems, minItems, required: !optional, description }),
+    ApiProperty({ type: of, isArray: true, maxItems, minItems, required: !optional, description, ...documented(options) }),
   );
 }
 
@@ -88,6 +110,6 @@ export function Nested(of: Class, options: PropertyOptions = {}): PropertyDecora
     IsObject(),
     ValidateNested(),
     Type(() => of),
-    ApiProperty({ type: of, required: !options.optional, description: options.description }),
+    ApiProperty({ type: of, required: !options.optional, description: options.description, ...documented(options) }),
   );
 }

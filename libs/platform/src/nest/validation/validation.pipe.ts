@@ -6,7 +6,7 @@ import { RequestValidationError } from '../../problems/platform-errors';
 import { fieldErrorsFrom } from './validation-errors';
 
 /** How input is checked, by the pipe and by `inputErrors` alike. */
-const VALIDATION_OPTIONS = {
+export const VALIDATION_OPTIONS = {
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,

@@ -7,7 +7,13 @@ import { AddressDto } from './contact.dto';
 // The inputs of the companies' commands, for the API and the import alike.
 
 class CompanyFieldsDto {
-  @BoundedStringArray(20, 253, { optional: true, description: 'Internet domains: `example.com`.' }) domains?: string[];
+  @BoundedStringArray(20, 253, {
+    optional: true,
+    description: 'Internet domains: `example.com`.',
+    rule: 'internet domains',
+    example: ['analytical-engines.example'],
+  })
+  domains?: string[];
   @BoundedString(100, { optional: true, minLength: 1, example: 'Machinery' }) industry?: string;
 
   @ApiProperty({ required: false, enum: COMPANY_SIZES, description: 'Number of employees.' })

@@ -1,15 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsUUID,
-  MaxLength,
-  ValidateBy,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   CONSENT_CHANNELS,
   CONSENT_PURPOSES,
@@ -22,7 +12,14 @@ import {
   type LifecycleStage,
   type OptionalProfileField,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/platform/nest';
+import {
+  BoundedArray,
+  BoundedString,
+  BoundedStringArray,
+  documentValidator,
+  Nested,
+  IsRfc3339DateTime,
+} from '@crm/platform/nest';
 
 // The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
 // body, so that both hold to the same rules and messages.
@@ -34,7 +31,7 @@ const PROFILE_FIELDS: readonly string[] = [...REQUIRED_PROFILE_FIELDS, ...OPTION
 
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
-  @BoundedString(200, { minLength: 1, example: 'Ada' }) given!: string;
+  @BoundedString(200, { minLength: 1, example: 'Ada', rule: 'not blank' }) given!: string;
   @BoundedString(100, { optional: true }) middle?: string;
   @BoundedString(200, { example: 'Lovelace', description: 'Empty for a person known by a single name.' }) family!: string;
   @BoundedString(100, { optional: true, example: 'PhD' }) suffix?: string;
@@ -59,6 +56,7 @@ export class PhoneDto {
     minLength: 3,
     example: '+41 44 668 18 00',
     description: 'Any format; a national number is read in the contact’s country. Stored in E.164.',
+    rule: 'a phone number valid in the contact’s country, or an international one',
   })
   number!: string;
 
@@ -98,10 +96,17 @@ function IsCustomFieldValue(options?: ValidationOptions): PropertyDecorator {
 }
 
 export class CustomFieldValueDto {
-  @BoundedString(40, { pattern: CAMEL_KEY, example: 'shoeSize' }) key!: string;
+  @BoundedString(40, {
+    pattern: CAMEL_KEY,
+    example: 'preferredProduct',
+    description: 'The key of a declared custom field (POST /v1/custom-fields); another is refused.',
+  })
+  key!: string;
 
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+    description: "Of the field's type: text, a number, a boolean, a date (`YYYY-MM-DD`), one of its options, or a list of them.",
+    example: 'Engine',
   })
   @IsCustomFieldValue()
   value!: CustomFieldValue;
@@ -109,15 +114,38 @@ export class CustomFieldValueDto {
 
 /** The profile fields a create may set and an update may change. */
 class ProfileFieldsDto {
-  @BoundedArray(10, EmailDto, { optional: true }) emails?: EmailDto[];
-  @BoundedArray(10, PhoneDto, { optional: true }) phones?: PhoneDto[];
+  @BoundedArray(10, EmailDto, {
+    optional: true,
+    rule: 'at most one primary; the first is primary when none is marked',
+    example: [{ address: 'ada@example.com', label: 'work', primary: true }],
+  })
+  emails?: EmailDto[];
+  @BoundedArray(10, PhoneDto, {
+    optional: true,
+    rule: 'at most one primary; the first is primary when none is marked',
+    example: [{ number: '+41 44 668 18 00', label: 'mobile', primary: true }],
+  })
+  phones?: PhoneDto[];
   @BoundedArray(5, AddressDto, { optional: true }) addresses?: AddressDto[];
   @BoundedString(200, { optional: true, minLength: 1, example: 'Analyst' }) jobTitle?: string;
-  @BoundedString(35, { optional: true, minLength: 2, example: 'de-CH', description: 'BCP 47 language tag.' }) locale?: string;
-  @BoundedString(64, { optional: true, minLength: 1, example: 'Europe/Zurich', description: 'IANA time zone.' })
+  @BoundedString(35, {
+    optional: true,
+    minLength: 2,
+    example: 'de-CH',
+    description: 'BCP 47 language tag.',
+    rule: 'a BCP 47 language tag',
+  })
+  locale?: string;
+  @BoundedString(64, {
+    optional: true,
+    minLength: 1,
+    example: 'Europe/Zurich',
+    description: 'IANA time zone.',
+    rule: 'an IANA time zone name',
+  })
   timezone?: string;
   @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' }) country?: string;
-  @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01' }) birthday?: string;
+  @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01', rule: 'a past date' }) birthday?: string;
   @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
 
   @ApiProperty({ required: false, enum: LIFECYCLE_STAGES })
@@ -131,7 +159,12 @@ class ProfileFieldsDto {
   ownerId?: string;
 
   @BoundedStringArray(50, 50, { optional: true }) tags?: string[];
-  @BoundedArray(50, CustomFieldValueDto, { optional: true }) customFields?: CustomFieldValueDto[];
+  @BoundedArray(50, CustomFieldValueDto, {
+    optional: true,
+    rule: 'the keys of declared custom fields (POST /v1/custom-fields), each with a value of its type',
+    example: [{ key: 'preferredProduct', value: 'Engine' }],
+  })
+  customFields?: CustomFieldValueDto[];
 }
 
 export class CreateContactDto extends ProfileFieldsDto {
@@ -163,7 +196,7 @@ export class RecordConsentDto {
 
   @ApiProperty({ required: false, description: 'When the person gave or withdrew it; now when absent.' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRfc3339DateTime()
   @MaxLength(40)
   at?: string;
 }
@@ -171,6 +204,14 @@ export class RecordConsentDto {
 export class CompanyLinkDto {
   @BoundedString(100, { optional: true, minLength: 1, example: 'CTO' }) role?: string;
 }
+
+documentValidator('isMergeChoices', {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    PROFILE_FIELDS.map((field) => [field, { type: 'string', format: 'uuid', pattern: '^[0-9a-f-]{36}$' }]),
+  ),
+});
 
 export class MergeContactsDto {
   @ApiProperty({
@@ -188,8 +229,6 @@ export class MergeContactsDto {
   @ApiProperty({
     required: false,
     description: 'Per profile field, the contact (survivor or a duplicate) whose value wins: `{ "name": "<id>" }`.',
-    type: Object,
-    additionalProperties: { type: 'string', format: 'uuid' },
   })
   @IsOptional()
   @ValidateBy({

@@ -206,5 +206,5 @@ export const contactListQuery = defineListQuery({
   sortable: ['createdAt', 'updatedAt', 'familyName', 'givenName', 'lifecycleStage'],
   defaultSort: 'createdAt',
   search: { paths: ['search'], description: 'Prefix of a name, an e-mail address or a phone number.' },
-  extraKeys: ['includeMerged'],
+  extraKeys: { includeMerged: { values: ['true', 'false'], description: '`true`: also list contacts merged into another.' } },
 });
