@@ -6,13 +6,18 @@ document marks it; negative cases are left as generated. See docs/api.md.
 
 import copy
 import re
+import uuid
 
 import schemathesis
+from schemathesis.core import NOT_SET
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import CoverageScenario
 
 # A parameter whose values only come from an earlier response (a list's cursor, a write's Position-Token).
 OPAQUE = "x-crm-opaque"
 # A property the service checks beyond its schema (a phone number valid in its country); its `example` keeps the rule.
 RULE = "x-crm-rule"
+IDEMPOTENCY_KEY = "Idempotency-Key"
 # Response headers the platform and the kit set: wherever one is sent, the operation must declare it.
 PLATFORM_HEADERS = ("etag", "location", "position-token", "idempotent-replayed", "retry-after")
 
@@ -45,17 +50,41 @@ def _parameters(operation, location):
     return [p for p in operation.definition.raw.get("parameters", []) if p.get("in") == location]
 
 
-@schemathesis.hook
-def map_case(context, case):
+def _is_negative(case, location=None):
     meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
-        return case
+    if meta is None:
+        return False
+    if location is None:
+        return not meta.generation.mode.is_positive
+    component = meta.components.get(location)
+    return component is not None and component.mode.is_negative
+
+
+def _fresh_idempotency_key(case):
+    # Every generated request is a request of its own: one valid key for all (a schema's example, the coverage phase's
+    # `0`) would answer most of them with the replay of another. Replays are tested in libs/idempotency.
+    # A case whose negative part is the key itself, or a header left out (Authorization), keeps its headers as they are.
+    key = case.headers.get(IDEMPOTENCY_KEY) if case.headers else None
+    data = case.meta.phase.data if case.meta is not None else None
+    if _is_negative(case, ParameterLocation.HEADER) and (
+        getattr(data, "parameter", None) == IDEMPOTENCY_KEY or getattr(data, "scenario", None) == CoverageScenario.MISSING_PARAMETER
+    ):
+        return
+    if key is not None:
+        case.headers[IDEMPOTENCY_KEY] = str(uuid.uuid4())
+
+
+def _keep_positive_valid(case):
     operation = case.operation
-    # A made-up cursor or token is refused (400, as documented): only negative cases may carry one.
+    # A made-up cursor or token is refused (400, as documented), and so may be a parameter a rule binds beyond its
+    # schema (an import's column mapping names the file's columns): positive cases leave them out.
     if case.query:
         for parameter in _parameters(operation, "query"):
-            if parameter.get(OPAQUE):
-                case.query.pop(parameter["name"], None)
+            bound = parameter.get(RULE) or _resolve(operation.schema.raw_schema, parameter.get("schema", {})).get(RULE)
+            if parameter.get(OPAQUE) or (bound and not parameter.get("required")):
+                name = parameter["name"]
+                for key in [key for key in case.query if key == name or key.startswith(f"{name}[")]:
+                    del case.query[key]
     # The coverage phase writes header values in letters and digits only, whatever their pattern (an ETag is quoted):
     # an optional header it cannot write as its schema says is left out rather than sent as a "valid" value.
     if case.headers:
@@ -65,18 +94,33 @@ def map_case(context, case):
             if pattern and value is not None and not parameter.get("required") and not re.search(pattern, str(value)):
                 del case.headers[parameter["name"]]
     body = operation.definition.raw.get("requestBody", {}).get("content", {}).get(case.media_type or "", {})
-    if "schema" in body and case.body is not None:
+    if "schema" in body and case.body is not None and case.body is not NOT_SET:
         case.body = _keep_rules(operation.schema.raw_schema, body["schema"], case.body)
-    return case
+
+
+def _absent_optional_body(case):
+    # A negative body that travels as no body at all (`null`) is no negative case where the body is optional: send the
+    # empty object the service reads it as, which makes the case what it is, a positive one.
+    if case.body is not None and case.body is not NOT_SET:
+        return
+    request_body = case.operation.definition.raw.get("requestBody", {})
+    if request_body.get("required", False) or "application/json" not in request_body.get("content", {}):
+        return
+    others = [location for location in ParameterLocation if location != ParameterLocation.BODY]
+    if not any(_is_negative(case, location) for location in others):
+        case.body = {}
+        case.media_type = "application/json"
 
 
 @schemathesis.hook
-def filter_case(context, case):
-    # A negative body of `null` travels as no body at all, which an operation whose body is optional rightly takes.
-    meta = case.meta
-    if meta is not None and not meta.generation.mode.is_positive and case.body is None:
-        return case.operation.definition.raw.get("requestBody", {}).get("required", False)
-    return True
+def before_call(context, case, kwargs):
+    # Here rather than in map_case: every phase (examples included) calls through it, and schemathesis revalidates
+    # what it changes, so a repaired case is judged as what it now is.
+    _fresh_idempotency_key(case)
+    if _is_negative(case):
+        _absent_optional_body(case)
+    else:
+        _keep_positive_valid(case)
 
 
 @schemathesis.check

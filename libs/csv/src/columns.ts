@@ -110,6 +110,16 @@ export class ImportKinds<Kind extends string = string> {
     return this.names[0];
   }
 
+  /**
+   * A small file whose columns every kind takes (the fields they share), for the API document: an example that is a
+   * good file whatever `kind` says. Its one row may still be a bad row of some kind (an import reports those).
+   */
+  exampleFile(): string {
+    const [first, ...others] = this.names.map((kind) => this.of(kind));
+    const shared = first.targets.filter((field) => others.every((kind) => kind.fieldOf(field) === field)).slice(0, 4);
+    return `${shared.join(',')}\n${shared.map((_, index) => `example-${index + 1}`).join(',')}\n`;
+  }
+
   has(kind: string): kind is Kind {
     return this.columns.has(kind);
   }

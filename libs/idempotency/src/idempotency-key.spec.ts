@@ -43,6 +43,15 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint({ method: 'PATCH', url: '/v1/contacts', body: { name: 'Ada' } })).not.toBe(first);
   });
 
+  it('differs by If-Match: a retry naming another version is another request', () => {
+    const at = (ifMatch?: string) =>
+      requestFingerprint({ method: 'POST', url: '/v1/contacts/c-1/archive', body: undefined, ifMatch });
+    expect(at('"3"')).not.toBe(at('"4"'));
+    expect(at('"3"')).not.toBe(at());
+    expect(at(' "3" ')).toBe(at('"3"'));
+    expect(at()).toBe(requestFingerprint({ method: 'POST', url: '/v1/contacts/c-1/archive', body: undefined }));
+  });
+
   it('hashes bodies of other media types as they are, and no body as empty', () => {
     expect(post('a,b\n1,2')).toBe(post(Buffer.from('a,b\n1,2')));
     expect(post(undefined)).toBe(post(''));

@@ -26,12 +26,18 @@ export interface FingerprintedRequest {
   readonly url: string;
   /** Parsed JSON, a string or bytes (other media types), or undefined for none. */
   readonly body: unknown;
+  /** `If-Match` as sent: a retry that names another version is another request, not the same one again. */
+  readonly ifMatch?: string;
 }
 
-/** SHA-256 over method, path and query, and the SHA-256 of the canonical body: key order and spacing do not matter. */
+/**
+ * SHA-256 over method, path and query, the SHA-256 of the canonical body (key order and spacing do not matter), and
+ * `If-Match` when there is one.
+ */
 export function requestFingerprint(request: FingerprintedRequest): string {
   const body = createHash('sha256').update(canonicalBody(request.body)).digest('hex');
-  return createHash('sha256').update(`${request.method.toUpperCase()} ${request.url}\n${body}`).digest('hex');
+  const precondition = request.ifMatch === undefined ? '' : `\nIf-Match: ${request.ifMatch.trim()}`;
+  return createHash('sha256').update(`${request.method.toUpperCase()} ${request.url}\n${body}${precondition}`).digest('hex');
 }
 
 function canonicalBody(body: unknown): string | Buffer {

@@ -25,4 +25,5 @@ export * from './metrics/metrics';
 export { installGracefulShutdown, SHUTDOWN_SIGNALS, type ClosableApp, type ProcessControl } from './http/graceful-shutdown';
 export { routeTemplate } from './http/route-template';
 export { etagOf, expectedRevisionFrom } from './http/etag';
+export { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from './http/openapi-extensions';
 export { shutdownTracing, startTracing, tracingConfigured } from './telemetry/tracing';

@@ -51,22 +51,29 @@ export class ReadModelBehindError extends ProblemError {
   }
 }
 
-/** The position a token stands for, if it is one for this collection; InvalidPositionTokenError otherwise. */
-export function parsePositionToken(token: unknown, collection: string): ReadPosition {
-  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,1000}$/.test(token))
-    throw new InvalidPositionTokenError('is not a position token');
+/** The position a token stands for, whichever list it is of; undefined when it is no token. */
+export function readPositionToken(token: unknown): ReadPosition | undefined {
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,1000}$/.test(token)) return undefined;
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidPositionTokenError('is not a position token');
+    return undefined;
   }
   const { c, d, s, r } = (decoded ?? {}) as Record<string, unknown>;
   if (typeof c !== 'string' || typeof d !== 'string' || typeof s !== 'string' || !Number.isSafeInteger(r) || (r as number) < 0) {
-    throw new InvalidPositionTokenError('is not a position token');
+    return undefined;
   }
-  if (c !== collection) throw new InvalidPositionTokenError(`is the position of another list (${c}), not of this one`);
   return { collection: c, documentId: d, stream: s, revision: r as number };
+}
+
+/** The position a token stands for, if it is one for this collection; InvalidPositionTokenError otherwise. */
+export function parsePositionToken(token: unknown, collection: string): ReadPosition {
+  const position = readPositionToken(token);
+  if (!position) throw new InvalidPositionTokenError('is not a position token');
+  const { collection: c, documentId: d, stream: s, revision: r } = position;
+  if (c !== collection) throw new InvalidPositionTokenError(`is the position of another list (${c}), not of this one`);
+  return { collection: c, documentId: d, stream: s, revision: r };
 }
 
 /**

@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+  type ApiPropertyOptions,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +16,16 @@ import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
-import { ApiJsonResponse, ApiProblemResponse, CurrentPrincipal, RESPONSE_HEADERS, Roles } from '@crm/platform/nest';
+import {
+  ApiJsonResponse,
+  ApiProblemResponse,
+  CurrentPrincipal,
+  documentValidator,
+  OPENAPI_RULE_EXTENSION,
+  RESPONSE_HEADERS,
+  Roles,
+  type SchemaObject,
+} from '@crm/platform/nest';
 import { escapeCell } from '../cells';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
@@ -21,6 +39,14 @@ const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
 /** Bad rows shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
+// What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
+documentValidator('isMapping', {
+  type: 'object',
+  maxProperties: MAX_MAPPING_ENTRIES,
+  additionalProperties: { type: 'string', maxLength: 40 },
+  [OPENAPI_RULE_EXTENSION]: "headers of the file's columns, each to a field of the kind or `ignore`",
+} as SchemaObject);
+
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
 
 const isMapping = (value: unknown): boolean => {
@@ -56,8 +82,6 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       required: false,
       description:
         'Which field each column fills, where the header does not say it: `mapping[Work Email]=email`, or the same as a JSON object `mapping={"Work Email":"email"}`; `ignore` drops a column.',
-      type: Object,
-      additionalProperties: { type: 'string' },
     })
     @IsOptional()
     @ValidateBy({
@@ -82,7 +106,8 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       required: false,
       enum: Object.keys(DELIMITER_NAMES),
       description: 'The cell separator; a comma unless given.',
-    })
+      [OPENAPI_RULE_EXTENSION]: 'the separator the file uses',
+    } as ApiPropertyOptions)
     @IsOptional()
     @IsIn(Object.keys(DELIMITER_NAMES))
     delimiter?: string;
@@ -107,8 +132,12 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @ApiConsumes('text/csv')
     @ApiBody({
       required: true,
-      description: 'A header row naming the fields (or mapped with `mapping`), then a row per item.',
-      schema: { type: 'string', example: 'given,family,email\nAda,Lovelace,ada@example.com\n' },
+      description: 'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item.',
+      schema: {
+        type: 'string',
+        example: kinds.exampleFile(),
+        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+      } as SchemaObject,
     })
     @ApiJsonResponse(202, importJob, {
       description: 'Accepted: the rows are imported in the background; follow the job',

@@ -44,7 +44,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = currentPrincipal();
     if (key === undefined || principal === undefined) return next.handle();
     const scope: IdempotencyScope = { principal: principal.sub, endpoint: `POST ${routeTemplate(request)}`, key };
-    const fingerprint = requestFingerprint({ method: request.method, url: request.originalUrl, body: request.body });
+    const ifMatch = request.headers['if-match'];
+    const fingerprint = requestFingerprint({ method: request.method, url: request.originalUrl, body: request.body, ifMatch });
     const response = context.switchToHttp().getResponse<Response>();
     return from(this.requests.admit(scope, fingerprint)).pipe(
       mergeMap((admission) =>

@@ -45,6 +45,7 @@ export {
 } from './openapi/schemas';
 export { routeHandlers, type RouteHandler, type RouteParam } from './http/routes';
 export { IfMatch } from './http/if-match';
+export { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from '../http/openapi-extensions';
 export { documentValidator } from './openapi/validation-schema';
 export { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './http/tokens';
 export * from './http/platform-options';

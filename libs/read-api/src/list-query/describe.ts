@@ -1,3 +1,4 @@
+import { OPENAPI_OPAQUE_EXTENSION } from '@crm/platform';
 import { MAX_CURSOR_LENGTH } from './cursor';
 import { MAX_IN_VALUES, MAX_VALUE_LENGTH, type CompiledDefinition, type CompiledField } from './definition';
 import type { ListQuery } from './list-query';
@@ -30,7 +31,7 @@ export function describeListQuery(listQuery: ListQuery): string {
  * Marks a parameter whose values only come from an earlier response (a cursor, a Position-Token): a client, or a
  * fuzzer, cannot make one up, and one it made up is refused.
  */
-export const OPAQUE_TOKEN_EXTENSION = 'x-crm-opaque';
+export const OPAQUE_TOKEN_EXTENSION = OPENAPI_OPAQUE_EXTENSION;
 const BASE64URL = '^[A-Za-z0-9_-]+$';
 
 export interface ReservedParameter {

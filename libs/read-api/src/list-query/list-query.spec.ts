@@ -4,6 +4,7 @@ import { InvalidListQueryDefinitionError, type FieldDefinition, type ListQueryDe
 import { InvalidQueryError } from './errors';
 import { defineListQuery, type ParsedListQuery } from './list-query';
 import { page } from './page';
+import { positionToken } from '../read-position';
 import type { QueryInput } from './query-params';
 
 const OWNER = '0192f6a0-7e3b-7c2a-9f00-0123456789ab';
@@ -415,7 +416,8 @@ describe('defineListQuery().parse', () => {
     });
 
     it('carries a position token through as sent, for findPage to wait on', () => {
-      expect(contacts.parse({ position: 'abc', q: 'ada' })).toMatchObject({ position: 'abc', search: 'ada' });
+      const token = positionToken({ collection: 'contacts', documentId: 'c-1', stream: 'contact-c-1', revision: 2 });
+      expect(contacts.parse({ position: token, q: 'ada' })).toMatchObject({ position: token, search: 'ada' });
       expect(contacts.parse({})).not.toHaveProperty('position');
       expect(errorsOf({ position: ['a', 'b'] })).toEqual({ position: ['is given more than once'] });
     });
@@ -431,6 +433,15 @@ describe('defineListQuery().parse', () => {
   it("passes over the endpoint's own keys, whatever their shape", () => {
     expect(contacts.parse({ waitFor: '5', vip: 'true' }).filter).toEqual({ vip: { $eq: true } });
     expect(contacts.parse({ waitFor: { revision: '5' } }).filter).toEqual({});
+  });
+
+  it('refuses a position that is no Position-Token with the other parameters, before anything is read', () => {
+    expect(problemOf({ limit: '0', position: 'no token' }).errors).toEqual([
+      { field: 'limit', messages: ['must be an integer from 1 to 200'], in: 'query' },
+      { field: 'position', messages: ['is not a position token'], in: 'query' },
+    ]);
+    const token = positionToken({ collection: 'contacts', documentId: 'c-1', stream: 'contact-c-1', revision: 2 });
+    expect(contacts.parse({ position: token }).position).toBe(token);
   });
 
   it('holds an own key that names its values to one of them, as the document says', () => {

@@ -16,6 +16,7 @@ import { allOf, type ListFilter } from './filter';
 import { readQueryParams, type QueryInput, type QueryParam } from './query-params';
 import { parseSort, truncate, withTiebreaker, type SortKey } from './sort';
 import { escapeRegex, normalizeSearchText } from './text';
+import { readPositionToken } from '../read-position';
 import { codePoints, invalid, parseBoolean, parseValue, type Parsed, type QueryValue } from './values';
 
 /** A query string made safe: hand it to `find(filter).sort(sort).limit(limit + 1)`, then to `page`. */
@@ -75,6 +76,8 @@ export class ListQuery {
     const cursor = reserved('cursor');
     const q = this.compiled.search ? reserved('q') : undefined;
     const position = reserved('position');
+    // Checked with the rest, before anything is read: which list it is of is for the list to tell (findPage).
+    if (position !== undefined && !readPositionToken(position)) errors.add('position', 'is not a position token');
 
     const sort =
       sortParam === undefined ? ({ ok: true, value: this.defaultKeys } as const) : parseSort(sortParam, this.compiled.fields);

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type, type TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString, IsRfc3339DateTime } from '@crm/platform/nest';
+import { BoundedString, IsRfc3339DateTime, OPENAPI_RULE_EXTENSION } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 
 /** Event types that concern a customer: the only ones a timeline holds. */
@@ -28,9 +28,15 @@ const OneOrSeveral = (values: readonly string[], description: string): PropertyD
   IsIn(values, { each: true }),
 ];
 
-const Rfc3339 = (description: string) =>
+const Rfc3339 = (description: string, rule?: string) =>
   applyDecorators(
-    ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40, description }),
+    ApiPropertyOptional({
+      type: String,
+      format: 'date-time',
+      maxLength: 40,
+      description,
+      ...(rule && { [OPENAPI_RULE_EXTENSION]: rule }),
+    } as ApiPropertyOptions),
     IsOptional(),
     IsString(),
     MaxLength(40),
@@ -53,7 +59,7 @@ export class TimelineQuery {
   @Rfc3339('Entries that occurred at or after this time.')
   from?: string;
 
-  @Rfc3339('Entries that occurred before this time.')
+  @Rfc3339('Entries that occurred before this time.', 'later than `from`')
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
@@ -64,7 +70,7 @@ export class TimelineQuery {
   @Max(200)
   limit?: number;
 
-  @BoundedString(512, { optional: true, description: 'Opaque cursor from a previous page (`next`).' })
+  @BoundedString(512, { optional: true, opaque: true, description: 'Opaque cursor from a previous page (`next`).' })
   cursor?: string;
 }
 

@@ -5,6 +5,7 @@ import { PinoNestLogger } from '../logging/nest-logger';
 import { enableDefaultMetrics } from '../../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
+import { answerClientErrors } from './client-errors';
 import { refuseUnknownMethods } from './method-not-allowed.middleware';
 import { observeRequests } from './observe-requests.middleware';
 import { DEFAULT_BODY_LIMIT_BYTES, type PlatformOptions } from './platform-options';
@@ -30,6 +31,7 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   enableDefaultMetrics();
 
   app.disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
   app.set('query parser', 'extended');
   app.use(correlateRequests);

@@ -164,6 +164,8 @@ function deriveQuery(operation: OperationObject, target: Type): void {
   const query = Object.entries(validated.properties).map(([name, property]): ParameterObject => {
     const parameter = documented.get(name);
     const schema = mergedProperty(parameter?.schema, property) as SchemaObject;
+    // Swagger keeps an @ApiProperty()'s vendor extensions off a query parameter: they are taken from it here.
+    Object.assign(schema, extensionsOf(Reflect.getMetadata(API_MODEL_PROPERTIES, target.prototype, name)));
     const description = parameter?.description ?? (schema as SchemaObject).description;
     delete (schema as SchemaObject).description;
     return {
@@ -171,12 +173,21 @@ function deriveQuery(operation: OperationObject, target: Type): void {
       in: 'query',
       required: validated.required.includes(name),
       ...(description && { description }),
-      ...(parameter?.style && { style: parameter.style, explode: parameter.explode }),
+      // The query parser (qs) reads an object as `name[key]=value`.
+      ...(schema.type === 'object'
+        ? { style: 'deepObject', explode: true }
+        : parameter?.style && { style: parameter.style, explode: parameter.explode }),
       schema,
     };
   });
   operation.parameters = [...others, ...query];
 }
+
+/** @nestjs/swagger's metadata key of an @ApiProperty() (its constants are not exported). */
+const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
+
+const extensionsOf = (options: Record<string, unknown> | undefined) =>
+  Object.fromEntries(Object.entries(options ?? {}).filter(([key]) => key.startsWith('x-')));
 
 /** The problems the platform answers for any request it handles, beside those the operation documents itself. */
 const platformProblems: OpenApiConvention = ({ operation, path, isPublic }) => {
@@ -190,8 +201,8 @@ const platformProblems: OpenApiConvention = ({ operation, path, isPublic }) => {
     addProblem(operation, 413, 'The request body is larger than the service accepts');
     addProblem(operation, 415, 'The request body is not of a media type the operation accepts');
   }
-  // Node's HTTP server answers it itself, before any handler, without a body.
-  operation.responses['431'] ??= { description: 'The request headers are too large' };
+  // Node's HTTP parser refuses it before any handler (answerClientErrors makes it a problem).
+  addProblem(operation, 431, 'The request line and headers are larger than the service reads (16 KiB)');
   addProblem(operation, 500, 'Unexpected error; quote the correlation id when reporting it');
   if (!isPublic) {
     addProblem(operation, 503, 'A database or the broker is out of reach for now; retry after the time given', {

@@ -13,6 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from '../../http/openapi-extensions';
 
 /**
  * DTO property decorators with the bounds every input needs (no unbounded string or array reaches
@@ -28,15 +29,15 @@ interface PropertyOptions {
    * words; the property's `example` must keep it. OpenAPI shows it as `x-crm-rule` (see docs/api.md).
    */
   rule?: string;
+  /** Its values only come from an earlier response (a cursor): none can be made up. OpenAPI: `x-crm-opaque`. */
+  opaque?: boolean;
   example?: unknown;
 }
 
-/** The OpenAPI vendor extension of a property whose values are checked beyond its schema (PropertyOptions.rule). */
-export const OPENAPI_RULE_EXTENSION = 'x-crm-rule';
-
-const documented = ({ rule, example }: PropertyOptions) => ({
+const documented = ({ rule, opaque, example }: PropertyOptions) => ({
   ...(example !== undefined && { example }),
   ...(rule !== undefined && { [OPENAPI_RULE_EXTENSION]: rule }),
+  ...(opaque && { [OPENAPI_OPAQUE_EXTENSION]: true }),
 });
 
 const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [IsOptional()] : []);

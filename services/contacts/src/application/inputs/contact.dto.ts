@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   CONSENT_CHANNELS,
@@ -17,8 +17,9 @@ import {
   BoundedString,
   BoundedStringArray,
   documentValidator,
-  Nested,
   IsRfc3339DateTime,
+  Nested,
+  OPENAPI_RULE_EXTENSION,
 } from '@crm/platform/nest';
 
 // The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
@@ -194,7 +195,12 @@ export class RecordConsentDto {
   @ApiProperty({ enum: ['granted', 'withdrawn'] }) @IsIn(['granted', 'withdrawn']) status!: 'granted' | 'withdrawn';
   @BoundedString(100, { minLength: 1, example: 'web-form', description: 'How it was given or withdrawn.' }) source!: string;
 
-  @ApiProperty({ required: false, description: 'When the person gave or withdrew it; now when absent.' })
+  @ApiProperty({
+    required: false,
+    description: 'When the person gave or withdrew it; now when absent.',
+    example: '2025-01-31T09:30:00Z',
+    [OPENAPI_RULE_EXTENSION]: 'not in the future',
+  } as ApiPropertyOptions)
   @IsOptional()
   @IsRfc3339DateTime()
   @MaxLength(40)
