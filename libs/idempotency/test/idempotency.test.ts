@@ -2,12 +2,12 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IsEmail, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsInt, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { BoundedString, CurrentPrincipal } from '@crm/platform/nest';
+import { BoundedString, CurrentPrincipal, Optional } from '@crm/platform/nest';
 import { PROBLEM_BASE_URI, ProblemError, type Principal, type ProblemDetails } from '@crm/platform';
 import { IDEMPOTENCY_STORE, IdempotencyModule, SkipIdempotency } from '@crm/idempotency/nest';
 import { PostgresIdempotencyStore, type IdempotencyStore, type ResponseProtection } from '@crm/idempotency';
@@ -17,7 +17,7 @@ class CreateDealDto {
   @BoundedString(100)
   title!: string;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(5_000)

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IsEmail, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsInt, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
 import { registerConcurrencyProblem } from '@crm/eventsourcing/nest/concurrency-problem';
@@ -11,6 +11,7 @@ import {
   CurrentPrincipal,
   HealthRegistry,
   Nested,
+  Optional,
   Public,
   Roles,
   Access,
@@ -52,7 +53,7 @@ class CreateContactDto {
   @Nested(AddressDto, { optional: true })
   address?: AddressDto;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   score?: number;

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, ValidateBy } from 'class-validator';
+import { IsIn, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
-import { CurrentPrincipal, Roles } from '@crm/platform/nest';
+import { CurrentPrincipal, Optional, Roles } from '@crm/platform/nest';
 import { escapeCell } from '../cells';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
@@ -33,7 +33,7 @@ const isMapping = (value: unknown): boolean => {
 
 class ErrorsQuery {
   @ApiProperty({ required: false, enum: ['csv', 'json'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
 }
@@ -47,7 +47,7 @@ const uuid = new ParseUUIDPipe();
 export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
   class ImportQuery {
     @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
-    @IsOptional()
+    @Optional()
     @IsIn(kinds.names)
     kind?: string;
 
@@ -58,7 +58,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       type: Object,
       additionalProperties: { type: 'string' },
     })
-    @IsOptional()
+    @Optional()
     @ValidateBy({
       name: 'isMapping',
       validator: {
@@ -73,7 +73,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       enum: ['true', 'false'],
       description: 'Pass over columns that fill no field instead of refusing the file.',
     })
-    @IsOptional()
+    @Optional()
     @IsIn(['true', 'false'])
     ignoreUnknownColumns?: 'true' | 'false';
 
@@ -82,7 +82,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       enum: Object.keys(DELIMITER_NAMES),
       description: 'The cell separator; a comma unless given.',
     })
-    @IsOptional()
+    @Optional()
     @IsIn(Object.keys(DELIMITER_NAMES))
     delimiter?: string;
   }

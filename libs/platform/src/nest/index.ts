@@ -9,6 +9,7 @@ export { fieldErrorsFrom } from './validation/validation-errors';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
 export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
+export { Optional } from './validation/optional';
 export {
   Access,
   CurrentPrincipal,

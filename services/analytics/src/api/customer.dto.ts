@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -15,7 +14,7 @@ import {
   Min,
 } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString } from '@crm/platform/nest';
+import { BoundedString, Optional } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 
 /** Event types that concern a customer: the only ones a timeline holds. */
@@ -35,7 +34,7 @@ const toList = ({ value }: TransformFnParams): unknown => {
 
 const OneOrSeveral = (values: readonly string[], description: string): PropertyDecorator[] => [
   ApiPropertyOptional({ type: String, isArray: true, enum: values, description }),
-  IsOptional(),
+  Optional(),
   Transform(toList),
   IsArray(),
   ArrayMaxSize(values.length),
@@ -45,7 +44,7 @@ const OneOrSeveral = (values: readonly string[], description: string): PropertyD
 const Rfc3339 = (description: string) =>
   applyDecorators(
     ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40, description }),
-    IsOptional(),
+    Optional(),
     IsString(),
     MaxLength(40),
     Matches(RFC_3339, { message: '$property must be an RFC 3339 date-time with an offset, e.g. 2025-01-31T12:00:00Z' }),
@@ -72,7 +71,7 @@ export class TimelineQuery {
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsISO8601, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import {
   e164Schema,
   INTERACTION_CHANNELS,
@@ -7,13 +7,13 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, Optional } from '@crm/platform/nest';
 
 export class ParticipantDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
 
   @ApiProperty({ required: false, maxLength: 254 })
-  @IsOptional()
+  @Optional()
   @MaxLength(254)
   @IsEmail()
   email?: string;
@@ -21,7 +21,7 @@ export class ParticipantDto {
   @BoundedString(16, { optional: true, pattern: new RegExp(e164Schema.pattern!), description: 'E.164.' }) phone?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   contactId?: string;
 }
@@ -44,7 +44,7 @@ export class LogInteractionDto {
   @BoundedString(20000, { optional: true, minLength: 1, description: 'Message body or summary.' }) body?: string;
 
   @ApiProperty({ required: false, minimum: 0, maximum: 86400 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(86400)
@@ -55,7 +55,7 @@ export class LogInteractionDto {
   externalId?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   companyId?: string;
 }

@@ -6,13 +6,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { Optional } from './optional';
 
 /**
  * DTO property decorators with the bounds every input needs (no unbounded string or array reaches
@@ -25,7 +25,8 @@ interface PropertyOptions {
   description?: string;
 }
 
-const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [IsOptional()] : []);
+/** Optional means it may be left out; null is refused like any other value of the wrong type. */
+const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [Optional()] : []);
 
 export function BoundedString(
   maxLength: number,

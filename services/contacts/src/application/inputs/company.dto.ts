@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, BoundedStringArray, Optional } from '@crm/platform/nest';
 import { AddressDto } from './contact.dto';
 
 // The inputs of the companies' commands, for the API and the import alike.
@@ -11,7 +11,7 @@ class CompanyFieldsDto {
   @BoundedString(100, { optional: true, minLength: 1, example: 'Machinery' }) industry?: string;
 
   @ApiProperty({ required: false, enum: COMPANY_SIZES, description: 'Number of employees.' })
-  @IsOptional()
+  @Optional()
   @IsIn(COMPANY_SIZES)
   size?: CompanySize;
 
@@ -20,7 +20,7 @@ class CompanyFieldsDto {
 
 export class CreateCompanyDto extends CompanyFieldsDto {
   @ApiProperty({ required: false, format: 'uuid', description: 'Client-chosen UUID, so that a retried create is harmless.' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   companyId?: string;
 
@@ -30,8 +30,13 @@ export class CreateCompanyDto extends CompanyFieldsDto {
 export class UpdateCompanyDto extends CompanyFieldsDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
 
-  @ApiProperty({ required: false, enum: ['industry', 'size'], isArray: true })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    enum: ['industry', 'size'],
+    isArray: true,
+    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
+  })
+  @Optional()
   @IsIn(['industry', 'size'], { each: true })
   @BoundedStringArray(2, 10, { optional: true })
   clear?: ('industry' | 'size')[];

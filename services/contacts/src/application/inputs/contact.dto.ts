@@ -1,15 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsUUID,
-  MaxLength,
-  ValidateBy,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsISO8601, IsUUID, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   CONSENT_CHANNELS,
   CONSENT_PURPOSES,
@@ -22,7 +12,7 @@ import {
   type LifecycleStage,
   type OptionalProfileField,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, Nested } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, BoundedStringArray, Nested, Optional } from '@crm/platform/nest';
 
 // The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
 // body, so that both hold to the same rules and messages.
@@ -49,7 +39,7 @@ export class EmailDto {
   @BoundedString(40, { optional: true, minLength: 1, example: 'work' }) label?: string;
 
   @ApiProperty({ required: false, description: 'The primary address; the first one when none is marked.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   primary?: boolean;
 }
@@ -65,7 +55,7 @@ export class PhoneDto {
   @BoundedString(40, { optional: true, minLength: 1, example: 'mobile' }) label?: string;
 
   @ApiProperty({ required: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   primary?: boolean;
 }
@@ -121,12 +111,12 @@ class ProfileFieldsDto {
   @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
 
   @ApiProperty({ required: false, enum: LIFECYCLE_STAGES })
-  @IsOptional()
+  @Optional()
   @IsIn(LIFECYCLE_STAGES)
   lifecycleStage?: LifecycleStage;
 
   @ApiProperty({ required: false, format: 'uuid', description: 'The user who owns the relationship.' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   ownerId?: string;
 
@@ -136,7 +126,7 @@ class ProfileFieldsDto {
 
 export class CreateContactDto extends ProfileFieldsDto {
   @ApiProperty({ required: false, description: 'Client-chosen UUID, so that a retried create is harmless.', format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   contactId?: string;
 
@@ -148,8 +138,13 @@ export class UpdateContactDto extends ProfileFieldsDto {
   @Nested(PersonNameDto, { optional: true })
   name?: PersonNameDto;
 
-  @ApiProperty({ required: false, enum: OPTIONAL_PROFILE_FIELDS, isArray: true, description: 'Optional fields to remove.' })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    enum: OPTIONAL_PROFILE_FIELDS,
+    isArray: true,
+    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
+  })
+  @Optional()
   @IsIn(OPTIONAL_PROFILE_FIELDS, { each: true })
   @BoundedStringArray(OPTIONAL_PROFILE_FIELDS.length, 20, { optional: true })
   clear?: OptionalProfileField[];
@@ -162,7 +157,7 @@ export class RecordConsentDto {
   @BoundedString(100, { minLength: 1, example: 'web-form', description: 'How it was given or withdrawn.' }) source!: string;
 
   @ApiProperty({ required: false, description: 'When the person gave or withdrew it; now when absent.' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @MaxLength(40)
   at?: string;
@@ -191,7 +186,7 @@ export class MergeContactsDto {
     type: Object,
     additionalProperties: { type: 'string', format: 'uuid' },
   })
-  @IsOptional()
+  @Optional()
   @ValidateBy({
     name: 'isMergeChoices',
     validator: {
