@@ -13,7 +13,7 @@ export * from './logging/logger';
 export * from './problems/problem';
 export * from './problems/platform-errors';
 export * from './problems/problem-registry';
-export { findUnsafeKeys, MAX_INPUT_DEPTH } from './validation/unsafe-keys';
+export { findUnsafeKeys, inspectInput, MAX_INPUT_DEPTH, unsafeInputDetail, type UnsafeInput } from './validation/unsafe-keys';
 
 // Authentication
 export * from './auth/principal';
@@ -23,5 +23,6 @@ export { bearerToken, issueToken, TokenVerifier, type TokenOptions } from './aut
 export * from './metrics/metrics';
 export { installGracefulShutdown, SHUTDOWN_SIGNALS, type ClosableApp, type ProcessControl } from './http/graceful-shutdown';
 export { routeTemplate } from './http/route-template';
+export { parseQueryString } from './http/query-string';
 export { etagOf, expectedRevisionFrom } from './http/etag';
 export { shutdownTracing, startTracing, tracingConfigured } from './telemetry/tracing';

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { correlateRequests } from './correlation.middleware';
 import { PinoNestLogger } from '../logging/nest-logger';
+import { parseQueryString } from '../../http/query-string';
 import { enableDefaultMetrics } from '../../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
@@ -29,8 +30,9 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   enableDefaultMetrics();
 
   app.disable('x-powered-by');
-  // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
-  app.set('query parser', 'extended');
+  // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count. Express's
+  // own "extended" parser, except that `__proto__` keys are kept for UnsafeKeysGuard to refuse, not silently dropped.
+  app.set('query parser', parseQueryString);
   app.use(correlateRequests);
   app.use(observeRequests(logger));
   app.use(requireJsonBody(options.http?.extraMediaTypes));
