@@ -10,6 +10,7 @@ export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard
 export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
 export { Optional } from './validation/optional';
+export { IsCountryCode, IsEmailAddress, isTimestamp, IsTimestamp, IsUuid, ParseIdPipe } from './validation/formats';
 export {
   Access,
   CurrentPrincipal,

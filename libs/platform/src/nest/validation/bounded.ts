@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsObject,
   IsString,
@@ -53,17 +54,29 @@ function arrayBounds(maxItems: number, minItems: number | undefined, optional: b
   ];
 }
 
+/** An array of strings; `minLength` and `pattern` hold for each item, `unique` for the array. */
 export function BoundedStringArray(
   maxItems: number,
   maxLength: number,
-  options: PropertyOptions & { minItems?: number } = {},
+  options: PropertyOptions & { minItems?: number; minLength?: number; pattern?: RegExp; unique?: boolean } = {},
 ): PropertyDecorator {
-  const { minItems, optional, description } = options;
+  const { minItems, minLength, pattern, unique, optional, description } = options;
   return applyDecorators(
     ...arrayBounds(maxItems, minItems, optional),
     IsString({ each: true }),
     MaxLength(maxLength, { each: true }),
-    ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description }),
+    ...(minLength !== undefined ? [MinLength(minLength, { each: true })] : []),
+    ...(pattern ? [Matches(pattern, { each: true })] : []),
+    ...(unique ? [ArrayUnique()] : []),
+    ApiProperty({
+      type: String,
+      isArray: true,
+      maxItems,
+      minItems,
+      ...(unique && { uniqueItems: true }),
+      required: !optional,
+      description,
+    }),
   );
 }
 
