@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { newId } from '@crm/eventsourcing';
 import { expectedRevisionFrom } from '@crm/platform';
-import { Access, Roles } from '@crm/platform/nest';
+import { Access, ParseIdPipe, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { respond } from '@crm/service-kit';
@@ -15,7 +15,7 @@ import { CompanyPeople, GetCompany, ListCompanies, type ListedCompany } from '..
 import type { ListedContact } from '../application/queries/contacts';
 import { companyListQuery } from '../application/read-models/company-list';
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
 
 @ApiTags('companies')

@@ -1,25 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { expectedRevisionFrom } from '@crm/platform';
-import { Access, Roles } from '@crm/platform/nest';
+import { Access, ParseIdPipe, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { respond } from '@crm/service-kit';
@@ -51,7 +37,7 @@ import { contactListQuery } from '../application/read-models/contact-list';
 import type { LikelyDuplicate } from '../domain/duplicates';
 import { AsOfQuery } from './as-of.query';
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
 
 @ApiTags('contacts')

@@ -11,7 +11,13 @@ export class DefineCustomFieldDto {
   @BoundedString(40, { pattern: /^[a-z][a-zA-Z0-9]*$/, example: 'preferredProduct', description: 'camelCase key.' }) key!: string;
   @BoundedString(100, { minLength: 1, example: 'Preferred product' }) label!: string;
   @ApiProperty({ enum: CUSTOM_FIELD_TYPES }) @IsIn(CUSTOM_FIELD_TYPES) type!: CustomFieldType;
-  @BoundedStringArray(100, 100, { optional: true, minItems: 1, description: 'Select fields: the allowed values.' })
+  @BoundedStringArray(100, 100, {
+    optional: true,
+    minItems: 1,
+    minLength: 1,
+    unique: true,
+    description: 'Select fields: the allowed values.',
+  })
   options?: string[];
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, Max, MaxLength, Min } from 'class-validator';
 import {
   e164Schema,
   INTERACTION_CHANNELS,
@@ -7,7 +7,7 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, Optional } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, IsEmailAddress, IsTimestamp, IsUuid, Optional } from '@crm/platform/nest';
 
 export class ParticipantDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
@@ -15,28 +15,27 @@ export class ParticipantDto {
   @ApiProperty({ required: false, maxLength: 254 })
   @Optional()
   @MaxLength(254)
-  @IsEmail()
+  @IsEmailAddress()
   email?: string;
 
   @BoundedString(16, { optional: true, pattern: new RegExp(e164Schema.pattern!), description: 'E.164.' }) phone?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   contactId?: string;
 }
 
 export class LogInteractionDto {
   @ApiProperty({ format: 'uuid', description: 'The customer; a merged contact’s id logs on its survivor.' })
-  @IsUUID()
+  @IsUuid()
   contactId!: string;
 
   @ApiProperty({ enum: INTERACTION_CHANNELS }) @IsIn(INTERACTION_CHANNELS) channel!: InteractionChannel;
   @ApiProperty({ enum: INTERACTION_DIRECTIONS }) @IsIn(INTERACTION_DIRECTIONS) direction!: InteractionDirection;
 
   @ApiProperty({ description: 'When it happened (RFC 3339).' })
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @MaxLength(40)
+  @IsTimestamp()
   occurredAt!: string;
 
   @BoundedArray(50, ParticipantDto, { optional: true }) participants?: ParticipantDto[];
@@ -56,6 +55,6 @@ export class LogInteractionDto {
 
   @ApiProperty({ required: false, format: 'uuid' })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   companyId?: string;
 }

@@ -132,7 +132,7 @@ describe('readConsentCells', () => {
       ok: false,
       errors: [
         { field: 'consentSource', messages: [expect.stringContaining('source must be shorter than or equal to 100 characters')] },
-        { field: 'consentAt', messages: [expect.stringContaining('at must be a valid ISO 8601 date string')] },
+        { field: 'consentAt', messages: [expect.stringContaining('at must be an RFC 3339 time')] },
       ],
     });
   });

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, Optional } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, BoundedStringArray, IsUuid, Optional } from '@crm/platform/nest';
 import { AddressDto } from './contact.dto';
 
 // The inputs of the companies' commands, for the API and the import alike.
@@ -21,14 +21,15 @@ class CompanyFieldsDto {
 export class CreateCompanyDto extends CompanyFieldsDto {
   @ApiProperty({ required: false, format: 'uuid', description: 'Client-chosen UUID, so that a retried create is harmless.' })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   companyId?: string;
 
-  @BoundedString(200, { minLength: 1, example: 'Analytical Engines Ltd' }) name!: string;
+  // Trimmed when stored: blank is no name.
+  @BoundedString(200, { minLength: 1, pattern: /\S/, example: 'Analytical Engines Ltd' }) name!: string;
 }
 
 export class UpdateCompanyDto extends CompanyFieldsDto {
-  @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
+  @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/ }) name?: string;
 
   @ApiProperty({
     required: false,

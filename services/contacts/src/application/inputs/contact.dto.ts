@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsISO8601, IsUUID, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   CONSENT_CHANNELS,
   CONSENT_PURPOSES,
@@ -12,7 +12,18 @@ import {
   type LifecycleStage,
   type OptionalProfileField,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, Nested, Optional } from '@crm/platform/nest';
+import {
+  BoundedArray,
+  BoundedString,
+  BoundedStringArray,
+  IsCountryCode,
+  IsEmailAddress,
+  IsTimestamp,
+  IsUuid,
+  Nested,
+  Optional,
+} from '@crm/platform/nest';
+import { phoneTextProblem } from '../../domain/contact-values';
 
 // The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
 // body, so that both hold to the same rules and messages.
@@ -21,6 +32,20 @@ const COUNTRY = /^[A-Z]{2}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CAMEL_KEY = /^[a-z][a-zA-Z0-9]*$/;
 const PROFILE_FIELDS: readonly string[] = [...REQUIRED_PROFILE_FIELDS, ...OPTIONAL_PROFILE_FIELDS];
+// A tag is one line: the contract's pattern (`^[^\s].*$`) matches no line break.
+const ONE_LINE = /^[^\r\n\u2028\u2029]*$/;
+
+/** What a phone number's text shows before the contact's country is known (a national one is checked with it). */
+function IsPhoneNumberText(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPhoneNumberText',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && phoneTextProblem(value) === undefined,
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} ${typeof args?.value === 'string' ? phoneTextProblem(args.value) : 'must be text'}`,
+    },
+  });
+}
 
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
@@ -33,7 +58,7 @@ export class PersonNameDto {
 export class EmailDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
   @MaxLength(254)
-  @IsEmail()
+  @IsEmailAddress()
   address!: string;
 
   @BoundedString(40, { optional: true, minLength: 1, example: 'work' }) label?: string;
@@ -50,6 +75,7 @@ export class PhoneDto {
     example: '+41 44 668 18 00',
     description: 'Any format; a national number is read in the contact’s country. Stored in E.164.',
   })
+  @IsPhoneNumberText()
   number!: string;
 
   @BoundedString(40, { optional: true, minLength: 1, example: 'mobile' }) label?: string;
@@ -62,11 +88,13 @@ export class PhoneDto {
 
 export class AddressDto {
   @BoundedString(40, { optional: true, minLength: 1 }) label?: string;
-  @BoundedStringArray(4, 200, { minItems: 1, description: 'Street lines.' }) lines!: string[];
+  @BoundedStringArray(4, 200, { minItems: 1, minLength: 1, description: 'Street lines.' }) lines!: string[];
   @BoundedString(100, { optional: true, minLength: 1 }) city?: string;
   @BoundedString(100, { optional: true, minLength: 1 }) region?: string;
   @BoundedString(20, { optional: true, minLength: 1 }) postalCode?: string;
-  @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' }) country!: string;
+  @IsCountryCode()
+  @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' })
+  country!: string;
 }
 
 /** A custom field value: text, number, boolean or a list of options; checked against the field's declared type. */
@@ -106,7 +134,9 @@ class ProfileFieldsDto {
   @BoundedString(35, { optional: true, minLength: 2, example: 'de-CH', description: 'BCP 47 language tag.' }) locale?: string;
   @BoundedString(64, { optional: true, minLength: 1, example: 'Europe/Zurich', description: 'IANA time zone.' })
   timezone?: string;
-  @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' }) country?: string;
+  @IsCountryCode()
+  @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' })
+  country?: string;
   @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01' }) birthday?: string;
   @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
 
@@ -117,17 +147,17 @@ class ProfileFieldsDto {
 
   @ApiProperty({ required: false, format: 'uuid', description: 'The user who owns the relationship.' })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   ownerId?: string;
 
-  @BoundedStringArray(50, 50, { optional: true }) tags?: string[];
+  @BoundedStringArray(50, 50, { optional: true, pattern: ONE_LINE }) tags?: string[];
   @BoundedArray(50, CustomFieldValueDto, { optional: true }) customFields?: CustomFieldValueDto[];
 }
 
 export class CreateContactDto extends ProfileFieldsDto {
   @ApiProperty({ required: false, description: 'Client-chosen UUID, so that a retried create is harmless.', format: 'uuid' })
   @Optional()
-  @IsUUID()
+  @IsUuid()
   contactId?: string;
 
   @Nested(PersonNameDto)
@@ -158,8 +188,7 @@ export class RecordConsentDto {
 
   @ApiProperty({ required: false, description: 'When the person gave or withdrew it; now when absent.' })
   @Optional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @MaxLength(40)
+  @IsTimestamp()
   at?: string;
 }
 
@@ -176,7 +205,7 @@ export class MergeContactsDto {
     maxItems: 10,
     description: 'The duplicates to merge in.',
   })
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   @BoundedStringArray(10, 36, { minItems: 1 })
   duplicateIds!: string[];
 
