@@ -43,3 +43,4 @@ export async function createHttpTestApp(options: HttpTestAppOptions = {}): Promi
 export function testToken(roles: readonly Role[] = [], sub = 'test-user', secret = TEST_JWT_SECRET): string {
   return issueToken({ sub, roles }, secret, '10m');
 }
+export { edgeInputs, fieldPathsOf, type EdgeInput } from './edge-inputs';

@@ -9,7 +9,7 @@ import {
 import { defineProjection } from '@crm/projections';
 import { defineListQuery, normalizeSearchText } from '@crm/read-api';
 import { afterAdopting, afterMergeUndone, afterStatement, consentKey, type Consents } from '../../domain/consent';
-import type { ContactEvent } from '../../domain/contact';
+import { lastChange, type ContactEvent } from '../../domain/contact';
 import { normalizeEmail } from '../../domain/contact-values';
 
 /** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
@@ -108,7 +108,7 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
   }
   // Their personal data is in this document in plaintext: it goes.
   if (event.type === 'ContactErased' || !doc) return null;
-  const next = { ...doc, updatedAt: event.data.at };
+  const next = { ...doc, updatedAt: lastChange(doc.updatedAt, event.data.at) };
   switch (event.type) {
     case 'ContactUpdated':
       return withProfileChanges(next, event.data.changes, event.data.cleared);
