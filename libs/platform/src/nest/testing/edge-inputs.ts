@@ -16,9 +16,10 @@ export interface EdgeInput {
 /** Values any field may be sent, whatever its type: the ones hostile and careless clients send. */
 const ANY_FIELD: readonly unknown[] = [null, '', ' ', 0, -1, 1.5, 1e308, true, [], {}, [null], [''], [{}]];
 
-/** Variations of a valid string: case, padding, control and format characters, a lone surrogate, a very long one. */
+/** Variations of a valid string: either case, padding, control and format characters, a lone surrogate, a very long one. */
 const stringVariants = (value: string): unknown[] => [
   value.toUpperCase(),
+  value.toLowerCase(),
   ` ${value} `,
   `${value}\u0000`,
   `${value}\nx`,
