@@ -49,6 +49,7 @@ class TestController {
     await sleep(body.delayMs ?? 0);
     const dealId = randomUUID();
     response.status(201).location(`/v1/deals/${dealId}`).setHeader('ETag', '"1"');
+    response.setHeader('Position-Token', `deals:${dealId}:1`);
     return { dealId, title: body.title, owner: principal.sub };
   }
 
@@ -141,6 +142,18 @@ describe('Idempotency-Key', () => {
     contentType: response.headers['content-type'],
   });
 
+  /**
+   * Every header line as it came, name casing included, but those of the exchange itself (date, correlation...); sorted,
+   * as the order of different fields carries no meaning (RFC 9110, 5.3).
+   */
+  const headerLines = (response: request.Response): string[] => {
+    const raw = (response as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders;
+    const exchange = ['date', 'connection', 'keep-alive', 'x-correlation-id', 'idempotent-replayed'];
+    return raw
+      .flatMap((name, index) => (index % 2 === 0 && !exchange.includes(name.toLowerCase()) ? [`${name}: ${raw[index + 1]}`] : []))
+      .sort();
+  };
+
   beforeAll(async () => {
     app = await createHttpTestApp({
       imports: [
@@ -160,11 +173,19 @@ describe('Idempotency-Key', () => {
 
   beforeEach(() => calls.clear());
 
-  it('replays the first response to a retry: same status, headers and body, and the handler ran once', async () => {
+  it('replays the first response to a retry: same status, headers (named alike) and body, and the handler ran once', async () => {
     const key = randomUUID();
     const first = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     const retry = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     expect(seen(retry)).toEqual(seen(first));
+    expect(headerLines(retry)).toEqual(headerLines(first));
+    expect(headerLines(first)).toEqual(
+      expect.arrayContaining([
+        'ETag: "1"',
+        `Location: /v1/deals/${first.body.dealId}`,
+        `Position-Token: deals:${first.body.dealId}:1`,
+      ]),
+    );
     expect(first.headers.location).toMatch(/^\/v1\/deals\/[0-9a-f-]{36}$/);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(retry.headers['idempotent-replayed']).toBe('true');
@@ -234,6 +255,7 @@ describe('Idempotency-Key', () => {
     const retry = await post('/v1/deals/d-404/win', key).expect(404);
     expect(problemOf(first)).toMatchObject({ type: `${PROBLEM_BASE_URI}deal-not-found`, instance: '/v1/deals/d-404/win' });
     expect(seen(retry)).toEqual(seen(first));
+    expect(headerLines(retry)).toEqual(headerLines(first));
     expect(problemOf(retry).correlationId).toBe(first.headers['x-correlation-id']);
     expect(retry.headers['x-correlation-id']).not.toBe(first.headers['x-correlation-id']);
     expect(retry.headers['idempotent-replayed']).toBe('true');
