@@ -11,7 +11,7 @@ import { BoundedString, CurrentPrincipal } from '@crm/platform/nest';
 import { PROBLEM_BASE_URI, ProblemError, type Principal, type ProblemDetails } from '@crm/platform';
 import { IDEMPOTENCY_STORE, IdempotencyModule, SkipIdempotency } from '@crm/idempotency/nest';
 import { PostgresIdempotencyStore, type IdempotencyStore, type ResponseProtection } from '@crm/idempotency';
-import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
+import { answerHeaderLines, createHttpTestApp, testToken } from '@crm/platform/nest/testing';
 
 class CreateDealDto {
   @BoundedString(100)
@@ -142,18 +142,6 @@ describe('Idempotency-Key', () => {
     contentType: response.headers['content-type'],
   });
 
-  /**
-   * Every header line as it came, name casing included, but those of the exchange itself (date, correlation...); sorted,
-   * as the order of different fields carries no meaning (RFC 9110, 5.3).
-   */
-  const headerLines = (response: request.Response): string[] => {
-    const raw = (response as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders;
-    const exchange = ['date', 'connection', 'keep-alive', 'x-correlation-id', 'idempotent-replayed'];
-    return raw
-      .flatMap((name, index) => (index % 2 === 0 && !exchange.includes(name.toLowerCase()) ? [`${name}: ${raw[index + 1]}`] : []))
-      .sort();
-  };
-
   beforeAll(async () => {
     app = await createHttpTestApp({
       imports: [
@@ -178,8 +166,8 @@ describe('Idempotency-Key', () => {
     const first = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     const retry = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     expect(seen(retry)).toEqual(seen(first));
-    expect(headerLines(retry)).toEqual(headerLines(first));
-    expect(headerLines(first)).toEqual(
+    expect(answerHeaderLines(retry)).toEqual(answerHeaderLines(first));
+    expect(answerHeaderLines(first)).toEqual(
       expect.arrayContaining([
         'ETag: "1"',
         `Location: /v1/deals/${first.body.dealId}`,
@@ -255,7 +243,7 @@ describe('Idempotency-Key', () => {
     const retry = await post('/v1/deals/d-404/win', key).expect(404);
     expect(problemOf(first)).toMatchObject({ type: `${PROBLEM_BASE_URI}deal-not-found`, instance: '/v1/deals/d-404/win' });
     expect(seen(retry)).toEqual(seen(first));
-    expect(headerLines(retry)).toEqual(headerLines(first));
+    expect(answerHeaderLines(retry)).toEqual(answerHeaderLines(first));
     expect(problemOf(retry).correlationId).toBe(first.headers['x-correlation-id']);
     expect(retry.headers['x-correlation-id']).not.toBe(first.headers['x-correlation-id']);
     expect(retry.headers['idempotent-replayed']).toBe('true');
