@@ -338,7 +338,6 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
   evolve,
 };
 
-
 export const contactAggregate: Aggregate<Contact, ContactCommand, ContactEvent> = {
   name: 'contact',
   decider: contactDecider,
