@@ -11,8 +11,8 @@ function unsupportedNode(version = process.versions.node) {
   if (satisfies(version, engines.node)) return undefined;
   return (
     `Node.js v${version} (${process.execPath}) is not supported: this repository needs Node.js ${engines.node}` +
-    ' (package.json "engines"). Run it through npm (`npm start`, `npm test`, `npm run ...`), which puts the pinned' +
-    ' runtime of node_modules/.bin first on PATH (run `npm ci` if it is missing), or install Node.js 24 LTS.'
+    ' (package.json "engines"). On Linux x64, run it through npm (`npm start`, `npm test`, `npm run ...`), which puts' +
+    ' the runtime `npm ci` installs in node_modules/.bin first on PATH; elsewhere install Node.js 24 LTS.'
   );
 }
 

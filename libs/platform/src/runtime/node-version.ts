@@ -12,7 +12,7 @@ export function unsupportedNode(version: string, range: string = SUPPORTED_NODE)
   if (satisfies(version, range)) return undefined;
   return (
     `Node.js v${version} is not supported: the CRM services need Node.js ${range} (Node 24 LTS). ` +
-    'Start them through npm (`npm start`, `npm test`, `npm run ...`), which puts the pinned runtime of ' +
-    'node_modules/.bin first on PATH (run `npm ci` if it is missing), or install Node.js 24 LTS.'
+    'On Linux x64, start them through npm (`npm start`, `npm test`, `npm run ...`), which puts the runtime ' +
+    '`npm ci` installs in node_modules/.bin first on PATH; elsewhere install Node.js 24 LTS.'
   );
 }
