@@ -3,6 +3,7 @@
 // deploy/services.json as its own process with prefixed logs. Ctrl-C stops the services (the infrastructure keeps
 // running; `npm run infra:down` stops it). NODE_ENV=development: the services use the public development JWT
 // secret and PII master key unless JWT_SECRET and PII_MASTER_KEY are set.
+require('./node-version').requireSupportedNode();
 const { spawn, execFileSync } = require('node:child_process');
 const { ensureInfrastructure, ROOT } = require('./infra-env');
 const { mainOf, services } = require('./services');
