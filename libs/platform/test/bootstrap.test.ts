@@ -27,6 +27,9 @@ class DrainingConsumer implements OnApplicationShutdown {
 @Module({ controllers: [SlowController], providers: [DrainingConsumer] })
 class SlowServiceModule {}
 
+@Module({ controllers: [SlowController] })
+class StatelessServiceModule {}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,6 +70,33 @@ describe('bootstrapHttpService', () => {
     expect(message).toMatch(/^contacts: Invalid configuration \(2 problems\)/);
     expect(message).toContain('PORT must be an integer from 1 to 65535, got "eighty"');
     expect(message).toContain('JWT_SECRET is required');
+  });
+
+  it('refuses to listen beyond loopback with the public development secret, exit code 1', async () => {
+    const env = { NODE_ENV: 'development', HOST: '0.0.0.0', PORT: String(await freePort()), LOG_LEVEL: 'silent' };
+    const app = await bootstrapHttpService({
+      name: 'contacts',
+      loadConfig: () => loadConfig(httpConfigSpec, env),
+      module: () => SlowServiceModule,
+    });
+    expect(app).toBeUndefined();
+    expect(exit).toHaveBeenCalledWith(1);
+    const message = stderr.mock.calls.map(([text]) => String(text)).join('');
+    expect(message).toContain('JWT_SECRET is required because HOST is 0.0.0.0, not a loopback address');
+  });
+
+  it('listens on loopback only unless HOST is set', async () => {
+    const port = await freePort();
+    const app = await bootstrapHttpService({
+      name: 'slow',
+      loadConfig: () => loadConfig(httpConfigSpec, { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent' }),
+      module: () => StatelessServiceModule,
+    });
+    try {
+      expect(app!.getHttpServer().address()).toMatchObject({ address: '127.0.0.1', port });
+    } finally {
+      await app!.close();
+    }
   });
 
   it('listens, then on SIGTERM stops accepting, finishes in-flight requests, runs shutdown hooks and exits 0', async () => {
