@@ -41,7 +41,10 @@ async function freePort(): Promise<number> {
 describe('bootstrapHttpService', () => {
   let exit: jest.SpyInstance;
   let stderr: jest.SpyInstance;
-  const signalListenersBefore = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  // What bootstrap installs on the process (signals, and 'disconnect' in a worker with an IPC channel) goes after each test.
+  const events = ['SIGTERM', 'SIGINT', 'SIGHUP', 'disconnect'];
+  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as unknown[];
+  const listenersBefore = new Map(events.map((event) => [event, listenersOf(event)]));
 
   beforeEach(() => {
     exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
@@ -50,9 +53,9 @@ describe('bootstrapHttpService', () => {
 
   afterEach(() => {
     jest.restoreAllMocks();
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      for (const listener of process.listeners(signal)) {
-        if (!signalListenersBefore[signal].includes(listener)) process.removeListener(signal, listener);
+    for (const event of events) {
+      for (const listener of listenersOf(event)) {
+        if (!listenersBefore.get(event)!.includes(listener)) process.removeListener(event, listener as () => void);
       }
     }
   });
@@ -113,7 +116,7 @@ describe('bootstrapHttpService', () => {
 
     const inFlight = fetch(`${base}/slow`).then((r) => r.json());
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const sigterm = process.listeners('SIGTERM').find((l) => !signalListenersBefore.SIGTERM.includes(l));
+    const sigterm = process.listeners('SIGTERM').find((l) => !listenersBefore.get('SIGTERM')!.includes(l));
     expect(sigterm).toBeDefined();
     sigterm!('SIGTERM');
 
