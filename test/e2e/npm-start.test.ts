@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
 import { removeRunData } from './cleanup';
-import { freePort } from './service-process';
+import { freePort, outputLines } from './service-process';
 
 /**
  * `npm start` stops what it started, however it is stopped: the services it runs must not outlive it (they would keep
@@ -47,16 +47,7 @@ class CrmRun {
       env[`${envPrefix(name)}_READ_DB`] = this.databases[index];
     });
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        lines.push(...parts);
-      });
-    }
+    const lines = outputLines(child, 2_000);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const started: Started = { process: child, exited, pids: [], output: () => lines.slice(-80).join('\n') };
     this.started.push(started);

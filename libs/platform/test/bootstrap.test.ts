@@ -60,8 +60,8 @@ describe('bootstrapHttpService', () => {
     }
   });
 
-  it('stops with one message naming every bad variable, exit code 1', async () => {
-    const env = { NODE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'silent' };
+  /** What bootstrap printed when it refused to start under `env`; it must have exited 1. */
+  async function refusal(env: Record<string, string>): Promise<string> {
     const app = await bootstrapHttpService({
       name: 'contacts',
       loadConfig: () => loadConfig(httpConfigSpec, env),
@@ -69,22 +69,23 @@ describe('bootstrapHttpService', () => {
     });
     expect(app).toBeUndefined();
     expect(exit).toHaveBeenCalledWith(1);
-    const message = stderr.mock.calls.map(([text]) => String(text)).join('');
+    return stderr.mock.calls.map(([text]) => String(text)).join('');
+  }
+
+  it('stops with one message naming every bad variable, exit code 1', async () => {
+    const message = await refusal({ NODE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'silent' });
     expect(message).toMatch(/^contacts: Invalid configuration \(2 problems\)/);
     expect(message).toContain('PORT must be an integer from 1 to 65535, got "eighty"');
     expect(message).toContain('JWT_SECRET is required');
   });
 
   it('refuses to listen beyond loopback with the public development secret, exit code 1', async () => {
-    const env = { NODE_ENV: 'development', HOST: '0.0.0.0', PORT: String(await freePort()), LOG_LEVEL: 'silent' };
-    const app = await bootstrapHttpService({
-      name: 'contacts',
-      loadConfig: () => loadConfig(httpConfigSpec, env),
-      module: () => SlowServiceModule,
+    const message = await refusal({
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'silent',
     });
-    expect(app).toBeUndefined();
-    expect(exit).toHaveBeenCalledWith(1);
-    const message = stderr.mock.calls.map(([text]) => String(text)).join('');
     expect(message).toContain('JWT_SECRET is required because HOST is 0.0.0.0, not a loopback address');
   });
 
