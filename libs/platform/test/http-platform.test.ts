@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import { IsEmail, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
@@ -17,6 +18,7 @@ import {
 } from '@crm/platform/nest';
 import {
   currentCorrelation,
+  etagOf,
   issueToken,
   PROBLEM_BASE_URI,
   ProblemRegistry,
@@ -90,6 +92,13 @@ class ContactsTestController {
   @Access('read')
   notes() {
     return { notes: [] };
+  }
+
+  @Get('revisioned')
+  @Access('read')
+  revisioned(@Res({ passthrough: true }) response: Response) {
+    response.setHeader('ETag', etagOf(3));
+    return { revision: 3 };
   }
 
   @Get('whoami')
@@ -365,6 +374,18 @@ describe('HTTP platform', () => {
         detail: 'Contact c-42 does not exist',
         contactId: 'c-42',
       });
+    });
+
+    it('sets no ETag of its own: only a revision a handler gives (Express would tag every body W/"…")', async () => {
+      const answers = [
+        await request(http).get('/v1/contacts').set('Authorization', support).expect(200),
+        await request(http).get('/v1/contacts/c-42').set('Authorization', sales).expect(404),
+        await request(http).post('/v1/contacts').set('Authorization', sales).send({}).expect(400),
+        await request(http).get('/v1/nothing-here').set('Authorization', sales).expect(404),
+      ];
+      for (const response of answers) expect([response.status, response.headers.etag]).toEqual([response.status, undefined]);
+      const revisioned = await request(http).get('/v1/contacts/revisioned').set('Authorization', support).expect(200);
+      expect(revisioned.headers.etag).toBe('"3"');
     });
 
     it('answers unknown routes with 404 problem', async () => {

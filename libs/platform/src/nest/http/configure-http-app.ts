@@ -27,6 +27,8 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   enableDefaultMetrics();
 
   app.disable('x-powered-by');
+  // An ETag is the aggregate's revision, set by the handler (etagOf); Express would tag every other body with a weak hash.
+  app.set('etag', false);
   // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
   app.set('query parser', 'extended');
   app.use(correlateRequests);
