@@ -169,7 +169,7 @@ describe('HTTP platform', () => {
         problems,
         access: { read: ['analyst', 'support'], write: ['sales'] },
         http: { bodyLimitBytes: BODY_LIMIT },
-        logging: { level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
+        logging: { level: 'debug', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
       },
     });
     app.get(HealthRegistry).register('event-store', async () => {
@@ -429,7 +429,7 @@ describe('HTTP platform', () => {
       expect(replaced.headers['x-correlation-id']).toMatch(UUID_V7);
     });
 
-    it('logs one JSON line per request, without bodies or credentials', async () => {
+    it('logs one JSON line per request (debug when it succeeded, info for a 4xx), without bodies or credentials', async () => {
       await request(http)
         .post('/v1/contacts')
         .set('Authorization', sales)
@@ -437,9 +437,16 @@ describe('HTTP platform', () => {
         .send({ ...validContact(), name: 'Very Private Person' })
         .expect(201);
       await request(http).get('/v1/contacts?name=secretQuery').set('Authorization', sales).expect(200);
+      await request(http)
+        .get('/v1/contacts/missing')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'log-check-2')
+        .expect(404);
       const line = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-1');
+      const notFound = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-2');
+      expect(notFound).toMatchObject({ level: 'info', status: 404 });
       expect(line).toMatchObject({
-        level: 'info',
+        level: 'debug',
         service: 'contacts-test',
         actor: 'alice',
         method: 'POST',

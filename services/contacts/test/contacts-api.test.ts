@@ -10,6 +10,9 @@ import type { Connection } from 'mongoose';
 import type { Kafka } from 'kafkajs';
 import { createKafka, parseBrokers } from '@crm/messaging';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
+import { companyListQuery } from '../src/application/read-models/company-list';
+import { contactInteractionsQuery } from '../src/application/read-models/contact-interactions';
+import { contactListQuery } from '../src/application/read-models/contact-list';
 import { contactsService } from '../src/contacts.service';
 import { contactsTestConfig } from './support';
 
@@ -452,6 +455,24 @@ describe('contacts API', () => {
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['nickname', 'lifecycleStage[regex]', 'createdAt[gt]']),
     );
+  });
+
+  it('creates on its read database every index that its lists are served by', async () => {
+    const db = app.get<Connection>(READ_MODELS).db!;
+    for (const list of [contactListQuery, companyListQuery, contactInteractionsQuery]) {
+      const { collection, indexes = [] } = list.readModel!;
+      const declared = indexes.map((index) => JSON.stringify(index.fields));
+      const created = async () => (await db.collection(collection).indexes()).map((index) => JSON.stringify(index.key));
+      // The runner creates them when its projection starts, which the app does not wait for.
+      const all = async () => {
+        const now = await created();
+        return declared.every((keys) => now.includes(keys));
+      };
+      await eventually(all, `the indexes of ${collection} exist`).catch(async (error: Error) => {
+        expect(await created()).toEqual(expect.arrayContaining(declared)); // names the missing ones
+        throw error;
+      });
+    }
   });
 
   it('answers retries with the same Idempotency-Key with the first result, also when they arrive at once', async () => {

@@ -64,7 +64,11 @@ export class KafkaModule {
     return {
       module: KafkaModule,
       providers: [
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: [...options.brokers], clientId: options.clientId }) },
+        {
+          provide: KAFKA,
+          useFactory: (logger: Logger) => createKafka({ brokers: [...options.brokers], clientId: options.clientId, logger }),
+          inject: [PLATFORM_LOGGER],
+        },
         KafkaLifecycle,
       ],
       exports: [KAFKA],

@@ -1,13 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Logger } from 'pino';
 import { correlateRequests } from './correlation.middleware';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { enableDefaultMetrics } from '../../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
-import { observeRequests } from './observe-requests.middleware';
+import { observeRequests, RequestObserver } from './observe-requests.middleware';
 import { DEFAULT_BODY_LIMIT_BYTES, type PlatformOptions } from './platform-options';
-import { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './tokens';
+import { PLATFORM_OPTIONS } from './tokens';
 
 const configured = new WeakSet<object>();
 
@@ -21,7 +20,6 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   if (configured.has(app)) return app;
   configured.add(app);
   const options = app.get<PlatformOptions>(PLATFORM_OPTIONS);
-  const logger = app.get<Logger>(PLATFORM_LOGGER);
   const bodyLimit = options.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
 
   app.useLogger(app.get(PinoNestLogger));
@@ -34,7 +32,7 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
   app.set('query parser', 'extended');
   app.use(correlateRequests);
-  app.use(observeRequests(logger));
+  app.use(observeRequests(app.get(RequestObserver).log));
   app.use(requireJsonBody(options.http?.extraMediaTypes));
   app.useBodyParser('json', { limit: bodyLimit, type: JSON_MEDIA_TYPES });
   app.use(bodyParserErrors(bodyLimit));
