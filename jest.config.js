@@ -1,4 +1,7 @@
 /** One `npm test` for everything: fast unit specs, then integration tests against real servers. */
+// On the supported Node only (npm runs jest on the pinned one, node_modules/.bin/node).
+require('./scripts/node-version').requireSupportedNode();
+
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import { IsEmail, IsInt, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +20,7 @@ import {
 } from '@crm/platform/nest';
 import {
   currentCorrelation,
+  etagOf,
   issueToken,
   PROBLEM_BASE_URI,
   ProblemRegistry,
@@ -94,6 +96,13 @@ class ContactsTestController {
     return { notes: [] };
   }
 
+  @Get('revisioned')
+  @Access('read')
+  revisioned(@Res({ passthrough: true }) response: Response) {
+    response.setHeader('ETag', etagOf(3));
+    return { revision: 3 };
+  }
+
   @Get('whoami')
   whoami(@CurrentPrincipal() principal: Principal) {
     return { principal, correlation: currentCorrelation() };
@@ -162,7 +171,7 @@ describe('HTTP platform', () => {
         problems,
         access: { read: ['analyst', 'support'], write: ['sales'] },
         http: { bodyLimitBytes: BODY_LIMIT },
-        logging: { level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
+        logging: { level: 'debug', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
       },
     });
     app.get(HealthRegistry).register('event-store', async () => {
@@ -451,6 +460,18 @@ describe('HTTP platform', () => {
       });
     });
 
+    it('sets no ETag of its own: only a revision a handler gives (Express would tag every body W/"…")', async () => {
+      const answers = [
+        await request(http).get('/v1/contacts').set('Authorization', support).expect(200),
+        await request(http).get('/v1/contacts/c-42').set('Authorization', sales).expect(404),
+        await request(http).post('/v1/contacts').set('Authorization', sales).send({}).expect(400),
+        await request(http).get('/v1/nothing-here').set('Authorization', sales).expect(404),
+      ];
+      for (const response of answers) expect([response.status, response.headers.etag]).toEqual([response.status, undefined]);
+      const revisioned = await request(http).get('/v1/contacts/revisioned').set('Authorization', support).expect(200);
+      expect(revisioned.headers.etag).toBe('"3"');
+    });
+
     it('answers unknown routes with 404 problem', async () => {
       const response = await request(http).get('/v1/nothing-here').set('Authorization', sales).expect(404);
       expect(problemOf(response).type).toBe(`${PROBLEM_BASE_URI}not-found`);
@@ -492,7 +513,7 @@ describe('HTTP platform', () => {
       expect(replaced.headers['x-correlation-id']).toMatch(UUID_V7);
     });
 
-    it('logs one JSON line per request, without bodies or credentials', async () => {
+    it('logs one JSON line per request (debug when it succeeded, info for a 4xx), without bodies or credentials', async () => {
       await request(http)
         .post('/v1/contacts')
         .set('Authorization', sales)
@@ -500,9 +521,16 @@ describe('HTTP platform', () => {
         .send({ ...validContact(), name: 'Very Private Person' })
         .expect(201);
       await request(http).get('/v1/contacts?name=secretQuery').set('Authorization', sales).expect(200);
+      await request(http)
+        .get('/v1/contacts/missing')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'log-check-2')
+        .expect(404);
       const line = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-1');
+      const notFound = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-2');
+      expect(notFound).toMatchObject({ level: 'info', status: 404 });
       expect(line).toMatchObject({
-        level: 'info',
+        level: 'debug',
         service: 'contacts-test',
         actor: 'alice',
         method: 'POST',

@@ -344,10 +344,7 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
   evolve,
 };
 
-export const contactStream = (contactId: string): string => `contact-${contactId}`;
-
 export const contactAggregate: Aggregate<Contact, ContactCommand, ContactEvent> = {
   name: 'contact',
   decider: contactDecider,
-  streamOf: contactStream,
 };
