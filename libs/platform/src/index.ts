@@ -8,6 +8,7 @@ export { parseBytes, parseDuration } from './config/units';
 // Correlation and logging
 export * from './context/correlation';
 export * from './logging/logger';
+export * from './logging/process-warnings';
 
 // Errors as RFC 9457 problems
 export * from './problems/problem';

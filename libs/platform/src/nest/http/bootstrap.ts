@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { HttpConfig } from '../../config/base-config';
 import { ConfigError } from '../../config/config';
 import { createLogger } from '../../logging/logger';
+import { logProcessWarnings } from '../../logging/process-warnings';
 import { configureHttpApp } from './configure-http-app';
 import { installGracefulShutdown } from '../../http/graceful-shutdown';
 import { PlatformModule } from './platform.module';
@@ -64,6 +65,7 @@ export async function bootstrapHttpService<C extends HttpConfig>(
     return undefined;
   }
   const logger = createLogger({ service: config.SERVICE_NAME ?? options.name, level: config.LOG_LEVEL });
+  logProcessWarnings(logger);
   try {
     const app = await createHttpService({ ...options, config, logger });
     await app.listen(config.PORT, config.HOST);
