@@ -17,7 +17,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/scripts/*.spec.js', '<rootDir>/test/architecture/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{libs,services}/*/src/**/*.spec.ts',
+        '<rootDir>/scripts/*.spec.js',
+        '<rootDir>/test/architecture/*.spec.ts',
+      ],
     },
     {
       ...common,
