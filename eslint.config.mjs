@@ -49,7 +49,16 @@ export default tseslint.config(
       // decorator metadata refers to, and the rule cannot see them.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/services/*/**', '../../services/**'], message: 'A service never imports another service.' }] },
+        {
+          patterns: [{ group: ['**/services/*/**', '../../services/**'], message: 'A service never imports another service.' }],
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'IsOptional lets null through to handlers and event contracts: use Optional() from @crm/platform/nest.',
+            },
+          ],
+        },
       ],
     },
   },

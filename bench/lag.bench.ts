@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { Pool } from 'pg';
-import { PostgresEventStore, newId, sleep, type RecordedEvent } from '@crm/eventsourcing';
+import { PostgresEventStore, instanceOfStream, newId, sleep, type RecordedEvent } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import {
   EventRelay,
@@ -127,6 +127,7 @@ export async function lagBenchmark(): Promise<void> {
     lease: new PostgresLease({ connectionString: databaseUrl }, `bench:${schema}`),
     name: 'bench-lag',
     subjectOf: (event) => (event.data as Touched).contactId,
+    aggregateIdOf: (event) => instanceOfStream([{ name: 'contact' }], event.streamName)!.id,
     prepare: (events: RecordedEvent[]) => {
       for (const event of events) {
         stamp(event, 'relayRead');

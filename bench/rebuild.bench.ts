@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import mongoose from 'mongoose';
 import type { Kafka } from 'kafkajs';
-import { newId, type RecordedEvent } from '@crm/eventsourcing';
-import { createKafka, ensureTopics, fromKafkaMessage, parseBrokers, toCloudEvent, toKafkaMessage } from '@crm/messaging';
+import { instanceOfStream, newId, type RecordedEvent } from '@crm/eventsourcing';
+import { createKafka, ensureTopics, fromKafkaMessage, parseBrokers, toPublishedMessage } from '@crm/messaging';
 import { defineProjection, rebuildProjection } from '@crm/projections';
 import { BenchContactRenamed, benchDecoder, type BenchRenamed as Renamed } from './contracts';
 import { compare, deleteTopic, measure, report, requiredEnv } from './harness';
@@ -100,6 +100,12 @@ export async function rebuildBenchmark(): Promise<void> {
   }
 }
 
+const envelope = {
+  service: 'bench',
+  subjectOf: (event: RecordedEvent) => (event.data as Renamed).contactId,
+  aggregateIdOf: (event: RecordedEvent) => instanceOfStream([{ name: 'contact' }], event.streamName)!.id,
+};
+
 /** N CloudEvents over STREAMS streams, keyed by contact id (one stream, one partition), in batched sends. */
 async function publish(kafka: Kafka, topic: string): Promise<void> {
   const streams = Array.from({ length: STREAMS }, () => ({ name: `contact-${newId()}`, contactId: newId(), revision: -1 }));
@@ -127,7 +133,7 @@ async function publish(kafka: Kafka, topic: string): Promise<void> {
           position: { commit: 1n, prepare: BigInt(n + 1) },
           recordedAt: new Date(),
         };
-        messages.push(toKafkaMessage(toCloudEvent(event, { service: 'bench', subjectOf: (e) => (e.data as Renamed).contactId })));
+        messages.push(toPublishedMessage(event, envelope).message);
       }
       await producer.send({ topic, messages, acks: -1 });
     }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { PostgresEventStore, newId, sleep } from '@crm/eventsourcing';
+import { PostgresEventStore, instanceOfStream, newId, sleep, type RecordedEvent } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import {
   EventRelay,
@@ -12,8 +12,7 @@ import {
   createKafka,
   ensureTopics,
   parseBrokers,
-  toCloudEvent,
-  toKafkaMessage,
+  toPublishedMessage,
 } from '@crm/messaging';
 import { compare, measure, report, requiredEnv } from './harness';
 
@@ -45,11 +44,14 @@ export async function relayBenchmark(): Promise<void> {
       })),
     );
   }
-  const subjectOf = (event: { data: unknown }) => (event.data as { contactId: string }).contactId;
+  const envelope = {
+    service: 'bench',
+    subjectOf: (event: { data: unknown }) => (event.data as { contactId: string }).contactId,
+    aggregateIdOf: (event: RecordedEvent) => instanceOfStream([{ name: 'contact' }], event.streamName)!.id,
+  };
   const recorded = await readEverything(store);
 
   const relay = new EventRelay({
-    service: 'bench',
     store,
     kafka,
     topic: relayTopic,
@@ -57,7 +59,7 @@ export async function relayBenchmark(): Promise<void> {
     lease: new PostgresLease({ connectionString: requiredEnv('DATABASE_URL') }, `bench:${schema}`),
     name: 'bench',
     batchSize: BATCH,
-    subjectOf,
+    ...envelope,
   });
   const last = recorded[recorded.length - 1].position;
   const relayed = await measure('relay store → Kafka', EVENTS, async () => {
@@ -72,7 +74,7 @@ export async function relayBenchmark(): Promise<void> {
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const messages = recorded.map((event) => toKafkaMessage(toCloudEvent(event, { service: 'bench', subjectOf })));
+  const messages = recorded.map((event) => toPublishedMessage(event, envelope).message);
   const raw = await measure('raw kafkajs producer', EVENTS, async () => {
     for (let i = 0; i < messages.length; i += BATCH)
       await producer.send({ topic: rawTopic, messages: messages.slice(i, i + BATCH), acks: -1 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: makes sure the infrastructure runs, then runs the compiled benchmarks.
+require('./node-version').requireSupportedNode();
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 const { ensureInfrastructure, ROOT } = require('./infra-env');

@@ -2,6 +2,7 @@
 // `npm run projections:rebuild -- <name>`: finds the service whose declaration holds the projection (each service's
 // `main.js projections` lists them) and runs its `main.js rebuild <name>` (progress bar, events/s, ETA) against the
 // running infrastructure.
+require('./node-version').requireSupportedNode();
 const { execFileSync, spawnSync } = require('node:child_process');
 const { ensureInfrastructure } = require('./infra-env');
 const { mainOf, services } = require('./services');

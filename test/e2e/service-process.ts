@@ -27,6 +27,22 @@ const running = new Set<ChildProcess>();
 // A test worker that dies without running afterAll must not leave services behind.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
+/** The last `keep` lines a child printed on stdout and stderr (both piped), kept up to date as it prints. */
+export function outputLines(child: ChildProcess, keep = OUTPUT_LINES): string[] {
+  const lines: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop()!;
+      lines.push(...parts);
+      if (lines.length > keep) lines.splice(0, lines.length - keep);
+    });
+  }
+  return lines;
+}
+
 /** A port nobody listens on right now (the service binds it a moment later). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,17 +74,7 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  const lines: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop()!;
-      lines.push(...parts);
-      if (lines.length > OUTPUT_LINES) lines.splice(0, lines.length - OUTPUT_LINES);
-    });
-  }
+  const lines = outputLines(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.once('exit', () => running.delete(child));
 

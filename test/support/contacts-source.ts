@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
 import { crmContracts, type ContactsEvent } from '@crm/contracts';
-import { newId, PostgresEventStore } from '@crm/eventsourcing';
+import { instanceOfStream, newId, PostgresEventStore } from '@crm/eventsourcing';
 import {
   createKafka,
   deadLetterTopicOf,
@@ -13,6 +13,9 @@ import {
 } from '@crm/messaging';
 import { DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
+
+/** The names of the contacts service's aggregates (a test of another service may not import it): its stream names. */
+const contactsAggregates = ['contact', 'company', 'interaction', 'custom-fields'].map((name) => ({ name }));
 
 /**
  * The contacts service's side, as far as analytics sees it: events validated and sealed with the person's key
@@ -52,6 +55,7 @@ export class ContactsSource {
       checkpoints,
       lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:contacts`),
       subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
+      aggregateIdOf: (event) => instanceOfStream(contactsAggregates, event.streamName)!.id,
       prepare: (events) => this.vault.toPublished(events),
     });
     this.relay.start();

@@ -5,5 +5,6 @@ export * from './errors';
 export * from './contract';
 export * from './upcaster';
 export * from './registry';
+export * from './wire';
 export * from './crm-contracts';
 export * from './contacts';

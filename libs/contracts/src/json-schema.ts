@@ -36,6 +36,8 @@ export type JsonSchema = {
   readonly anyOf?: readonly JsonSchema[];
   readonly examples?: readonly JsonValue[];
   readonly [PII_KEYWORD]?: boolean;
+  /** In a schema of data as Kafka carries it (wireSchema): what a sealed value opens to. */
+  readonly 'x-pii-opened'?: JsonSchema;
 };
 
 /** Marks a property schema as personal data; a TypeBox schema keeps its static type. */

@@ -22,14 +22,14 @@ export function fold<State, Event extends DomainEvent>(
 }
 
 /**
- * An event-sourced aggregate as a service declares it: its decider, and the stream each instance lives in
- * (`contact-<id>`). Plain data, so a domain can define it with a type-only import of this module.
+ * An event-sourced aggregate as a service declares it: its name and its decider. Each instance lives in the stream
+ * `<name>-<id>` (`contact-0192…`, see streamOf). Plain data, so a domain can define it with a type-only import of
+ * this module.
  */
 export interface Aggregate<State = unknown, Command = unknown, Event extends DomainEvent = DomainEvent> {
-  /** Names its repository in logs and errors: `contact`. */
+  /** Lower-case kebab-case, the category of its streams; names its repository in logs and errors: `contact`. */
   readonly name: string;
   readonly decider: Decider<State, Command, Event>;
-  readonly streamOf: (id: string) => string;
 }
 
 /** Any aggregate, whatever its state, commands and events: for lists of them. */

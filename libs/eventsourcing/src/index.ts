@@ -4,6 +4,7 @@ export * from './event-store';
 export * from './errors';
 export * from './expected-revision';
 export * from './decider';
+export * from './streams';
 export * from './repository';
 export * from './ids';
 export * from './subscription';

@@ -10,7 +10,7 @@ export interface IdempotencyScope {
 /** The final response to the first request, as its client got it. */
 export interface StoredResponse {
   readonly status: number;
-  /** The headers a replay repeats, by lower-case name (content-type, location, etag...). */
+  /** The headers a replay repeats, named as the first response sent them (Content-Type, Location, ETag...). */
   readonly headers: Readonly<Record<string, string>>;
   /** The body as sent (`''` for none), or sealed with the key of `subject`. */
   readonly body: string;

@@ -98,7 +98,7 @@ export class IdempotentRequests {
     }
     try {
       const protect = this.settings.protect;
-      const subject = protect?.subjectOf(jsonOf(text, sent.headers['content-type']), sent);
+      const subject = protect?.subjectOf(jsonOf(text, headerOf(sent.headers, 'content-type')), sent);
       const body = protect && subject !== undefined ? await protect.seal(subject, text) : text;
       const response = { status: sent.status, headers: sent.headers, body, ...(subject !== undefined && { subject }) };
       return (await this.store.complete(scope, token, response)) ? 'stored' : 'lost';
@@ -136,6 +136,11 @@ export class IdempotentRequests {
 function utf8(body: Buffer): string | undefined {
   const text = body.toString('utf8');
   return Buffer.from(text, 'utf8').equals(body) ? text : undefined;
+}
+
+/** A header by its name in any case: stored responses name them as sent. */
+function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 function jsonOf(text: string, contentType: string | undefined): unknown {

@@ -2,22 +2,22 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IsEmail, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsInt, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { BoundedString, CurrentPrincipal } from '@crm/platform/nest';
+import { BoundedString, CurrentPrincipal, Optional } from '@crm/platform/nest';
 import { PROBLEM_BASE_URI, ProblemError, type Principal, type ProblemDetails } from '@crm/platform';
 import { IDEMPOTENCY_STORE, IdempotencyModule, SkipIdempotency } from '@crm/idempotency/nest';
 import { PostgresIdempotencyStore, type IdempotencyStore, type ResponseProtection } from '@crm/idempotency';
-import { createHttpTestApp, testToken } from '@crm/platform/nest/testing';
+import { answerHeaderLines, createHttpTestApp, testToken } from '@crm/platform/nest/testing';
 
 class CreateDealDto {
   @BoundedString(100)
   title!: string;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(5_000)
@@ -49,6 +49,7 @@ class TestController {
     await sleep(body.delayMs ?? 0);
     const dealId = randomUUID();
     response.status(201).location(`/v1/deals/${dealId}`).setHeader('ETag', '"1"');
+    response.setHeader('Position-Token', `deals:${dealId}:1`);
     return { dealId, title: body.title, owner: principal.sub };
   }
 
@@ -160,11 +161,19 @@ describe('Idempotency-Key', () => {
 
   beforeEach(() => calls.clear());
 
-  it('replays the first response to a retry: same status, headers and body, and the handler ran once', async () => {
+  it('replays the first response to a retry: same status, headers (named alike) and body, and the handler ran once', async () => {
     const key = randomUUID();
     const first = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     const retry = await post('/v1/deals', key, { title: 'Big deal' }).expect(201);
     expect(seen(retry)).toEqual(seen(first));
+    expect(answerHeaderLines(retry)).toEqual(answerHeaderLines(first));
+    expect(answerHeaderLines(first)).toEqual(
+      expect.arrayContaining([
+        'ETag: "1"',
+        `Location: /v1/deals/${first.body.dealId}`,
+        `Position-Token: deals:${first.body.dealId}:1`,
+      ]),
+    );
     expect(first.headers.location).toMatch(/^\/v1\/deals\/[0-9a-f-]{36}$/);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(retry.headers['idempotent-replayed']).toBe('true');
@@ -234,6 +243,7 @@ describe('Idempotency-Key', () => {
     const retry = await post('/v1/deals/d-404/win', key).expect(404);
     expect(problemOf(first)).toMatchObject({ type: `${PROBLEM_BASE_URI}deal-not-found`, instance: '/v1/deals/d-404/win' });
     expect(seen(retry)).toEqual(seen(first));
+    expect(answerHeaderLines(retry)).toEqual(answerHeaderLines(first));
     expect(problemOf(retry).correlationId).toBe(first.headers['x-correlation-id']);
     expect(retry.headers['x-correlation-id']).not.toBe(first.headers['x-correlation-id']);
     expect(retry.headers['idempotent-replayed']).toBe('true');

@@ -33,8 +33,10 @@ const SPEC_VERSION = '1.0';
 
 export interface EnvelopeOptions {
   service: string;
-  /** The Kafka key and CloudEvents subject: the customer id when the event concerns one. */
+  /** The CloudEvents subject and Kafka key: the customer id when the event concerns one. */
   subjectOf(event: RecordedEvent): string | undefined;
+  /** The id of the aggregate whose stream holds the event (from the stream's declaration): the key of any other event. */
+  aggregateIdOf(event: RecordedEvent): string;
 }
 
 export function toCloudEvent(event: RecordedEvent, options: EnvelopeOptions): CloudEvent {
@@ -58,17 +60,16 @@ export function toCloudEvent(event: RecordedEvent, options: EnvelopeOptions): Cl
   };
 }
 
-/** The Kafka key: the customer id, else the aggregate id (`contact-<id>` → `<id>`). */
-export function partitionKey(event: CloudEvent): string {
-  return event.subject ?? aggregateIdOf(event.stream);
+/**
+ * A stored event as the relay publishes it: its CloudEvent, and the Kafka message carrying it under the key the
+ * catalog gives, the customer id (the subject) when the event concerns one, else the id of its aggregate.
+ */
+export function toPublishedMessage(event: RecordedEvent, options: EnvelopeOptions): { cloudEvent: CloudEvent; message: Message } {
+  const cloudEvent = toCloudEvent(event, options);
+  return { cloudEvent, message: toKafkaMessage(cloudEvent, cloudEvent.subject ?? options.aggregateIdOf(event)) };
 }
 
-export function aggregateIdOf(streamName: string): string {
-  const dash = streamName.indexOf('-');
-  return dash < 0 ? streamName : streamName.slice(dash + 1);
-}
-
-export function toKafkaMessage(event: CloudEvent): Message {
+export function toKafkaMessage(event: CloudEvent, key: string): Message {
   const headers: IHeaders = {
     ce_specversion: SPEC_VERSION,
     ce_id: event.id,
@@ -87,7 +88,7 @@ export function toKafkaMessage(event: CloudEvent): Message {
   if (event.actor) headers.ce_actor = event.actor;
   if (event.traceparent) headers.ce_traceparent = event.traceparent;
   if (event.tracestate) headers.ce_tracestate = event.tracestate;
-  return { key: partitionKey(event), value: JSON.stringify(event.data), headers };
+  return { key, value: JSON.stringify(event.data), headers };
 }
 
 export class MalformedCloudEventError extends Error {

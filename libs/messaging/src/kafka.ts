@@ -1,9 +1,13 @@
 import { Kafka, logLevel, type KafkaConfig, type ITopicConfig, type Producer } from 'kafkajs';
 import { sleep } from '@crm/eventsourcing';
+import { createLogger, type Logger } from '@crm/platform';
+import { kafkaLogCreator } from './kafka-logging';
 
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;
+  /** Where kafkajs logs: the service's logger. Without one, a logger of its own (warnings and errors, on stdout). */
+  logger?: Logger;
 }
 
 /** Splits `KAFKA_BROKERS` ("host:port,host:port"). */
@@ -21,8 +25,10 @@ export function createKafka(connection: KafkaConnection, overrides: Partial<Kafk
   return new Kafka({
     clientId: connection.clientId,
     brokers: connection.brokers,
-    // kafkajs logs every rebalance and retry at INFO/ERROR; our own components log what matters.
+    // kafkajs's INFO is chatter (every join and assignment); its warnings and errors reach our logger, which gives
+    // the expected ones (a rebalance's answers) the level they deserve (kafka-logging.ts).
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(connection.logger ?? createLogger({ service: connection.clientId, level: 'warn' })),
     retry: { initialRetryTime: 100, maxRetryTime: 5000 },
     ...overrides,
   });

@@ -1,7 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { START, sleep, type EventStore, type GlobalPosition, type RecordedEvent } from '@crm/eventsourcing';
 import type { CheckpointStore } from './checkpoint-store';
-import { toCloudEvent, toKafkaMessage, type EnvelopeOptions } from './cloud-event';
+import { toPublishedMessage, type EnvelopeOptions } from './cloud-event';
 import { inBatchSpan } from './tracing';
 import { createOrderedProducer } from './kafka';
 import { relayMetrics } from './metrics';
@@ -119,9 +119,10 @@ export class EventRelay {
         after = batch[batch.length - 1].position;
         // Read the next batch from the store while this one is on its way to Kafka.
         nextBatch = read(after);
-        const events = (await prepare(batch)).map((event) => toCloudEvent(event, this.options));
+        const published = (await prepare(batch)).map((event) => toPublishedMessage(event, this.options));
+        const events = published.map(({ cloudEvent }) => cloudEvent);
         await inBatchSpan('publish', topic, events, {}, async () => {
-          await producer.send({ topic, messages: events.map(toKafkaMessage), acks: -1 });
+          await producer.send({ topic, messages: published.map(({ message }) => message), acks: -1 });
           await checkpoints.save(this.name, after);
         });
         relayMetrics.published.inc({ relay: this.name }, batch.length);

@@ -6,7 +6,7 @@ import {
   EventConsumer,
   deadLetterTopicOf,
   ensureTopics,
-  toKafkaMessage,
+  toKafkaMessage as toKafkaMessageUnder,
   type CloudEvent,
   type ConsumedEvent,
 } from '@crm/messaging';
@@ -33,6 +33,9 @@ function cloudEvent(
     position: { commit: BigInt(revision), prepare: BigInt(revision) },
   };
 }
+
+/** These events all concern a customer: keyed by the subject, as the relay keys them. */
+const toKafkaMessage = (event: CloudEvent) => toKafkaMessageUnder(event, event.subject!);
 
 async function freshTopics(): Promise<string> {
   const topic = `test.consumer.${randomUUID()}`;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newId } from '@crm/eventsourcing';
+import { instanceOfStream, newId } from '@crm/eventsourcing';
 import {
   EventRelay,
   PostgresCheckpointStore,
@@ -35,6 +35,7 @@ describe('EventRelay (PostgreSQL store → Kafka)', () => {
       lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `${env.schema}:${topic}`, 200),
       name: `relay:${topic}`,
       subjectOf: (event) => (event.data as { contactId?: string }).contactId,
+      aggregateIdOf: (event) => instanceOfStream([{ name: 'contact' }], event.streamName)!.id,
       ...overrides,
     });
   }

@@ -27,6 +27,9 @@ class DrainingConsumer implements OnApplicationShutdown {
 @Module({ controllers: [SlowController], providers: [DrainingConsumer] })
 class SlowServiceModule {}
 
+@Module({ controllers: [SlowController] })
+class StatelessServiceModule {}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,7 +41,10 @@ async function freePort(): Promise<number> {
 describe('bootstrapHttpService', () => {
   let exit: jest.SpyInstance;
   let stderr: jest.SpyInstance;
-  const signalListenersBefore = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  // What bootstrap installs on the process (signals, and 'disconnect' in a worker with an IPC channel) goes after each test.
+  const events = ['SIGTERM', 'SIGINT', 'SIGHUP', 'disconnect'];
+  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as unknown[];
+  const listenersBefore = new Map(events.map((event) => [event, listenersOf(event)]));
 
   beforeEach(() => {
     exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
@@ -47,15 +53,15 @@ describe('bootstrapHttpService', () => {
 
   afterEach(() => {
     jest.restoreAllMocks();
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      for (const listener of process.listeners(signal)) {
-        if (!signalListenersBefore[signal].includes(listener)) process.removeListener(signal, listener);
+    for (const event of events) {
+      for (const listener of listenersOf(event)) {
+        if (!listenersBefore.get(event)!.includes(listener)) process.removeListener(event, listener as () => void);
       }
     }
   });
 
-  it('stops with one message naming every bad variable, exit code 1', async () => {
-    const env = { NODE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'silent' };
+  /** What bootstrap printed when it refused to start under `env`; it must have exited 1. */
+  async function refusal(env: Record<string, string>): Promise<string> {
     const app = await bootstrapHttpService({
       name: 'contacts',
       loadConfig: () => loadConfig(httpConfigSpec, env),
@@ -63,10 +69,38 @@ describe('bootstrapHttpService', () => {
     });
     expect(app).toBeUndefined();
     expect(exit).toHaveBeenCalledWith(1);
-    const message = stderr.mock.calls.map(([text]) => String(text)).join('');
+    return stderr.mock.calls.map(([text]) => String(text)).join('');
+  }
+
+  it('stops with one message naming every bad variable, exit code 1', async () => {
+    const message = await refusal({ NODE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'silent' });
     expect(message).toMatch(/^contacts: Invalid configuration \(2 problems\)/);
     expect(message).toContain('PORT must be an integer from 1 to 65535, got "eighty"');
     expect(message).toContain('JWT_SECRET is required');
+  });
+
+  it('refuses to listen beyond loopback with the public development secret, exit code 1', async () => {
+    const message = await refusal({
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'silent',
+    });
+    expect(message).toContain('JWT_SECRET is required because HOST is 0.0.0.0, not a loopback address');
+  });
+
+  it('listens on loopback only unless HOST is set', async () => {
+    const port = await freePort();
+    const app = await bootstrapHttpService({
+      name: 'slow',
+      loadConfig: () => loadConfig(httpConfigSpec, { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent' }),
+      module: () => StatelessServiceModule,
+    });
+    try {
+      expect(app!.getHttpServer().address()).toMatchObject({ address: '127.0.0.1', port });
+    } finally {
+      await app!.close();
+    }
   });
 
   it('listens, then on SIGTERM stops accepting, finishes in-flight requests, runs shutdown hooks and exits 0', async () => {
@@ -83,7 +117,7 @@ describe('bootstrapHttpService', () => {
 
     const inFlight = fetch(`${base}/slow`).then((r) => r.json());
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const sigterm = process.listeners('SIGTERM').find((l) => !signalListenersBefore.SIGTERM.includes(l));
+    const sigterm = process.listeners('SIGTERM').find((l) => !listenersBefore.get('SIGTERM')!.includes(l));
     expect(sigterm).toBeDefined();
     sigterm!('SIGTERM');
 

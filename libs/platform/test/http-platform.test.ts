@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IsEmail, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
+import type { Response } from 'express';
+import { IsEmail, IsInt, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
+import { gzipSync } from 'node:zlib';
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
 import { registerConcurrencyProblem } from '@crm/eventsourcing/nest/concurrency-problem';
 import {
@@ -11,12 +13,14 @@ import {
   CurrentPrincipal,
   HealthRegistry,
   Nested,
+  Optional,
   Public,
   Roles,
   Access,
 } from '@crm/platform/nest';
 import {
   currentCorrelation,
+  etagOf,
   issueToken,
   PROBLEM_BASE_URI,
   ProblemRegistry,
@@ -52,7 +56,7 @@ class CreateContactDto {
   @Nested(AddressDto, { optional: true })
   address?: AddressDto;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   score?: number;
@@ -90,6 +94,13 @@ class ContactsTestController {
   @Access('read')
   notes() {
     return { notes: [] };
+  }
+
+  @Get('revisioned')
+  @Access('read')
+  revisioned(@Res({ passthrough: true }) response: Response) {
+    response.setHeader('ETag', etagOf(3));
+    return { revision: 3 };
   }
 
   @Get('whoami')
@@ -160,7 +171,7 @@ describe('HTTP platform', () => {
         problems,
         access: { read: ['analyst', 'support'], write: ['sales'] },
         http: { bodyLimitBytes: BODY_LIMIT },
-        logging: { level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
+        logging: { level: 'debug', destination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
       },
     });
     app.get(HealthRegistry).register('event-store', async () => {
@@ -300,6 +311,50 @@ describe('HTTP platform', () => {
       }
     });
 
+    it('refuses __proto__ keys in the query string, which the query parser used to drop silently', async () => {
+      for (const [query, field] of [
+        ['name[__proto__]=x', '["name[__proto__]"]'],
+        ['__proto__[x]=1', '["__proto__[x]"]'],
+        ['__proto__=1', '__proto__'],
+      ]) {
+        const response = await request(http).get(`/v1/contacts?${query}`).set('Authorization', sales).expect(400);
+        expect(problemOf(response).errors).toContainEqual({ field, messages: ['"__proto__" is not allowed'], in: 'query' });
+      }
+    });
+
+    it('refuses null in an optional field with one message, like a value of the wrong type', async () => {
+      const body = { ...validContact(), emails: [{ address: 'ada@example.com', label: null }], address: null, score: null };
+      const response = await request(http).post('/v1/contacts').set('Authorization', sales).send(body).expect(400);
+      expect(problemOf(response).errors).toEqual([
+        { field: 'emails[0].label', messages: ['label must not be null: leave the field out instead'] },
+        { field: 'address', messages: ['address must not be null: leave the field out instead'] },
+        { field: 'score', messages: ['score must not be null: leave the field out instead'] },
+      ]);
+      const { address: _address, ...withoutAddress } = validContact();
+      await request(http).post('/v1/contacts').set('Authorization', sales).send(withoutAddress).expect(201);
+    });
+
+    it('says that input nested too deep is nested too deep, not that it holds operators', async () => {
+      let deep: unknown = 'leaf';
+      for (let i = 0; i < 40; i++) deep = { a: deep };
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .send({ ...validContact(), name: deep })
+        .expect(400);
+      expect(problemOf(response).detail).toBe('The input is nested deeper than 32 levels.');
+      expect(problemOf(response).errors).toEqual([
+        { field: expect.stringMatching(/^name(\.a)+$/), messages: ['input is nested deeper than 32 levels'], in: 'body' },
+      ]);
+    });
+
+    it('refuses text no database stores: NUL characters and unpaired surrogates', async () => {
+      const body = { ...validContact(), name: 'Ada\u0000', tags: ['\ud800vip'] };
+      const response = await request(http).post('/v1/contacts').set('Authorization', sales).send(body).expect(400);
+      expect(problemOf(response).errors?.map((e) => e.field)).toEqual(['name', 'tags[0]']);
+      await request(http).get('/v1/contacts?name=a%00b').set('Authorization', sales).expect(400);
+    });
+
     it('refuses query parameters on a route that takes none, naming them', async () => {
       const response = await request(http).get('/v1/contacts/whoami?asof=yesterday&x=1').set('Authorization', sales).expect(400);
       expect(problemOf(response).errors).toEqual([
@@ -331,6 +386,44 @@ describe('HTTP platform', () => {
         .send({ ...validContact(), name: 'x'.repeat(BODY_LIMIT) })
         .expect(413);
       expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}payload-too-large`, status: 413 });
+    });
+
+    it('answers a body that does not decode as its Content-Encoding says with a problem of its own, not zlib words', async () => {
+      const json = Buffer.from(JSON.stringify(validContact()));
+      for (const encoding of ['gzip', 'deflate', 'br']) {
+        const response = await request(http)
+          .post('/v1/contacts')
+          .set('Authorization', sales)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', encoding)
+          .send(json)
+          .expect(400);
+        expect(problemOf(response)).toMatchObject({
+          type: `${PROBLEM_BASE_URI}undecodable-body`,
+          detail: `The body is not valid "${encoding}" data, as its Content-Encoding says. Send it encoded that way, or unencoded without Content-Encoding.`,
+        });
+      }
+      const truncated = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(gzipSync(json).subarray(0, 12))
+        .expect(400);
+      expect(problemOf(truncated).type).toBe(`${PROBLEM_BASE_URI}undecodable-body`);
+    });
+
+    it('answers 415 naming the encodings it takes for a Content-Encoding it does not', async () => {
+      const response = await request(http)
+        .post('/v1/contacts')
+        .set('Authorization', sales)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'compress')
+        .send(JSON.stringify(validContact()))
+        .expect(415);
+      expect(problemOf(response).detail).toMatch(
+        /^The Content-Encoding "compress" is not supported: send the body unencoded, or in one of gzip, deflate, br/,
+      );
     });
 
     it('answers 415 problem for a body that is not JSON', async () => {
@@ -365,6 +458,18 @@ describe('HTTP platform', () => {
         detail: 'Contact c-42 does not exist',
         contactId: 'c-42',
       });
+    });
+
+    it('sets no ETag of its own: only a revision a handler gives (Express would tag every body W/"…")', async () => {
+      const answers = [
+        await request(http).get('/v1/contacts').set('Authorization', support).expect(200),
+        await request(http).get('/v1/contacts/c-42').set('Authorization', sales).expect(404),
+        await request(http).post('/v1/contacts').set('Authorization', sales).send({}).expect(400),
+        await request(http).get('/v1/nothing-here').set('Authorization', sales).expect(404),
+      ];
+      for (const response of answers) expect([response.status, response.headers.etag]).toEqual([response.status, undefined]);
+      const revisioned = await request(http).get('/v1/contacts/revisioned').set('Authorization', support).expect(200);
+      expect(revisioned.headers.etag).toBe('"3"');
     });
 
     it('answers unknown routes with 404 problem', async () => {
@@ -408,7 +513,7 @@ describe('HTTP platform', () => {
       expect(replaced.headers['x-correlation-id']).toMatch(UUID_V7);
     });
 
-    it('logs one JSON line per request, without bodies or credentials', async () => {
+    it('logs one JSON line per request (debug when it succeeded, info for a 4xx), without bodies or credentials', async () => {
       await request(http)
         .post('/v1/contacts')
         .set('Authorization', sales)
@@ -416,9 +521,16 @@ describe('HTTP platform', () => {
         .send({ ...validContact(), name: 'Very Private Person' })
         .expect(201);
       await request(http).get('/v1/contacts?name=secretQuery').set('Authorization', sales).expect(200);
+      await request(http)
+        .get('/v1/contacts/missing')
+        .set('Authorization', sales)
+        .set('x-correlation-id', 'log-check-2')
+        .expect(404);
       const line = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-1');
+      const notFound = logLines.find((l) => l.msg === 'request completed' && l.correlationId === 'log-check-2');
+      expect(notFound).toMatchObject({ level: 'info', status: 404 });
       expect(line).toMatchObject({
-        level: 'info',
+        level: 'debug',
         service: 'contacts-test',
         actor: 'alice',
         method: 'POST',

@@ -1,12 +1,14 @@
+import { SEALED_VALUE_PATTERN } from '@crm/contracts';
 import { isSealed, newDataKey, openValue, parseMasterKey, PersonalDataCipherError, sealValue } from './cipher';
 
 describe('cipher', () => {
   const key = newDataKey();
 
-  it('seals any JSON value into a string that opens with the same key and subject', () => {
+  it('seals any JSON value into a string, of the form the AsyncAPI document gives, that opens with the same key and subject', () => {
     for (const value of ['ada@example.com', { given: 'Ada', family: 'Lovelace' }, ['+441234567890'], 42]) {
       const sealed = sealValue(key, 'c-1', value);
       expect(isSealed(sealed)).toBe(true);
+      expect(sealed).toMatch(new RegExp(SEALED_VALUE_PATTERN));
       expect(sealed).not.toContain('ada');
       expect(openValue(key, 'c-1', sealed)).toEqual(value);
     }

@@ -1,11 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SEALED_VALUE_PREFIX } from '@crm/contracts';
 
 /**
  * AES-256-GCM for personal data. A sealed value is a string, `pii:v1:` + base64url(iv | tag | ciphertext)
  * of the value's JSON, bound to its subject (the customer id is the additional authenticated data), so a
  * value copied into another person's event does not open with that person's key.
  */
-const PREFIX = 'pii:v1:';
+// The contracts describe sealed values on the wire (wireSchema): one prefix for both.
+const PREFIX = SEALED_VALUE_PREFIX;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const KEY_BYTES = 32;

@@ -1,4 +1,13 @@
-import { ContactCreated, crmContracts, isRedacted, type ContactCreatedData, type ContactCreatedV1Data } from '@crm/contracts';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import {
+  ContactCreated,
+  crmContracts,
+  isRedacted,
+  wireSchema,
+  type ContactCreatedData,
+  type ContactCreatedV1Data,
+} from '@crm/contracts';
 import { isSealed } from './cipher';
 import { SubjectErasedError } from './key-store';
 import { InMemorySubjectKeyStore } from './in-memory-key-store';
@@ -18,6 +27,15 @@ const created: ContactCreatedData = {
 };
 const createdV1: ContactCreatedV1Data = { contactId, fullName: 'Ada Lovelace', email: 'ada@example.com', at: created.at };
 const stored = (data: unknown, schemaVersion: number) => ({ type: 'ContactCreated', data, metadata: { schemaVersion } });
+
+/** Whether data is what the AsyncAPI document says Kafka carries for ContactCreated (v3). */
+const asPublished = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv);
+  ajv.addVocabulary(['x-pii', 'x-pii-opened']);
+  const validate = ajv.compile(wireSchema(ContactCreated));
+  return (data: unknown) => [validate(data), validate.errors];
+})();
 
 describe('PersonalDataVault', () => {
   let keys: InMemorySubjectKeyStore;
@@ -77,20 +95,22 @@ describe('PersonalDataVault', () => {
     expect(published[0]).toBe(current);
     expect(published[1].metadata.schemaVersion).toBe(3);
     expect(isSealed((published[1].data as Record<string, unknown>).name)).toBe(true);
+    for (const event of published) expect(asPublished(event.data)).toEqual([true, null]);
     expect(await vault.toDomainEvents(published)).toEqual([
       { type: 'ContactCreated', data: created },
       { type: 'ContactCreated', data: created },
     ]);
   });
 
-  it('publishes an erased person’s old events upcast, with nulls', async () => {
+  it('publishes an erased person’s old events upcast, with null for every personal value', async () => {
     const [old] = await vault.seal([stored(createdV1, 1)]);
     await vault.erase(contactId);
     const [published] = await vault.toPublished([old]);
-    expect(published).toEqual(
-      // Upcast from v1: what v1 held is null, what v3 added (phones, tags...) starts empty.
-      stored({ ...created, name: null, emails: null }, 3),
-    );
+    // Upcast from v1: what v1 held is null, and so are the personal values v3 added (phones...), not empty lists in the clear.
+    const nulls = { name: null, emails: null, phones: null, addresses: null, customFields: null };
+    expect(published).toEqual(stored({ ...created, ...nulls }, 3));
+    expect(asPublished(published.data)).toEqual([true, null]);
+    expect(await vault.toDomainEvents([published])).toEqual([{ type: 'ContactCreated', data: { ...created, ...nulls } }]);
   });
 
   it('passes plaintext stored before sealing existed through', async () => {

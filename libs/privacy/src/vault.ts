@@ -2,6 +2,7 @@ import {
   piiSubjectOf,
   isRedacted,
   mapAtPointers,
+  redact,
   UNVERSIONED_SCHEMA_VERSION,
   type AnyEventContract,
   type ContractRegistry,
@@ -90,7 +91,8 @@ export class PersonalDataVault {
 
   /**
    * Stored events as Kafka should carry them: in the current version, personal data still sealed.
-   * Only events in an older version are opened, upcast and sealed again (left null for an erased customer).
+   * Only events in an older version are opened, upcast and sealed again; an erased customer's carry null in place of
+   * every personal value (also those the upcast filled in, such as an empty list: nothing personal goes out in the clear).
    */
   async toPublished<E extends SealableEvent & { metadata: object }>(stored: readonly E[]): Promise<E[]> {
     const old = stored.filter((event) => schemaVersionOf(event) !== this.contracts.currentVersion(event.type));
@@ -102,7 +104,12 @@ export class PersonalDataVault {
       metadata: { ...event.metadata, schemaVersion: this.contracts.currentVersion(event.type) },
     }));
     // A redacted event has nothing left to seal: its personal data is null.
-    const live = upcast.flatMap((event, index) => (isRedacted(event.data, this.contractOf(event).pii) ? [] : [index]));
+    const live = upcast.flatMap((event, index) => {
+      const { pii } = this.contractOf(event);
+      if (!isRedacted(event.data, pii)) return [index];
+      upcast[index] = { ...event, data: redact(event.data, pii) };
+      return [];
+    });
     const resealed = await this.seal(live.map((index) => upcast[index]));
     live.forEach((index, n) => (upcast[index] = resealed[n]));
     const byOriginal = new Map(old.map((event, index) => [event, upcast[index]]));

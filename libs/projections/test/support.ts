@@ -29,11 +29,12 @@ export async function freshTopic(kafka: Kafka, partitions = 3): Promise<string> 
   return topic;
 }
 
+/** Publishes customer events (contactEvent), keyed by their subject as the relay keys them. */
 export async function publish(kafka: Kafka, topic: string, events: readonly CloudEvent[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: events.map(toKafkaMessage) });
+    await producer.send({ topic, acks: -1, messages: events.map((event) => toKafkaMessage(event, event.subject!)) });
   } finally {
     await producer.disconnect();
   }

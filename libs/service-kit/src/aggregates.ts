@@ -1,6 +1,14 @@
 import { Inject, type FactoryProvider } from '@nestjs/common';
 import type { ContractRegistry } from '@crm/contracts';
-import { AggregateRepository, type Aggregate, type AnyAggregate, type DomainEvent, type EventStore } from '@crm/eventsourcing';
+import {
+  AggregateRepository,
+  instanceOfStream,
+  streamOf,
+  type Aggregate,
+  type AnyAggregate,
+  type DomainEvent,
+  type EventStore,
+} from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest';
 import { correlationMetadata } from '@crm/platform';
 import type { PersonalDataVault } from '@crm/privacy';
@@ -33,7 +41,7 @@ export function repositoryProviders(aggregates: readonly AnyAggregate[], contrac
     provide: repositoryToken(aggregate),
     inject: [EVENT_STORE, PERSONAL_DATA_VAULT],
     useFactory: (store: EventStore, vault: PersonalDataVault) =>
-      new AggregateRepository(store, aggregate.decider, aggregate.streamOf, {
+      new AggregateRepository(store, aggregate.decider, (id) => streamOf(aggregate, id), {
         toNewEvents: (events) => {
           const correlation = correlationMetadata();
           return vault.seal(
@@ -43,4 +51,17 @@ export function repositoryProviders(aggregates: readonly AnyAggregate[], contrac
         toDomainEvents: (stored) => vault.toDomainEvents(stored),
       }),
   }));
+}
+
+/**
+ * The id of the declared aggregate whose stream holds an event (`custom-fields-contacts` → `contacts`): the Kafka key of
+ * an event that concerns no customer. Only the repositories append, so a stream of no declared aggregate is a bug.
+ */
+export function aggregateIdOfStream(aggregates: readonly AnyAggregate[], streamName: string): string {
+  const instance = instanceOfStream(aggregates, streamName);
+  if (!instance) {
+    const names = aggregates.map((aggregate) => aggregate.name).join(', ');
+    throw new Error(`Stream ${streamName} belongs to none of the declared aggregates (${names}): its events have no Kafka key`);
+  }
+  return instance.id;
 }

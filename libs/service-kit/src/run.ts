@@ -1,5 +1,6 @@
 // The whole of a service's main.ts. Loads nothing but OpenTelemetry until tracing has started: what it
 // instruments (pg, mongodb, http) must be loaded after it, so the service's declaration is loaded lazily.
+import { unsupportedNode } from '@crm/platform/runtime/node-version';
 import { startTracing } from '@crm/platform/telemetry/tracing';
 import type { ServiceDefinition } from './service';
 
@@ -14,6 +15,13 @@ const USAGE = `Usage: main.js [serve]            run the service (HTTP, relay, p
  */
 export function runService(name: string, load: () => Promise<ServiceDefinition>): void {
   const [command = 'serve', ...args] = process.argv.slice(2);
+  // Checked before anything starts: `node dist/.../main.js` run directly takes whatever Node is on PATH.
+  const unsupported = unsupportedNode(process.versions.node);
+  if (unsupported) {
+    process.stderr.write(`${name}: ${unsupported}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const fail = (error: unknown) => {
     process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

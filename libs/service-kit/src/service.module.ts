@@ -8,7 +8,7 @@ import { KafkaModule, PREPARE_FOR_PUBLISHING, RelayModule, type PrepareForPublis
 import { vaultResponseProtection, type PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT, PrivacyModule } from '@crm/privacy/nest';
 import { EVENT_DECODER, ReadModelsModule } from '@crm/projections/nest';
-import { repositoryProviders } from './aggregates';
+import { aggregateIdOfStream, repositoryProviders } from './aggregates';
 import { settingsOf, type ServiceConfig, type ServiceSettings } from './config';
 import { ReactorsModule } from './reactors/reactors.module';
 import { ReadModels } from './read-models';
@@ -91,6 +91,7 @@ export class ServiceModule {
           databaseUrl: config.DATABASE_URL!,
           schema: settings.schema,
           subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
+          aggregateIdOf: (event) => aggregateIdOfStream(definition.aggregates!, event.streamName),
         }),
         IdempotencyModule.forRoot({
           databaseUrl: config.DATABASE_URL!,

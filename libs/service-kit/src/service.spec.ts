@@ -11,7 +11,6 @@ class Application {}
 const aggregate = (name: string): Aggregate => ({
   name,
   decider: { initialState: null, decide: () => [], evolve: (state) => state },
-  streamOf: (id) => `${name}-${id}`,
 });
 const projection = (name: string, collection = name) =>
   defineProjection({ name, collection, handles: [ContactRenamed], documentId: () => undefined, evolve: () => null });
@@ -34,6 +33,11 @@ describe('defineService', () => {
     [{ name: 'Customer Success' }, /lower-case kebab-case/],
     [{ contracts: { contracts: [ContactCreated] } }, /contract ContactCreated belongs to contacts, not customer-success/],
     [{ aggregates: [aggregate('playbook'), aggregate('playbook')] }, /aggregate playbook is declared twice/],
+    [{ aggregates: [aggregate('Playbook')] }, /aggregate "Playbook" must be lower-case kebab-case/],
+    [
+      { aggregates: [aggregate('playbook'), aggregate('playbook-step')] },
+      /streams of playbook-step \(playbook-step-<id>\) read as streams of playbook/,
+    ],
     [{ projections: [projection('a', 'same'), projection('b', 'same')] }, /collection same is declared twice/],
     [{ access: { read: [], write: ['support'] } }, /no reader or no writer/],
   ])('refuses %p, naming what is wrong', (overrides, message) => {

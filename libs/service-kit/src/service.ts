@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ContractSet } from '@crm/contracts';
-import type { AnyAggregate } from '@crm/eventsourcing';
+import { streamNameClashes, type AnyAggregate } from '@crm/eventsourcing';
 import type { ConfigSpec } from '@crm/platform';
 import type { AccessPolicy } from '@crm/platform/nest';
 import type { ProjectionDefinition } from '@crm/projections';
@@ -35,7 +35,8 @@ export interface ServiceDefinition<Spec extends ConfigSpec = ConfigSpec> {
 /** Whether the service keeps an event store (and so a relay, idempotency keys, sealing): it has aggregates. */
 export const storesEvents = (definition: Pick<ServiceDefinition, 'aggregates'>): boolean => (definition.aggregates ?? []).length > 0;
 
-const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Service and aggregate names: lower-case kebab-case. */
+const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export class InvalidServiceDefinitionError extends Error {
   override readonly name = 'InvalidServiceDefinitionError';
@@ -47,16 +48,17 @@ export function defineService<Spec extends ConfigSpec = ConfigSpec>(
 ): ServiceDefinition<Spec> {
   const problems: string[] = [];
   const { name } = definition;
-  if (!SERVICE_NAME.test(name)) problems.push(`name "${name}" must be lower-case kebab-case`);
+  if (!KEBAB_CASE.test(name)) problems.push(`name "${name}" must be lower-case kebab-case`);
   for (const contract of definition.contracts?.contracts ?? []) {
     if (contract.service !== name) problems.push(`contract ${contract.name} belongs to ${contract.service}, not ${name}`);
   }
-  problems.push(
-    ...duplicates(
-      'aggregate',
-      (definition.aggregates ?? []).map((aggregate) => aggregate.name),
-    ),
-  );
+  const aggregateNames = (definition.aggregates ?? []).map((aggregate) => aggregate.name);
+  problems.push(...duplicates('aggregate', aggregateNames));
+  for (const aggregate of aggregateNames.filter((aggregate) => !KEBAB_CASE.test(aggregate))) {
+    problems.push(`aggregate "${aggregate}" must be lower-case kebab-case (its streams are <name>-<id>)`);
+  }
+  // The relay keys an event by the aggregate its stream belongs to: each stream name must tell one.
+  problems.push(...streamNameClashes(aggregateNames));
   problems.push(
     ...duplicates(
       'projection',

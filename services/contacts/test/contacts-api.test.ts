@@ -3,13 +3,16 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
-import { testToken } from '@crm/platform/nest/testing';
+import { answerHeaderLines, testToken } from '@crm/platform/nest/testing';
 import { createServiceTestApp } from '@crm/service-kit/testing';
 import { Pool } from 'pg';
 import type { Connection } from 'mongoose';
 import type { Kafka } from 'kafkajs';
 import { createKafka, parseBrokers } from '@crm/messaging';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
+import { companyListQuery } from '../src/application/read-models/company-list';
+import { contactInteractionsQuery } from '../src/application/read-models/contact-interactions';
+import { contactListQuery } from '../src/application/read-models/contact-list';
 import { contactsService } from '../src/contacts.service';
 import { contactsTestConfig } from './support';
 
@@ -160,7 +163,10 @@ describe('contacts API', () => {
       .set('Authorization', sales)
       .expect(404);
     expect(missing.body).toMatchObject({ status: 404, type: 'https://crm.example/problems/contact-not-found' });
-    await request(app.getHttpServer()).get('/v1/contacts/not-a-uuid').set('Authorization', sales).expect(400);
+    const malformed = await request(app.getHttpServer()).get('/v1/contacts/not-a-uuid').set('Authorization', sales).expect(400);
+    // An ETag is a revision: none on a problem or a list (Express would tag each W/"…").
+    const list = await request(app.getHttpServer()).get('/v1/contacts').set('Authorization', sales).expect(200);
+    expect([missing, malformed, list].map((response) => response.headers.etag)).toEqual([undefined, undefined, undefined]);
   });
 
   it('requires a token (401) and a role that may write (403)', async () => {
@@ -451,6 +457,24 @@ describe('contacts API', () => {
     );
   });
 
+  it('creates on its read database every index that its lists are served by', async () => {
+    const db = app.get<Connection>(READ_MODELS).db!;
+    for (const list of [contactListQuery, companyListQuery, contactInteractionsQuery]) {
+      const { collection, indexes = [] } = list.readModel!;
+      const declared = indexes.map((index) => JSON.stringify(index.fields));
+      const created = async () => (await db.collection(collection).indexes()).map((index) => JSON.stringify(index.key));
+      // The runner creates them when its projection starts, which the app does not wait for.
+      const all = async () => {
+        const now = await created();
+        return declared.every((keys) => now.includes(keys));
+      };
+      await eventually(all, `the indexes of ${collection} exist`).catch(async (error: Error) => {
+        expect(await created()).toEqual(expect.arrayContaining(declared)); // names the missing ones
+        throw error;
+      });
+    }
+  });
+
   it('answers retries with the same Idempotency-Key with the first result, also when they arrive at once', async () => {
     const key = `create-${Date.now()}`;
     const body = {
@@ -488,6 +512,42 @@ describe('contacts API', () => {
     request(server()).post(path).set('Authorization', token).send(body);
   const logInteraction = (contactId: string, channel: string, subject: string) =>
     post('/v1/interactions', { contactId, channel, direction: 'inbound', occurredAt: new Date().toISOString(), subject });
+
+  it('answers a request repeated with its Idempotency-Key as the first time, headers and all; an externalId seen before with 200', async () => {
+    const { body: contact } = await create({ name: { given: 'Evelyn', family: `Boyd${Date.now()}` } }).expect(201);
+    // The README's call.
+    const call = {
+      ...{ contactId: contact.contactId, channel: 'phone-call', direction: 'outbound', occurredAt: '2026-11-23T10:00:00Z' },
+      ...{ subject: 'Renewal', externalId: `call-${contact.contactId}` },
+    };
+    const logCall = () => post('/v1/interactions', call).set('Idempotency-Key', `log-call-${contact.contactId}`);
+    const first = await logCall().expect(201);
+    const repeated = await logCall().expect(201);
+    expect(repeated.headers['idempotent-replayed']).toBe('true');
+    expect(repeated.text).toBe(first.text);
+    expect(answerHeaderLines(repeated)).toEqual(answerHeaderLines(first));
+    expect(answerHeaderLines(first)).toEqual(
+      expect.arrayContaining([
+        `Location: /v1/interactions/${first.body.interactionId}`,
+        expect.stringMatching(/^Position-Token: /),
+      ]),
+    );
+    const sameCall = await post('/v1/interactions', call).expect(200);
+    expect(sameCall.body).toEqual(first.body);
+
+    const person = { name: { given: 'Annie', family: `Easley${Date.now()}` } };
+    const createOnce = () => create(person).set('Idempotency-Key', `create-${person.name.family}`);
+    const created = await createOnce().expect(201);
+    const again = await createOnce().expect(201);
+    expect(answerHeaderLines(again)).toEqual(answerHeaderLines(created));
+    expect(answerHeaderLines(created)).toEqual(
+      expect.arrayContaining([
+        'ETag: "0"',
+        `Location: /v1/contacts/${created.body.contactId}`,
+        expect.stringMatching(/^Position-Token: /),
+      ]),
+    );
+  });
 
   it('returns a position token with each write that a list request waits on until it shows the write', async () => {
     const family = `Position${Date.now()}`;

@@ -377,7 +377,7 @@ describe('contacts import and export', () => {
           },
         ],
       ],
-      [4, [{ field: 'consentAt', column: 'consentAt', messages: [expect.stringContaining('must be an RFC 3339 date-time')] }]],
+      [4, [{ field: 'consentAt', column: 'consentAt', messages: [expect.stringContaining('must be an RFC 3339 time')] }]],
     ]);
     const path = `/v1/contacts/${contactIdFor(ext)}`;
     const ledger = async () =>

@@ -1,5 +1,5 @@
 // A relay in its own process, so the reliability test can SIGKILL it.
-import { PostgresEventStore } from '@crm/eventsourcing';
+import { instanceOfStream, PostgresEventStore } from '@crm/eventsourcing';
 import { EventRelay, PostgresCheckpointStore, PostgresLease, createKafka, parseBrokers } from '@crm/messaging';
 
 async function main() {
@@ -16,6 +16,8 @@ async function main() {
     name: 'reliability',
     batchSize: 200,
     subjectOf: () => undefined,
+    // The test's streams are `item-<id>`: keyed by the item's id.
+    aggregateIdOf: (event) => instanceOfStream([{ name: 'item' }], event.streamName)!.id,
     logger: { info: (message) => console.log(message), error: (message, context) => console.error(message, context) },
   });
   relay.start();

@@ -15,6 +15,11 @@ export const LIFECYCLE_STAGES = [
 ] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
+/** A BCP 47 language tag as profiles keep it: language, then subtags of 2 to 8 (no singletons such as `-u-`): `de-CH`. */
+export const LOCALE_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
+/** An IANA time zone name as profiles keep it: `Europe/Zurich`, `UTC` (not the POSIX-style `EST5EDT`, not offsets). */
+export const TIMEZONE_PATTERN = '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$';
+
 const label = Type.String({ minLength: 1, maxLength: 40, description: 'Free label: `work`, `home`.' });
 const countryCode = Type.String({ pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 });
 const namePart = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 100, description }));
@@ -101,9 +106,9 @@ export const profileFieldSchemas = {
   addresses: addressesSchema,
   jobTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   // BCP 47 language tag: `de-CH`.
-  locale: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', minLength: 2, maxLength: 35 })),
+  locale: Type.Optional(Type.String({ pattern: LOCALE_PATTERN, minLength: 2, maxLength: 35 })),
   // IANA time zone: `Europe/Zurich`.
-  timezone: Type.Optional(Type.String({ pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', minLength: 1, maxLength: 64 })),
+  timezone: Type.Optional(Type.String({ pattern: TIMEZONE_PATTERN, minLength: 1, maxLength: 64 })),
   country: Type.Optional(countryCode),
   birthday: Type.Optional(pii(Type.String({ format: 'date', minLength: 10, maxLength: 10 }))),
   // Where the contact came from: `web-form`, `import`, `trade-fair-2025`.

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { cloudEventSource, cloudEventType, customerIdOf, topicOf, type AnyEventContract } from '../contract';
+import { mapAtPointers } from '../pointers';
 import type { ContractRegistry } from '../registry';
+import { OPENED_KEYWORD, SEALED_VALUE_PREFIX, wireSchema } from '../wire';
 import { CLOUDEVENTS_SPEC_VERSION, ENVELOPE_HEADERS, exampleHeaders, keyDescription } from './envelope';
 
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -62,7 +65,7 @@ export function buildAsyncApi(registry: ContractRegistry): Record<string, unknow
         'Every message is a CloudEvents 1.0 event in binary mode: attributes in `ce_*` headers, the data as JSON in the value.',
         'Each message carries its schema version in `ce_dataversion`; a breaking change gets a new version.',
         'Delivery is at least once: deduplicate on `ce_id`.',
-        'Properties marked `x-pii: true` hold personal data: on the wire each is sealed with the customer key (a string `pii:v1:…`), or null once the customer is erased (see the event catalog).',
+        `The payload schemas describe the data as sent. Properties marked \`x-pii: true\` hold personal data, sealed with the customer's key: a string \`pii:v1:…\` (null where the property says so), the schema of the opened value under \`${OPENED_KEYWORD}\`; libs/privacy opens them (see the event catalog). Validators that refuse unknown keywords (Ajv's strict mode) need \`x-pii\` and \`${OPENED_KEYWORD}\` declared as annotations.`,
         'Generated from libs/contracts by scripts/generate-contract-docs.ts.',
       ].join('\n'),
     },
@@ -92,7 +95,7 @@ function message(contract: AnyEventContract, superseded: boolean): Record<string
     contentType: 'application/json',
     correlationId: { description: 'The request or process the event belongs to.', location: '$message.header#/ce_correlationid' },
     headers: headersSchema(contract),
-    payload: { schemaFormat: DRAFT_07_FORMAT, schema: contract.schema },
+    payload: { schemaFormat: DRAFT_07_FORMAT, schema: wireSchema(contract) },
     bindings: {
       kafka: { key: { type: 'string', description: keyDescription(contract) }, bindingVersion: KAFKA_BINDING_VERSION },
     },
@@ -101,10 +104,17 @@ function message(contract: AnyEventContract, superseded: boolean): Record<string
         name: `${contract.name}_v${contract.version}`,
         summary: `A ${contract.name} event in version ${contract.version}.`,
         headers: exampleHeaders(contract, subject),
-        payload: contract.example,
+        payload: sealedExample(contract),
       },
     ],
   };
+}
+
+/** The example as Kafka carries it; its sealed values are stand-ins of the right form (no key seals the docs). */
+function sealedExample(contract: AnyEventContract): unknown {
+  const standIn = (value: unknown) =>
+    SEALED_VALUE_PREFIX + createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+  return mapAtPointers(contract.example, contract.pii, standIn);
 }
 
 function headersSchema(contract: AnyEventContract): Record<string, unknown> {

@@ -9,7 +9,7 @@ import {
   ApiTags,
   type ApiPropertyOptions,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional, ValidateBy } from 'class-validator';
+import { IsIn, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
@@ -21,6 +21,7 @@ import {
   ApiProblemResponse,
   CurrentPrincipal,
   documentValidator,
+  Optional,
   OPENAPI_RULE_EXTENSION,
   RESPONSE_HEADERS,
   Roles,
@@ -60,7 +61,7 @@ const isMapping = (value: unknown): boolean => {
 
 class ErrorsQuery {
   @ApiProperty({ required: false, enum: ['csv', 'json'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
 }
@@ -74,7 +75,7 @@ const uuid = new ParseUUIDPipe();
 export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
   class ImportQuery {
     @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
-    @IsOptional()
+    @Optional()
     @IsIn(kinds.names)
     kind?: string;
 
@@ -83,7 +84,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       description:
         'Which field each column fills, where the header does not say it: `mapping[Work Email]=email`, or the same as a JSON object `mapping={"Work Email":"email"}`; `ignore` drops a column.',
     })
-    @IsOptional()
+    @Optional()
     @ValidateBy({
       name: 'isMapping',
       validator: {
@@ -98,7 +99,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       enum: ['true', 'false'],
       description: 'Pass over columns that fill no field instead of refusing the file.',
     })
-    @IsOptional()
+    @Optional()
     @IsIn(['true', 'false'])
     ignoreUnknownColumns?: 'true' | 'false';
 
@@ -108,7 +109,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       description: 'The cell separator; a comma unless given.',
       [OPENAPI_RULE_EXTENSION]: 'the separator the file uses',
     } as ApiPropertyOptions)
-    @IsOptional()
+    @Optional()
     @IsIn(Object.keys(DELIMITER_NAMES))
     delimiter?: string;
   }

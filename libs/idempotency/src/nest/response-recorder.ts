@@ -1,10 +1,12 @@
+import type { ClientRequest } from 'node:http';
 import type { Response } from 'express';
 
-/** The headers a replay repeats: what a client reads from a create besides the body. */
-export const REPLAYED_HEADERS = ['content-type', 'content-location', 'location', 'etag', 'last-modified'] as const;
+/** Set by Express from the body as it sends it: a replay's own send sets it again. */
+const SENT_WITH_THE_BODY = 'content-length';
 
 export interface RecordedResponse {
   readonly status: number;
+  /** What the handler or the exception filter set (ETag, Location, Position-Token, Content-Type...), named as set. */
   readonly headers: Record<string, string>;
   /** Undefined when the body outgrew `maxBytes`. */
   readonly body: Buffer | undefined;
@@ -21,6 +23,8 @@ type End = (chunk?: Chunk | (() => void), encoding?: BufferEncoding | (() => voi
  * rather than on 'finish' keeps the response even when the client is already gone.
  */
 export function recordResponse(response: Response, maxBytes: number, onEnd: (recorded: RecordedResponse) => Promise<void>): void {
+  // Set before the handler ran, by middleware for this exchange (its correlation id): a retry carries its own.
+  const before = new Map(response.getHeaderNames().map((name) => [name, headerText(response.getHeader(name))]));
   const chunks: Buffer[] = [];
   let size = 0;
   let overflow = false;
@@ -49,7 +53,7 @@ export function recordResponse(response: Response, maxBytes: number, onEnd: (rec
     patched.end = end;
     const recorded = {
       status: this.statusCode,
-      headers: replayedHeadersOf(this),
+      headers: headersSetSince(this, before),
       body: overflow ? undefined : Buffer.concat(chunks),
     };
     void onEnd(recorded).finally(() => end.call(this, chunk, encoding, callback));
@@ -57,11 +61,19 @@ export function recordResponse(response: Response, maxBytes: number, onEnd: (rec
   };
 }
 
-function replayedHeadersOf(response: Response): Record<string, string> {
+/** The headers set or changed since `before`, by the name they were set with, so that a replay sends them alike. */
+function headersSetSince(response: Response, before: ReadonlyMap<string, string | undefined>): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const value = response.getHeader(name);
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  // Node has it on every outgoing message; @types/node declares it on ClientRequest only.
+  const rawNames = (response as unknown as Pick<ClientRequest, 'getRawHeaderNames'>).getRawHeaderNames();
+  for (const name of rawNames) {
+    const lowerCase = name.toLowerCase();
+    const value = headerText(response.getHeader(name));
+    if (value !== undefined && lowerCase !== SENT_WITH_THE_BODY && before.get(lowerCase) !== value) headers[name] = value;
   }
   return headers;
+}
+
+function headerText(value: number | string | string[] | undefined): string | undefined {
+  return value === undefined ? undefined : Array.isArray(value) ? value.join(', ') : String(value);
 }

@@ -64,7 +64,11 @@ export class KafkaModule {
     return {
       module: KafkaModule,
       providers: [
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: [...options.brokers], clientId: options.clientId }) },
+        {
+          provide: KAFKA,
+          useFactory: (logger: Logger) => createKafka({ brokers: [...options.brokers], clientId: options.clientId, logger }),
+          inject: [PLATFORM_LOGGER],
+        },
         KafkaLifecycle,
       ],
       exports: [KAFKA],
@@ -82,6 +86,8 @@ export interface RelayOptions {
   schema: string;
   /** The customer id an event concerns: Kafka key and CloudEvents subject. */
   subjectOf(event: RecordedEvent): string | undefined;
+  /** The id of the aggregate an event belongs to: the Kafka key of an event that concerns no customer. */
+  aggregateIdOf(event: RecordedEvent): string;
   partitions?: number;
 }
 
@@ -120,6 +126,7 @@ class RelayLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicat
         `relay:${this.options.schema}:${this.options.service}`,
       ),
       subjectOf: this.options.subjectOf,
+      aggregateIdOf: this.options.aggregateIdOf,
       prepare: this.prepare,
       logger: componentLogger(this.logger),
     });

@@ -1,5 +1,5 @@
-import { ConfigError } from './config';
-import { DEV_JWT_SECRET, loadBaseConfig } from './base-config';
+import { ConfigError, loadConfig } from './config';
+import { DEV_JWT_SECRET, DEV_PII_MASTER_KEY, loadBaseConfig, privacyConfigSpec } from './base-config';
 
 const badVariables = (env: Record<string, string>): string[] => {
   try {
@@ -41,6 +41,31 @@ describe('base configuration', () => {
     const { JWT_SECRET: _, ...withoutSecret } = complete;
     expect(loadBaseConfig({ ...withoutSecret, NODE_ENV: 'development' }).JWT_SECRET).toBe(DEV_JWT_SECRET);
     expect(badVariables(withoutSecret)).toEqual(['JWT_SECRET']);
+  });
+
+  it('listens on loopback unless HOST says otherwise', () => {
+    expect(loadBaseConfig(complete).HOST).toBe('127.0.0.1');
+    expect(loadBaseConfig({ ...complete, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('refuses the public dev secret in production, and on an address others can reach', () => {
+    const { JWT_SECRET: _, ...withoutSecret } = complete;
+    expect(badVariables({ ...complete, JWT_SECRET: DEV_JWT_SECRET })).toEqual(['JWT_SECRET']);
+    expect(badVariables({ ...withoutSecret, NODE_ENV: 'development', HOST: '0.0.0.0' })).toEqual(['JWT_SECRET']);
+    expect(badVariables({ ...complete, NODE_ENV: 'development', HOST: '0.0.0.0', JWT_SECRET: DEV_JWT_SECRET })).toEqual([
+      'JWT_SECRET',
+    ]);
+    expect(loadBaseConfig({ ...complete, NODE_ENV: 'development', HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('treats the public PII master key like the dev secret', () => {
+    expect(loadConfig(privacyConfigSpec, { NODE_ENV: 'development' }).PII_MASTER_KEY).toBe(DEV_PII_MASTER_KEY);
+    expect(() => loadConfig(privacyConfigSpec, { NODE_ENV: 'development', HOST: '0.0.0.0' })).toThrow(
+      /PII_MASTER_KEY is required/,
+    );
+    expect(() => loadConfig(privacyConfigSpec, { NODE_ENV: 'production', PII_MASTER_KEY: DEV_PII_MASTER_KEY })).toThrow(
+      /PII_MASTER_KEY is the public development value/,
+    );
   });
 
   it('asks for ESDB_URL instead of DATABASE_URL when the store is EventStoreDB', () => {

@@ -6,8 +6,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const EVENT_STORE_KINDS = ['postgres', 'esdb', 'memory'] as const;
 
 /**
- * The JWT secret used when NODE_ENV is development or test and JWT_SECRET is unset (the same one
- * `npm start` passes). It is public, so it is never used in production: there JWT_SECRET is required.
+ * The JWT secret used when NODE_ENV is development or test, HOST is loopback and JWT_SECRET is unset (what `npm start`
+ * runs with). It is public: anyone who can reach a service that accepts it can mint admin tokens, so it is refused,
+ * even when given explicitly, in production or on an address others can reach (see `devDefault`).
  */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
@@ -24,6 +25,8 @@ export const httpConfigSpec = {
   SERVICE_NAME: envVar
     .string({ maxLength: 63, pattern: /^[a-z][a-z0-9-]*$/, patternHint: 'lower-case letters, digits and dashes' })
     .optional(),
+  /** Where to listen: loopback unless told otherwise (`0.0.0.0` in a container, with a JWT_SECRET of its own). */
+  HOST: envVar.host().default('127.0.0.1'),
   PORT: envVar.port().default(3000),
   LOG_LEVEL: envVar.oneOf(LOG_LEVELS).default('info'),
   /** HS256 signing key shared by the services; from the environment (a secret store), never from files in the repo. */

@@ -96,6 +96,43 @@ describe('loadConfig', () => {
     expect(Object.keys(issuesOf(withoutKey))).toEqual(['API_KEY']);
   });
 
+  it('refuses a development default, even given explicitly, outside development or on a non-loopback HOST', () => {
+    const withoutKey = { MODE: 'safe', DATABASE_URL: valid.DATABASE_URL };
+    const publicKey = 'd'.repeat(32);
+    for (const HOST of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
+      expect(loadConfig(spec, { ...withoutKey, NODE_ENV: 'development', HOST }).API_KEY).toBe(publicKey);
+      expect(loadConfig(spec, { ...withoutKey, NODE_ENV: 'test', HOST, API_KEY: publicKey }).API_KEY).toBe(publicKey);
+    }
+    for (const HOST of ['0.0.0.0', '::', '10.1.2.3', 'crm.example.com']) {
+      expect(issuesOf({ ...withoutKey, NODE_ENV: 'development', HOST }).API_KEY).toBe(
+        `is required because HOST is ${HOST}, not a loopback address, so others can reach the service: ` +
+          'at least 32 characters (the development default is public)',
+      );
+      expect(issuesOf({ ...withoutKey, NODE_ENV: 'development', HOST, API_KEY: publicKey }).API_KEY).toMatch(
+        /^is the public development value from the repository, refused because HOST is .*: set one of your own$/,
+      );
+    }
+    expect(issuesOf({ ...withoutKey, NODE_ENV: 'production', API_KEY: publicKey }).API_KEY).toBe(
+      'is the public development value from the repository, refused because NODE_ENV is production, not development or ' +
+        'test: set one of your own',
+    );
+    expect(issuesOf({ ...withoutKey, API_KEY: publicKey }).API_KEY).toMatch(/because NODE_ENV is unset \(production\)/);
+    // A key of one's own is anyone's business, wherever the service listens.
+    expect(loadConfig(spec, { ...withoutKey, NODE_ENV: 'development', HOST: '0.0.0.0', API_KEY: 'k'.repeat(32) }).API_KEY).toBe(
+      'k'.repeat(32),
+    );
+  });
+
+  it('reads host names and IP addresses', () => {
+    const hostSpec = { HOST: envVar.host().default('127.0.0.1') };
+    expect(loadConfig(hostSpec, {}).HOST).toBe('127.0.0.1');
+    for (const HOST of ['0.0.0.0', '::', 'fe80::1', 'localhost', 'contacts-1.internal'])
+      expect(loadConfig(hostSpec, { HOST }).HOST).toBe(HOST);
+    for (const HOST of ['[::1]', 'http://localhost', 'a b', '-bad.example', 'host:80']) {
+      expect(() => loadConfig(hostSpec, { HOST })).toThrow('HOST must be an IP address or a host name');
+    }
+  });
+
   it('requires conditional variables only when their condition holds', () => {
     const { DATABASE_URL: _, ...withoutUrl } = valid;
     expect(loadConfig(spec, { ...withoutUrl, STORE: 'memory' }).DATABASE_URL).toBeUndefined();

@@ -1,3 +1,4 @@
+import { isListenHost, isLoopbackHost } from './host';
 import { parseBytes, parseDuration } from './units';
 
 /**
@@ -20,6 +21,26 @@ const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 /** NODE_ENV values under which `devDefault` applies. Production never gets a development default. */
 export const DEVELOPMENT_ENVIRONMENTS: readonly string[] = ['development', 'test'];
 
+/** The address a service listens on (httpConfigSpec): a development value is refused unless it is loopback. */
+export const LISTEN_HOST_VARIABLE = 'HOST';
+
+/**
+ * Why a public development value (a `devDefault`, which is in the repository) must not be used under `env`, or
+ * undefined when it may: only in development or test, and only listening on loopback, where nobody else can reach
+ * the service to use what the value grants (minting admin tokens with the development JWT secret, say).
+ */
+export function publicValueRefusal(env: Env): string | undefined {
+  const nodeEnv = env.NODE_ENV?.trim() || undefined;
+  if (!DEVELOPMENT_ENVIRONMENTS.includes(nodeEnv ?? '')) {
+    return nodeEnv === undefined ? 'NODE_ENV is unset (production)' : `NODE_ENV is ${nodeEnv}, not development or test`;
+  }
+  const host = env[LISTEN_HOST_VARIABLE]?.trim();
+  if (host && isListenHost(host) && !isLoopbackHost(host)) {
+    return `${LISTEN_HOST_VARIABLE} is ${host}, not a loopback address, so others can reach the service`;
+  }
+  return undefined;
+}
+
 interface VarDefinition<T> {
   readonly parse: Parser<T>;
   /** What a valid value looks like, for "is required" messages. */
@@ -40,7 +61,10 @@ export class Var<T> {
     return new Var({ ...this.definition, fallback: { value } });
   }
 
-  /** Used when unset and NODE_ENV is development or test; in production the variable stays required. */
+  /**
+   * Used when unset in development: NODE_ENV development or test, listening on loopback. The value is public (it is in
+   * the repository), so elsewhere the variable is required, and the value itself is refused even when given explicitly.
+   */
   devDefault(value: T): Var<T> {
     return new Var({ ...this.definition, devFallback: { value } });
   }
@@ -64,14 +88,25 @@ export class Var<T> {
     const d = this.definition;
     if (raw !== undefined) {
       const parsed = d.parse(raw);
-      if (parsed.ok) return parsed;
-      return fail(d.secret ? parsed.problem : `${parsed.problem}, got ${JSON.stringify(raw)}`);
+      if (!parsed.ok) return fail(d.secret ? parsed.problem : `${parsed.problem}, got ${JSON.stringify(raw)}`);
+      const refusal = d.devFallback && Object.is(parsed.value, d.devFallback.value) ? publicValueRefusal(env) : undefined;
+      if (refusal)
+        return fail(`is the public development value from the repository, refused because ${refusal}: set one of your own`);
+      return parsed;
     }
     if (d.fallback) return ok(d.fallback.value);
-    if (d.devFallback && DEVELOPMENT_ENVIRONMENTS.includes(env.NODE_ENV ?? '')) return ok(d.devFallback.value);
+    if (d.devFallback) {
+      const refusal = publicValueRefusal(env);
+      if (!refusal) return ok(d.devFallback.value);
+      if (DEVELOPMENT_ENVIRONMENTS.includes(env.NODE_ENV?.trim() ?? '')) {
+        return fail(`is required because ${refusal}: ${d.expects} (the development default is public)`);
+      }
+    }
     if (d.requiredWhen) return { ok: 'pending' };
     if (d.optional) return ok(undefined);
-    const devHint = d.devFallback ? ' (a development default applies only when NODE_ENV is development or test)' : '';
+    const devHint = d.devFallback
+      ? ' (a development default applies only when NODE_ENV is development or test and HOST is a loopback address)'
+      : '';
     return fail(`is required: ${d.expects}${devHint}`);
   }
 
@@ -164,6 +199,12 @@ export const envVar = {
 
   port(): Var<number> {
     return envVar.int({ min: 1, max: 65535 });
+  },
+
+  /** An IP address (no brackets) or a host name, to listen on or to reach. */
+  host(): Var<string> {
+    const expects = 'an IP address or a host name';
+    return variable(expects, (raw) => (isListenHost(raw) ? ok(raw) : fail(`must be ${expects}`)));
   },
 
   bool(): Var<boolean> {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createLogger } from '../logging/logger';
 import { installGracefulShutdown, type ClosableApp } from './graceful-shutdown';
 
-function harness(close: (signal?: string) => Promise<void>) {
+function harness(close: (signal?: string) => Promise<void>, { supervised = false } = {}) {
   const lines: { msg: string }[] = [];
   const logger = createLogger({ service: 'test', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
   const events: string[] = [];
@@ -19,9 +19,20 @@ function harness(close: (signal?: string) => Promise<void>) {
   installGracefulShutdown(app, {
     logger,
     timeoutMs: 1_000,
-    processControl: { on: (signal, listener) => signals.on(signal, listener), exit: (code) => void exits.push(code) },
+    processControl: {
+      on: (signal, listener) => signals.on(signal, listener),
+      once: (event, listener) => signals.once(event, listener),
+      ...(supervised ? { channel: {} } : {}),
+      exit: (code) => void exits.push(code),
+    },
   });
-  return { events, exits, lines, send: (signal: NodeJS.Signals) => signals.emit(signal, signal) };
+  return {
+    events,
+    exits,
+    lines,
+    send: (signal: NodeJS.Signals) => signals.emit(signal, signal),
+    disconnect: () => signals.emit('disconnect'),
+  };
 }
 
 /** Lets the shutdown's promise chain run. */
@@ -40,6 +51,22 @@ describe('installGracefulShutdown', () => {
     h.send('SIGTERM');
     await flush();
     expect(h.events).toEqual(['http stopped accepting', 'app.close(SIGTERM)', 'app closed']);
+    expect(h.exits).toEqual([0]);
+  });
+
+  it('shuts down on SIGHUP too (a closed terminal)', async () => {
+    const h = harness(async () => undefined);
+    h.send('SIGHUP');
+    await flush();
+    expect(h.events).toEqual(['http stopped accepting', 'app.close(SIGHUP)', 'app closed']);
+    expect(h.exits).toEqual([0]);
+  });
+
+  it('shuts down when the supervisor that spawned it with an IPC channel is gone', async () => {
+    const h = harness(async () => undefined, { supervised: true });
+    h.disconnect();
+    await flush();
+    expect(h.events).toEqual(['http stopped accepting', 'app.close(disconnect)', 'app closed']);
     expect(h.exits).toEqual([0]);
   });
 

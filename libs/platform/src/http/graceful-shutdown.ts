@@ -10,13 +10,18 @@ export interface ClosableApp {
 /** What shutdown needs of the process; `process` fits, tests pass a fake. */
 export interface ProcessControl {
   on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  /** Present when the process was spawned with an IPC channel, as `npm start` spawns the services. */
+  readonly channel?: unknown;
+  /** The channel closed: the supervisor that spawned the process is gone, however it died (even SIGKILL). */
+  once(event: 'disconnect', listener: () => void): unknown;
   exit(code: number): void;
 }
 
-export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /**
- * On SIGTERM/SIGINT: stop accepting connections at once, then `app.close()` — Nest's shutdown hooks
+ * On SIGTERM/SIGINT/SIGHUP, or when the supervisor that spawned the process with an IPC channel goes away (so that
+ * `npm start` killed outright leaves no orphan): stop accepting connections at once, then `app.close()` — Nest's shutdown hooks
  * (readiness turns 503, consumers drain, the relay stops) while in-flight requests finish — then exit 0.
  * If that takes longer than `timeoutMs`, or a second signal arrives, exit 1 with a log line.
  *
@@ -28,7 +33,7 @@ export function installGracefulShutdown(
   { logger, timeoutMs, processControl = process }: { logger: Logger; timeoutMs: number; processControl?: ProcessControl },
 ): void {
   let shuttingDown = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
+  const shutdown = async (signal: NodeJS.Signals | 'disconnect') => {
     if (shuttingDown) {
       logger.warn({ signal }, 'second signal during shutdown: exiting now');
       return processControl.exit(1);
@@ -60,4 +65,5 @@ export function installGracefulShutdown(
     }
   };
   for (const signal of SHUTDOWN_SIGNALS) processControl.on(signal, (s) => void shutdown(s));
+  if (processControl.channel) processControl.once('disconnect', () => void shutdown('disconnect'));
 }

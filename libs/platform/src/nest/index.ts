@@ -9,7 +9,8 @@ export { fieldErrorsFrom } from './validation/validation-errors';
 export { AllowUnsafeKeys, UnsafeKeysGuard } from './validation/unsafe-keys.guard';
 export { NoQueryGuard } from './validation/no-query.guard';
 export * from './validation/bounded';
-export { IsRfc3339DateTime } from './validation/rfc3339';
+export { Optional } from './validation/optional';
+export { IsCountryCode, IsEmailAddress, isTimestamp, IsTimestamp, IsUuid, ParseIdPipe } from './validation/formats';
 export {
   Access,
   CurrentPrincipal,

@@ -30,6 +30,19 @@ export class MalformedBodyError extends ProblemError {
   }
 }
 
+/** A body whose Content-Encoding (gzip, deflate, br...) does not decode: plain JSON labelled gzip, or a truncated stream. */
+export class UndecodableBodyError extends ProblemError {
+  override name = 'UndecodableBodyError';
+  constructor(readonly encoding: string) {
+    super({
+      status: 400,
+      type: 'undecodable-body',
+      title: 'The request body cannot be decoded',
+      detail: `The body is not valid "${encoding}" data, as its Content-Encoding says. Send it encoded that way, or unencoded without Content-Encoding.`,
+    });
+  }
+}
+
 export class PayloadTooLargeError extends ProblemError {
   override name = 'PayloadTooLargeError';
   constructor(readonly limitBytes?: number) {

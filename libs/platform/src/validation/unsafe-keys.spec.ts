@@ -1,4 +1,4 @@
-import { findUnsafeKeys, MAX_INPUT_DEPTH } from './unsafe-keys';
+import { findUnsafeKeys, inspectInput, MAX_INPUT_DEPTH, unsafeInputDetail } from './unsafe-keys';
 
 const fields = (input: unknown) => findUnsafeKeys(input).map((e) => e.field);
 
@@ -41,5 +41,41 @@ describe('findUnsafeKeys', () => {
     const errors = findUnsafeKeys(deep);
     expect(errors).toHaveLength(1);
     expect(errors[0].messages[0]).toContain(String(MAX_INPUT_DEPTH));
+  });
+
+  it('finds text no database stores: NUL characters and unpaired surrogates, in values and keys', () => {
+    const found = inspectInput({
+      jobTitle: 'CTO\u0000',
+      tags: ['ok', '\ud800x', 'x\udc00'],
+      emoji: '\ud83d\ude00',
+      ['a\u0000']: 1,
+    });
+    expect(found.text.map((e) => e.field)).toEqual(['["a\\u0000"]', 'jobTitle', 'tags[1]', 'tags[2]']);
+    expect(found.keys).toEqual([]);
+    expect(findUnsafeKeys({ jobTitle: 'CTO\u0000' })).toEqual([]);
+  });
+});
+
+describe('unsafeInputDetail', () => {
+  const deep = () => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < MAX_INPUT_DEPTH + 2; i++) value = { a: value };
+    return value;
+  };
+
+  it('says what is wrong: nesting is not an operator key', () => {
+    expect(unsafeInputDetail(inspectInput(deep()))).toBe(`The input is nested deeper than ${MAX_INPUT_DEPTH} levels.`);
+    expect(unsafeInputDetail(inspectInput({ $where: 1 }))).toBe(
+      'Keys that look like database operators or paths are not allowed.',
+    );
+    expect(unsafeInputDetail(inspectInput({ name: '\u0000' }))).toBe(
+      'Text must be Unicode without NUL characters or unpaired surrogates.',
+    );
+  });
+
+  it('counts when the input is wrong in several ways', () => {
+    expect(unsafeInputDetail(inspectInput({ $where: 1, name: '\u0000', deep: deep() }))).toBe(
+      '3 parts of the input are not allowed; see errors.',
+    );
   });
 });

@@ -8,6 +8,17 @@ const OPERATOR_MESSAGE = 'keys starting with "$" (database operators) are not al
 const DOT_MESSAGE = 'keys containing "." are not allowed';
 const PROTO_MESSAGE = '"__proto__" is not allowed';
 const DEPTH_MESSAGE = `input is nested deeper than ${MAX_INPUT_DEPTH} levels`;
+const TEXT_MESSAGE = 'must be Unicode text without NUL characters (\\u0000) or unpaired surrogates';
+
+/** What is wrong with a piece of input, by kind: each kind has its own summary in a problem's detail. */
+export interface UnsafeInput {
+  /** Keys that could smuggle an operator, a path or a prototype into a database query or update. */
+  readonly keys: FieldError[];
+  /** Input nested deeper than MAX_INPUT_DEPTH. */
+  readonly depth: FieldError[];
+  /** Text no database stores as text: NUL characters, unpaired UTF-16 surrogates (JSON's `"\ud800"`). */
+  readonly text: FieldError[];
+}
 
 /** Why a key is refused, or undefined. Flat query keys such as `filter[$where]` are checked per bracket segment. */
 function unsafeKeyReason(key: string): string | undefined {
@@ -18,30 +29,62 @@ function unsafeKeyReason(key: string): string | undefined {
   return undefined;
 }
 
+// PostgreSQL refuses both in text and jsonb, so they would fail only once a write reached the store (a 500).
+const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const byField = (a: FieldError, b: FieldError) => a.field.localeCompare(b.field);
+
 /**
- * Every key in `input`, at any depth, that could smuggle a MongoDB operator (`{"$ne": null}`), a
- * dotted path, or a prototype into a query or update. Pure; iterative so hostile nesting cannot
- * overflow the stack.
+ * Walks `input` once, at any depth: keys that look like operators, dotted paths or a prototype; nesting past the
+ * limit; text that cannot be stored. Pure; iterative so hostile nesting cannot overflow the stack.
  */
-export function findUnsafeKeys(input: unknown, location?: 'body' | 'query'): FieldError[] {
-  const found: FieldError[] = [];
-  const report = (field: string, message: string) =>
-    found.push({ field, messages: [message], ...(location && { in: location }) });
+export function inspectInput(input: unknown, location?: 'body' | 'query'): UnsafeInput {
+  const found: UnsafeInput = { keys: [], depth: [], text: [] };
+  const report = (kind: keyof UnsafeInput, field: string, message: string) =>
+    found[kind].push({ field, messages: [message], ...(location && { in: location }) });
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (NOT_STORABLE.test(value)) report('text', path, TEXT_MESSAGE);
+      continue;
+    }
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_INPUT_DEPTH) {
-      report(path, DEPTH_MESSAGE);
+      report('depth', path, DEPTH_MESSAGE);
       continue;
     }
     const isArray = Array.isArray(value);
     for (const key of Object.keys(value)) {
       const childPath = appendPath(path, isArray ? Number(key) : key);
       const reason = isArray ? undefined : unsafeKeyReason(key);
-      if (reason) report(childPath, reason);
+      if (reason) report('keys', childPath, reason);
+      else if (!isArray && NOT_STORABLE.test(key)) report('text', childPath, `keys ${TEXT_MESSAGE}`);
       else stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
     }
   }
-  return found.sort((a, b) => a.field.localeCompare(b.field));
+  return { keys: found.keys.sort(byField), depth: found.depth.sort(byField), text: found.text.sort(byField) };
+}
+
+/** Every key in `input` that could smuggle a MongoDB operator (`{"$ne": null}`), a dotted path or a prototype, and nesting past the limit. */
+export function findUnsafeKeys(input: unknown, location?: 'body' | 'query'): FieldError[] {
+  const { keys, depth } = inspectInput(input, location);
+  return [...keys, ...depth].sort(byField);
+}
+
+/** The detail of a problem about unsafe input: what the errors have in common, in a sentence. */
+export function unsafeInputDetail(found: UnsafeInput): string {
+  const kinds = (Object.keys(found) as (keyof UnsafeInput)[]).filter((kind) => found[kind].length > 0);
+  if (kinds.length !== 1) {
+    const count = kinds.reduce((sum, kind) => sum + found[kind].length, 0);
+    return `${count} parts of the input are not allowed; see errors.`;
+  }
+  switch (kinds[0]) {
+    case 'keys':
+      return 'Keys that look like database operators or paths are not allowed.';
+    case 'depth':
+      return `The input is nested deeper than ${MAX_INPUT_DEPTH} levels.`;
+    case 'text':
+      return 'Text must be Unicode without NUL characters or unpaired surrogates.';
+  }
 }

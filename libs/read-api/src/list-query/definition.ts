@@ -1,3 +1,4 @@
+import type { ProjectionIndex } from '@crm/projections';
 export const OPERATORS = ['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'contains', 'startsWith', 'exists'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -61,8 +62,25 @@ export interface SearchDefinition {
   description?: string;
 }
 
+/** What a list query needs to know of its read model: the projection (`defineProjection`) it reads. */
+export interface ListReadModel {
+  readonly name: string;
+  readonly collection: string;
+  readonly indexes?: readonly ProjectionIndex[];
+}
+
 export interface ListQueryDefinition<F extends Record<string, FieldDefinition> = Record<string, FieldDefinition>> {
   fields: F;
+  /**
+   * The read model the list reads: every filter, sort and search must be served by one of its indexes (see
+   * `indexNeeds`), checked at definition, so that a list never scans its collection on real MongoDB.
+   */
+  readModel?: ListReadModel;
+  /**
+   * Paths that every query of the list carries with equality, added by the endpoint itself (`contactId` for a
+   * contact's interactions): the indexes start with them.
+   */
+  scope?: readonly string[];
   sortable?: readonly (keyof F & string)[];
   /** Same syntax as `sort` (`-createdAt,familyName`); `_id` ascending when absent. */
   defaultSort?: string;

@@ -7,12 +7,14 @@ export {
   type FieldDefinition,
   type FieldType,
   type ListQueryDefinition,
+  type ListReadModel,
   type Operator,
   type ScalarField,
   type SearchDefinition,
   type StringField,
 } from './definition';
 export { defineListQuery, ListQuery, type ParsedListQuery } from './list-query';
+export { indexNeeds, orderIsIndexed, suggestedIndex, unindexedQueries, type IndexNeed } from './indexes';
 export { findPage, page, waitForListPosition, type FindPageOptions, type ListPage } from './page';
 export { INVALID_QUERY, InvalidQueryError } from './errors';
 export { escapeRegex, normalizeSearchText } from './text';

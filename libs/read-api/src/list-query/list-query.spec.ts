@@ -1,5 +1,5 @@
 import express from 'express';
-import { ProblemError, type FieldError } from '@crm/platform';
+import { parseQueryString, ProblemError, type FieldError } from '@crm/platform';
 import { InvalidListQueryDefinitionError, type FieldDefinition, type ListQueryDefinition } from './definition';
 import { InvalidQueryError } from './errors';
 import { defineListQuery, type ParsedListQuery } from './list-query';
@@ -319,6 +319,19 @@ describe('defineListQuery().parse', () => {
         _id: [expect.stringContaining('is not a parameter')],
         'name.family': [expect.stringContaining('is not a parameter')],
         ['__proto__']: [expect.stringContaining('is not a parameter')],
+      });
+    });
+
+    it('refuses __proto__ keys, which qs would drop and leave the list unfiltered', () => {
+      expect(errorsOf({ email: {} })).toEqual({
+        email: ['has neither a value nor an operator: write name=value or name[operator]=value'],
+      });
+      expect(errorsOf(parseQueryString('email[__proto__]=x'))).toEqual({
+        email: [expect.stringContaining('has neither a value nor an operator')],
+        'email[__proto__]': [expect.stringContaining('has an unknown operator "__proto__"')],
+      });
+      expect(errorsOf(parseQueryString('__proto__[x]=1'))).toEqual({
+        '__proto__[x]': [expect.stringContaining('is not a parameter of this list')],
       });
     });
 

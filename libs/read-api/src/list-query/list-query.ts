@@ -8,9 +8,11 @@ import {
   type CompiledField,
   type FieldDefinition,
   type ListQueryDefinition,
+  type ListReadModel,
   type Operator,
 } from './definition';
 import { afterCursor, decodeCursor } from './cursor';
+import { suggestedIndex, unindexedQueries } from './indexes';
 import { QueryErrors } from './errors';
 import { allOf, type ListFilter } from './filter';
 import { readQueryParams, type QueryInput, type QueryParam } from './query-params';
@@ -42,7 +44,12 @@ const MAX_ITEM_MESSAGES = 10;
 export class ListQuery {
   private readonly defaultKeys: readonly SortKey[];
 
-  constructor(readonly compiled: CompiledDefinition) {
+  constructor(
+    readonly compiled: CompiledDefinition,
+    /** The read model it reads, whose indexes serve it, and the paths the endpoint narrows it by (see `defineListQuery`). */
+    readonly readModel?: ListReadModel,
+    readonly scope: readonly string[] = [],
+  ) {
     const { defaultSort, fields } = compiled;
     const parsed =
       defaultSort === undefined ? ({ ok: true, value: withTiebreaker([]) } as const) : parseSort(defaultSort, fields);
@@ -187,9 +194,21 @@ export class ListQuery {
   }
 }
 
-/** Checks the definition once, where it is declared: a mistake stops the service at start, not at the first request. */
+/**
+ * Checks the definition once, where it is declared: a mistake stops the service at start, not at the first request.
+ * With its `readModel`, that includes a filter, sort or search that none of the read model's indexes serves.
+ */
 export function defineListQuery<const F extends Record<string, FieldDefinition>>(definition: ListQueryDefinition<F>): ListQuery {
-  return new ListQuery(compileDefinition(definition));
+  const compiled = compileDefinition(definition);
+  const { readModel, scope = [] } = definition;
+  const unindexed = readModel ? unindexedQueries(compiled, readModel.indexes ?? [], scope) : [];
+  if (readModel && unindexed.length > 0) {
+    throw new InvalidListQueryDefinitionError(
+      `No index of ${readModel.collection} (projection ${readModel.name}) serves: ` +
+        unindexed.map((need) => `${need.query} (add ${suggestedIndex(need, scope)})`).join('; '),
+    );
+  }
+  return new ListQuery(compiled, readModel, scope);
 }
 
 function operatorCondition(field: CompiledField, operator: Operator, values: readonly string[]): Parsed<ListFilter> {

@@ -27,6 +27,9 @@ export function readQueryParams(query: QueryInput, errors: QueryErrors): QueryPa
     const values: string[] = [];
     for (const item of Array.isArray(value) ? value : [value]) {
       if (typeof item === 'string') values.push(item);
+      // What qs leaves of `email[__proto__]=x`: an empty object, which would filter on nothing.
+      else if (operator === undefined && isObject(item) && Object.keys(item).length === 0)
+        errors.add(param, 'has neither a value nor an operator: write name=value or name[operator]=value');
       else if (operator === undefined && isObject(item)) {
         for (const key of Object.keys(item)) add(`${name}[${key}]`, name, key, (item as Record<string, unknown>)[key]);
       } else if (isObject(item)) errors.add(param, 'is nested too deeply: write name[operator]=value');

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type, type TransformFnParams } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString, IsRfc3339DateTime, OPENAPI_RULE_EXTENSION } from '@crm/platform/nest';
+import { BoundedString, IsTimestamp, OPENAPI_RULE_EXTENSION, Optional } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 
 /** Event types that concern a customer: the only ones a timeline holds. */
@@ -21,7 +21,7 @@ const toList = ({ value }: TransformFnParams): unknown => {
 
 const OneOrSeveral = (values: readonly string[], description: string): PropertyDecorator[] => [
   ApiPropertyOptional({ type: String, isArray: true, enum: values, description }),
-  IsOptional(),
+  Optional(),
   Transform(toList),
   IsArray(),
   ArrayMaxSize(values.length),
@@ -37,10 +37,10 @@ const Rfc3339 = (description: string, rule?: string) =>
       description,
       ...(rule && { [OPENAPI_RULE_EXTENSION]: rule }),
     } as ApiPropertyOptions),
-    IsOptional(),
+    Optional(),
     IsString(),
     MaxLength(40),
-    IsRfc3339DateTime(),
+    IsTimestamp(),
   );
 
 /** Filters and paging of a timeline; any other parameter is refused with a 400 problem. */
@@ -63,7 +63,7 @@ export class TimelineQuery {
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

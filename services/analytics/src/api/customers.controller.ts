@@ -1,7 +1,7 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, ApiProblemResponse } from '@crm/platform/nest';
+import { Access, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
 import { CustomerProfileQuery, CustomerTimeline } from '../application/queries/customers';
 import type { ProfileView, TimelinePage } from '../application/views';
 import { ProfileViewDoc, TimelinePageView, TimelineQuery } from './customer.dto';
@@ -24,7 +24,7 @@ export class CustomersController {
   })
   @ApiOkResponse({ type: TimelinePageView })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
-  timeline(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
+  timeline(@Param('id', new ParseIdPipe()) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.queries.execute(
       new CustomerTimeline(id.toLowerCase(), {
         types: query.type,
@@ -46,7 +46,7 @@ export class CustomersController {
   })
   @ApiOkResponse({ type: ProfileViewDoc })
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
-  profile(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProfileView> {
+  profile(@Param('id', new ParseIdPipe()) id: string): Promise<ProfileView> {
     return this.queries.execute(new CustomerProfileQuery(id.toLowerCase()));
   }
 }

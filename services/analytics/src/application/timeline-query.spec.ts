@@ -1,5 +1,7 @@
 import { RequestValidationError } from '@crm/platform';
-import { decodeCursor, encodeCursor, timelineFilter } from './timeline-query';
+import { orderIsIndexed } from '@crm/read-api';
+import { timelineProjection } from './read-models/timeline';
+import { decodeCursor, encodeCursor, TIMELINE_ORDER, timelineFilter } from './timeline-query';
 
 const entry = { occurredAt: '2025-02-03T15:00:00.000Z', position: '00000000000000001234.00000000000000000056', eventId: 'e-1' };
 
@@ -21,6 +23,10 @@ describe('timeline queries', () => {
       category: { $in: ['interaction'] },
       occurredAt: { $gte: '2025-01-01T00:00:00.000Z', $lt: '2025-02-01T00:00:00.000Z' },
     });
+  });
+
+  it("are served by the timeline's index: the customer's contacts, then newest first (filters within them)", () => {
+    expect(orderIsIndexed(timelineProjection.indexes ?? [], { scope: ['customerId'], sort: TIMELINE_ORDER })).toBe(true);
   });
 
   it('continue after the cursor in the newest-first order (time, then position, then id)', () => {

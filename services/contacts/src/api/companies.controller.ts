@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { newId } from '@crm/eventsourcing';
-import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, Roles } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
@@ -17,7 +17,7 @@ import { companyView, itemsOf, listedCompany, listedContact } from './views';
 
 const ApiCompanyNotFound = () => ApiProblemResponse(404, 'No company has this id');
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
 
 @ApiTags('companies')

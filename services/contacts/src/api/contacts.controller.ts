@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
-import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, Roles } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
@@ -48,7 +48,7 @@ import {
   personalData,
 } from './views';
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
 
 @ApiTags('contacts')

@@ -15,6 +15,8 @@ export class DefineCustomFieldDto {
   @BoundedStringArray(100, 100, {
     optional: true,
     minItems: 1,
+    minLength: 1,
+    unique: true,
     description: 'Select fields: the allowed values.',
     example: ['Engine', 'Loom'],
   })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, Max, MaxLength, Min } from 'class-validator';
 import {
   e164Schema,
   INTERACTION_CHANNELS,
@@ -7,36 +7,35 @@ import {
   type InteractionChannel,
   type InteractionDirection,
 } from '@crm/contracts';
-import { BoundedArray, BoundedString, IsRfc3339DateTime } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, IsEmailAddress, IsTimestamp, IsUuid, Optional } from '@crm/platform/nest';
 
 export class ParticipantDto {
   @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
 
   @ApiProperty({ required: false, maxLength: 254 })
-  @IsOptional()
+  @Optional()
   @MaxLength(254)
-  @IsEmail()
+  @IsEmailAddress()
   email?: string;
 
   @BoundedString(16, { optional: true, pattern: new RegExp(e164Schema.pattern!), description: 'E.164.' }) phone?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @Optional()
+  @IsUuid()
   contactId?: string;
 }
 
 export class LogInteractionDto {
   @ApiProperty({ format: 'uuid', description: 'The customer; a merged contact’s id logs on its survivor.' })
-  @IsUUID()
+  @IsUuid()
   contactId!: string;
 
   @ApiProperty({ enum: INTERACTION_CHANNELS }) @IsIn(INTERACTION_CHANNELS) channel!: InteractionChannel;
   @ApiProperty({ enum: INTERACTION_DIRECTIONS }) @IsIn(INTERACTION_DIRECTIONS) direction!: InteractionDirection;
 
   @ApiProperty({ description: 'When it happened (RFC 3339).' })
-  @IsRfc3339DateTime()
-  @MaxLength(40)
+  @IsTimestamp()
   occurredAt!: string;
 
   @BoundedArray(50, ParticipantDto, { optional: true }) participants?: ParticipantDto[];
@@ -44,7 +43,7 @@ export class LogInteractionDto {
   @BoundedString(20000, { optional: true, minLength: 1, description: 'Message body or summary.' }) body?: string;
 
   @ApiProperty({ required: false, minimum: 0, maximum: 86400 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(86400)
@@ -55,7 +54,7 @@ export class LogInteractionDto {
   externalId?: string;
 
   @ApiProperty({ required: false, format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @Optional()
+  @IsUuid()
   companyId?: string;
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
 import { ProblemError } from '@crm/platform';
-import { Access, ApiJsonResponse, ApiProblemResponse, RESPONSE_HEADERS } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe, RESPONSE_HEADERS } from '@crm/platform/nest';
 import { POSITION_TOKEN_HEADER, positionToken } from '@crm/read-api';
 import { LogInteraction } from '../application/commands/log-interaction';
 import { GetInteraction } from '../application/queries/contact-records';
@@ -54,7 +54,7 @@ export class InteractionsController {
   @ApiOperation({ summary: 'Get an interaction' })
   @ApiJsonResponse(200, interaction)
   @ApiProblemResponse(404, 'No interaction has this id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<InteractionLoggedData> {
+  async get(@Param('id', new ParseIdPipe()) id: string): Promise<InteractionLoggedData> {
     const interaction = await this.queries.execute(new GetInteraction(id));
     if (interaction) return interaction;
     throw new ProblemError({

@@ -1,13 +1,13 @@
 import type { CompanyLink, CompanyProfile, ConsentEntry, ContactProfile } from '@crm/contracts';
-import { fold } from '@crm/eventsourcing';
+import { fold, streamOf } from '@crm/eventsourcing';
 import { positionIn, type Written } from '@crm/service-kit';
 import { sameValue } from '../domain/changes';
-import { CompanyNotFound, companyStream, type Company } from '../domain/company';
+import { companyAggregate, CompanyNotFound, type Company } from '../domain/company';
 import {
+  contactAggregate,
   contactDecider,
   ContactErasedError,
   ContactNotFound,
-  contactStream,
   type Contact,
   type ContactEvent,
   type LiveContact,
@@ -58,7 +58,7 @@ export function writtenContact(
   return {
     view: contactView(state, revision),
     revision,
-    position: positionIn(contactListProjection, contactId, contactStream(contactId), revision),
+    position: positionIn(contactListProjection, contactId, streamOf(contactAggregate, contactId), revision),
   };
 }
 
@@ -81,7 +81,7 @@ export function writtenCompany(
   return {
     view: { companyId: state.companyId, status, ...profile, createdAt, updatedAt, revision },
     revision,
-    position: positionIn(companyListProjection, companyId, companyStream(companyId), revision),
+    position: positionIn(companyListProjection, companyId, streamOf(companyAggregate, companyId), revision),
   };
 }
 

@@ -120,10 +120,8 @@ export const companyDecider: Decider<Company, CompanyCommand, CompanyEvent> = {
   decide,
   evolve,
 };
-export const companyStream = (companyId: string): string => `company-${companyId}`;
 
 export const companyAggregate: Aggregate<Company, CompanyCommand, CompanyEvent> = {
   name: 'company',
   decider: companyDecider,
-  streamOf: companyStream,
 };

@@ -1,5 +1,5 @@
-import type { CustomFieldDefinedData } from '@crm/contracts';
-import { InvalidContactData, normalizeProfile } from './contact-values';
+import { crmContracts, type CustomFieldDefinedData } from '@crm/contracts';
+import { InvalidContactData, normalizeProfile, phoneTextProblem } from './contact-values';
 
 const at = '2026-01-01T00:00:00.000Z';
 const declarations = new Map<string, CustomFieldDefinedData>([
@@ -142,5 +142,88 @@ describe('normalizeProfile', () => {
       tags: ['vip'],
     });
     expect(problemsOf(() => normalizeProfile({ name: { given: '  ', family: 'X' } }, context))).toEqual(['name.given']);
+  });
+
+  it('keeps only what the event contract takes: whatever it accepts, a ContactUpdated can carry', () => {
+    const inputs = [
+      ...[
+        'de-ch',
+        'zh-Hant-TW',
+        'de-CH-1996',
+        'en-GB-oxendict',
+        'en-u-ca-gregory',
+        'de-ch-x-private',
+        'i-klingon',
+        'x-private',
+      ].map((locale) => ({ locale })),
+      ...[
+        'Europe/Zurich',
+        'europe/zurich',
+        'UTC',
+        'Etc/GMT+1',
+        'EST5EDT',
+        'GMT0',
+        '+01:00',
+        'America/Argentina/Buenos_Aires',
+      ].map((timezone) => ({ timezone })),
+    ];
+    const refused: unknown[] = [];
+    for (const input of inputs) {
+      try {
+        const changes = normalizeProfile(input, context);
+        const event = { contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40', changes, cleared: [], at };
+        expect({ input, violations: crmContracts.validate('ContactUpdated', event) }).toEqual({ input, violations: [] });
+      } catch (error) {
+        if (!(error instanceof InvalidContactData)) throw error;
+        refused.push(input);
+      }
+    }
+    expect(refused).toEqual([
+      { locale: 'en-u-ca-gregory' },
+      { locale: 'de-ch-x-private' },
+      { locale: 'i-klingon' },
+      { locale: 'x-private' },
+      { timezone: 'EST5EDT' },
+      { timezone: 'GMT0' },
+      { timezone: '+01:00' },
+    ]);
+  });
+});
+
+describe('phoneTextProblem', () => {
+  const texts = [
+    '+41 44 668 18 00',
+    '044 668 18 00',
+    '12',
+    '1-800-FLOWERS',
+    'not-a-phone',
+    '',
+    '0',
+    '+41 12',
+    '+999 123',
+    '+1 800 FLOWERS',
+  ];
+
+  it('names what is no phone number before the country is known, and leaves national numbers for later', () => {
+    expect(texts.filter((text) => phoneTextProblem(text) !== undefined)).toEqual([
+      'not-a-phone',
+      '',
+      '0',
+      '+41 12',
+      '+999 123',
+      '+1 800 FLOWERS',
+    ]);
+  });
+
+  it('refuses nothing that normalizeProfile would take in any country', () => {
+    for (const text of texts.filter((t) => phoneTextProblem(t) !== undefined)) {
+      for (const country of [undefined, 'CH', 'US', 'GB', 'DE', 'FR']) {
+        expect({
+          text,
+          country,
+          problems: problemsOf(() => normalizeProfile({ phones: [{ number: text }] }, { ...context, country })),
+        }).toEqual({ text, country, problems: ['phones[0].number'] });
+      }
+    }
   });
 });

@@ -1,5 +1,13 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { ContactProfile, CustomFieldDefinedData, CustomFieldEntry, EmailAddress, PhoneNumber } from '@crm/contracts';
+import { parsePhoneNumberFromString, parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
+import {
+  LOCALE_PATTERN,
+  TIMEZONE_PATTERN,
+  type ContactProfile,
+  type CustomFieldDefinedData,
+  type CustomFieldEntry,
+  type EmailAddress,
+  type PhoneNumber,
+} from '@crm/contracts';
 
 /** One bad input value, named by its path in the command (`phones[1].number`). */
 export interface InvalidValue {
@@ -61,6 +69,21 @@ function normalizeEmails(input: EmailInput[], problems: InvalidValue[]): EmailAd
   }));
 }
 
+/**
+ * What can be said of a phone number before the contact's country is known: an international number (`+41...`) is
+ * valid or not, and text that is a number in no country (no digits, too short, too long) is not one; a national number
+ * is left to `normalizeProfile`, which reads it in the contact's country. Whatever this refuses, that refuses too.
+ */
+export function phoneTextProblem(text: string): string | undefined {
+  try {
+    return parsePhoneNumberWithError(text).isValid() ? undefined : 'is not a valid phone number';
+  } catch (error) {
+    // INVALID_COUNTRY: a national number (or an unknown calling code, when it starts with "+").
+    const national = (error as Error).message === 'INVALID_COUNTRY' && !text.trim().startsWith('+');
+    return national ? undefined : 'is not a valid phone number';
+  }
+}
+
 /** Stores phone numbers in E.164; a national number is read in the contact's country. */
 function normalizePhones(input: PhoneInput[], country: string | undefined, problems: InvalidValue[]): PhoneNumber[] {
   const seen = new Set<string>();
@@ -98,8 +121,12 @@ const validDate = (value: string): boolean => {
 // as the check ignores case and so could be fed endless spellings).
 const knownTimezones = new Set<string>();
 const KNOWN_TIMEZONES_MAX = 2000;
+// What the contract keeps: Intl also knows `EST5EDT`, `GMT0` and offsets (`+01:00`).
+const TIMEZONE = new RegExp(TIMEZONE_PATTERN);
+const LOCALE = new RegExp(LOCALE_PATTERN);
 
 function validTimezone(zone: string): boolean {
+  if (!TIMEZONE.test(zone)) return false;
   if (knownTimezones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -110,12 +137,15 @@ function validTimezone(zone: string): boolean {
   return true;
 }
 
-function validLocale(locale: string): boolean {
+/** The tag in canonical form (`de-ch` → `de-CH`), when it is one the contract keeps: no extensions (`-u-ca-...`), at most 35 characters. */
+function canonicalLocale(locale: string): string | undefined {
+  let canonical: string[];
   try {
-    return Intl.getCanonicalLocales(locale).length === 1;
+    canonical = Intl.getCanonicalLocales(locale);
   } catch {
-    return false;
+    return undefined;
   }
+  return canonical.length === 1 && canonical[0].length <= 35 && LOCALE.test(canonical[0]) ? canonical[0] : undefined;
 }
 
 /** Why a custom field value does not fit its declaration, or undefined when it fits. */
@@ -182,11 +212,12 @@ export function normalizeProfile(
   }
   if (timezone !== undefined) {
     if (validTimezone(timezone)) profile.timezone = timezone;
-    else problems.push({ field: 'timezone', message: 'is not an IANA time zone (Europe/Zurich)' });
+    else problems.push({ field: 'timezone', message: 'is not an IANA time zone name (Europe/Zurich, UTC)' });
   }
   if (locale !== undefined) {
-    if (validLocale(locale)) profile.locale = Intl.getCanonicalLocales(locale)[0];
-    else problems.push({ field: 'locale', message: 'is not a BCP 47 language tag (de-CH)' });
+    const canonical = canonicalLocale(locale);
+    if (canonical) profile.locale = canonical;
+    else problems.push({ field: 'locale', message: 'is not a BCP 47 language tag of language and region (de-CH)' });
   }
   if (problems.length > 0) throw new InvalidContactData(problems);
   return profile;

@@ -224,6 +224,12 @@ describe('Contact', () => {
         .then([changed('granted', '2026-01-04T10:04:00.000Z')]);
     });
 
+    it('never dates the last change before the creation: a statement given before it was recorded leaves updatedAt', () => {
+      const before = '2025-06-01T10:00:00.000Z';
+      expect(live([created(), changed('granted', before)])).toMatchObject({ createdAt: t1, updatedAt: t1 });
+      expect(live([created(), changed('granted', before), changed('withdrawn', t3)]).updatedAt).toBe(t3);
+    });
+
     it('records consent for an archived contact too (withdrawals must always land)', () =>
       spec(contactDecider)
         .given([created(), archived])

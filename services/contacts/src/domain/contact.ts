@@ -232,6 +232,12 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
 
 const isLive = (state: Contact): state is LiveContact => state.status === 'active' || state.status === 'archived';
 
+/**
+ * When a contact last changed: the latest `at` of its events. A consent's `at` is when the person gave it, which may be
+ * long before it was recorded (an import, a paper form): it must not take the last change back before the creation.
+ */
+export const lastChange = (updatedAt: string, at: string): string => (at > updatedAt ? at : updatedAt);
+
 export function evolve(state: Contact, event: ContactEvent): Contact {
   if (event.type === 'ContactCreated') {
     const { contactId, at, ...profile } = event.data;
@@ -253,7 +259,7 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
     return { status: 'erased', contactId, createdAt, updatedAt: event.data.at, erasedAt: event.data.at };
   }
   if (!isLive(state)) return state;
-  const next = { ...state, updatedAt: event.data.at };
+  const next = { ...state, updatedAt: lastChange(state.updatedAt, event.data.at) };
   switch (event.type) {
     case 'ContactUpdated':
       return { ...next, profile: applyChanges(state.profile, event.data.changes, event.data.cleared) };
@@ -338,10 +344,7 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent> = {
   evolve,
 };
 
-export const contactStream = (contactId: string): string => `contact-${contactId}`;
-
 export const contactAggregate: Aggregate<Contact, ContactCommand, ContactEvent> = {
   name: 'contact',
   decider: contactDecider,
-  streamOf: contactStream,
 };

@@ -55,10 +55,7 @@ export const customFieldDecider: Decider<CustomFieldCatalog, CustomFieldCommand,
 };
 /** One catalog for all contacts. */
 export const CUSTOM_FIELDS_CATALOG_ID = 'contacts';
-export const customFieldStream = (catalogId: string): string => `custom-fields-${catalogId}`;
-
 export const customFieldsAggregate: Aggregate<CustomFieldCatalog, CustomFieldCommand, CustomFieldEvent> = {
   name: 'custom-fields',
   decider: customFieldDecider,
-  streamOf: customFieldStream,
 };

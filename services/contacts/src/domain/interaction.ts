@@ -24,10 +24,8 @@ export const interactionDecider: Decider<Interaction, InteractionCommand, Intera
   decide,
   evolve,
 };
-export const interactionStream = (interactionId: string): string => `interaction-${interactionId}`;
 
 export const interactionAggregate: Aggregate<Interaction, InteractionCommand, InteractionEvent> = {
   name: 'interaction',
   decider: interactionDecider,
-  streamOf: interactionStream,
 };

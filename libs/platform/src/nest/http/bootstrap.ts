@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { HttpConfig } from '../../config/base-config';
 import { ConfigError } from '../../config/config';
 import { createLogger } from '../../logging/logger';
+import { logProcessWarnings } from '../../logging/process-warnings';
 import { configureHttpApp } from './configure-http-app';
 import { installGracefulShutdown } from '../../http/graceful-shutdown';
 import { PlatformModule } from './platform.module';
@@ -50,7 +51,7 @@ export async function createHttpService<C extends HttpConfig>(options: HttpServi
  *                               module: (config) => ContactsModule.forRoot(config) });
  *
  * A ConfigError is printed as is (it names every bad variable) and exits 1, like any start-up failure.
- * Listens on 0.0.0.0:PORT and shuts down gracefully on SIGTERM/SIGINT.
+ * Listens on HOST:PORT (loopback unless HOST says otherwise) and shuts down gracefully on SIGTERM/SIGINT.
  */
 export async function bootstrapHttpService<C extends HttpConfig>(
   options: Omit<HttpServiceOptions<C>, 'config' | 'logger'> & { loadConfig: () => C },
@@ -64,11 +65,12 @@ export async function bootstrapHttpService<C extends HttpConfig>(
     return undefined;
   }
   const logger = createLogger({ service: config.SERVICE_NAME ?? options.name, level: config.LOG_LEVEL });
+  logProcessWarnings(logger);
   try {
     const app = await createHttpService({ ...options, config, logger });
-    await app.listen(config.PORT, '0.0.0.0');
+    await app.listen(config.PORT, config.HOST);
     installGracefulShutdown(app, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT });
-    logger.info({ port: config.PORT }, 'listening');
+    logger.info({ host: config.HOST, port: config.PORT }, 'listening');
     return app;
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');

@@ -1,15 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Logger } from 'pino';
 import { correlateRequests } from './correlation.middleware';
 import { PinoNestLogger } from '../logging/nest-logger';
+import { parseQueryString } from '../../http/query-string';
 import { enableDefaultMetrics } from '../../metrics/metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { bodyParserErrors, JSON_MEDIA_TYPES, requireJsonBody } from './body.middleware';
 import { answerClientErrors } from './client-errors';
 import { refuseUnknownMethods } from './method-not-allowed.middleware';
-import { observeRequests } from './observe-requests.middleware';
+import { observeRequests, RequestObserver } from './observe-requests.middleware';
 import { DEFAULT_BODY_LIMIT_BYTES, type PlatformOptions } from './platform-options';
-import { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './tokens';
+import { PLATFORM_OPTIONS } from './tokens';
 
 const configured = new WeakSet<object>();
 
@@ -23,7 +23,6 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
   if (configured.has(app)) return app;
   configured.add(app);
   const options = app.get<PlatformOptions>(PLATFORM_OPTIONS);
-  const logger = app.get<Logger>(PLATFORM_LOGGER);
   const bodyLimit = options.http?.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
 
   app.useLogger(app.get(PinoNestLogger));
@@ -32,10 +31,13 @@ export function configureHttpApp(app: NestExpressApplication): NestExpressApplic
 
   app.disable('x-powered-by');
   answerClientErrors(app.getHttpServer());
-  // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count.
-  app.set('query parser', 'extended');
+  // An ETag is the aggregate's revision, set by the handler (etagOf); Express would tag every other body with a weak hash.
+  app.set('etag', false);
+  // Nested query parameters (`filter[stage]=won`) for filter DTOs; qs caps depth, arrays and parameter count. Express's
+  // own "extended" parser, except that `__proto__` keys are kept for UnsafeKeysGuard to refuse, not silently dropped.
+  app.set('query parser', parseQueryString);
   app.use(correlateRequests);
-  app.use(observeRequests(logger));
+  app.use(observeRequests(app.get(RequestObserver).log));
   app.use(refuseUnknownMethods(app));
   app.use(requireJsonBody(options.http?.extraMediaTypes));
   app.useBodyParser('json', { limit: bodyLimit, type: JSON_MEDIA_TYPES });

@@ -14,6 +14,7 @@ import { NoQueryGuard } from '../validation/no-query.guard';
 import { UnsafeKeysGuard } from '../validation/unsafe-keys.guard';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { assertPlatformOptions, type PlatformOptions } from './platform-options';
+import { RequestObserver } from './observe-requests.middleware';
 import { PLATFORM_LOGGER, PLATFORM_OPTIONS } from './tokens';
 
 /**
@@ -39,6 +40,7 @@ export class PlatformModule {
         { provide: ProblemRegistry, useValue: options.problems ?? problemRegistry },
         { provide: TokenVerifier, useValue: new TokenVerifier(options.auth) },
         HealthRegistry,
+        RequestObserver,
         // Guards run in this order: who is calling, then what they sent.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: UnsafeKeysGuard },
@@ -46,7 +48,15 @@ export class PlatformModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [PLATFORM_OPTIONS, PLATFORM_LOGGER, PinoNestLogger, ProblemRegistry, TokenVerifier, HealthRegistry],
+      exports: [
+        PLATFORM_OPTIONS,
+        PLATFORM_LOGGER,
+        PinoNestLogger,
+        ProblemRegistry,
+        TokenVerifier,
+        HealthRegistry,
+        RequestObserver,
+      ],
     };
   }
 }

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Role } from '../../auth/principal';
 import { issueToken } from '../../auth/tokens';
 import { configureHttpApp } from '../http/configure-http-app';
+import { CORRELATION_HEADER } from '../http/correlation.middleware';
 import { PlatformModule } from '../http/platform.module';
 import type { PlatformOptions } from '../http/platform-options';
 
@@ -43,3 +44,22 @@ export async function createHttpTestApp(options: HttpTestAppOptions = {}): Promi
 export function testToken(roles: readonly Role[] = [], sub = 'test-user', secret = TEST_JWT_SECRET): string {
   return issueToken({ sub, roles }, secret, '10m');
 }
+
+/** Header fields about the exchange rather than the answer (a replayed answer has its own): by lower-case name. */
+const EXCHANGE_HEADERS = new Set(['date', 'connection', 'keep-alive', CORRELATION_HEADER, 'idempotent-replayed']);
+
+/**
+ * The header lines of a supertest response as they came, names in the case they were sent, but those about the exchange
+ * itself (Date, Connection, the correlation id, Idempotent-Replayed); sorted, as the order of different fields carries
+ * no meaning (RFC 9110, 5.3). For telling whether two answers are the same.
+ */
+export function answerHeaderLines(response: object): string[] {
+  const raw = (response as { res: { rawHeaders: string[] } }).res.rawHeaders;
+  return raw
+    .flatMap((name, index) =>
+      index % 2 === 0 && !EXCHANGE_HEADERS.has(name.toLowerCase()) ? [`${name}: ${raw[index + 1]}`] : [],
+    )
+    .sort();
+}
+
+export { edgeInputs, fieldPathsOf, type EdgeInput } from './edge-inputs';

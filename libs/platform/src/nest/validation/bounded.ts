@@ -4,9 +4,9 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from '../../http/openapi-extensions';
+import { Optional } from './optional';
 
 /**
  * DTO property decorators with the bounds every input needs (no unbounded string or array reaches
@@ -40,7 +41,8 @@ const documented = ({ rule, opaque, example }: PropertyOptions) => ({
   ...(opaque && { [OPENAPI_OPAQUE_EXTENSION]: true }),
 });
 
-const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [IsOptional()] : []);
+/** Optional means it may be left out; null is refused like any other value of the wrong type. */
+const optionalIf = (optional: boolean | undefined): PropertyDecorator[] => (optional ? [Optional()] : []);
 
 export function BoundedString(
   maxLength: number,
@@ -75,17 +77,36 @@ function arrayBounds(maxItems: number, minItems: number | undefined, optional: b
   ];
 }
 
+/** An array of strings; `minLength` and `pattern` hold for each item, `unique` for the array. */
 export function BoundedStringArray(
   maxItems: number,
   maxLength: number,
-  options: PropertyOptions & { minItems?: number; example?: string[] } = {},
+  options: PropertyOptions & {
+    minItems?: number;
+    minLength?: number;
+    pattern?: RegExp;
+    unique?: boolean;
+    example?: string[];
+  } = {},
 ): PropertyDecorator {
-  const { minItems, optional, description } = options;
+  const { minItems, minLength, pattern, unique, optional, description } = options;
   return applyDecorators(
     ...arrayBounds(maxItems, minItems, optional),
     IsString({ each: true }),
     MaxLength(maxLength, { each: true }),
-    ApiProperty({ type: String, isArray: true, maxItems, minItems, required: !optional, description, ...documented(options) }),
+    ...(minLength !== undefined ? [MinLength(minLength, { each: true })] : []),
+    ...(pattern ? [Matches(pattern, { each: true })] : []),
+    ...(unique ? [ArrayUnique()] : []),
+    ApiProperty({
+      type: String,
+      isArray: true,
+      maxItems,
+      minItems,
+      ...(unique && { uniqueItems: true }),
+      required: !optional,
+      description,
+      ...documented(options),
+    }),
   );
 }
 

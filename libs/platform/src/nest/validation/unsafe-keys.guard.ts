@@ -2,29 +2,36 @@ import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContex
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { RequestValidationError } from '../../problems/platform-errors';
-import { findUnsafeKeys } from '../../validation/unsafe-keys';
+import { inspectInput, unsafeInputDetail, type UnsafeInput } from '../../validation/unsafe-keys';
 
 const ALLOWS_UNSAFE_KEYS = 'crm:allows-unsafe-keys';
 
 /**
  * Opts a route out of the operator-key check, for free-form maps whose keys may contain "." or
- * start with "$". Such input must never reach a database filter or update as keys.
+ * start with "$". Such input must never reach a database filter or update as keys. Depth and text are still checked.
  */
 export const AllowUnsafeKeys = () => SetMetadata(ALLOWS_UNSAFE_KEYS, true);
 
-/** Global guard (after authentication): 400 problem listing every body or query key that looks like an operator. */
+/**
+ * Global guard (after authentication): 400 problem listing every body or query key that looks like an operator,
+ * input nested too deep, and text that cannot be stored (NUL, unpaired surrogates).
+ */
 @Injectable()
 export class UnsafeKeysGuard implements CanActivate {
   constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSAFE_KEYS, [context.getHandler(), context.getClass()])) return true;
+    const allowsKeys = this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSAFE_KEYS, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<Request>();
-    const unsafe = [...findUnsafeKeys(request.body, 'body'), ...findUnsafeKeys(request.query, 'query')];
-    if (unsafe.length > 0) {
-      throw new RequestValidationError(unsafe, 'Keys that look like database operators or paths are not allowed.');
-    }
+    const [body, query] = [inspectInput(request.body, 'body'), inspectInput(request.query, 'query')];
+    const found: UnsafeInput = {
+      keys: allowsKeys ? [] : [...body.keys, ...query.keys],
+      depth: [...body.depth, ...query.depth],
+      text: [...body.text, ...query.text],
+    };
+    const errors = [...found.keys, ...found.depth, ...found.text];
+    if (errors.length > 0) throw new RequestValidationError(errors, unsafeInputDetail(found));
     return true;
   }
 }

@@ -12,6 +12,9 @@ class Email {
 class Address {
   @BoundedString(2, { minLength: 2 })
   country!: string;
+
+  @BoundedString(20, { optional: true })
+  city?: string;
 }
 
 class Contact {
@@ -62,6 +65,22 @@ describe('fieldErrorsFrom', () => {
     expect(errors.find((e) => e.field === 'tags')?.messages).toEqual([
       'each value in tags must be shorter than or equal to 5 characters',
     ]);
+  });
+
+  it('takes an optional field left out, but refuses it null, with that one message, at any depth', () => {
+    const valid = { name: 'Ada', emails: [], score: 1 };
+    expect(validate({ ...valid, address: { country: 'CH' } })).toEqual([]);
+    expect(validate({ ...valid, address: null, tags: null })).toEqual([
+      { field: 'address', messages: ['address must not be null: leave the field out instead'] },
+      { field: 'tags', messages: ['tags must not be null: leave the field out instead'] },
+    ]);
+    expect(validate({ ...valid, address: { country: 'CH', city: null } })).toEqual([
+      { field: 'address.city', messages: ['city must not be null: leave the field out instead'] },
+    ]);
+  });
+
+  it('refuses null in a required field as a value of the wrong type', () => {
+    expect(validate({ name: null, emails: [], score: 1 }).map((e) => e.field)).toEqual(['name']);
   });
 
   it('reports every broken rule of a field', () => {

@@ -1,6 +1,7 @@
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from '../../problems/problem';
 import { appendPath, looksLikeIndex } from '../../validation/field-path';
+import { NOT_NULL } from './optional';
 
 /**
  * Flattens class-validator's error tree into one entry per bad field, with its full path as a client
@@ -11,8 +12,11 @@ export function fieldErrorsFrom(errors: readonly ValidationError[]): FieldError[
   const visit = (error: ValidationError, parentPath: string, indexed: boolean | undefined) => {
     const property = error.property ?? '';
     const path = property === '' ? parentPath : appendPath(parentPath, property, indexed ?? looksLikeIndex(property));
-    const messages = Object.values(error.constraints ?? {});
+    const constraints = error.constraints ?? {};
+    // A null breaks every rule of its field; that it is null is all there is to say.
+    const messages = constraints[NOT_NULL] !== undefined ? [constraints[NOT_NULL]] : Object.values(constraints);
     if (messages.length > 0) out.push({ field: path, messages });
+    if (constraints[NOT_NULL] !== undefined) return;
     const childrenIndexed = keysAreIndices(error.value);
     for (const child of error.children ?? []) visit(child, path, childrenIndexed);
   };

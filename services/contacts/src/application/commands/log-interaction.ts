@@ -1,10 +1,10 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { newId } from '@crm/eventsourcing';
+import { newId, streamOf } from '@crm/eventsourcing';
 import type { ReadPosition } from '@crm/read-api';
 import { InjectRepository, positionIn, type RepositoryOf } from '@crm/service-kit';
-import { interactionAggregate, interactionStream, type Interaction } from '../../domain/interaction';
+import { interactionAggregate, type Interaction } from '../../domain/interaction';
 import { ContactLookup } from '../contact-lookup';
 import { contactInteractionsProjection } from '../read-models/contact-interactions';
 
@@ -54,7 +54,7 @@ export class LogInteractionHandler implements ICommandHandler<LogInteraction> {
     return {
       interaction: (result.state as Extract<Interaction, { status: 'logged' }>).interaction,
       created: result.events.length > 0,
-      position: positionIn(contactInteractionsProjection, interactionId, interactionStream(interactionId), 0),
+      position: positionIn(contactInteractionsProjection, interactionId, streamOf(interactionAggregate, interactionId), 0),
     };
   }
 }

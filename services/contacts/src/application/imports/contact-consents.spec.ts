@@ -132,7 +132,7 @@ describe('readConsentCells', () => {
       ok: false,
       errors: [
         { field: 'consentSource', messages: [expect.stringContaining('source must be shorter than or equal to 100 characters')] },
-        { field: 'consentAt', messages: [expect.stringContaining('at must be an RFC 3339 date-time')] },
+        { field: 'consentAt', messages: [expect.stringContaining('at must be an RFC 3339 time')] },
       ],
     });
   });

@@ -74,6 +74,8 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   // Conveniences a spreadsheet needs: country codes and stages in any case.
   if (profile.country) profile.country = profile.country.toUpperCase();
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
+  // Ids are keys: in lower case, as the API keeps them.
+  if (profile.ownerId) profile.ownerId = profile.ownerId.toLowerCase();
 
   const contactId = values.contactId !== undefined && isUuid(values.contactId) ? values.contactId.toLowerCase() : undefined;
   if (values.contactId !== undefined && !contactId) errors.push({ field: 'contactId', messages: ['must be a UUID'] });

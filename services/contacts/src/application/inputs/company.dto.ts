@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, BoundedStringArray, IsUuid, Optional } from '@crm/platform/nest';
 import { AddressDto } from './contact.dto';
 
 // The inputs of the companies' commands, for the API and the import alike.
@@ -17,7 +17,7 @@ class CompanyFieldsDto {
   @BoundedString(100, { optional: true, minLength: 1, example: 'Machinery' }) industry?: string;
 
   @ApiProperty({ required: false, enum: COMPANY_SIZES, description: 'Number of employees.' })
-  @IsOptional()
+  @Optional()
   @IsIn(COMPANY_SIZES)
   size?: CompanySize;
 
@@ -26,18 +26,24 @@ class CompanyFieldsDto {
 
 export class CreateCompanyDto extends CompanyFieldsDto {
   @ApiProperty({ required: false, format: 'uuid', description: 'Client-chosen UUID, so that a retried create is harmless.' })
-  @IsOptional()
-  @IsUUID()
+  @Optional()
+  @IsUuid()
   companyId?: string;
 
-  @BoundedString(200, { minLength: 1, example: 'Analytical Engines Ltd' }) name!: string;
+  // Trimmed when stored: blank is no name.
+  @BoundedString(200, { minLength: 1, pattern: /\S/, example: 'Analytical Engines Ltd' }) name!: string;
 }
 
 export class UpdateCompanyDto extends CompanyFieldsDto {
-  @BoundedString(200, { optional: true, minLength: 1 }) name?: string;
+  @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/ }) name?: string;
 
-  @ApiProperty({ required: false, enum: ['industry', 'size'], isArray: true })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    enum: ['industry', 'size'],
+    isArray: true,
+    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
+  })
+  @Optional()
   @IsIn(['industry', 'size'], { each: true })
   @BoundedStringArray(2, 10, { optional: true })
   clear?: ('industry' | 'size')[];

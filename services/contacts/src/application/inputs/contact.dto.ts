@@ -1,5 +1,5 @@
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import {
   CONSENT_CHANNELS,
   CONSENT_PURPOSES,
@@ -17,10 +17,15 @@ import {
   BoundedString,
   BoundedStringArray,
   documentValidator,
-  IsRfc3339DateTime,
+  IsCountryCode,
+  IsEmailAddress,
+  IsTimestamp,
+  IsUuid,
   Nested,
   OPENAPI_RULE_EXTENSION,
+  Optional,
 } from '@crm/platform/nest';
+import { phoneTextProblem } from '../../domain/contact-values';
 
 // The inputs of the contacts' commands: the API validates a request body against them, an import a row's would-be
 // body, so that both hold to the same rules and messages.
@@ -29,6 +34,20 @@ const COUNTRY = /^[A-Z]{2}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CAMEL_KEY = /^[a-z][a-zA-Z0-9]*$/;
 const PROFILE_FIELDS: readonly string[] = [...REQUIRED_PROFILE_FIELDS, ...OPTIONAL_PROFILE_FIELDS];
+// A tag is one line: the contract's pattern (`^[^\s].*$`) matches no line break.
+const ONE_LINE = /^[^\r\n\u2028\u2029]*$/;
+
+/** What a phone number's text shows before the contact's country is known (a national one is checked with it). */
+function IsPhoneNumberText(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPhoneNumberText',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && phoneTextProblem(value) === undefined,
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} ${typeof args?.value === 'string' ? phoneTextProblem(args.value) : 'must be text'}`,
+    },
+  });
+}
 
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
@@ -41,13 +60,13 @@ export class PersonNameDto {
 export class EmailDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
   @MaxLength(254)
-  @IsEmail()
+  @IsEmailAddress()
   address!: string;
 
   @BoundedString(40, { optional: true, minLength: 1, example: 'work' }) label?: string;
 
   @ApiProperty({ required: false, description: 'The primary address; the first one when none is marked.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   primary?: boolean;
 }
@@ -59,23 +78,26 @@ export class PhoneDto {
     description: 'Any format; a national number is read in the contact’s country. Stored in E.164.',
     rule: 'a phone number valid in the contact’s country, or an international one',
   })
+  @IsPhoneNumberText()
   number!: string;
 
   @BoundedString(40, { optional: true, minLength: 1, example: 'mobile' }) label?: string;
 
   @ApiProperty({ required: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   primary?: boolean;
 }
 
 export class AddressDto {
   @BoundedString(40, { optional: true, minLength: 1 }) label?: string;
-  @BoundedStringArray(4, 200, { minItems: 1, description: 'Street lines.' }) lines!: string[];
+  @BoundedStringArray(4, 200, { minItems: 1, minLength: 1, description: 'Street lines.' }) lines!: string[];
   @BoundedString(100, { optional: true, minLength: 1 }) city?: string;
   @BoundedString(100, { optional: true, minLength: 1 }) region?: string;
   @BoundedString(20, { optional: true, minLength: 1 }) postalCode?: string;
-  @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' }) country!: string;
+  @IsCountryCode()
+  @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' })
+  country!: string;
 }
 
 /** A custom field value: text, number, boolean or a list of options; checked against the field's declared type. */
@@ -145,21 +167,23 @@ class ProfileFieldsDto {
     rule: 'an IANA time zone name',
   })
   timezone?: string;
-  @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' }) country?: string;
+  @IsCountryCode()
+  @BoundedString(2, { optional: true, pattern: COUNTRY, example: 'CH', description: 'ISO 3166-1 alpha-2.' })
+  country?: string;
   @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01', rule: 'a past date' }) birthday?: string;
   @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
 
   @ApiProperty({ required: false, enum: LIFECYCLE_STAGES })
-  @IsOptional()
+  @Optional()
   @IsIn(LIFECYCLE_STAGES)
   lifecycleStage?: LifecycleStage;
 
   @ApiProperty({ required: false, format: 'uuid', description: 'The user who owns the relationship.' })
-  @IsOptional()
-  @IsUUID()
+  @Optional()
+  @IsUuid()
   ownerId?: string;
 
-  @BoundedStringArray(50, 50, { optional: true }) tags?: string[];
+  @BoundedStringArray(50, 50, { optional: true, pattern: ONE_LINE }) tags?: string[];
   @BoundedArray(50, CustomFieldValueDto, {
     optional: true,
     rule: 'the keys of declared custom fields (POST /v1/custom-fields), each with a value of its type',
@@ -170,8 +194,8 @@ class ProfileFieldsDto {
 
 export class CreateContactDto extends ProfileFieldsDto {
   @ApiProperty({ required: false, description: 'Client-chosen UUID, so that a retried create is harmless.', format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @Optional()
+  @IsUuid()
   contactId?: string;
 
   @Nested(PersonNameDto)
@@ -182,8 +206,13 @@ export class UpdateContactDto extends ProfileFieldsDto {
   @Nested(PersonNameDto, { optional: true })
   name?: PersonNameDto;
 
-  @ApiProperty({ required: false, enum: OPTIONAL_PROFILE_FIELDS, isArray: true, description: 'Optional fields to remove.' })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    enum: OPTIONAL_PROFILE_FIELDS,
+    isArray: true,
+    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
+  })
+  @Optional()
   @IsIn(OPTIONAL_PROFILE_FIELDS, { each: true })
   @BoundedStringArray(OPTIONAL_PROFILE_FIELDS.length, 20, { optional: true })
   clear?: OptionalProfileField[];
@@ -201,9 +230,8 @@ export class RecordConsentDto {
     example: '2025-01-31T09:30:00Z',
     [OPENAPI_RULE_EXTENSION]: 'not in the future',
   } as ApiPropertyOptions)
-  @IsOptional()
-  @IsRfc3339DateTime()
-  @MaxLength(40)
+  @Optional()
+  @IsTimestamp()
   at?: string;
 }
 
@@ -228,7 +256,7 @@ export class MergeContactsDto {
     maxItems: 10,
     description: 'The duplicates to merge in.',
   })
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   @BoundedStringArray(10, 36, { minItems: 1 })
   duplicateIds!: string[];
 
@@ -236,7 +264,7 @@ export class MergeContactsDto {
     required: false,
     description: 'Per profile field, the contact (survivor or a duplicate) whose value wins: `{ "name": "<id>" }`.',
   })
-  @IsOptional()
+  @Optional()
   @ValidateBy({
     name: 'isMergeChoices',
     validator: {

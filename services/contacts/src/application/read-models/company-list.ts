@@ -52,11 +52,23 @@ export const companyListProjection = defineProjection({
   handles: [CompanyCreated, CompanyUpdated, CompanyArchived],
   documentId: (event) => event.data.companyId,
   evolve: evolveCompanyListItem,
-  indexes: [{ fields: { search: 1 } }, { fields: { domains: 1 } }, { fields: { name: 1, _id: 1 } }],
+  // As the contact list's (contact-list.ts): every filter, sort and search of the list below; equality filters go on
+  // with the default order, by name.
+  indexes: [
+    { fields: { search: 1 } },
+    { fields: { domains: 1 } },
+    { fields: { name: 1, _id: 1 } },
+    { fields: { createdAt: 1, _id: 1 } },
+    { fields: { updatedAt: 1, _id: 1 } },
+    { fields: { industry: 1, name: 1, _id: 1 } },
+    { fields: { size: 1, name: 1, _id: 1 } },
+    { fields: { status: 1, name: 1, _id: 1 } },
+  ],
 });
 
 /** What `GET /v1/companies` filters and sorts on (docs/contacts.md lists it). */
 export const companyListQuery = defineListQuery({
+  readModel: companyListProjection,
   fields: {
     name: { type: 'string' },
     domain: { type: 'string', path: 'domains', array: true, normalize: normalizeDomain, description: 'Any of its domains.' },

@@ -28,6 +28,9 @@ export const contactInteractionsProjection = defineProjection({
 
 /** What `GET /v1/contacts/{id}/interactions` filters and sorts on. */
 export const contactInteractionsQuery = defineListQuery({
+  readModel: contactInteractionsProjection,
+  // The endpoint reads one contact's entries: its index starts with the contact.
+  scope: ['contactId'],
   fields: {
     channel: { type: 'enum', values: INTERACTION_CHANNELS },
     direction: { type: 'enum', values: INTERACTION_DIRECTIONS },

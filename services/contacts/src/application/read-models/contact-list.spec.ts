@@ -53,6 +53,13 @@ describe('contact list item: consent', () => {
     expect(late.consents).toEqual(item.consents);
   });
 
+  it('keeps updatedAt when a statement given before the contact was recorded arrives (it never goes before createdAt)', () => {
+    const early = evolveContactListItem(base(), statement('email', 'newsletter', 'granted', '2024-01-01T00:00:00.000Z'))!;
+    expect(early).toMatchObject({ createdAt: ContactCreated.example.at, updatedAt: ContactCreated.example.at });
+    const later = evolveContactListItem(early, statement('email', 'newsletter', 'withdrawn', '2026-01-01T00:00:00.000Z'))!;
+    expect(later.updatedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('adopts the consents a merge adopted, and an undo gives back what the merge replaced and removes what it added', () => {
     const own = evolveContactListItem(base(), statement('email', 'newsletter', 'withdrawn', '2026-01-01T00:00:00.000Z'))!;
     const adopted = [

@@ -9,7 +9,7 @@ import {
 import { defineProjection } from '@crm/projections';
 import { defineListQuery, normalizeSearchText } from '@crm/read-api';
 import { afterAdopting, afterMergeUndone, afterStatement, consentKey, type Consents } from '../../domain/consent';
-import type { ContactEvent } from '../../domain/contact';
+import { lastChange, type ContactEvent } from '../../domain/contact';
 import { normalizeEmail } from '../../domain/contact-values';
 
 /** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
@@ -108,7 +108,7 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
   }
   // Their personal data is in this document in plaintext: it goes.
   if (event.type === 'ContactErased' || !doc) return null;
-  const next = { ...doc, updatedAt: event.data.at };
+  const next = { ...doc, updatedAt: lastChange(doc.updatedAt, event.data.at) };
   switch (event.type) {
     case 'ContactUpdated':
       return withProfileChanges(next, event.data.changes, event.data.cleared);
@@ -167,18 +167,33 @@ export const contactListProjection = defineProjection({
   documentId: (event) => event.data.contactId,
   // An erased person's events read with null personal data (a replay after the erasure): no document.
   evolve: (doc: ContactListItem | undefined, event) => (event.personalDataErased ? null : evolveContactListItem(doc, event)),
+  // What the list below filters, sorts and searches on (defineListQuery checks that each is served). A sort's index ends
+  // with the cursor's tie-breaker `_id`, and is read backwards for the other direction. An equality filter's index
+  // goes on with the default order, so that a filtered list pages through the index (`?ownerId=...` by createdAt).
   indexes: [
+    { fields: { search: 1 } },
     { fields: { emails: 1 } },
     { fields: { phones: 1 } },
-    { fields: { search: 1 } },
     { fields: { companyIds: 1 } },
-    { fields: { lifecycleStage: 1, _id: 1 } },
     { fields: { createdAt: 1, _id: 1 } },
+    { fields: { updatedAt: 1, _id: 1 } },
+    { fields: { familyName: 1, _id: 1 } },
+    { fields: { givenName: 1, _id: 1 } },
+    { fields: { lifecycleStage: 1, _id: 1 } },
+    { fields: { status: 1, createdAt: 1, _id: 1 } },
+    { fields: { ownerId: 1, createdAt: 1, _id: 1 } },
+    { fields: { tags: 1, createdAt: 1, _id: 1 } },
+    { fields: { jobTitle: 1, createdAt: 1, _id: 1 } },
+    { fields: { country: 1, createdAt: 1, _id: 1 } },
+    { fields: { locale: 1, createdAt: 1, _id: 1 } },
+    { fields: { source: 1, createdAt: 1, _id: 1 } },
+    { fields: { mergedInto: 1 } },
   ],
 });
 
 /** What `GET /v1/contacts` filters and sorts on (docs/contacts.md lists it); everything else is a 400. */
 export const contactListQuery = defineListQuery({
+  readModel: contactListProjection,
   fields: {
     status: { type: 'enum', values: ['active', 'archived'] },
     lifecycleStage: { type: 'enum', values: LIFECYCLE_STAGES },

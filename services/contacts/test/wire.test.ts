@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Pool } from 'pg';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { crmContracts } from '@crm/contracts';
+import { newId, PostgresEventStore } from '@crm/eventsourcing';
+import { uniqueSchema } from '@crm/eventsourcing/testing';
+import { createKafka, parseBrokers } from '@crm/messaging';
+import { testToken } from '@crm/platform/nest/testing';
+import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
+import { createServiceTestApp } from '@crm/service-kit/testing';
+import { contactsService } from '../src/contacts.service';
+import { CUSTOM_FIELDS_CATALOG_ID } from '../src/domain/custom-fields';
+import { contactsTestConfig } from './support';
+
+/** A message of the published AsyncAPI document, as far as a consumer checks messages against it. */
+interface PublishedMessage {
+  headers: { properties: { ce_type: { const: string }; ce_dataversion: { const: string } } };
+  payload: { schema: object };
+}
+
+/**
+ * What a consumer of the analytics team does: takes the messages the relay really published to Kafka and checks each
+ * against the published AsyncAPI document (docs/asyncapi.yaml) with Ajv, and its key against the catalog. Every event
+ * type is there: those the service records today through its API, and those only events stored in older versions
+ * carry (stored before the app starts, one of them of a customer erased since, which the relay upcasts with nulls).
+ */
+describe('contacts on the wire: every event type as published, checked against the AsyncAPI document and the catalog', () => {
+  const schema = uniqueSchema('contacts_wire');
+  const topic = `test-${schema}.contacts`;
+  const config = contactsTestConfig(schema);
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
+  const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId: 'wire-test' });
+  const sales = `Bearer ${testToken(['sales'])}`;
+  const admin = `Bearer ${testToken(['admin'])}`;
+  let app: NestExpressApplication;
+  const send = (method: 'post' | 'patch' | 'put' | 'delete', path: string, body?: object, token = sales) =>
+    request(app.getHttpServer())[method](path).set('Authorization', token).send(body);
+
+  beforeAll(async () => {
+    await storeEventsOfOlderVersions(pool, schema, parseMasterKey(config.PII_MASTER_KEY));
+    app = await createServiceTestApp(contactsService, config);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
+
+  it('publishes every event type, each valid against its AsyncAPI message and keyed as the catalog says', async () => {
+    await send(
+      'post',
+      '/v1/custom-fields',
+      { key: 'plan', label: 'Plan', type: 'single-select', options: ['basic'] },
+      admin,
+    ).expect(201);
+    const company = (
+      await send('post', '/v1/companies', { name: 'Analytical Engines', domains: ['engines.example'] }).expect(201)
+    ).body as { companyId: string };
+    await send('patch', `/v1/companies/${company.companyId}`, { size: '11-50' }).expect(200);
+    const person = (name: string) => ({
+      name: { given: 'Ada', family: name },
+      emails: [{ address: `ada.${name.toLowerCase()}@example.com` }],
+      phones: [{ number: '+442071234567' }],
+      customFields: [{ key: 'plan', value: 'basic' }],
+    });
+    const [ada, duplicate, archived] = await Promise.all(
+      ['Lovelace', 'King', 'Byron'].map(async (name) => (await send('post', '/v1/contacts', person(name)).expect(201)).body),
+    );
+    await send('patch', `/v1/contacts/${ada.contactId}`, { jobTitle: 'Analyst' }).expect(200);
+    const consent = { channel: 'email', purpose: 'newsletter', source: 'web-form', status: 'granted' };
+    await send('post', `/v1/contacts/${ada.contactId}/consents`, { ...consent, at: '2026-01-01T00:00:00Z' }).expect(200);
+    await send('put', `/v1/contacts/${ada.contactId}/companies/${company.companyId}`, { role: 'Analyst' }).expect(200);
+    await send('delete', `/v1/contacts/${ada.contactId}/companies/${company.companyId}`).expect(200);
+    const call = { contactId: ada.contactId, channel: 'phone-call', direction: 'outbound', occurredAt: '2026-01-05T10:00:00Z' };
+    await send('post', '/v1/interactions', { ...call, subject: 'Engines', body: 'About the engine' }).expect(201);
+    const merge = await send('post', `/v1/contacts/${ada.contactId}/merge`, { duplicateIds: [duplicate.contactId] }).expect(200);
+    await send('post', `/v1/contacts/${ada.contactId}/merges/${merge.body.mergeId}/undo`).expect(200);
+    await send('post', `/v1/contacts/${archived.contactId}/archive`).expect(200);
+    await send('post', `/v1/companies/${company.companyId}/archive`).expect(200);
+    await send('post', `/v1/contacts/${duplicate.contactId}/erase`, undefined, admin).expect(204);
+
+    const stored = await pool.query<{ event_id: string }>(`SELECT event_id FROM "${schema}".events`);
+    const messages = await readEvents(kafka, topic, new Set(stored.rows.map((row) => row.event_id)));
+
+    const validators = publishedMessageValidators();
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const type = header(message, 'ce_type')!;
+      const version = header(message, 'ce_dataversion')!;
+      const checked = validators.get(`${type} v${version}`);
+      const id = `${type} v${version} (${header(message, 'ce_id')})`;
+      expect([id, checked !== undefined]).toEqual([id, true]);
+      const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message, name)]));
+      const data: unknown = JSON.parse(String(message.value));
+      expect([id, checked!.headers(headers), checked!.headers.errors]).toEqual([id, true, null]);
+      expect([id, checked!.payload(data), checked!.payload.errors]).toEqual([id, true, null]);
+
+      // The catalog: the customer id (also ce_subject) for a customer event, else the id of the aggregate it belongs to.
+      const contract = crmContracts.get(type);
+      const customerId = crmContracts.subjectOf(type, data);
+      const key = contract.customerIdField ? customerId : NON_CUSTOMER_KEYS[contract.name]?.(data);
+      expect([id, message.key?.toString()]).toEqual([id, key]);
+      expect([id, header(message, 'ce_subject')]).toEqual([id, customerId]);
+      seen.add(contract.name);
+    }
+    expect([...seen].sort()).toEqual(
+      crmContracts
+        .all()
+        .map((contract) => contract.name)
+        .sort(),
+    );
+  });
+});
+
+/** The Kafka key of each event type that concerns no customer, as the catalog gives it: its aggregate's id. */
+const NON_CUSTOMER_KEYS: Record<string, (data: unknown) => string> = {
+  CompanyCreated: (data) => (data as { companyId: string }).companyId,
+  CompanyUpdated: (data) => (data as { companyId: string }).companyId,
+  CompanyArchived: (data) => (data as { companyId: string }).companyId,
+  // One catalog of custom fields for all contacts.
+  CustomFieldDefined: () => CUSTOM_FIELDS_CATALOG_ID,
+};
+
+/** A consumer's validators of the published document's messages, by `<ce_type> v<ce_dataversion>`. */
+function publishedMessageValidators(): Map<string, { headers: ValidateFunction; payload: ValidateFunction }> {
+  const document = parse(readFileSync(join(__dirname, '../../../docs/asyncapi.yaml'), 'utf8')) as {
+    components: { messages: Record<string, PublishedMessage> };
+  };
+  // Strict, as a careful consumer's is: told the document's annotations, as its description says.
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv);
+  ajv.addVocabulary(['x-pii', 'x-pii-opened']);
+  return new Map(
+    Object.values(document.components.messages).map((message) => [
+      `${message.headers.properties.ce_type.const} v${message.headers.properties.ce_dataversion.const}`,
+      { headers: ajv.compile(message.headers), payload: ajv.compile(message.payload.schema) },
+    ]),
+  );
+}
+
+/**
+ * Events as they were stored before their current versions, sealed as then: a contact's whole legacy history, and a
+ * contact created in v2 whose key was erased since. The relay publishes them upcast (the erased one with nulls).
+ */
+async function storeEventsOfOlderVersions(pool: Pool, schema: string, masterKey: Buffer): Promise<void> {
+  const store = new PostgresEventStore({ pool, schema });
+  await store.migrate();
+  const keys = new PostgresSubjectKeyStore(pool, masterKey, schema);
+  await keys.migrate();
+  const vault = new PersonalDataVault(crmContracts, keys);
+  const at = '2025-01-15T09:30:00.000Z';
+  const record = async (stream: string, events: { type: string; version: number; data: object }[]) => {
+    for (const { type, version, data } of events) crmContracts.assertValid(type, data, version);
+    const sealed = await vault.seal(
+      events.map(({ type, data, version }) => ({ id: newId(), type, data, metadata: { schemaVersion: version } })),
+    );
+    await store.append(stream, sealed);
+  };
+  const legacy = newId();
+  await record(`contact-${legacy}`, [
+    { type: 'ContactCreated', version: 1, data: { contactId: legacy, fullName: 'Ada Lovelace', email: 'ada@example.com', at } },
+    { type: 'ContactRenamed', version: 1, data: { contactId: legacy, name: { given: 'Ada', family: 'King' }, at } },
+    { type: 'ContactEmailChanged', version: 1, data: { contactId: legacy, email: 'ada.king@example.com', at } },
+    {
+      type: 'ContactsMerged',
+      version: 1,
+      data: {
+        contactId: legacy,
+        mergeId: newId(),
+        mergedContactIds: [newId()],
+        changes: { phones: [{ number: '+442071234567', primary: true }] },
+        consents: [],
+        companyLinks: [],
+        at,
+      },
+    },
+  ]);
+  const erased = newId();
+  await record(`contact-${erased}`, [
+    { type: 'ContactCreated', version: 2, data: { contactId: erased, name: { given: 'Grace', family: 'Hopper' }, at } },
+  ]);
+  await keys.erase(erased);
+  await record(`contact-${erased}`, [
+    { type: 'ContactErased', version: crmContracts.currentVersion('ContactErased'), data: { contactId: erased, at } },
+  ]);
+}
+
+const header = (message: KafkaMessage, name: string): string | undefined => message.headers?.[name]?.toString();
+
+/** Reads the topic from the start until every given event id has arrived (a redelivery counts once). */
+async function readEvents(kafka: Kafka, topic: string, ids: ReadonlySet<string>, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `wire-${newId()}` });
+  const byId = new Map<string, KafkaMessage>();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Only ${byId.size}/${ids.size} events on ${topic} after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          byId.set(header(message, 'ce_id') ?? '', message);
+          if ([...ids].every((id) => byId.has(id))) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return [...byId.values()];
+}
