@@ -80,8 +80,10 @@ def _keep_positive_valid(case):
     # schema (an import's column mapping names the file's columns): positive cases leave them out.
     if case.query:
         for parameter in _parameters(operation, "query"):
-            bound = parameter.get(RULE) or _resolve(operation.schema.raw_schema, parameter.get("schema", {})).get(RULE)
-            if parameter.get(OPAQUE) or (bound and not parameter.get("required")):
+            schema = _resolve(operation.schema.raw_schema, parameter.get("schema", {}))
+            opaque = parameter.get(OPAQUE) or schema.get(OPAQUE)
+            bound = parameter.get(RULE) or schema.get(RULE)
+            if opaque or (bound and not parameter.get("required")):
                 name = parameter["name"]
                 for key in [key for key in case.query if key == name or key.startswith(f"{name}[")]:
                     del case.query[key]

@@ -76,6 +76,29 @@ describe('AggregateRepository', () => {
     expect(reads).toHaveBeenCalled();
   });
 
+  it('reads a stream told new when preparing its events fails, and decides on what is there (an erased person)', async () => {
+    class Erased extends Error {}
+    const decider: Decider<Counter, { add: number }, CounterEvent> = {
+      ...counter,
+      decide: (command, state) => {
+        if (state.total > 0) throw new Error('exists already');
+        return counter.decide(command, state);
+      },
+    };
+    const store = new InMemoryEventStore();
+    let sealing = true;
+    const repository = new AggregateRepository(store, decider, (id) => `counter-${id}`, {
+      toNewEvents: (events) => {
+        if (!sealing) throw new Erased(); // the stream's subject was erased after it was written
+        return events;
+      },
+    });
+    await repository.handle('a', { add: 1 });
+    sealing = false;
+    await expect(repository.handle('a', { add: 1 }, { expectNew: true })).rejects.toThrow('exists already');
+    await expect(repository.handle('b', { add: 1 }, { expectNew: true })).rejects.toThrow(Erased);
+  });
+
   it('prepares new events for the store through toNewEvents', async () => {
     const store = new InMemoryEventStore();
     const repository = new AggregateRepository(store, counter, (id) => `counter-${id}`, {

@@ -89,6 +89,7 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
       try {
         return await this.handleOnce(id, command, options, options.expectNew === true && attempt === 0);
       } catch (error) {
+        if (error instanceof NotNewAfterAll) continue;
         const mayRetry = options.expectedRevision === undefined && attempt < this.conflictRetries;
         if (!(error instanceof WrongExpectedRevisionError) || !mayRetry) throw error;
       }
@@ -112,18 +113,31 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     const command = typeof source === 'function' ? await (source as (state: State) => Command | Promise<Command>)(state) : source;
     const events = this.decider.decide(command, state);
     if (events.length === 0) return { state, events, revision };
-    const result = await this.store.append(
-      streamName,
-      await this.toNewEvents(
-        events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } })),
-      ),
-      { expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision },
-    );
+    const fresh = events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } }));
+    let prepared: NewEvent[];
+    try {
+      prepared = await this.toNewEvents(fresh);
+    } catch (error) {
+      // The events were decided on a stream assumed new without reading it; preparing them (sealing a person's data)
+      // can fail because it is not (an erased person's key is gone): decide again on the stream as it is.
+      if (assumeNew) throw new NotNewAfterAll(error);
+      throw error;
+    }
+    const result = await this.store.append(streamName, prepared, {
+      expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
+    });
     return {
       state: events.reduce(this.decider.evolve, state),
       events,
       revision: result.nextExpectedRevision,
       position: result.position,
     };
+  }
+}
+
+/** A first attempt that assumed a new stream could not prepare its events: the next attempt reads the stream. */
+class NotNewAfterAll extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the stream assumed new may not be');
   }
 }

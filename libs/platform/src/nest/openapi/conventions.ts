@@ -110,6 +110,21 @@ const pathParameters: OpenApiConvention = ({ operation, route }) => {
   }
 };
 
+/** No NUL character: the platform refuses text no database stores (inspectInput), in any string of the input. */
+const NO_NUL = '(?![^\\u0000]*\\u0000)';
+
+/** A string schema that says no NUL, as its pattern (or in front of its own pattern, anchored). */
+function withoutNul(schema: SchemaObject | ReferenceObject): SchemaObject | ReferenceObject {
+  if ('$ref' in schema) return schema;
+  if (schema.items) schema.items = withoutNul(schema.items);
+  for (const part of ['allOf', 'anyOf', 'oneOf'] as const) schema[part] = schema[part]?.map(withoutNul);
+  if (schema.type !== 'string' || schema.enum || schema.format) return schema;
+  if (schema.pattern === undefined) return { ...schema, pattern: `^${NO_NUL}` };
+  return schema.pattern.startsWith('^') && !schema.pattern.includes(NO_NUL)
+    ? { ...schema, pattern: `^${NO_NUL}${schema.pattern.slice(1)}` }
+    : schema;
+}
+
 const isClass = (value: unknown): value is Type =>
   typeof value === 'function' && ![String, Number, Boolean, Object, Array].includes(value as never);
 
@@ -128,7 +143,7 @@ function validatedInputs(document: OpenAPIObject): OpenApiConvention {
     const properties = Object.fromEntries(
       Object.entries(validated.properties).map(([name, property]) => [
         name,
-        mergedProperty(documented.properties?.[name], property),
+        withoutNul(mergedProperty(documented.properties?.[name], property)),
       ]),
     );
     schemas[target.name] = {
@@ -163,9 +178,9 @@ function deriveQuery(operation: OperationObject, target: Type): void {
   );
   const query = Object.entries(validated.properties).map(([name, property]): ParameterObject => {
     const parameter = documented.get(name);
-    const schema = mergedProperty(parameter?.schema, property) as SchemaObject;
+    const schema = withoutNul(mergedProperty(parameter?.schema, property)) as SchemaObject;
     // Swagger keeps an @ApiProperty()'s vendor extensions off a query parameter: they are taken from it here.
-    Object.assign(schema, extensionsOf(Reflect.getMetadata(API_MODEL_PROPERTIES, target.prototype, name)));
+    const extensions = extensionsOf(Reflect.getMetadata(API_MODEL_PROPERTIES, target.prototype, name));
     const description = parameter?.description ?? (schema as SchemaObject).description;
     delete (schema as SchemaObject).description;
     return {
@@ -173,6 +188,7 @@ function deriveQuery(operation: OperationObject, target: Type): void {
       in: 'query',
       required: validated.required.includes(name),
       ...(description && { description }),
+      ...extensions,
       // The query parser (qs) reads an object as `name[key]=value`.
       ...(schema.type === 'object'
         ? { style: 'deepObject', explode: true }

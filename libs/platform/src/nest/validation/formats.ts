@@ -104,7 +104,10 @@ documentValidator('isEmailAddress', {
   type: 'string',
   format: 'email',
   maxLength: 254,
-  // The contracts' pattern reads letters in either case (its `i` flag, which a JSON Schema pattern cannot carry).
-  pattern: CONTRACT_EMAIL.source.replace(/a-z/g, 'a-zA-Z'),
+  // Both checks as one pattern: the contracts' (in either case: a JSON Schema pattern has no `i` flag) and
+  // validator.js's limits (a local part of 64 characters at most, labels of 63, a top-level domain of letters).
+  pattern:
+    "^(?=[^@]{1,64}@)[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@" +
+    '(?:(?=[a-zA-Z0-9-]{1,63}[.])[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?[.])+[a-zA-Z]{2,63}$',
 });
 documentValidator('isCountryCode', { type: 'string', enum: [...CountryCodes].sort() });
