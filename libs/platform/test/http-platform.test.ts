@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
-import { IsEmail, IsInt, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
@@ -12,8 +12,12 @@ import {
   BoundedStringArray,
   CurrentPrincipal,
   HealthRegistry,
+  ApiJsonResponse,
+  IfMatch,
+  IsEmailAddress,
   Nested,
   Optional,
+  ParseIdPipe,
   Public,
   Roles,
   Access,
@@ -131,6 +135,23 @@ class ContactsTestController {
   }
 }
 
+class RenameDto {
+  @BoundedString(100, { optional: true, minLength: 1, example: 'Ada' }) name?: string;
+  @Optional() @IsIn(['lead', 'customer']) stage?: string;
+  @Optional() @IsEmailAddress() email?: string;
+}
+
+/** Routes whose OpenAPI document the platform derives from what it does with them. */
+@Controller('v1/documented')
+class DocumentedTestController {
+  @Patch(':id')
+  @Access('write')
+  @ApiJsonResponse(200, { type: 'object' })
+  rename(@Param('id', new ParseIdPipe()) id: string, @Body() body: RenameDto, @IfMatch() expectedRevision: number | undefined) {
+    return { id, body, expectedRevision: expectedRevision ?? null };
+  }
+}
+
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BODY_LIMIT = 4096;
 
@@ -165,7 +186,7 @@ describe('HTTP platform', () => {
     });
     registerConcurrencyProblem(problems); // what an event-sourced service's EventStoreModule does
     app = await createHttpTestApp({
-      controllers: [ContactsTestController],
+      controllers: [ContactsTestController, DocumentedTestController],
       platform: {
         serviceName: 'contacts-test',
         problems,
@@ -593,6 +614,76 @@ describe('HTTP platform', () => {
       expect(document.paths['/metrics']).toBeUndefined();
       expect(document.components.schemas.CreateContactDto.properties.name).toMatchObject({ type: 'string', maxLength: 100 });
       expect(document.components.schemas.CreateContactDto.properties.emails).toMatchObject({ type: 'array', maxItems: 5 });
+    });
+
+    it('derives path parameters, the body, If-Match and the statuses from what the route and the platform do', async () => {
+      const document = JSON.parse((await request(http).get('/openapi.json').expect(200)).text);
+      const patch = document.paths['/v1/documented/{id}'].patch;
+      expect(patch.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'id',
+            in: 'path',
+            schema: expect.objectContaining({ type: 'string', format: 'uuid' }),
+          }),
+          expect.objectContaining({ name: 'If-Match', in: 'header', required: false }),
+        ]),
+      );
+      // The body as the validation pipe checks it: every validated property, unknown ones refused, nothing required.
+      expect(document.components.schemas.RenameDto).toMatchObject({
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', maxLength: 100, minLength: 1, example: 'Ada' },
+          stage: { type: 'string', enum: ['lead', 'customer'] },
+          email: { type: 'string', format: 'email', maxLength: 254 },
+        },
+      });
+      expect(document.components.schemas.RenameDto.required).toBeUndefined();
+      expect(document.components.schemas.RenameDto.properties.name.nullable).toBeUndefined();
+      expect(patch.requestBody.required).toBe(false);
+      expect(Object.keys(patch.responses).sort()).toEqual([
+        '200',
+        '400',
+        '401',
+        '403',
+        '404',
+        '412',
+        '413',
+        '415',
+        '431',
+        '500',
+        '503',
+      ]);
+      expect(patch.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
+      expect(document.paths['/health/live'].get.responses).not.toHaveProperty('401');
+      expect(document.info.license).toEqual({ name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' });
+      expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    });
+
+    it('reads If-Match as the revision it names; a malformed one is a 400', async () => {
+      const id = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40';
+      const patch = () => request(http).patch(`/v1/documented/${id.toUpperCase()}`).set('Authorization', sales);
+      expect((await patch().set('If-Match', '"3"').send({}).expect(200)).body).toEqual({ id, body: {}, expectedRevision: 3 });
+      expect((await patch().send({}).expect(200)).body.expectedRevision).toBeNull();
+      expect(problemOf(await patch().set('If-Match', 'W/"3"').send({}).expect(400))).toMatchObject({ status: 400 });
+    });
+
+    it('answers 405 with Allow for a method the path does not take, the most specific path deciding', async () => {
+      const trace = await request(http).trace('/v1/contacts').set('Authorization', sales).expect(405);
+      expect(trace.headers.allow).toBe('GET, HEAD, POST');
+      expect(problemOf(trace)).toMatchObject({ type: `${PROBLEM_BASE_URI}method-not-allowed`, status: 405 });
+      // `/v1/contacts/notes` is the notes, not a contact `:id` that PUT would take.
+      expect((await request(http).put('/v1/contacts/notes').set('Authorization', sales).expect(405)).headers.allow).toBe(
+        'GET, HEAD',
+      );
+      await request(http).put('/v1/contacts/c-1').set('Authorization', sales).expect(409);
+      await request(http).trace('/v1/nothing-here').set('Authorization', sales).expect(404);
+    });
+
+    it('answers headers too large for the parser with a 431 problem, not a cut connection', async () => {
+      const response = await request(http).get('/v1/contacts').set('X-Padding', 'x'.repeat(20_000)).expect(431);
+      expect(problemOf(response)).toMatchObject({ type: `${PROBLEM_BASE_URI}request-header-fields-too-large`, status: 431 });
     });
 
     it('serves Swagger UI without a token', async () => {

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ValidateBy, ValidateIf } from 'class-validator';
+import { documentValidator } from '../openapi/validation-schema';
 
 /** The constraint a null in an optional field breaks; `fieldErrorsFrom` reports it alone. */
 export const NOT_NULL = 'isNotNull';
@@ -22,3 +23,6 @@ export function Optional(): PropertyDecorator {
     }),
   );
 }
+
+// For the OpenAPI documents: the schema says no null already (it is not `nullable`), so the check adds nothing there.
+documentValidator(NOT_NULL, {});
