@@ -208,6 +208,15 @@ describe('Idempotency-Key', () => {
     expect(calls.get('deals')).toBe(1);
   });
 
+  it('answers 422 for the same body under the same key with another If-Match: it names another version', async () => {
+    const key = randomUUID();
+    await post('/v1/deals', key, { title: 'First' }).set('If-Match', '"3"').expect(201);
+    await post('/v1/deals', key, { title: 'First' }).set('If-Match', '"3"').expect(201);
+    const other = await post('/v1/deals', key, { title: 'First' }).set('If-Match', '"4"').expect(422);
+    expect(problemOf(other)).toMatchObject({ type: `${PROBLEM_BASE_URI}idempotency-key-reused`, status: 422 });
+    expect(calls.get('deals')).toBe(1);
+  });
+
   it('treats the same JSON with members in another order as the same request', async () => {
     const key = randomUUID();
     const first = await post('/v1/deals', key, { title: 'Order', delayMs: 0 }).expect(201);
