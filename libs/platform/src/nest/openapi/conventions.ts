@@ -233,6 +233,27 @@ function namedComponents(document: OpenAPIObject): void {
   Object.assign(schemas, namedSchemasUsedBy(document, schemas));
 }
 
+/** Drops the component schemas nothing refers to any more (Swagger's `Object` for a property the conventions rewrote). */
+function withoutUnusedSchemas(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key !== '$ref' || typeof value !== 'string') visit(value);
+      else if (value.startsWith(COMPONENT_SCHEMAS) && !used.has(value.slice(COMPONENT_SCHEMAS.length))) {
+        used.add(value.slice(COMPONENT_SCHEMAS.length));
+        visit(schemas[value.slice(COMPONENT_SCHEMAS.length)]);
+      }
+    }
+  };
+  visit(document.paths);
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+}
+
+const COMPONENT_SCHEMAS = '#/components/schemas/';
+
 export interface ConventionOptions {
   access?: AccessPolicy;
   /** The application's handlers by `method /path`, from `routeHandlers(app)`. */
@@ -271,6 +292,7 @@ export function applyPlatformConventions(document: OpenAPIObject, options: Conve
     }
   }
   namedComponents(document);
+  withoutUnusedSchemas(document);
   return document;
 }
 
