@@ -1,15 +1,9 @@
 import type { Type } from '@nestjs/common';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger';
-import type { MetadataStorage as TransformMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { CountryCodes } from 'validator/lib/isISO31661Alpha2';
-
-// class-transformer keeps the @Type() targets of nested inputs here; its typings live apart from its CommonJS build.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: TransformMetadataStorage;
-};
+import { nestedTypeOf } from '../validation/nested-type';
 
 /** What the validators of one input class accept, as OpenAPI: the facts the validation pipe enforces. */
 export interface ValidatedClass {
@@ -135,7 +129,7 @@ export function validatedClass(target: Type, location: 'body' | 'query'): Valida
     let complete = true;
     for (const rule of rules) {
       if (rule.type === 'nestedValidation') {
-        const nestedType = defaultMetadataStorage.findTypeMetadata(target, property)?.typeFunction() as Type | undefined;
+        const nestedType = nestedTypeOf(target, property);
         if (!nestedType) {
           complete = false;
           continue;

@@ -1,10 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
-
-// class-transformer keeps the nested types (`@Type(() => EmailDto)`) here; it exports no other way to read them.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
+import { nestedTypeOf } from '../validation/nested-type';
 
 /** One request body of a sweep: `body` is the valid body with `value` put at `field`. */
 export interface EdgeInput {
@@ -42,7 +38,7 @@ function propertiesOf(type: Type<object>): { name: string; nested?: Type<object>
       .map((m) => m.propertyName),
   );
   return [...names].map((name) => {
-    const nested = defaultMetadataStorage.findTypeMetadata(type, name)?.typeFunction() as Type<object> | undefined;
+    const nested = nestedTypeOf(type, name);
     return { name, nested };
   });
 }
