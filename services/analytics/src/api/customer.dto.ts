@@ -75,7 +75,7 @@ export class TimelineQuery {
 }
 
 export class TimelineItemView {
-  @ApiProperty() eventId!: string;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ format: 'uuid', description: 'The contact the event names (a merged contact keeps its own id).' })
   customerId!: string;
   @ApiProperty({ example: 'InteractionLogged' }) type!: string;
@@ -103,7 +103,12 @@ export class CustomerHeaderView {
   customerId!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Set when the requested contact is merged: the survivor it resolved to.' })
   mergedInto?: string;
-  @ApiProperty({ type: [String], description: 'The survivor, then every contact merged into it: whose histories are combined.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    isArray: true,
+    description: 'The survivor, then every contact merged into it: whose histories are combined.',
+  })
   contactIds!: string[];
 }
 
@@ -114,7 +119,7 @@ export class TimelinePageView extends CustomerHeaderView {
 
 export class ProfileViewDoc extends CustomerHeaderView {
   @ApiProperty({ enum: ['active', 'archived', 'merged', 'erased'] }) status!: string;
-  @ApiPropertyOptional({ description: 'Erased customers show nothing else.' }) erasedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Erased customers show nothing else.' }) erasedAt?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'given, family, prefix, middle, suffix' })
   name?: Record<string, string>;
   @ApiPropertyOptional({ description: 'Primary e-mail address.' }) email?: string;
@@ -126,14 +131,14 @@ export class ProfileViewDoc extends CustomerHeaderView {
   @ApiPropertyOptional() source?: string;
   @ApiPropertyOptional() lifecycleStage?: string;
   @ApiPropertyOptional({ type: [String] }) tags?: string[];
-  @ApiPropertyOptional() ownerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) ownerId?: string;
   @ApiPropertyOptional({ description: 'Company links with the company name: companyId, role, linkedAt, name, companyStatus.' })
   companies?: object[];
   @ApiPropertyOptional({ description: 'Current consent per channel and purpose (the latest `at` wins).' }) consents?: object[];
   @ApiPropertyOptional({ description: 'total, and byChannel: { <channel>: { count, lastAt } }, merged contacts included.' })
   interactions?: object;
-  @ApiPropertyOptional() firstSeenAt?: string;
-  @ApiPropertyOptional() lastSeenAt?: string;
-  @ApiPropertyOptional() createdAt?: string;
-  @ApiPropertyOptional() archivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) firstSeenAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) lastSeenAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) archivedAt?: string;
 }
