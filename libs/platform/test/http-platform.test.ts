@@ -334,8 +334,8 @@ describe('HTTP platform', () => {
 
     it('refuses __proto__ keys in the query string, which the query parser used to drop silently', async () => {
       for (const [query, field] of [
-        ['name[__proto__]=x', '["name[__proto__]"]'],
-        ['__proto__[x]=1', '["__proto__[x]"]'],
+        ['name[__proto__]=x', 'name[__proto__]'],
+        ['__proto__[x]=1', '__proto__[x]'],
         ['__proto__=1', '__proto__'],
       ]) {
         const response = await request(http).get(`/v1/contacts?${query}`).set('Authorization', sales).expect(400);

@@ -28,6 +28,14 @@ describe('findUnsafeKeys', () => {
     expect(fields({ 'filter[stage]': 'won' })).toEqual([]);
   });
 
+  it('names a query parameter as it was sent', () => {
+    expect(findUnsafeKeys({ 'email[__proto__]': 'x', 'a.b': '1', email: { $ne: 'x' } }, 'query').map((e) => e.field)).toEqual([
+      'a.b',
+      'email.$ne',
+      'email[__proto__]',
+    ]);
+  });
+
   it('reports every offending key, sorted, with where it was', () => {
     expect(findUnsafeKeys({ b: { $in: [] }, a: { $ne: 1 } }, 'query')).toEqual([
       { field: 'a.$ne', messages: [expect.stringContaining('"$"')], in: 'query' },

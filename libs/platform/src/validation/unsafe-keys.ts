@@ -56,7 +56,9 @@ export function inspectInput(input: unknown, location?: 'body' | 'query'): Unsaf
     }
     const isArray = Array.isArray(value);
     for (const key of Object.keys(value)) {
-      const childPath = appendPath(path, isArray ? Number(key) : key);
+      // A query's own keys are parameter names, quoted as sent (`email[__proto__]`, `a.b`), not as JSON paths.
+      const isParameter = location === 'query' && depth === 0;
+      const childPath = isParameter ? key : appendPath(path, isArray ? Number(key) : key);
       const reason = isArray ? undefined : unsafeKeyReason(key);
       if (reason) report('keys', childPath, reason);
       else if (!isArray && NOT_STORABLE.test(key)) report('text', childPath, `keys ${TEXT_MESSAGE}`);
