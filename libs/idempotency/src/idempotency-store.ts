@@ -44,6 +44,11 @@ export interface IdempotencyStore {
   claim(scope: IdempotencyScope, fingerprint: string, terms: ClaimTerms): Promise<Claim>;
   /** Stores the final response of a claim. False when the claim is no longer this one's (taken over, released). */
   complete(scope: IdempotencyScope, token: string, response: StoredResponse): Promise<boolean>;
+  /**
+   * Ends a claim whose response is about a data subject erased already (it may not be kept): the tombstone
+   * `forgetSubject` would leave. False when the claim is no longer this one's.
+   */
+  forget(scope: IdempotencyScope, token: string, subject: string): Promise<boolean>;
   /** Gives the key up (the response was not final): a retry runs again. */
   release(scope: IdempotencyScope, token: string): Promise<void>;
   /**

@@ -176,6 +176,12 @@ describe('IdempotentRequests', () => {
       await expect(requests({ protect }).admit(scope, 'fp-1')).rejects.toThrow(IdempotentResponseGoneError);
     });
 
+    it('keeps a tombstone when the subject is erased already (sealing refused): a retry is answered 410, not run', async () => {
+      const erased = { ...protect, seal: async () => null };
+      expect(await firstRequest(created(), requests({ protect: erased }))).toBe('forgotten');
+      await expect(requests({ protect }).admit(scope, 'fp-1')).rejects.toThrow(IdempotentResponseGoneError);
+    });
+
     it('releases the key when sealing fails', async () => {
       const failing = { ...protect, seal: () => Promise.reject(new Error('vault down')) };
       await expect(firstRequest(created(), requests({ protect: failing }))).rejects.toThrow('vault down');

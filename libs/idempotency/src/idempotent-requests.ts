@@ -10,7 +10,11 @@ import type { IdempotencyScope, IdempotencyStore, StoredResponse } from './idemp
 export interface ResponseProtection {
   /** The data subject (a customer id) the response is about, or undefined when it holds no personal data. */
   subjectOf(body: unknown, response: { readonly status: number; readonly path: string }): string | undefined;
-  seal(subject: string, plaintext: string): Promise<string>;
+  /**
+   * Null when the subject has been erased: nothing may be kept for them (an answer can name a person erased since,
+   * such as an interaction logged before under the same external id). The key then keeps a tombstone: 410 on replay.
+   */
+  seal(subject: string, plaintext: string): Promise<string | null>;
   /** Null when the subject has been erased: the replay is then answered 410. */
   open(subject: string, sealed: string): Promise<string | null>;
 }
@@ -39,7 +43,7 @@ export interface SentResponse {
 export type Admission =
   { readonly run: true; readonly token: string } | { readonly run: false; readonly response: Omit<StoredResponse, 'subject'> };
 
-export type Outcome = 'stored' | 'released' | 'lost';
+export type Outcome = 'stored' | 'forgotten' | 'released' | 'lost';
 
 const DEFAULT_POLL = { initial: 20, max: 250 };
 const RETRY_AFTER_SECONDS = 1;
@@ -100,6 +104,11 @@ export class IdempotentRequests {
       const protect = this.settings.protect;
       const subject = protect?.subjectOf(jsonOf(text, headerOf(sent.headers, 'content-type')), sent);
       const body = protect && subject !== undefined ? await protect.seal(subject, text) : text;
+      if (body === null) {
+        // The subject is erased: as if the erasure had come just after, a retry is answered 410, never run again.
+        outcomes().inc({ outcome: 'forgotten' });
+        return (await this.store.forget(scope, token, subject!)) ? 'forgotten' : 'lost';
+      }
       const response = { status: sent.status, headers: sent.headers, body, ...(subject !== undefined && { subject }) };
       return (await this.store.complete(scope, token, response)) ? 'stored' : 'lost';
     } catch (error) {

@@ -44,6 +44,13 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     return true;
   }
 
+  async forget(scope: IdempotencyScope, token: string, _subject: string): Promise<boolean> {
+    const entry = this.ownClaim(scope, token);
+    if (!entry) return false;
+    entry.record = { state: 'forgotten', fingerprint: entry.record.fingerprint };
+    return true;
+  }
+
   async release(scope: IdempotencyScope, token: string): Promise<void> {
     if (this.ownClaim(scope, token)) this.entries.delete(idOf(scope));
   }

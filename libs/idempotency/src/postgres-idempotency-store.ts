@@ -94,6 +94,15 @@ export class PostgresIdempotencyStore extends PostgresTableStore implements Idem
     return rowCount === 1;
   }
 
+  async forget(scope: IdempotencyScope, token: string, subject: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.keys} SET state = 'forgotten', locked_until = NULL, subject_id = $5
+       WHERE principal = $1 AND endpoint = $2 AND idempotency_key = $3 AND claim_token = $4 AND state = 'in-flight'`,
+      [scope.principal, scope.endpoint, scope.key, token, subject],
+    );
+    return rowCount === 1;
+  }
+
   async release(scope: IdempotencyScope, token: string): Promise<void> {
     await this.pool.query(
       `DELETE FROM ${this.keys}

@@ -1,4 +1,5 @@
 import type { ResponseProtection } from '@crm/idempotency';
+import { SubjectErasedError } from './key-store';
 import type { PersonalDataVault } from './vault';
 
 /**
@@ -11,7 +12,12 @@ export function vaultResponseProtection(
 ): ResponseProtection {
   return {
     subjectOf,
-    seal: (subject, plaintext) => vault.sealFor(subject, plaintext),
+    // Erased: the vault writes nothing for them again, and the request's record becomes a tombstone.
+    seal: (subject, plaintext) =>
+      vault.sealFor(subject, plaintext).catch((error: unknown) => {
+        if (error instanceof SubjectErasedError) return null;
+        throw error;
+      }),
     open: async (subject, sealed) => {
       const opened = await vault.openFor(subject, sealed);
       return typeof opened === 'string' ? opened : null;

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
+import { PLATFORM_LOGGER } from '@crm/platform/nest';
 import { answerHeaderLines, testToken } from '@crm/platform/nest/testing';
 import { createServiceTestApp } from '@crm/service-kit/testing';
 import { Pool } from 'pg';
@@ -547,6 +548,33 @@ describe('contacts API', () => {
         expect.stringMatching(/^Position-Token: /),
       ]),
     );
+  });
+
+  it('keeps no answer about a person erased already: an externalId of theirs posted again is answered, a retry 410, no error logged', async () => {
+    const logged = jest.spyOn(app.get(PLATFORM_LOGGER), 'error');
+    const [erased, other] = await Promise.all(
+      ['Erased', 'Other'].map(
+        async (family) => (await create({ name: { given: 'Mary', family: `${family}${Date.now()}` } })).body,
+      ),
+    );
+    const call = {
+      channel: 'phone-call',
+      direction: 'inbound',
+      occurredAt: '2026-11-23T10:00:00Z',
+      externalId: `ext-${erased.contactId}`,
+    };
+    const first = await post('/v1/interactions', { ...call, contactId: erased.contactId, subject: 'Private' }).expect(201);
+    await post(`/v1/contacts/${erased.contactId}/erase`, {}, admin).expect(204);
+    // The first interaction under this external id stands; it shows nothing of the erased person.
+    const key = `again-${erased.contactId}`;
+    const again = () => post('/v1/interactions', { ...call, contactId: other.contactId }).set('Idempotency-Key', key);
+    const answer = await again().expect(200);
+    expect(answer.body).toMatchObject({ interactionId: first.body.interactionId, contactId: erased.contactId });
+    expect(answer.text).not.toMatch(/Private/);
+    // Nothing may be kept for them (the vault refuses to seal): a tombstone, as their erasure leaves.
+    expect((await again().expect(410)).body.type).toMatch(/idempotent-response-gone$/);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
   });
 
   it('returns a position token with each write that a list request waits on until it shows the write', async () => {
