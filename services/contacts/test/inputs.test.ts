@@ -251,7 +251,10 @@ describe('contacts API inputs', () => {
     const contactId = await createContact({ name, jobTitle: 'Analyst' });
     const patch = (body: object) => http().patch(`/v1/contacts/${contactId}`).set('Authorization', admin).send(body);
     expect((await patch({ jobTitle: null }).expect(400)).body.errors).toEqual([
-      { field: 'jobTitle', messages: ['jobTitle must not be null: leave the field out instead'] },
+      {
+        field: 'jobTitle',
+        messages: ['jobTitle must not be null: leave the field out to keep its value, or name it in `clear` to remove it'],
+      },
     ]);
     expect((await patch({ clear: ['jobTitle'] }).expect(200)).body.jobTitle).toBeUndefined();
     const consent = { channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form' };

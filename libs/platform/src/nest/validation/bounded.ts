@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsIn,
   IsObject,
   IsString,
   Matches,
@@ -14,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from '../../http/openapi-extensions';
-import { Optional } from './optional';
+import { declareClearList, Optional } from './optional';
 
 /**
  * DTO property decorators with the bounds every input needs (no unbounded string or array reaches
@@ -134,4 +135,22 @@ export function Nested(of: Class, options: PropertyOptions = {}): PropertyDecora
     Type(() => of),
     ApiProperty({ type: of, required: !options.optional, description: options.description, ...documented(options) }),
   );
+}
+
+/**
+ * The list of an update's optional fields to remove (`clear`): null is refused in every field, and a null in one of
+ * these is answered with how to remove it (name it here).
+ */
+export function ClearList(fields: readonly string[], options: { maxLength?: number } = {}): PropertyDecorator {
+  return (target, property) => {
+    declareClearList(target, String(property), fields);
+    applyDecorators(
+      IsIn(fields, { each: true }),
+      BoundedStringArray(fields.length, options.maxLength ?? 20, {
+        optional: true,
+        description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
+      }),
+      ApiProperty({ required: false, enum: fields, isArray: true }),
+    )(target, property);
+  };
 }

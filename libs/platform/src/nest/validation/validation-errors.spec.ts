@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { IsEmail, IsInt, validateSync } from 'class-validator';
-import { BoundedArray, BoundedString, BoundedStringArray, Nested } from './bounded';
+import { BoundedArray, BoundedString, BoundedStringArray, ClearList, Nested } from './bounded';
 import { fieldErrorsFrom } from './validation-errors';
 
 class Email {
@@ -34,9 +34,21 @@ class Contact {
   score!: number;
 }
 
-const validate = (plain: object) =>
+/** An update: the fields it can remove are named in `remove` (ClearList). */
+class ContactChanges {
+  @BoundedString(20, { optional: true })
+  nickname?: string;
+
+  @Nested(Address, { optional: true })
+  address?: Address;
+
+  @ClearList(['nickname', 'address'])
+  remove?: string[];
+}
+
+const validate = (plain: object, type: new () => object = Contact) =>
   fieldErrorsFrom(
-    validateSync(plainToInstance(Contact, plain), {
+    validateSync(plainToInstance(type, plain), {
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
@@ -77,6 +89,19 @@ describe('fieldErrorsFrom', () => {
     expect(validate({ ...valid, address: { country: 'CH', city: null } })).toEqual([
       { field: 'address.city', messages: ['city must not be null: leave the field out instead'] },
     ]);
+  });
+
+  it('says how to remove a value where the update has a clear list naming the field, and only there', () => {
+    expect(validate({ nickname: null, address: { country: 'CH', city: null } }, ContactChanges)).toEqual([
+      {
+        field: 'nickname',
+        messages: ['nickname must not be null: leave the field out to keep its value, or name it in `remove` to remove it'],
+      },
+      // The nested address has no list of its own: its city is left out or the whole address removed.
+      { field: 'address.city', messages: ['city must not be null: leave the field out instead'] },
+    ]);
+    expect(validate({ remove: ['nickname', 'address'] }, ContactChanges)).toEqual([]);
+    expect(validate({ remove: ['city'] }, ContactChanges).map((e) => e.field)).toEqual(['remove']);
   });
 
   it('refuses null in a required field as a value of the wrong type', () => {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { COMPANY_SIZES, type CompanySize } from '@crm/contracts';
-import { BoundedArray, BoundedString, BoundedStringArray, IsUuid, Optional } from '@crm/platform/nest';
+import { BoundedArray, BoundedString, BoundedStringArray, ClearList, IsUuid, Optional } from '@crm/platform/nest';
 import { AddressDto } from './contact.dto';
 
 // The inputs of the companies' commands, for the API and the import alike.
@@ -37,14 +37,6 @@ export class CreateCompanyDto extends CompanyFieldsDto {
 export class UpdateCompanyDto extends CompanyFieldsDto {
   @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/ }) name?: string;
 
-  @ApiProperty({
-    required: false,
-    enum: ['industry', 'size'],
-    isArray: true,
-    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
-  })
-  @Optional()
-  @IsIn(['industry', 'size'], { each: true })
-  @BoundedStringArray(2, 10, { optional: true })
+  @ClearList(['industry', 'size'], { maxLength: 10 })
   clear?: ('industry' | 'size')[];
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { inputErrors } from '@crm/platform/nest';
+import { CreateCompanyDto, UpdateCompanyDto } from './company.dto';
 import { CreateContactDto, RecordConsentDto, UpdateContactDto } from './contact.dto';
 
 const name = { given: 'Ada', family: 'Lovelace' };
@@ -8,7 +9,7 @@ const errorsOf = (type: typeof CreateContactDto | typeof UpdateContactDto | type
   Object.fromEntries(inputErrors(type, body).map((e) => [e.field, e.messages]));
 
 describe('contact inputs', () => {
-  it('refuse null in every optional field, each with one message, on create and update', () => {
+  it('refuse null in every optional field, each with one message; an update says how to remove a value it can remove', () => {
     const nulls = {
       jobTitle: null,
       ownerId: null,
@@ -17,22 +18,49 @@ describe('contact inputs', () => {
       country: null,
       emails: [{ address: 'ada@example.com', label: null, primary: null }],
     };
-    for (const type of [CreateContactDto, UpdateContactDto]) {
-      expect(errorsOf(type, { name: { ...name, middle: null }, ...nulls })).toEqual({
-        'name.middle': ['middle must not be null: leave the field out instead'],
-        jobTitle: ['jobTitle must not be null: leave the field out instead'],
-        ownerId: ['ownerId must not be null: leave the field out instead'],
-        addresses: ['addresses must not be null: leave the field out instead'],
-        lifecycleStage: ['lifecycleStage must not be null: leave the field out instead'],
-        country: ['country must not be null: leave the field out instead'],
-        'emails[0].label': ['label must not be null: leave the field out instead'],
-        'emails[0].primary': ['primary must not be null: leave the field out instead'],
-      });
-    }
-    expect(errorsOf(UpdateContactDto, { name: null, clear: null })).toEqual({
-      name: ['name must not be null: leave the field out instead'],
-      clear: ['clear must not be null: leave the field out instead'],
+    const leaveOut = (field: string) => [`${field} must not be null: leave the field out instead`];
+    const orClear = (field: string) => [
+      `${field} must not be null: leave the field out to keep its value, or name it in \`clear\` to remove it`,
+    ];
+    const unclearable = {
+      'name.middle': leaveOut('middle'),
+      addresses: leaveOut('addresses'),
+      lifecycleStage: leaveOut('lifecycleStage'),
+      'emails[0].label': leaveOut('label'),
+      'emails[0].primary': leaveOut('primary'),
+    };
+    expect(errorsOf(CreateContactDto, { name: { ...name, middle: null }, ...nulls })).toEqual({
+      ...unclearable,
+      jobTitle: leaveOut('jobTitle'),
+      ownerId: leaveOut('ownerId'),
+      country: leaveOut('country'),
     });
+    expect(errorsOf(UpdateContactDto, { name: { ...name, middle: null }, ...nulls })).toEqual({
+      ...unclearable,
+      jobTitle: orClear('jobTitle'),
+      ownerId: orClear('ownerId'),
+      country: orClear('country'),
+    });
+    expect(errorsOf(UpdateContactDto, { name: null, clear: null })).toEqual({
+      name: leaveOut('name'),
+      clear: leaveOut('clear'),
+    });
+    // What the message says works: the update that names the field in `clear` is valid.
+    expect(errorsOf(UpdateContactDto, { clear: ['jobTitle', 'ownerId', 'country'] })).toEqual({});
+  });
+
+  it('say the same of a company: its update removes industry and size through `clear`', () => {
+    const companyErrors = (type: typeof CreateCompanyDto | typeof UpdateCompanyDto, body: object) =>
+      Object.fromEntries(inputErrors(type, body).map((e) => [e.field, e.messages]));
+    expect(companyErrors(CreateCompanyDto, { name: 'Acme', industry: null })).toEqual({
+      industry: ['industry must not be null: leave the field out instead'],
+    });
+    expect(companyErrors(UpdateCompanyDto, { industry: null, size: null, domains: null })).toEqual({
+      industry: ['industry must not be null: leave the field out to keep its value, or name it in `clear` to remove it'],
+      size: ['size must not be null: leave the field out to keep its value, or name it in `clear` to remove it'],
+      domains: ['domains must not be null: leave the field out instead'],
+    });
+    expect(companyErrors(UpdateCompanyDto, { clear: ['industry', 'size'] })).toEqual({});
   });
 
   it('name a bad e-mail and a bad phone number together', () => {

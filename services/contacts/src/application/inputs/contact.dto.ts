@@ -16,6 +16,7 @@ import {
   BoundedArray,
   BoundedString,
   BoundedStringArray,
+  ClearList,
   documentValidator,
   IsCountryCode,
   IsEmailAddress,
@@ -206,15 +207,7 @@ export class UpdateContactDto extends ProfileFieldsDto {
   @Nested(PersonNameDto, { optional: true })
   name?: PersonNameDto;
 
-  @ApiProperty({
-    required: false,
-    enum: OPTIONAL_PROFILE_FIELDS,
-    isArray: true,
-    description: 'Optional fields to remove (null is refused in every field: name a field here to remove it).',
-  })
-  @Optional()
-  @IsIn(OPTIONAL_PROFILE_FIELDS, { each: true })
-  @BoundedStringArray(OPTIONAL_PROFILE_FIELDS.length, 20, { optional: true })
+  @ClearList(OPTIONAL_PROFILE_FIELDS)
   clear?: OptionalProfileField[];
 }
 
