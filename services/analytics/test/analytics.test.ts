@@ -7,7 +7,7 @@ import type { ContactsEvent } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { deadLetterTopicOf } from '@crm/messaging';
-import { testToken } from '@crm/platform/nest/testing';
+import { documentedAnswers, testToken } from '@crm/platform/nest/testing';
 import { PROJECTION_STATE_COLLECTION, readModelHash, type ProjectionState } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { eventually, header, readTopic } from '../../../libs/messaging/test/support';
@@ -120,8 +120,17 @@ describe('analytics service', () => {
     channel?: string;
     data: Record<string, unknown>;
   };
+  /** Every answer below is held to the service's own OpenAPI document (a fuzzer meets no customer with history). */
+  let errorsOf: ReturnType<typeof documentedAnswers> | undefined;
+  const asDocumented = async <T>(path: string, body: T): Promise<T> => {
+    errorsOf ??= documentedAnswers((await request(app.getHttpServer()).get('/openapi.json').expect(200)).body);
+    expect(errorsOf('get', path, 200, body)).toEqual([]);
+    return body;
+  };
   const timeline = async (id: string, query: Record<string, string | string[]> = {}): Promise<Page> =>
-    (await get(`/v1/customers/${id}/timeline`).query(query).expect(200)).body;
+    asDocumented('/v1/customers/{id}/timeline', (await get(`/v1/customers/${id}/timeline`).query(query).expect(200)).body);
+  const profile = async (id: string) =>
+    asDocumented('/v1/customers/{id}/profile', (await get(`/v1/customers/${id}/profile`).expect(200)).body);
   /** Until the timeline holds `count` entries (404 while nothing about the customer was projected yet). */
   const settled = (id: string, count: number) =>
     eventually(
@@ -230,7 +239,7 @@ describe('analytics service', () => {
 
   it('serves the profile: identity, stage, tags, owner, companies by name, current consents, activity', async () => {
     await eventually(async () => (await get(`/v1/customers/${ada.id}/profile`)).body.interactions?.total === 4, 30000, 'profile');
-    const { body } = await get(`/v1/customers/${ada.id}/profile`).expect(200);
+    const body = await profile(ada.id);
     expect(body).toEqual({
       customerId: ada.id,
       contactIds: [ada.id],
@@ -347,7 +356,7 @@ describe('analytics service', () => {
       30000,
       'merged profile',
     );
-    const survivor = (await get(`/v1/customers/${ada.id}/profile`).expect(200)).body;
+    const survivor = await profile(ada.id);
     expect(survivor).toMatchObject({
       contactIds: [ada.id, twin.id],
       status: 'active',
@@ -363,7 +372,7 @@ describe('analytics service', () => {
       expect.objectContaining({ channel: 'email' }),
       expect.objectContaining({ channel: 'sms', status: 'granted' }),
     ]);
-    const viaTwin = (await get(`/v1/customers/${twin.id}/profile`).expect(200)).body;
+    const viaTwin = await profile(twin.id);
     expect(viaTwin).toMatchObject({ customerId: ada.id, mergedInto: ada.id, email: ada.email, interactions: { total: 6 } });
 
     await contact(ada.id, [
@@ -398,9 +407,9 @@ describe('analytics service', () => {
       30000,
       'split profile',
     );
-    const restored = (await get(`/v1/customers/${ada.id}/profile`).expect(200)).body;
+    const restored = await profile(ada.id);
     expect(restored.consents).toEqual([expect.objectContaining({ channel: 'email', status: 'granted' })]);
-    const twinAgain = (await get(`/v1/customers/${twin.id}/profile`).expect(200)).body;
+    const twinAgain = await profile(twin.id);
     expect(twinAgain).toMatchObject({ customerId: twin.id, contactIds: [twin.id], status: 'active', email: twin.email });
     expect(twinAgain.interactions).toEqual({
       total: 2,
@@ -418,7 +427,7 @@ describe('analytics service', () => {
       30000,
       'erased profile',
     );
-    expect((await get(`/v1/customers/${ada.id}/profile`).expect(200)).body).toEqual({
+    expect(await profile(ada.id)).toEqual({
       customerId: ada.id,
       contactIds: [ada.id],
       status: 'erased',

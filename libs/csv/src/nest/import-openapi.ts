@@ -1,11 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { namedSchema } from '@crm/platform/nest';
+import { namedSchema, sameShape } from '@crm/platform/nest';
 import type { ImportJobView, RowError } from '../job-store';
 
 // The bodies of the imports routes as OpenAPI schemas, held to the types the routes return (a drift fails to compile).
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function sameShape<A, B>(_proof: Same<A, B>): void {}
 
 const closed = Type.Object;
 const count = (description: string) => Type.Integer({ minimum: 0, description });

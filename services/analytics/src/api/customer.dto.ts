@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type, type TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
@@ -72,73 +72,4 @@ export class TimelineQuery {
 
   @BoundedString(512, { optional: true, opaque: true, description: 'Opaque cursor from a previous page (`next`).' })
   cursor?: string;
-}
-
-export class TimelineItemView {
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
-  @ApiProperty({ format: 'uuid', description: 'The contact the event names (a merged contact keeps its own id).' })
-  customerId!: string;
-  @ApiProperty({ example: 'InteractionLogged' }) type!: string;
-  @ApiProperty({ example: 'contacts', description: 'The producing service.' }) source!: string;
-  @ApiProperty({ enum: timelineCategories }) category!: string;
-  @ApiProperty({ example: 'Interaction logged', description: 'How the event reads, as its contract presents it.' })
-  title!: string;
-  @ApiPropertyOptional({ enum: INTERACTION_CHANNELS }) channel?: string;
-  @ApiPropertyOptional({ enum: ['inbound', 'outbound', 'internal'] }) direction?: string;
-  @ApiProperty({ format: 'date-time', description: "An interaction's occurredAt, else the event's at." }) occurredAt!: string;
-  @ApiProperty({ format: 'date-time', description: 'When the producing store recorded it.' }) recordedAt!: string;
-  @ApiPropertyOptional({ description: 'Who did it (user or service id).' }) actor?: string;
-  @ApiPropertyOptional() correlationId?: string;
-  @ApiProperty({ description: 'Store position: orders entries that occurred at the same time.' }) position!: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: "The event's data in its current schema version; personal values are null once the person was erased.",
-  })
-  data!: Record<string, unknown>;
-}
-
-export class CustomerHeaderView {
-  @ApiProperty({ format: 'uuid', description: 'The customer answering: the survivor when the requested id was merged.' })
-  customerId!: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Set when the requested contact is merged: the survivor it resolved to.' })
-  mergedInto?: string;
-  @ApiProperty({
-    type: 'string',
-    format: 'uuid',
-    isArray: true,
-    description: 'The survivor, then every contact merged into it: whose histories are combined.',
-  })
-  contactIds!: string[];
-}
-
-export class TimelinePageView extends CustomerHeaderView {
-  @ApiProperty({ type: [TimelineItemView] }) items!: TimelineItemView[];
-  @ApiPropertyOptional({ description: 'Cursor of the next page; absent on the last one.' }) next?: string;
-}
-
-export class ProfileViewDoc extends CustomerHeaderView {
-  @ApiProperty({ enum: ['active', 'archived', 'merged', 'erased'] }) status!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Erased customers show nothing else.' }) erasedAt?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'given, family, prefix, middle, suffix' })
-  name?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'Primary e-mail address.' }) email?: string;
-  @ApiPropertyOptional({ description: 'Primary phone number (E.164).' }) phone?: string;
-  @ApiPropertyOptional() country?: string;
-  @ApiPropertyOptional() locale?: string;
-  @ApiPropertyOptional() timezone?: string;
-  @ApiPropertyOptional() jobTitle?: string;
-  @ApiPropertyOptional() source?: string;
-  @ApiPropertyOptional() lifecycleStage?: string;
-  @ApiPropertyOptional({ type: [String] }) tags?: string[];
-  @ApiPropertyOptional({ format: 'uuid' }) ownerId?: string;
-  @ApiPropertyOptional({ description: 'Company links with the company name: companyId, role, linkedAt, name, companyStatus.' })
-  companies?: object[];
-  @ApiPropertyOptional({ description: 'Current consent per channel and purpose (the latest `at` wins).' }) consents?: object[];
-  @ApiPropertyOptional({ description: 'total, and byChannel: { <channel>: { count, lastAt } }, merged contacts included.' })
-  interactions?: object;
-  @ApiPropertyOptional({ format: 'date-time' }) firstSeenAt?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) lastSeenAt?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) archivedAt?: string;
 }

@@ -1,10 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
 import { CustomerProfileQuery, CustomerTimeline } from '../application/queries/customers';
 import type { ProfileView, TimelinePage } from '../application/views';
-import { ProfileViewDoc, TimelinePageView, TimelineQuery } from './customer.dto';
+import { TimelineQuery } from './customer.dto';
+import { profileView, timelinePage } from './views';
 
 const DEFAULT_LIMIT = 50;
 
@@ -22,7 +23,7 @@ export class CustomersController {
       'Everything that happened with a customer, newest first (occurredAt, then store position), including the history ' +
       "of the contacts merged into it. A merged contact's id answers with its survivor's timeline (`mergedInto`).",
   })
-  @ApiOkResponse({ type: TimelinePageView })
+  @ApiJsonResponse(200, timelinePage)
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   timeline(@Param('id', new ParseIdPipe()) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.queries.execute(
@@ -44,7 +45,7 @@ export class CustomersController {
     summary: "A customer's profile",
     description: "The customer's current facts, with the interactions of the contacts merged into it.",
   })
-  @ApiOkResponse({ type: ProfileViewDoc })
+  @ApiJsonResponse(200, profileView)
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
   profile(@Param('id', new ParseIdPipe()) id: string): Promise<ProfileView> {
     return this.queries.execute(new CustomerProfileQuery(id.toLowerCase()));

@@ -21,7 +21,7 @@ import {
   type EventContract,
   type InteractionLoggedData,
 } from '@crm/contracts';
-import { namedSchema } from '@crm/platform/nest';
+import { namedType as named, sameShape } from '@crm/platform/nest';
 import type { MergedContactView } from '../application/commands/merge-contacts';
 import type { CompanyView, ContactView, HistoryEntry } from '../application/contact-view';
 import type { ContactRecord } from '../application/contact-lookup';
@@ -32,13 +32,6 @@ import type { LikelyDuplicate } from '../domain/duplicates';
 
 // The bodies the API answers with, as OpenAPI schemas: written once in TypeBox from the contracts' own schemas, and
 // held to the types the use cases return (a drift fails to compile), so the document says what the handlers send.
-
-/** Compiles only when the schema's type and the type the handlers return are the same, both ways. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-function sameShape<A, B>(_proof: Same<A, B>): void {}
-
-/** A named component of the document, usable inside other TypeBox schemas. */
-const named = <T>(name: string, schema: TSchema | object) => Type.Unsafe<T>(namedSchema(name, schema));
 
 /** An event's data as its contract publishes it, without the document-level keywords. */
 function contractData({ schema }: EventContract): object {

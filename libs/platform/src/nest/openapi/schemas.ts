@@ -1,6 +1,7 @@
 import { ApiResponse } from '@nestjs/swagger';
 import type { HeaderObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
+import { Type as TypeBox, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { PROBLEM_BASE_URI, PROBLEM_CONTENT_TYPE } from '../../problems/problem';
 
 export type { HeaderObject, ReferenceObject, SchemaObject };
@@ -76,6 +77,18 @@ export function namedSchema(name: string, schema: object): ReferenceObject {
   named.set(name, plain);
   return { $ref: `${COMPONENT_PREFIX}${name}` };
 }
+
+/** A named schema (`namedSchema`) as a TypeBox schema of type `T`, to use inside other response schemas. */
+export const namedType = <T>(name: string, schema: TSchema | object): TUnsafe<T> => TypeBox.Unsafe<T>(namedSchema(name, schema));
+
+/** Whether A and B are the same type, both ways. */
+export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Compiles only when a response schema's type and the type its handler returns are the same, so that the document
+ * cannot drift from what is sent: `sameShape<Static<typeof contactViewSchema>, ContactView>(true)`.
+ */
+export function sameShape<A, B>(_proof: SameShape<A, B>): void {}
 
 /** The named schemas `document` refers to (and those they refer to), for its components. */
 export function namedSchemasUsedBy(document: object, known: Record<string, unknown> = {}): Record<string, SchemaObject> {

@@ -63,3 +63,4 @@ export function answerHeaderLines(response: object): string[] {
 }
 
 export { edgeInputs, fieldPathsOf, type EdgeInput } from './edge-inputs';
+export { documentedAnswers } from './documented-answers';

@@ -1,0 +1,129 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  Closed,
+  companyLinkSchema,
+  consentEntrySchema,
+  e164Schema,
+  Email,
+  fullPersonNameSchema,
+  INTERACTION_CHANNELS,
+  INTERACTION_DIRECTIONS,
+  OneOf,
+  profileFieldSchemas,
+  StringEnum,
+  UtcTimestamp,
+  Uuid,
+} from '@crm/contracts';
+import { namedType, sameShape } from '@crm/platform/nest';
+import { timelineCategories } from '../application/read-models/customer-events';
+import type { CustomerHeader, ProfileView, TimelineItem, TimelinePage } from '../application/views';
+import { TIMELINE_EVENT_TYPES } from './customer.dto';
+
+// The bodies analytics answers with, as OpenAPI schemas: written once in TypeBox from the contracts' own schemas, and
+// held to the types the queries return (a drift fails to compile), so the document says what the handlers send.
+
+const headerFields = {
+  customerId: Uuid({ description: 'The customer answering: the survivor when the requested id was merged.' }),
+  mergedInto: Type.Optional(Uuid({ description: 'Set when the requested contact is merged: the survivor it resolved to.' })),
+  contactIds: Type.Array(Uuid(), {
+    minItems: 1,
+    description: 'The survivor, then every contact merged into it: whose histories are combined.',
+  }),
+};
+sameShape<Static<ReturnType<typeof Closed<typeof headerFields>>>, CustomerHeader>(true);
+
+// Plain strings in the types (a timeline keeps what arrived); their documented values are the contracts' lists.
+const oneOf = (values: readonly string[], description?: string) => Type.String({ enum: [...values], description });
+
+const timelineItemSchema = Closed({
+  eventId: Uuid(),
+  customerId: Uuid({ description: 'The contact the event names (a merged contact keeps its own id).' }),
+  type: oneOf(TIMELINE_EVENT_TYPES, 'The event.'),
+  source: Type.String({ description: 'The producing service.', example: 'contacts' }),
+  category: oneOf(timelineCategories),
+  title: Type.String({ description: 'How the event reads, as its contract presents it.', example: 'Interaction logged' }),
+  channel: Type.Optional(oneOf(INTERACTION_CHANNELS, 'Interactions only: how the customer was in touch.')),
+  direction: Type.Optional(oneOf(INTERACTION_DIRECTIONS, 'Interactions only.')),
+  occurredAt: UtcTimestamp({ description: "An interaction's occurredAt, else the event's at." }),
+  recordedAt: UtcTimestamp({ description: 'When the producing store recorded it.' }),
+  actor: Type.Optional(Type.String({ description: 'Who did it (user or service id).' })),
+  correlationId: Type.Optional(Type.String()),
+  position: Type.String({
+    pattern: '^\\d{20}\\.\\d{20}$',
+    description: 'Store position: orders entries that occurred at the same time.',
+  }),
+  data: Type.Unsafe<unknown>({
+    type: 'object',
+    description:
+      "The event's data in its contract's current version (the AsyncAPI document has each one's schema); personal values " +
+      'are null once the person was erased.',
+  }),
+});
+sameShape<Static<typeof timelineItemSchema>, TimelineItem>(true);
+export const timelineItem = namedType<TimelineItem>('TimelineItem', timelineItemSchema);
+
+const timelinePageSchema = Closed({
+  ...headerFields,
+  items: Type.Array(timelineItem),
+  next: Type.Optional(Type.String({ description: 'Cursor of the next page; absent on the last one.' })),
+});
+sameShape<Static<typeof timelinePageSchema>, TimelinePage>(true);
+export const timelinePage = namedType<TimelinePage>('TimelinePage', timelinePageSchema);
+
+const companyStatus = StringEnum(['active', 'archived'] as const);
+const companyLinkViewSchema = Type.Composite(
+  [
+    companyLinkSchema,
+    Closed({
+      linkedAt: UtcTimestamp({ description: 'When the link was first made.' }),
+      name: Type.Optional(Type.String({ description: 'The company; absent while analytics has not seen it yet.' })),
+      companyStatus: Type.Optional(companyStatus),
+    }),
+  ],
+  { additionalProperties: false },
+);
+
+const channelStatsSchema = Closed({
+  count: Type.Integer({ minimum: 1 }),
+  lastAt: UtcTimestamp({ description: 'The latest interaction on the channel.' }),
+});
+const interactionSummarySchema = Closed({
+  total: Type.Integer({ minimum: 0 }),
+  byChannel: Type.Unsafe<Record<string, Static<typeof channelStatsSchema>>>({
+    type: 'object',
+    additionalProperties: channelStatsSchema,
+    description: `Per channel (${INTERACTION_CHANNELS.join(', ')}), merged contacts included.`,
+  }),
+});
+
+const { locale, timezone, country, jobTitle, source, ownerId, tags } = profileFieldSchemas;
+const liveProfileSchema = Closed({
+  ...headerFields,
+  status: StringEnum(['active', 'archived', 'merged'] as const),
+  name: Type.Optional(fullPersonNameSchema),
+  email: Type.Optional(Email({ description: 'The primary e-mail address.' })),
+  phone: Type.Optional({ ...e164Schema, description: 'The primary phone number.' }),
+  country,
+  locale,
+  timezone,
+  jobTitle,
+  source,
+  lifecycleStage: Type.Optional(profileFieldSchemas.lifecycleStage),
+  tags,
+  ownerId,
+  companies: Type.Array(companyLinkViewSchema, { description: 'Company links, with the company’s name and status.' }),
+  consents: Type.Array(consentEntrySchema, { description: 'The current consent per channel and purpose (latest `at`).' }),
+  interactions: interactionSummarySchema,
+  firstSeenAt: UtcTimestamp(),
+  lastSeenAt: UtcTimestamp(),
+  createdAt: Type.Optional(UtcTimestamp()),
+  archivedAt: Type.Optional(UtcTimestamp()),
+});
+const erasedProfileSchema = Closed({
+  ...headerFields,
+  status: StringEnum(['erased'] as const),
+  erasedAt: Type.Optional(UtcTimestamp({ description: 'Erased customers show nothing else.' })),
+});
+const profileSchema = OneOf([liveProfileSchema, erasedProfileSchema]);
+sameShape<Static<typeof profileSchema>, ProfileView>(true);
+export const profileView = namedType<ProfileView>('CustomerProfile', profileSchema);
