@@ -30,9 +30,27 @@ export function wireSchema(contract: AnyEventContract): JsonSchema {
   };
 }
 
+/**
+ * The schema of a contract's event data as a consumer that opens it sees it (libs/privacy's decode): each personal
+ * value opened, or null once its customer is erased (the key is gone). Analytics' timeline serves data so.
+ */
+export function openedSchema(contract: AnyEventContract): JsonSchema {
+  if (contract.pii.length === 0) return contract.schema;
+  return piiReplaced(contract.schema, ({ [PII_KEYWORD]: _marked, ...opened }) => ({
+    anyOf: [opened, { type: 'null' }],
+    ...(opened.description && { description: `${opened.description} Null once the customer is erased.` }),
+    [PII_KEYWORD]: true,
+  }));
+}
+
 function sealedWithin(node: JsonSchema, nullable: boolean): JsonSchema {
-  if (node[PII_KEYWORD] === true) return sealed(node, nullable);
-  const within = (child: JsonSchema) => sealedWithin(child, nullable);
+  return piiReplaced(node, (value) => sealed(value, nullable));
+}
+
+/** The schema with each personal value's schema (`x-pii`) replaced. */
+function piiReplaced(node: JsonSchema, replace: (value: JsonSchema) => JsonSchema): JsonSchema {
+  if (node[PII_KEYWORD] === true) return replace(node);
+  const within = (child: JsonSchema) => piiReplaced(child, replace);
   return {
     ...node,
     ...(node.properties && {

@@ -3,18 +3,20 @@ import {
   Closed,
   companyLinkSchema,
   consentEntrySchema,
+  crmContracts,
   e164Schema,
   Email,
   fullPersonNameSchema,
   INTERACTION_CHANNELS,
   INTERACTION_DIRECTIONS,
   OneOf,
+  openedSchema,
   profileFieldSchemas,
   StringEnum,
   UtcTimestamp,
   Uuid,
 } from '@crm/contracts';
-import { namedType, sameShape } from '@crm/platform/nest';
+import { namedSchema, namedType, sameShape } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 import type { CustomerHeader, ProfileView, TimelineItem, TimelinePage } from '../application/views';
 import { TIMELINE_EVENT_TYPES } from './customer.dto';
@@ -53,10 +55,9 @@ const timelineItemSchema = Closed({
     description: 'Store position: orders entries that occurred at the same time.',
   }),
   data: Type.Unsafe<unknown>({
-    type: 'object',
-    description:
-      "The event's data in its contract's current version (the AsyncAPI document has each one's schema); personal values " +
-      'are null once the person was erased.',
+    // Any timeline event's: `type` names which.
+    anyOf: TIMELINE_EVENT_TYPES.map((name) => namedSchema(`${name}Data`, openedSchema(crmContracts.get(name)))),
+    description: "The event's data in its contract's current version; personal values are null once the person was erased.",
   }),
 });
 sameShape<Static<typeof timelineItemSchema>, TimelineItem>(true);

@@ -111,7 +111,8 @@ export function namedSchemasUsedBy(document: object, known: Record<string, unkno
   return found;
 }
 
-function toOpenApi30(node: Record<string, unknown>): Record<string, unknown> {
+function toOpenApi30(schema: Record<string, unknown>): Record<string, unknown> {
+  const node = withNullable(schema);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || key === '$id') continue;
@@ -132,6 +133,16 @@ function toOpenApi30(node: Record<string, unknown>): Record<string, unknown> {
     } else out[key] = value;
   }
   return out;
+}
+
+/** `anyOf: [X, { type: 'null' }]` (JSON Schema's "X or null") as OpenAPI 3.0 says it: X with `nullable: true`. */
+function withNullable(node: Record<string, unknown>): Record<string, unknown> {
+  const { anyOf, ...rest } = node;
+  if (!Array.isArray(anyOf) || anyOf.length !== 2) return node;
+  const isNull = (schema: unknown) => JSON.stringify(schema) === '{"type":"null"}';
+  const value = anyOf.find((schema) => !isNull(schema)) as Record<string, unknown> | undefined;
+  if (!value || !anyOf.some(isNull) || typeof value.type !== 'string') return node;
+  return { ...value, ...rest, nullable: true };
 }
 
 export interface JsonResponseOptions {
