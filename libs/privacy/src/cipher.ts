@@ -18,7 +18,7 @@ export const KEY_BYTES = 32;
  * (an IV reused under one GCM key would reveal both plaintexts and the authentication key).
  */
 export class RandomBlocks {
-  private block = Buffer.alloc(0);
+  private block: Buffer = Buffer.alloc(0);
   private offset = 0;
 
   constructor(
