@@ -1,10 +1,11 @@
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
 import { createPool, qualifiedTable, runMigration } from '@crm/postgres';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { CompanionNotWrittenError, DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
   START,
   comparePositions,
+  type AppendCompanion,
   type AppendOptions,
   type AppendResult,
   type AppendWatcher,
@@ -114,9 +115,11 @@ export class PostgresEventStore implements EventStore {
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     const rows = events.map((event) => ({ ...event, id: event.id ?? newId() }));
+    const companion = options.companion?.statement;
+    if (options.companion && !companion && !(await options.companion.write())) throw new CompanionNotWrittenError(streamName);
     for (;;) {
       try {
-        return await this.tryAppend(streamName, rows, expected);
+        return await this.tryAppend(streamName, rows, expected, companion);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const retried = await this.retriedAppend(streamName, rows);
@@ -128,17 +131,32 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** One statement (one round trip): read the stream's revision, check it, insert. */
-  private async tryAppend(streamName: string, events: readonly IdentifiedEvent[], expected: ExpectedRevision) {
+  /**
+   * One statement (one round trip): read the stream's revision, check it, insert; with a companion, its write first
+   * (a CTE), and the insert only if it wrote.
+   */
+  private async tryAppend(
+    streamName: string,
+    events: readonly IdentifiedEvent[],
+    expected: ExpectedRevision,
+    companion?: AppendCompanion['statement'],
+  ) {
+    // The companion's parameters follow the append's seven.
+    const withCompanion = companion && {
+      cte: `companion AS (${companion.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 7}`)}), `,
+      condition: 'AND EXISTS (SELECT 1 FROM companion)',
+      written: 'EXISTS (SELECT 1 FROM companion)',
+    };
     const { rows } = await this.pool.query<{
       current: string;
       revision: string | null;
       transaction_id: string | null;
       position: string | null;
+      companion_written: boolean;
     }>({
       // Named: parsed and planned once per connection, not for every append.
-      name: `append:${this.table}`,
-      text: `WITH current AS (
+      name: companion ? `append:${this.table}+${companion.name}` : `append:${this.table}`,
+      text: `WITH ${withCompanion?.cte ?? ''}current AS (
          SELECT coalesce(max(stream_revision), -1) AS revision FROM ${this.table} WHERE stream_name = $1
        ), inserted AS (
          INSERT INTO ${this.table} (event_id, stream_name, stream_revision, event_type, data, metadata)
@@ -147,10 +165,11 @@ export class PostgresEventStore implements EventStore {
           WHERE CASE $6::text WHEN 'any' THEN true
                               WHEN 'no_stream' THEN current.revision = -1
                               WHEN 'stream_exists' THEN current.revision >= 0
-                              ELSE current.revision = $7::bigint END
+                              ELSE current.revision = $7::bigint END ${withCompanion?.condition ?? ''}
          RETURNING stream_revision, transaction_id, position
        )
-       SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position
+       SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position,
+              ${withCompanion?.written ?? 'true'} AS companion_written
          FROM current LEFT JOIN (SELECT * FROM inserted ORDER BY position DESC LIMIT 1) last ON true`,
       values: [
         streamName,
@@ -160,6 +179,7 @@ export class PostgresEventStore implements EventStore {
         events.map((e) => JSON.stringify(e.metadata ?? {})),
         typeof expected === 'number' ? 'exact' : expected,
         typeof expected === 'number' ? expected : null,
+        ...(companion?.values ?? []),
       ],
     });
     const result = rows[0];
@@ -175,6 +195,7 @@ export class PostgresEventStore implements EventStore {
     }
     const retried = await this.retriedAppend(streamName, events);
     if (retried) return retried;
+    if (revisionMatches(expected, current) && !result.companion_written) throw new CompanionNotWrittenError(streamName);
     throw new WrongExpectedRevisionError(streamName, expected, current);
   }
 
