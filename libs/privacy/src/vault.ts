@@ -50,7 +50,7 @@ export class PersonalDataVault {
     events: readonly E[],
     newSubject: string,
   ): Promise<{ events: E[]; keyWrite?: NewKeyWrite }> {
-    const subjects = new Set(events.map((event) => this.subjectOf(this.contractOf(event), event)));
+    const subjects = new Set(events.map((event) => this.subjectOf(this.contractOf(event), event)).filter((s) => s !== undefined));
     if (subjects.size !== 1 || !subjects.has(newSubject) || !this.keys.newKey) return { events: await this.seal(events) };
     const subject = newSubject;
     const { key, write } = this.keys.newKey(subject);
