@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import {
   CompanionNotWrittenError,
   PostgresEventStore,
@@ -99,6 +99,38 @@ describe('PostgresEventStore append with a companion statement', () => {
     ).rejects.toThrow(WrongExpectedRevisionError);
     expect(await store.readStream(stream)).toHaveLength(1);
     expect(await keyOf(stream)).toBe('k2');
+  });
+});
+
+describe('PostgresEventStore append with a companion, in schemas whose names differ only past 63 bytes of a statement name', () => {
+  it('keeps the statements of two stores apart on one connection', async () => {
+    const prefix = `ec_${'x'.repeat(52)}_`; // 56 characters: `append:"` and this fill PostgreSQL's 63
+    const schemas = [0, 1].map(() => prefix + randomUUID().slice(0, 7));
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const stores = schemas.map((schema) => new PostgresEventStore({ pool, schema }));
+    try {
+      for (const [index, store] of stores.entries()) {
+        await store.migrate();
+        await pool.query(`CREATE TABLE "${schemas[index]}".keys (id text PRIMARY KEY)`);
+      }
+      for (const [index, store] of stores.entries()) {
+        const stream = `s-${randomUUID()}`;
+        const companion: AppendCompanion = {
+          statement: {
+            name: `key:${schemas[index]}`,
+            text: `INSERT INTO "${schemas[index]}".keys (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
+            values: [stream],
+          },
+          write: () => Promise.reject(new Error('not used')),
+        };
+        await store.append(stream, [{ type: 'Created', data: {} }], { expectedRevision: 'no_stream', companion });
+        const { rows } = await pool.query(`SELECT id FROM "${schemas[index]}".keys`);
+        expect(rows).toEqual([{ id: stream }]);
+      }
+    } finally {
+      for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
   });
 });
 
