@@ -87,7 +87,7 @@ type Autocannon = (options: {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon: Autocannon = require('autocannon');
 
-interface ContactBody {
+export interface ContactBody {
   contactId: string;
   name: { given: string; family: string };
   emails: { address: string; primary?: boolean }[];
@@ -102,7 +102,7 @@ interface ContactBody {
 }
 
 /** A distinct, valid contact per n (Swiss mobile numbers +41 78 ... are valid for libphonenumber). */
-const contactBody = (n: number, run: string): ContactBody => ({
+export const contactBody = (n: number, run: string): ContactBody => ({
   contactId: randomUUID(),
   name: { given: ['Ada', 'Grace', 'Alan', 'Edsger'][n % 4], family: `Bench${n}` },
   emails: [{ address: `bench.${n}.${run}@example.com` }],
@@ -122,18 +122,19 @@ interface PhaseResult {
 }
 
 /** One autocannon phase; `request(n)` gives the n-th request (n counts from 0 across connections). */
-async function cannon(
+export async function cannon(
   name: string,
   url: string,
   token: string,
   request: (n: number) => { method: string; path: string; body?: unknown },
   onResponse?: (status: number, body: string) => void,
   seconds = SECONDS,
+  connections = CONNECTIONS,
 ): Promise<PhaseResult> {
   let n = 0;
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -162,7 +163,7 @@ async function cannon(
 }
 
 /** Watches the analytics timeline for the ContactCreated entries of contacts whose create has been answered. */
-class TimelineWatcher {
+export class TimelineWatcher {
   private readonly pending = new Map<string, { at: number; series: number[] }>();
   private polls = 0;
   private pollMs = 0;
@@ -230,7 +231,7 @@ class TimelineWatcher {
   }
 }
 
-interface Stats {
+export interface Stats {
   n: number;
   p50: number;
   p95: number;
@@ -238,7 +239,7 @@ interface Stats {
   max: number;
 }
 
-function stats(values: readonly number[]): Stats {
+export function stats(values: readonly number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
   return {
     n: sorted.length,
@@ -249,9 +250,9 @@ function stats(values: readonly number[]): Stats {
   };
 }
 
-const round = (value: number) => Number(value.toFixed(1));
+export const round = (value: number) => Number(value.toFixed(1));
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -264,7 +265,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A child process with its output in a log file; stopped with SIGTERM, then SIGKILL after 10 s. */
-class Child {
+export class Child {
   readonly exited: Promise<void>;
 
   constructor(
@@ -306,7 +307,7 @@ class Child {
   }
 }
 
-async function waitForHealth(child: Child, url: string, timeoutMs = 90_000): Promise<void> {
+export async function waitForHealth(child: Child, url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!child.running) throw new Error(`${child.name} exited during start:\n${child.tail()}`);
@@ -321,7 +322,7 @@ async function waitForHealth(child: Child, url: string, timeoutMs = 90_000): Pro
 }
 
 /** Issues `fire(i)` at i / rate seconds after the start, without waiting for earlier ones. */
-async function paced(count: number, rate: number, fire: (i: number) => Promise<void>): Promise<void> {
+export async function paced(count: number, rate: number, fire: (i: number) => Promise<void>): Promise<void> {
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -628,7 +629,7 @@ const WORK_COUNTERS = [
 ];
 
 /** Waits until the services' relay and consumer counters (their /metrics) have not moved for a second. */
-async function settle(urls: readonly string[], timeoutMs = 120_000): Promise<void> {
+export async function settle(urls: readonly string[], timeoutMs = 120_000): Promise<void> {
   const work = async () =>
     (await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text())))
       .join('\n')
@@ -647,7 +648,7 @@ async function settle(urls: readonly string[], timeoutMs = 120_000): Promise<voi
 }
 
 /** Waits until the timeline holds `expected()` entries (every create and effective update); seconds waited. */
-async function drain(timeline: mongoose.mongo.Collection, expected: () => number, timeoutMs = 180_000): Promise<number> {
+export async function drain(timeline: mongoose.mongo.Collection, expected: () => number, timeoutMs = 180_000): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if ((await timeline.countDocuments({})) >= expected()) return round((performance.now() - started) / 1000);
