@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -10,11 +10,9 @@ import mongoose from 'mongoose';
 import { Pool } from 'pg';
 import { crmContracts, type ContactCreatedData } from '@crm/contracts';
 import { newId, PostgresEventStore, sleep } from '@crm/eventsourcing';
-import { topicOf } from '@crm/contracts';
-import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
-import { issueToken, DEV_JWT_SECRET, DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
-import { compare, deleteTopic, percentile, report, requiredEnv, type Measurement } from './harness';
+import { compare, percentile, report, requiredEnv, type Measurement } from './harness';
+import { withCrm } from './crm';
 
 /**
  * The contacts HTTP API under load, beside a raw baseline in the same run (`npm run bench:contacts`).
@@ -54,8 +52,6 @@ const SAMPLE_EVERY = 10;
 const POLL_MS = 5;
 const LOADED_POLL_MS = 50;
 const LOG_LEVEL = process.env.BENCH_CONTACTS_LOG_LEVEL ?? 'info';
-// Extra Node options for the two services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
-const SERVICE_NODE_ARGS = (process.env.BENCH_CONTACTS_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TARGETS = { ratio: 0.5, createsPerSecond: 300, commandP99Ms: 50, lagP99Ms: 250 };
 const STAGES = ['lead', 'customer', 'subscriber', 'opportunity'] as const;
 
@@ -334,112 +330,24 @@ export async function paced(count: number, rate: number, fire: (i: number) => Pr
 }
 
 export async function contactsBenchmark(): Promise<void> {
-  const databaseUrl = requiredEnv('DATABASE_URL');
-  const kafkaBrokers = requiredEnv('KAFKA_BROKERS');
-  const mongodbUri = requiredEnv('MONGODB_URI');
-  const run = randomBytes(4).toString('hex');
-  const schema = `bench_contacts_${run}`;
-  const baselineSchema = `bench_contacts_base_${run}`;
-  const contactsDb = `bench_contacts_${run}`;
-  const analyticsDb = `bench_analytics_${run}`;
-  const prefix = `bench_${run}`;
-  const logDir = mkdtempSync(join(tmpdir(), 'bench-contacts-'));
-  const [contactsPort, analyticsPort, baselinePort] = [await freePort(), await freePort(), await freePort()];
-  const contactsUrl = `http://127.0.0.1:${contactsPort}`;
-  const analyticsUrl = `http://127.0.0.1:${analyticsPort}`;
-  const baselineUrl = `http://127.0.0.1:${baselinePort}`;
-  const token = issueToken({ sub: 'bench', roles: ['admin'] }, DEV_JWT_SECRET, '2h');
-  const common = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'development',
-    JWT_SECRET: DEV_JWT_SECRET,
-    PII_MASTER_KEY: DEV_PII_MASTER_KEY,
-    LOG_LEVEL,
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: kafkaBrokers,
-    MONGODB_URI: mongodbUri,
-    KAFKA_TOPIC_PREFIX: prefix,
-  };
-  const dist = join(__dirname, '..');
-  const children: Child[] = [];
-  const mongo = await mongoose.createConnection(mongodbUri, { dbName: analyticsDb }).asPromise();
-
-  let succeeded = false;
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await Promise.all(children.map((child) => child.stop()));
-      await mongo.dropDatabase().catch(() => undefined);
-      await mongo
-        .useDb(contactsDb)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.close().catch(() => undefined);
-      const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-      for (const name of [schema, baselineSchema])
-        await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`).catch(() => undefined);
-      await pool.end();
-      const kafka = createKafka({ brokers: parseBrokers(kafkaBrokers), clientId: 'bench-contacts-cleanup' });
-      const topic = topicOf('contacts', prefix);
-      for (const name of [topic, deadLetterTopicOf(topic)]) await deleteTopic(kafka, name);
-    })());
-  // Ctrl-C reaches the children too (same process group); this drops the bench's data before leaving.
-  const interrupted = () => {
-    console.error('\nInterrupted: stopping the services and dropping the bench data...');
-    void cleanup().finally(() => process.exit(130));
-  };
-  const killAll = () => children.forEach((child) => child.running && child.process.kill('SIGKILL'));
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  process.once('exit', killAll);
-
-  try {
-    console.log(`contacts bench: ${SECONDS} s per phase, ${CONNECTIONS} connections; service logs in ${logDir} until the end`);
-    const contacts = Child.start(
-      'contacts',
-      ['--enable-source-maps', ...SERVICE_NODE_ARGS, join(dist, 'services/contacts/src/main.js')],
-      {
-        ...common,
-        EVENT_STORE: 'postgres',
-        PORT: String(contactsPort),
-        SERVICE_NAME: 'contacts',
-        CONTACTS_DB_SCHEMA: schema,
-        CONTACTS_READ_DB: contactsDb,
-        SUBJECT_KEYS_SCHEMA: schema,
-      },
-      logDir,
+  await withCrm('contacts', async (crm) => {
+    const { contactsUrl, analyticsUrl, token, run, timeline } = crm;
+    console.log(
+      `contacts bench: ${SECONDS} s per phase, ${CONNECTIONS} connections; service logs in ${crm.logDir} until the end`,
     );
-    children.push(contacts);
-    const analytics = Child.start(
-      'analytics',
-      ['--enable-source-maps', ...SERVICE_NODE_ARGS, join(dist, 'services/analytics/src/main.js')],
-      {
-        ...common,
-        PORT: String(analyticsPort),
-        SERVICE_NAME: 'analytics',
-        ANALYTICS_READ_DB: analyticsDb,
-        SUBJECT_KEYS_SCHEMA: schema,
-      },
-      logDir,
-    );
-    children.push(analytics);
-    const baseline = Child.start(
-      'baseline',
-      [__filename, 'baseline'],
-      { ...common, PORT: String(baselinePort), BENCH_BASELINE_SCHEMA: baselineSchema },
-      logDir,
-    );
-    children.push(baseline);
-    await Promise.all([
-      waitForHealth(contacts, `${contactsUrl}/health/ready`),
-      waitForHealth(analytics, `${analyticsUrl}/health/ready`),
-      waitForHealth(baseline, `${baselineUrl}/health`),
-    ]);
+    const baselineSchema = `bench_contacts_base_${run}`;
+    crm.dropAfter(baselineSchema);
+    const baselineUrl = `http://127.0.0.1:${await freePort()}`;
+    const baseline = crm.start('baseline', [__filename, 'baseline'], {
+      PORT: new URL(baselineUrl).port,
+      BENCH_BASELINE_SCHEMA: baselineSchema,
+    });
+    await waitForHealth(baseline, `${baselineUrl}/health`);
 
-    const timeline = mongo.db!.collection('timeline');
     const watcher = new TimelineWatcher(timeline);
-    let n = 0;
-    let timelineEntries = 0;
+    // withCrm sent contact 0 through to the timeline already (analytics consumes once its projections have joined).
+    let n = 1;
+    let timelineEntries = 1;
     const createdIds: string[] = [];
     const create = () => ({ method: 'POST', path: '/v1/contacts', body: contactBody(n++, run) });
     const onCreated = (sample: number[] | undefined) => {
@@ -453,17 +361,7 @@ export async function contactsBenchmark(): Promise<void> {
       };
     };
 
-    // The whole path once (analytics consumes only once its projections have joined), then warm both sides up.
-    const first = await fetch(`${contactsUrl}/v1/contacts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(contactBody(n++, run)),
-    });
-    if (first.status !== 201) throw new Error(`First create answered ${first.status}: ${await first.text()}`);
-    timelineEntries++;
-    const warmSeries: number[] = [];
-    watcher.expect(((await first.json()) as { contactId: string }).contactId, performance.now(), warmSeries);
-    if ((await watcher.settle(90_000)) > 0) throw new Error(`The first contact never reached the timeline:\n${analytics.tail()}`);
+    // Warm both sides up.
     await cannon('warm-up', baselineUrl, token, create, undefined, WARMUP_SECONDS);
     await cannon('warm-up', contactsUrl, token, create, onCreated(undefined), WARMUP_SECONDS);
     await drain(timeline, () => timelineEntries);
@@ -610,16 +508,7 @@ export async function contactsBenchmark(): Promise<void> {
     );
     if (failures > 0 || steadyMissing > 0 || underLoadMissing > 0)
       throw new Error(`${failures} failed request(s), ${steadyMissing + underLoadMissing} create(s) never seen in the timeline`);
-    succeeded = true;
-  } finally {
-    await cleanup();
-    // The services' logs are kept when something failed, for the error's context.
-    if (succeeded) rmSync(logDir, { recursive: true, force: true });
-    else console.error(`Service logs: ${logDir}`);
-    process.removeListener('SIGINT', interrupted);
-    process.removeListener('SIGTERM', interrupted);
-    process.removeListener('exit', killAll);
-  }
+  });
 }
 
 const WORK_COUNTERS = [

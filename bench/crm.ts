@@ -24,6 +24,12 @@ export interface Crm {
   timeline: mongoose.mongo.Collection;
   /** Waits until the services' relay and consumers have been still for a second. */
   quiet: () => Promise<void>;
+  /** Where the services' logs go (kept when the benchmark failed). */
+  logDir: string;
+  /** Starts another child process beside the services (their environment, its own additions), stopped with them. */
+  start: (name: string, args: string[], env: NodeJS.ProcessEnv) => Child;
+  /** A PostgreSQL schema to drop at the end. */
+  dropAfter: (schema: string) => void;
   /** POSTs a new contact (the n-th of the run, n from 1: 0 was the first one); resolves with its status and id. */
   createContact: (n: number) => Promise<{ status: number; contactId?: string; body: string }>;
 }
@@ -56,9 +62,11 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
     MONGODB_URI: mongodbUri,
     KAFKA_TOPIC_PREFIX: prefix,
   };
+  // BENCH_CONTACTS_NODE_ARGS: extra Node options for the two services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = ['--enable-source-maps', ...(process.env.BENCH_CONTACTS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const dist = join(__dirname, '..');
   const children: Child[] = [];
+  const schemas = [schema];
   const mongo = await mongoose.createConnection(mongodbUri, { dbName: analyticsDb }).asPromise();
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
@@ -71,7 +79,7 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
         .catch(() => undefined);
       await mongo.close().catch(() => undefined);
       const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      for (const each of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${each}" CASCADE`).catch(() => undefined);
       await pool.end();
       const kafka = createKafka({ brokers: parseBrokers(kafkaBrokers), clientId: `bench-${name}-cleanup` });
       const topic = topicOf('contacts', prefix);
@@ -150,6 +158,13 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
       token,
       run,
       timeline,
+      logDir,
+      start: (child, args, env) => {
+        const started = Child.start(child, args, { ...common, ...env }, logDir);
+        children.push(started);
+        return started;
+      },
+      dropAfter: (other) => void schemas.push(other),
       quiet: () => settle([contactsUrl, analyticsUrl]),
       createContact,
     };
