@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { cannon, contactBody, drain } from './contacts.bench';
+import { cannon, contactBody, drain } from './crm';
 import { withCrm } from './crm';
 import { recordTarget, report, requiredEnv } from './harness';
 import { CpuMeter, infrastructureProcesses } from './proc';

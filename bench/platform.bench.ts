@@ -7,7 +7,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET, httpConfigSpec, issueToken, loadConfig } from '@crm/platform';
 import { createHttpService, Public } from '@crm/platform/nest';
-import { cannon, Child, freePort, waitForHealth } from './contacts.bench';
+import { cannon, Child, freePort, waitForHealth } from './crm';
 import { compare, recordRatio, recordTarget, report, type Measurement } from './harness';
 import { CpuMeter } from './proc';
 

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sleep } from '@crm/eventsourcing';
-import { stats, TimelineWatcher, type Stats } from './contacts.bench';
+import { stats, TimelineWatcher, type Stats } from './crm';
 import { withCrm, type Crm } from './crm';
 import { recordTarget, report } from './harness';
 
