@@ -4,11 +4,19 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import { RequestValidationError } from '../../problems/platform-errors';
 
+/** Whether each route handler reads the query string, worked out on its first request. */
+const readsQueryByHandler = new WeakMap<object, boolean>();
+
 /** Whether the route handler reads the query string (has a `@Query()` parameter). */
 function readsQuery(context: ExecutionContext): boolean {
-  const args: Record<string, unknown> =
-    Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
-  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
+  const handler = context.getHandler();
+  let reads = readsQueryByHandler.get(handler);
+  if (reads === undefined) {
+    const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+    reads = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
+    readsQueryByHandler.set(handler, reads);
+  }
+  return reads;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ValidationPipe, type Type } from '@nestjs/common';
+import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync, type ValidationError } from 'class-validator';
 import type { FieldError } from '../../problems/problem';
 import { RequestValidationError } from '../../problems/platform-errors';
 import { fieldErrorsFrom } from './validation-errors';
@@ -22,11 +23,21 @@ export const VALIDATION_OPTIONS = {
  * conversion turns "false" into true.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SyncValidationPipe({
     ...VALIDATION_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => new RequestValidationError(fieldErrorsFrom(errors)),
   });
+}
+
+/**
+ * Validates synchronously: no rule of the platform or the services is asynchronous, and class-validator's `validate`
+ * builds a promise per property and rule (a fifth of the pipe's time in a profile).
+ */
+class SyncValidationPipe extends ValidationPipe {
+  protected override validate(object: object, options?: ValidatorOptions): ValidationError[] {
+    return validateSync(object, options);
+  }
 }
 
 /**
