@@ -30,6 +30,41 @@ export function compare(subject: Measurement, baseline: Measurement, target: num
   return { subject, baseline, ratio: subject.perSecond / baseline.perSecond, target };
 }
 
+/** One target of the issue as a benchmark measured it: printed again, all together, at the end of `npm run bench`. */
+export interface TargetResult {
+  target: string;
+  figure: string;
+  /** What the figure is compared with: the same-run baseline, or the figure the issue recorded before. */
+  baseline: string;
+  /** Undefined: a figure the issue asks for without a target of its own. */
+  met?: boolean;
+}
+
+const targetResults: TargetResult[] = [];
+
+export function recordTarget(result: TargetResult): TargetResult {
+  targetResults.push(result);
+  return result;
+}
+
+/** The targets recorded so far as a table (none: nothing printed). */
+export function printTargets(title = 'targets'): void {
+  if (targetResults.length === 0) return;
+  console.log(`\n${title}`);
+  console.table(targetResults.map(({ met, ...row }) => ({ ...row, met: met === undefined ? '-' : met ? 'yes' : 'NO' })));
+}
+
+/** A same-run ratio target (subject/baseline >= target), recorded for the summary; `before` is the issue's figure. */
+export function recordRatio({ ratio, target, subject, baseline }: Comparison, before: string): Comparison & { before: string } {
+  recordTarget({
+    target: `${subject.name} / ${baseline.name} >= ${target}`,
+    figure: ratio.toFixed(2),
+    baseline: `${fmt(baseline.perSecond)}/s same run; before: ${before}`,
+    met: ratio >= target,
+  });
+  return { subject, baseline, ratio, target, before };
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
@@ -45,19 +80,20 @@ export function report(
   console.log(`\n${benchmark}`);
   const latency = (m: Measurement, label: string) =>
     m.latencyMs ? { [`${label}p50 ms`]: m.latencyMs.p50.toFixed(1), [`${label}p99 ms`]: m.latencyMs.p99.toFixed(1) } : {};
-  console.table(
-    comparisons.map(({ subject, baseline, ratio, target }) => ({
-      measured: subject.name,
-      [`${unit}/s`]: fmt(subject.perSecond),
-      ...latency(subject, ''),
-      baseline: baseline.name,
-      'baseline/s': fmt(baseline.perSecond),
-      ...latency(baseline, 'baseline '),
-      ratio: ratio.toFixed(2),
-      target: `>= ${target}`,
-      met: ratio >= target ? 'yes' : 'NO',
-    })),
-  );
+  if (comparisons.length > 0)
+    console.table(
+      comparisons.map(({ subject, baseline, ratio, target }) => ({
+        measured: subject.name,
+        [`${unit}/s`]: fmt(subject.perSecond),
+        ...latency(subject, ''),
+        baseline: baseline.name,
+        'baseline/s': fmt(baseline.perSecond),
+        ...latency(baseline, 'baseline '),
+        ratio: ratio.toFixed(2),
+        target: `>= ${target}`,
+        met: ratio >= target ? 'yes' : 'NO',
+      })),
+    );
   for (const [key, value] of Object.entries(extra))
     console.log(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`);
   const dir = join(__dirname, '..', '..', 'bench', 'results');

@@ -1,4 +1,8 @@
 import { appendBenchmark } from './append.bench';
+import { cpuBenchmark } from './cpu.bench';
+import { printTargets } from './harness';
+import { platformBenchmark } from './platform.bench';
+import { steadyBenchmark } from './steady.bench';
 import { contactsBenchmark } from './contacts.bench';
 import { lagBenchmark } from './lag.bench';
 import { rebuildBenchmark } from './rebuild.bench';
@@ -11,6 +15,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
   rebuild: rebuildBenchmark,
   lag: lagBenchmark,
   contacts: contactsBenchmark,
+  platform: platformBenchmark,
+  cpu: cpuBenchmark,
+  steady: steadyBenchmark,
 };
 
 async function main() {
@@ -20,7 +27,12 @@ async function main() {
     console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(benchmarks).join(', ')}`);
     process.exit(2);
   }
-  for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) await benchmarks[name]();
+  try {
+    for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) await benchmarks[name]();
+  } finally {
+    // Every target measured (issue 14), together, also when a later benchmark failed.
+    printTargets('targets (issue 14)');
+  }
 }
 
 main().then(

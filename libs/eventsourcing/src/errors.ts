@@ -19,3 +19,11 @@ export class DuplicateEventIdError extends Error {
     super(`Event id(s) already used elsewhere: ${eventIds.join(', ')}`);
   }
 }
+
+/** The append's companion write did not happen (its row was already there), so neither did the append. */
+export class CompanionNotWrittenError extends Error {
+  override readonly name = 'CompanionNotWrittenError';
+  constructor(readonly streamName: string) {
+    super(`The write that goes with the append to "${streamName}" did not happen: nothing was appended`);
+  }
+}

@@ -74,6 +74,27 @@ export interface RecordedEvent<Data = unknown> {
 
 export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
+  /** A write that must commit with the events or not at all (see AppendCompanion). */
+  companion?: AppendCompanion;
+}
+
+/**
+ * A write of another module that the events depend on, such as the new key their personal data was sealed with. The
+ * events are appended only if the companion writes (when it finds its row already there, it does not): otherwise the
+ * store appends nothing and throws CompanionNotWrittenError. A companion may be written and the append still fail on
+ * its expected revision: it must be harmless on its own.
+ */
+export interface AppendCompanion {
+  /** A PostgreSQL store runs this in the append's own statement (one round trip, one commit), as a CTE. */
+  statement?: {
+    /** Names the prepared statement: one name, one text. */
+    name: string;
+    /** One data-modifying statement with `RETURNING` that yields a row when it wrote; parameters `$1`, `$2`... */
+    text: string;
+    values: readonly unknown[];
+  };
+  /** Other stores (or a statement for another database) write it on its own before the append; whether it wrote. */
+  write(): Promise<boolean>;
 }
 
 export interface AppendResult {

@@ -1,7 +1,8 @@
 import { fold, type Decider, type DomainEvent } from './decider';
-import { WrongExpectedRevisionError } from './errors';
+import { CompanionNotWrittenError, WrongExpectedRevisionError } from './errors';
 import {
   NO_STREAM_REVISION,
+  type AppendCompanion,
   type EventMetadata,
   type EventStore,
   type GlobalPosition,
@@ -35,11 +36,25 @@ export interface HandleResult<State, Event> {
 export interface RepositoryOptions<Event> {
   /** Turns stored events into current domain events (open personal data, upcast). Defaults to `{ type, data }`. */
   toDomainEvents?: (recorded: RecordedEvent[]) => Event[] | Promise<Event[]>;
-  /** Prepares new events for the store (validate against their contracts, stamp schema versions, seal personal data). */
-  toNewEvents?: (events: NewEvent[]) => NewEvent[] | Promise<NewEvent[]>;
+  /**
+   * Prepares new events for the store (validate against their contracts, stamp schema versions, seal personal data).
+   * For a stream assumed new it may also give a write to commit with the append (a new key the events were sealed
+   * with): should that write find its row already there, the command runs again the usual way.
+   */
+  toNewEvents?: (events: NewEvent[], context: PrepareContext) => PreparedEvents | Promise<PreparedEvents>;
   /** Attempts on a write conflict when the caller gave no expected revision. */
   conflictRetries?: number;
 }
+
+export interface PrepareContext {
+  /** The id of the aggregate the events are about to be appended to. */
+  aggregateId: string;
+  /** The stream was not read: it is assumed not to exist (HandleOptions.expectNew). */
+  streamAssumedNew: boolean;
+}
+
+/** Events ready for the store, and what must be written with them. */
+export type PreparedEvents = NewEvent[] | { events: NewEvent[]; companion?: AppendCompanion };
 
 /** A command, or how to build it from the aggregate's current state. */
 export type CommandSource<State, Command> = Command | ((state: State) => Command | Promise<Command>);
@@ -114,18 +129,27 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     const events = this.decider.decide(command, state);
     if (events.length === 0) return { state, events, revision };
     const fresh = events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } }));
-    let prepared: NewEvent[];
+    let prepared: PreparedEvents;
     try {
-      prepared = await this.toNewEvents(fresh);
+      prepared = await this.toNewEvents(fresh, { aggregateId: id, streamAssumedNew: assumeNew });
     } catch (error) {
       // The events were decided on a stream assumed new without reading it; preparing them (sealing a person's data)
       // can fail because it is not (an erased person's key is gone): decide again on the stream as it is.
       if (assumeNew) throw new NotNewAfterAll(error);
       throw error;
     }
-    const result = await this.store.append(streamName, prepared, {
-      expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
-    });
+    const { events: ready, companion } = Array.isArray(prepared) ? { events: prepared, companion: undefined } : prepared;
+    let result;
+    try {
+      result = await this.store.append(streamName, ready, {
+        expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
+        companion,
+      });
+    } catch (error) {
+      // The companion found its row there (the person has a key, or had one and was erased): nothing was appended.
+      if (assumeNew && error instanceof CompanionNotWrittenError) throw new NotNewAfterAll(error);
+      throw error;
+    }
     return {
       state: events.reduce(this.decider.evolve, state),
       events,

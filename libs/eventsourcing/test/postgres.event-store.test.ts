@@ -1,5 +1,11 @@
-import { Client } from 'pg';
-import { PostgresEventStore } from '@crm/eventsourcing';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import {
+  CompanionNotWrittenError,
+  PostgresEventStore,
+  WrongExpectedRevisionError,
+  type AppendCompanion,
+} from '@crm/eventsourcing';
 import { describeEventStoreContract, uniqueSchema } from '@crm/eventsourcing/testing';
 
 describeEventStoreContract('postgres', async () => {
@@ -30,6 +36,102 @@ describeEventStoreContract('postgres', async () => {
       await store.close();
     },
   };
+});
+
+describe('PostgresEventStore append with a companion statement', () => {
+  let store: PostgresEventStore;
+  let schema: string;
+  let statements: string[];
+  beforeAll(async () => {
+    schema = uniqueSchema('es_companion');
+    store = new PostgresEventStore({ connection: { connectionString: process.env.DATABASE_URL }, schema });
+    await store.migrate();
+    await store.pool.query(`CREATE TABLE "${schema}".keys (id text PRIMARY KEY, key text NOT NULL)`);
+    // Counts what reaches PostgreSQL from the store's pool.
+    const query = store.pool.query.bind(store.pool);
+    statements = [];
+    store.pool.query = ((config: unknown, ...rest: unknown[]) => {
+      statements.push(typeof config === 'string' ? config : (config as { text: string }).text);
+      return (query as (...args: unknown[]) => unknown)(config, ...rest);
+    }) as typeof store.pool.query;
+  });
+  afterAll(async () => {
+    await store.pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await store.close();
+  });
+  beforeEach(() => (statements.length = 0));
+
+  const keyOf = async (id: string) =>
+    (await store.pool.query<{ key: string }>(`SELECT key FROM "${schema}".keys WHERE id = $1`, [id])).rows[0]?.key;
+  const companion = (id: string, key: string): AppendCompanion => ({
+    statement: {
+      name: `test-key:${schema}`,
+      text: `INSERT INTO "${schema}".keys (id, key) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1`,
+      values: [id, key],
+    },
+    write: () => Promise.reject(new Error('a store in the same database runs the statement')),
+  });
+  const event = () => ({ id: randomUUID(), type: 'Created', data: { n: 1 } });
+
+  it('writes the companion and the events in one statement', async () => {
+    const stream = `s-${randomUUID()}`;
+    const result = await store.append(stream, [event()], { expectedRevision: 'no_stream', companion: companion(stream, 'k1') });
+    expect(statements).toHaveLength(1);
+    expect(result.nextExpectedRevision).toBe(0);
+    expect(await keyOf(stream)).toBe('k1');
+  });
+
+  it('appends nothing when the companion finds its row there, and keeps that row', async () => {
+    const stream = `s-${randomUUID()}`;
+    await store.pool.query(`INSERT INTO "${schema}".keys VALUES ($1, 'old')`, [stream]);
+    await expect(
+      store.append(stream, [event()], { expectedRevision: 'no_stream', companion: companion(stream, 'new') }),
+    ).rejects.toThrow(CompanionNotWrittenError);
+    expect(await store.readStream(stream)).toEqual([]);
+    expect(await keyOf(stream)).toBe('old');
+  });
+
+  it('on a revision conflict appends nothing; a companion written then is what a retry finds', async () => {
+    const stream = `s-${randomUUID()}`;
+    await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+    await expect(
+      store.append(stream, [event()], { expectedRevision: 'no_stream', companion: companion(stream, 'k2') }),
+    ).rejects.toThrow(WrongExpectedRevisionError);
+    expect(await store.readStream(stream)).toHaveLength(1);
+    expect(await keyOf(stream)).toBe('k2');
+  });
+});
+
+describe('PostgresEventStore append with a companion, in schemas whose names differ only past 63 bytes of a statement name', () => {
+  it('keeps the statements of two stores apart on one connection', async () => {
+    const prefix = `ec_${'x'.repeat(52)}_`; // 56 characters: `append:"` and this fill PostgreSQL's 63
+    const schemas = [0, 1].map(() => prefix + randomUUID().slice(0, 7));
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const stores = schemas.map((schema) => new PostgresEventStore({ pool, schema }));
+    try {
+      for (const [index, store] of stores.entries()) {
+        await store.migrate();
+        await pool.query(`CREATE TABLE "${schemas[index]}".keys (id text PRIMARY KEY)`);
+      }
+      for (const [index, store] of stores.entries()) {
+        const stream = `s-${randomUUID()}`;
+        const companion: AppendCompanion = {
+          statement: {
+            name: `key:${schemas[index]}`,
+            text: `INSERT INTO "${schemas[index]}".keys (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1`,
+            values: [stream],
+          },
+          write: () => Promise.reject(new Error('not used')),
+        };
+        await store.append(stream, [{ type: 'Created', data: {} }], { expectedRevision: 'no_stream', companion });
+        const { rows } = await pool.query(`SELECT id FROM "${schemas[index]}".keys`);
+        expect(rows).toEqual([{ id: stream }]);
+      }
+    } finally {
+      for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
 });
 
 describe('PostgresEventStore global order', () => {

@@ -12,6 +12,34 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 
+/**
+ * Random bytes drawn from the system a block at a time and handed out in slices: one `randomBytes` call per 341 IVs
+ * instead of one per IV. Each block is a new buffer and the offset only moves forward, so no byte is handed out twice
+ * (an IV reused under one GCM key would reveal both plaintexts and the authentication key).
+ */
+export class RandomBlocks {
+  private block: Buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  constructor(
+    private readonly blockBytes = 4096,
+    private readonly draw: (size: number) => Buffer = randomBytes,
+  ) {}
+
+  take(size: number): Buffer {
+    if (size > this.blockBytes) return this.draw(size);
+    if (this.offset + size > this.block.length) {
+      this.block = this.draw(this.blockBytes);
+      this.offset = 0;
+    }
+    const slice = this.block.subarray(this.offset, this.offset + size);
+    this.offset += size;
+    return slice;
+  }
+}
+
+const ivs = new RandomBlocks();
+
 export class PersonalDataCipherError extends Error {
   override readonly name = 'PersonalDataCipherError';
 }
@@ -35,7 +63,7 @@ export function openValue(key: Buffer, subjectId: string, sealed: string): unkno
 /** iv | tag | ciphertext */
 export function encrypt(key: Buffer, aad: Buffer, plain: Buffer): Buffer {
   assertKey(key);
-  const iv = randomBytes(IV_BYTES);
+  const iv = ivs.take(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -1,5 +1,5 @@
 import { newDataKey } from './cipher';
-import { SubjectErasedError, type SubjectKeyStore } from './key-store';
+import { SubjectErasedError, type NewKeyWrite, type SubjectKeyStore } from './key-store';
 
 /** For unit tests. */
 export class InMemorySubjectKeyStore implements SubjectKeyStore {
@@ -10,6 +10,12 @@ export class InMemorySubjectKeyStore implements SubjectKeyStore {
     if (key === null) throw new SubjectErasedError(subjectId);
     if (!key) this.keys.set(subjectId, (key = newDataKey()));
     return key;
+  }
+
+  newKey(subjectId: string): { key: Buffer; write: NewKeyWrite } {
+    const key = newDataKey();
+    const write = async () => !this.keys.has(subjectId) && (this.keys.set(subjectId, key), true);
+    return { key, write: { write } };
   }
 
   async keysOf(subjectIds: readonly string[]): Promise<Map<string, Buffer>> {

@@ -38,6 +38,34 @@ const asPublished = (() => {
 })();
 
 describe('PersonalDataVault', () => {
+  describe('sealNew: a new customer sealed with a new key, stored only by its write', () => {
+    const current = {
+      type: 'ContactCreated',
+      data: created,
+      metadata: { schemaVersion: crmContracts.currentVersion('ContactCreated') },
+    };
+
+    it('seals with a key that opens nothing until its write stored it', async () => {
+      const vault = new PersonalDataVault(crmContracts, new InMemorySubjectKeyStore());
+      const { events, keyWrite } = await vault.sealNew([current], contactId);
+      expect(JSON.stringify(events[0].data)).not.toContain('ada@example.com');
+      const { pii } = crmContracts.get('ContactCreated', current.metadata.schemaVersion);
+      expect(isRedacted((await vault.open(events))[0].data, pii)).toBe(true); // no stored key: opens as erased
+      expect(await keyWrite?.write()).toBe(true);
+      expect((await vault.open(events))[0].data).toEqual(created);
+    });
+
+    it('proposes no key for events about someone else, and its write refuses a customer with a key or erased', async () => {
+      const keys = new InMemorySubjectKeyStore();
+      const vault = new PersonalDataVault(crmContracts, keys);
+      expect((await vault.sealNew([current], 'someone-else')).keyWrite).toBeUndefined();
+      await keys.keyFor(contactId);
+      expect(await (await vault.sealNew([current], contactId)).keyWrite?.write()).toBe(false);
+      await keys.erase(contactId);
+      expect(await (await vault.sealNew([current], contactId)).keyWrite?.write()).toBe(false);
+    });
+  });
+
   let keys: InMemorySubjectKeyStore;
   let vault: PersonalDataVault;
   beforeEach(() => {

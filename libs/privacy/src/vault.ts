@@ -8,7 +8,7 @@ import {
   type ContractRegistry,
 } from '@crm/contracts';
 import { isSealed, openValue, sealValue } from './cipher';
-import type { SubjectKeyStore } from './key-store';
+import type { NewKeyWrite, SubjectKeyStore } from './key-store';
 
 /** Any event shape the vault handles: a type, data, and metadata that may carry the schema version. */
 export interface SealableEvent {
@@ -37,7 +37,27 @@ export class PersonalDataVault {
    * Throws SubjectErasedError for an erased customer: nothing personal is ever written for them again.
    */
   async seal<E extends SealableEvent>(events: readonly E[]): Promise<E[]> {
-    const keys = new Map<string, Buffer>();
+    return this.sealWith(events, new Map());
+  }
+
+  /**
+   * Seals the events that bring a customer into being (`newSubject`, e.g. a contact created), who has no key yet: when
+   * the store can, with a new key, not yet stored, and the write that stores it, to commit with the events
+   * (`keyWrite`, an append's companion). That write does nothing if the customer has a key or was erased, and the
+   * events must then not be stored. Events about anyone else are sealed as `seal` does.
+   */
+  async sealNew<E extends SealableEvent>(
+    events: readonly E[],
+    newSubject: string,
+  ): Promise<{ events: E[]; keyWrite?: NewKeyWrite }> {
+    const subjects = new Set(events.map((event) => this.subjectOf(this.contractOf(event), event)).filter((s) => s !== undefined));
+    if (subjects.size !== 1 || !subjects.has(newSubject) || !this.keys.newKey) return { events: await this.seal(events) };
+    const subject = newSubject;
+    const { key, write } = this.keys.newKey(subject);
+    return { events: await this.sealWith(events, new Map([[subject, key]])), keyWrite: write };
+  }
+
+  private async sealWith<E extends SealableEvent>(events: readonly E[], keys: Map<string, Buffer>): Promise<E[]> {
     const sealed: E[] = [];
     for (const event of events) {
       const contract = this.contractOf(event);

@@ -34,7 +34,7 @@ export const InjectRepository = <State, Command, Event extends DomainEvent>(aggr
 /**
  * Every aggregate is stored the same way: its new events checked against their contracts, stamped with the
  * correlation they were decided in (metadata the handler gave wins) and their schema version, and sealed on the
- * way in; opened, upcast and checked on the way out.
+ * way in (a create's new subject key committed with its events); opened, upcast and checked on the way out.
  */
 export function repositoryProviders(aggregates: readonly AnyAggregate[], contracts: ContractRegistry): FactoryProvider[] {
   return aggregates.map((aggregate) => ({
@@ -42,11 +42,16 @@ export function repositoryProviders(aggregates: readonly AnyAggregate[], contrac
     inject: [EVENT_STORE, PERSONAL_DATA_VAULT],
     useFactory: (store: EventStore, vault: PersonalDataVault) =>
       new AggregateRepository(store, aggregate.decider, (id) => streamOf(aggregate, id), {
-        toNewEvents: (events) => {
+        toNewEvents: async (events, { aggregateId, streamAssumedNew }) => {
           const correlation = correlationMetadata();
-          return vault.seal(
-            events.map((event) => contracts.prepareForAppend({ ...event, metadata: { ...correlation, ...event.metadata } })),
+          const prepared = events.map((event) =>
+            contracts.prepareForAppend({ ...event, metadata: { ...correlation, ...event.metadata } }),
           );
+          if (!streamAssumedNew) return vault.seal(prepared);
+          // A customer's own aggregate created (a contact): their new key is written with the events, in one statement
+          // when they share a database. Events about someone else (an interaction with a contact) use that one's key.
+          const { events: sealed, keyWrite } = await vault.sealNew(prepared, aggregateId);
+          return { events: sealed, companion: keyWrite };
         },
         toDomainEvents: (stored) => vault.toDomainEvents(stored),
       }),

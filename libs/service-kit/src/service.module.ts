@@ -74,6 +74,8 @@ export class ServiceModule {
         ...settings.subjectKeys,
         mode: eventSourced ? 'seal' : 'open',
         movingFrom: eventSourced ? settings.schema : undefined,
+        besideEvents:
+          eventSourced && config.EVENT_STORE === 'postgres' && settings.subjectKeys.databaseUrl === config.DATABASE_URL,
       }),
       ServiceCoreModule.forService(definition, config, settings),
     ];

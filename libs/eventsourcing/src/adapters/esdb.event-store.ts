@@ -1,6 +1,6 @@
 import * as esdb from '@eventstore/db-client';
 import { validate as isUuid } from 'uuid';
-import { WrongExpectedRevisionError } from '../errors';
+import { CompanionNotWrittenError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
   START,
@@ -55,6 +55,8 @@ export class EsdbEventStore implements EventStore {
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) return this.appendNothing(streamName, expected);
+    // Another database: written first, on its own (harmless should the append then fail).
+    if (options.companion && !(await options.companion.write())) throw new CompanionNotWrittenError(streamName);
     let result: esdb.AppendResult;
     try {
       result = await this.client.appendToStream(streamName, events.map(toEventData), {

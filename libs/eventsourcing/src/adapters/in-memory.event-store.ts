@@ -1,4 +1,4 @@
-import { DuplicateEventIdError } from '../errors';
+import { CompanionNotWrittenError, DuplicateEventIdError } from '../errors';
 import {
   NO_STREAM_REVISION,
   START,
@@ -30,6 +30,7 @@ export class InMemoryEventStore implements EventStore {
     const stream = this.streams.get(streamName) ?? [];
     const retried = this.retriedAppend(streamName, events);
     if (retried) return retried;
+    if (options.companion && !(await options.companion.write())) throw new CompanionNotWrittenError(streamName);
     const current = stream.length - 1;
     assertExpectedRevision(streamName, options.expectedRevision ?? 'any', current);
     if (events.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? START };

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
 import { createPool, qualifiedTable, runMigration } from '@crm/postgres';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { CompanionNotWrittenError, DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
   START,
   comparePositions,
+  type AppendCompanion,
   type AppendOptions,
   type AppendResult,
   type AppendWatcher,
@@ -63,6 +65,8 @@ export class PostgresEventStore implements EventStore {
   private readonly table: string;
   private readonly pollIntervalMs: number;
   private readonly schema: string;
+  private readonly companionStatements = new Map<string, { name: string; text: string }>();
+  private plainAppend?: { name: string; text: string };
 
   constructor(options: PostgresEventStoreOptions) {
     const schema = options.schema ?? 'public';
@@ -114,9 +118,11 @@ export class PostgresEventStore implements EventStore {
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     const rows = events.map((event) => ({ ...event, id: event.id ?? newId() }));
+    const companion = options.companion?.statement;
+    if (options.companion && !companion && !(await options.companion.write())) throw new CompanionNotWrittenError(streamName);
     for (;;) {
       try {
-        return await this.tryAppend(streamName, rows, expected);
+        return await this.tryAppend(streamName, rows, expected, companion);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const retried = await this.retriedAppend(streamName, rows);
@@ -128,30 +134,29 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** One statement (one round trip): read the stream's revision, check it, insert. */
-  private async tryAppend(streamName: string, events: readonly IdentifiedEvent[], expected: ExpectedRevision) {
+  /**
+   * One statement (one round trip): read the stream's revision, check it, insert; with a companion, its write first
+   * (a CTE), and the insert only if it wrote.
+   */
+  private async tryAppend(
+    streamName: string,
+    events: readonly IdentifiedEvent[],
+    expected: ExpectedRevision,
+    companion?: AppendCompanion['statement'],
+  ) {
+    const { name, text } = companion
+      ? this.appendWith(companion)
+      : (this.plainAppend ??= { name: `append:${this.table}`, text: this.appendText() });
     const { rows } = await this.pool.query<{
       current: string;
       revision: string | null;
       transaction_id: string | null;
       position: string | null;
+      companion_written: boolean;
     }>({
       // Named: parsed and planned once per connection, not for every append.
-      name: `append:${this.table}`,
-      text: `WITH current AS (
-         SELECT coalesce(max(stream_revision), -1) AS revision FROM ${this.table} WHERE stream_name = $1
-       ), inserted AS (
-         INSERT INTO ${this.table} (event_id, stream_name, stream_revision, event_type, data, metadata)
-         SELECT e.id, $1, current.revision + e.ord, e.type, e.data, e.metadata
-           FROM current, unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
-          WHERE CASE $6::text WHEN 'any' THEN true
-                              WHEN 'no_stream' THEN current.revision = -1
-                              WHEN 'stream_exists' THEN current.revision >= 0
-                              ELSE current.revision = $7::bigint END
-         RETURNING stream_revision, transaction_id, position
-       )
-       SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position
-         FROM current LEFT JOIN (SELECT * FROM inserted ORDER BY position DESC LIMIT 1) last ON true`,
+      name,
+      text,
       values: [
         streamName,
         events.map((e) => e.id),
@@ -160,6 +165,7 @@ export class PostgresEventStore implements EventStore {
         events.map((e) => JSON.stringify(e.metadata ?? {})),
         typeof expected === 'number' ? 'exact' : expected,
         typeof expected === 'number' ? expected : null,
+        ...(companion?.values ?? []),
       ],
     });
     const result = rows[0];
@@ -175,7 +181,41 @@ export class PostgresEventStore implements EventStore {
     }
     const retried = await this.retriedAppend(streamName, events);
     if (retried) return retried;
+    if (revisionMatches(expected, current) && !result.companion_written) throw new CompanionNotWrittenError(streamName);
     throw new WrongExpectedRevisionError(streamName, expected, current);
+  }
+
+  /**
+   * The append statement; with a companion, its write first (a CTE, its parameters after the append's seven) and the
+   * insert only if it wrote.
+   */
+  private appendText(companion?: string): string {
+    return `WITH ${companion ? `companion AS (${companion}), ` : ''}current AS (
+         SELECT coalesce(max(stream_revision), -1) AS revision FROM ${this.table} WHERE stream_name = $1
+       ), inserted AS (
+         INSERT INTO ${this.table} (event_id, stream_name, stream_revision, event_type, data, metadata)
+         SELECT e.id, $1, current.revision + e.ord, e.type, e.data, e.metadata
+           FROM current, unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+          WHERE CASE $6::text WHEN 'any' THEN true
+                              WHEN 'no_stream' THEN current.revision = -1
+                              WHEN 'stream_exists' THEN current.revision >= 0
+                              ELSE current.revision = $7::bigint END ${companion ? 'AND EXISTS (SELECT 1 FROM companion)' : ''}
+         RETURNING stream_revision, transaction_id, position
+       )
+       SELECT current.revision AS current, last.stream_revision AS revision, last.transaction_id::text AS transaction_id, last.position,
+              ${companion ? 'EXISTS (SELECT 1 FROM companion)' : 'true'} AS companion_written
+         FROM current LEFT JOIN (SELECT * FROM inserted ORDER BY position DESC LIMIT 1) last ON true`;
+  }
+
+  /** The append with this companion, made once per companion name: PostgreSQL cuts statement names at 63 bytes, so it is named by a hash of its text. */
+  private appendWith(companion: NonNullable<AppendCompanion['statement']>): { name: string; text: string } {
+    let statement = this.companionStatements.get(companion.name);
+    if (!statement) {
+      const text = this.appendText(companion.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 7}`));
+      statement = { name: `append+${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`, text };
+      this.companionStatements.set(companion.name, statement);
+    }
+    return statement;
   }
 
   /** When these event ids were already appended to this stream together, returns that append's result. */

@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
+import { CompanionNotWrittenError, DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
   comparePositions,
@@ -100,6 +100,20 @@ export function describeEventStoreContract(adapterName: string, makeSubject: () 
         const retryAny = await store.append(stream, events);
         expect(retryAny).toEqual(first);
         expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('appends with a companion only if the companion writes', async () => {
+        const written = new Set<string>();
+        // A companion without a statement (written on its own): every adapter takes it.
+        const companion = (key: string) => ({ write: async () => !written.has(key) && (written.add(key), true) });
+        const stream = uniqueStream();
+        await store.append(stream, [event()], { expectedRevision: 'no_stream', companion: companion('k') });
+        expect(written.has('k')).toBe(true);
+        const other = uniqueStream();
+        await expect(
+          store.append(other, [event()], { expectedRevision: 'no_stream', companion: companion('k') }),
+        ).rejects.toThrow(CompanionNotWrittenError);
+        expect(await store.readStream(other)).toEqual([]);
       });
 
       it('refuses an event id already used in another stream', async () => {

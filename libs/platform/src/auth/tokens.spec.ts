@@ -1,6 +1,13 @@
+import * as jwt from 'jsonwebtoken';
 import { AuthenticationError } from '../problems/platform-errors';
 import { hasAnyRole } from './principal';
 import { bearerToken, issueToken, TokenVerifier } from './tokens';
+
+// The real jsonwebtoken, its verify counted: a cache hit does not call it.
+jest.mock('jsonwebtoken', () => {
+  const actual = jest.requireActual<typeof import('jsonwebtoken')>('jsonwebtoken');
+  return { ...actual, verify: jest.fn(actual.verify) };
+});
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';
 
@@ -61,6 +68,56 @@ describe('tokens', () => {
     expect(() => issueToken({ sub: '', roles: [] }, SECRET, 60)).toThrow(/subject/);
     expect(() => issueToken({ sub: 'a', roles: [] }, SECRET, 'forever')).toThrow(/lifetime/);
     expect(() => issueToken({ sub: 'a', roles: [] }, SECRET, 0)).toThrow(/lifetime/);
+  });
+
+  describe('the cache of verified tokens', () => {
+    const verifications = () => jest.mocked(jwt.verify).mockClear();
+    afterEach(() => jest.useRealTimers());
+
+    it('verifies a token once and then answers from the cache, a fresh principal each time', () => {
+      const cached = new TokenVerifier({ secret: SECRET });
+      const token = issueToken({ sub: 'alice', roles: ['sales'] }, SECRET, '5m');
+      const spy = verifications();
+      const first = cached.verify(token);
+      const second = cached.verify(token);
+      expect(second).toEqual({ sub: 'alice', roles: ['sales'] });
+      expect(second).not.toBe(first);
+      expect(spy).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses a cached token once it has expired', () => {
+      const cached = new TokenVerifier({ secret: SECRET });
+      const token = issueToken({ sub: 'alice', roles: [] }, SECRET, 2);
+      expect(cached.verify(token).sub).toBe('alice');
+      jest.useFakeTimers({ now: Date.now() + 2_000 });
+      expect(failureOf(() => cached.verify(token))).toBe('expired');
+      expect(failureOf(() => cached.verify(token))).toBe('expired');
+    });
+
+    it('never remembers a token that failed: another key, another issuer', () => {
+      const cached = new TokenVerifier({ secret: SECRET, issuer: 'crm-auth' });
+      const forged = issueToken({ sub: 'm', roles: ['admin'] }, 'x'.repeat(32), 60, { issuer: 'crm-auth' });
+      const foreign = issueToken({ sub: 'm', roles: ['admin'] }, SECRET, 60, { issuer: 'evil' });
+      const spy = verifications();
+      for (const token of [forged, foreign, forged, foreign]) expect(failureOf(() => cached.verify(token))).toBe('invalid');
+      expect(spy).toHaveBeenCalledTimes(4);
+    });
+
+    it('holds at most cacheSize tokens, the least recently used leaving first; 0 turns it off', () => {
+      const small = new TokenVerifier({ secret: SECRET, cacheSize: 2 });
+      const [a, b, c] = ['a', 'b', 'c'].map((sub) => issueToken({ sub, roles: [] }, SECRET, 60));
+      for (const token of [a, b, a, c]) small.verify(token); // b leaves
+      const spy = verifications();
+      small.verify(a);
+      small.verify(c);
+      expect(spy).not.toHaveBeenCalled();
+      small.verify(b);
+      expect(spy).toHaveBeenCalledTimes(1);
+      const none = new TokenVerifier({ secret: SECRET, cacheSize: 0 });
+      none.verify(a);
+      none.verify(a);
+      expect(spy).toHaveBeenCalledTimes(3);
+    });
   });
 
   it('reads bearer tokens from the Authorization header only', () => {

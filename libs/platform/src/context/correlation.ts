@@ -24,6 +24,19 @@ export function runWithCorrelation<T>(context: CorrelationContext, fn: () => T):
   return storage.run({ ...context }, fn);
 }
 
+/** The context in progress, to resume in a callback that may run outside it (a response's `close`); opaque. */
+export type CapturedCorrelation = { readonly __capturedCorrelation: never };
+
+/** Captures the context in progress (the same object: what is set on it later, the principal, is seen too). */
+export function captureCorrelation(): CapturedCorrelation | undefined {
+  return storage.getStore() as CapturedCorrelation | undefined;
+}
+
+/** Runs `fn` within a captured context; with none, as it is. Cheaper than binding a callback per request. */
+export function resumeCorrelation<T>(context: CapturedCorrelation | undefined, fn: () => T): T {
+  return context === undefined ? fn() : storage.run(context as unknown as ContextStore, fn);
+}
+
 /** The correlation of the work in progress, or undefined outside any request or handler. */
 export function currentCorrelation(): CorrelationContext | undefined {
   const store = storage.getStore();

@@ -24,9 +24,10 @@ function keyOf(pair: string): string {
  * (`"email[__proto__]"`), it is refused like any other unsafe key (UnsafeKeysGuard).
  */
 export function parseQueryString(query: string | null | undefined): Record<string, unknown> {
-  const parsed = parse(query ?? '', { allowPrototypes: true }) as Record<string, unknown>;
-  // Express hands null for a URL without a query string.
-  for (const pair of (query ?? '').split('&')) {
+  // Express hands null for a URL without a query string, and parses again on each read of `request.query`.
+  if (!query) return {};
+  const parsed = parse(query, { allowPrototypes: true }) as Record<string, unknown>;
+  for (const pair of query.split('&')) {
     const rawKey = keyOf(pair);
     const key = decode(rawKey);
     if (!key.split(/[[\]]+/).includes('__proto__')) continue;

@@ -1,3 +1,4 @@
+import { captureCorrelation, runWithCorrelation } from '../context/correlation';
 import { createLogger } from '../logging/logger';
 import { RequestLog, type RequestLine } from './request-log';
 
@@ -33,6 +34,20 @@ describe('RequestLog', () => {
       ['info', 404],
       ['info', 200],
       ['error', 503],
+    ]);
+  });
+
+  it("writes a line with the request's correlation when the response closes outside the request's context", () => {
+    const h = harness();
+    const context = runWithCorrelation({ correlationId: 'req-7', actor: 'alice' }, () => captureCorrelation());
+    h.log.record(
+      { method: 'GET', path: '/v1/contacts', route: '/v1/contacts', status: 200, durationMs: 5, aborted: true },
+      context,
+    );
+    h.request(200);
+    expect(h.lines.map(({ correlationId, actor }) => [correlationId, actor])).toEqual([
+      ['req-7', 'alice'],
+      [undefined, undefined],
     ]);
   });
 

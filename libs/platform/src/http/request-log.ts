@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Summary } from 'prom-client';
+import { resumeCorrelation, type CapturedCorrelation } from '../context/correlation';
 
 /** What is logged of one request: never bodies, query strings or headers. */
 export interface RequestLine {
@@ -37,11 +38,12 @@ export class RequestLog {
     this.periodStart = this.now();
   }
 
-  record(line: RequestLine): void {
+  /** `context`: the request's, for the line's correlation id and actor, when this is called outside it. */
+  record(line: RequestLine, context?: CapturedCorrelation): void {
     const quiet = QUIET_ROUTES.has(line.route);
-    if (line.status >= 500) this.logger.error(line, 'request completed');
-    else if (!quiet && (line.status >= 400 || line.aborted)) this.logger.info(line, 'request completed');
-    else this.logger.debug(line, 'request completed');
+    const level = line.status >= 500 ? 'error' : !quiet && (line.status >= 400 || line.aborted) ? 'info' : 'debug';
+    // Most lines are debug, off in production: the context is resumed only for a line that is written.
+    if (this.logger.isLevelEnabled(level)) resumeCorrelation(context, () => this.logger[level](line, 'request completed'));
     if (quiet) return;
     this.count += 1;
     this.statuses[line.status] = (this.statuses[line.status] ?? 0) + 1;

@@ -22,17 +22,34 @@ export interface UnsafeInput {
 
 /** Why a key is refused, or undefined. Flat query keys such as `filter[$where]` are checked per bracket segment. */
 function unsafeKeyReason(key: string): string | undefined {
+  // Most keys hold none of these: they are passed without splitting them.
+  if (!MAY_BE_UNSAFE.test(key) && key !== '__proto__') return undefined;
   const segments = key.split(/[[\]]+/).filter((s) => s !== '');
   if (segments.some((s) => s.startsWith('$'))) return OPERATOR_MESSAGE;
   if (segments.some((s) => s.includes('.'))) return DOT_MESSAGE;
   if (segments.includes('__proto__')) return PROTO_MESSAGE;
   return undefined;
 }
+const MAY_BE_UNSAFE = /[$.[\]]/;
 
 // PostgreSQL refuses both in text and jsonb, so they would fail only once a write reached the store (a 500).
 const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = (text: string) => !NOT_STORABLE.test(text);
 
 const byField = (a: FieldError, b: FieldError) => a.field.localeCompare(b.field);
+
+/** A value met in the walk; its path is spelled out only when something in it is reported. */
+interface Visit {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent?: Visit;
+  readonly key?: string | number;
+  /** A query's own keys are parameter names, quoted as sent (`email[__proto__]`, `a.b`), not as JSON paths. */
+  readonly parameter?: boolean;
+}
+
+const pathOf = (visit: Visit | undefined): string =>
+  visit?.key === undefined ? '' : visit.parameter ? String(visit.key) : appendPath(pathOf(visit.parent), visit.key);
 
 /**
  * Walks `input` once, at any depth: keys that look like operators, dotted paths or a prototype; nesting past the
@@ -42,30 +59,37 @@ export function inspectInput(input: unknown, location?: 'body' | 'query'): Unsaf
   const found: UnsafeInput = { keys: [], depth: [], text: [] };
   const report = (kind: keyof UnsafeInput, field: string, message: string) =>
     found[kind].push({ field, messages: [message], ...(location && { in: location }) });
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  const stack: Visit[] = [{ value: input, depth: 0 }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'string') {
-      if (NOT_STORABLE.test(value)) report('text', path, TEXT_MESSAGE);
+      if (!storable(value)) report('text', pathOf(visit), TEXT_MESSAGE);
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_INPUT_DEPTH) {
-      report('depth', path, DEPTH_MESSAGE);
+      report('depth', pathOf(visit), DEPTH_MESSAGE);
       continue;
     }
     const isArray = Array.isArray(value);
+    const parameter = location === 'query' && depth === 0;
     for (const key of Object.keys(value)) {
-      // A query's own keys are parameter names, quoted as sent (`email[__proto__]`, `a.b`), not as JSON paths.
-      const isParameter = location === 'query' && depth === 0;
-      const childPath = isParameter ? key : appendPath(path, isArray ? Number(key) : key);
+      const child: Visit = {
+        value: (value as Record<string, unknown>)[key],
+        depth: depth + 1,
+        parent: visit,
+        key: isArray ? Number(key) : key,
+        parameter,
+      };
       const reason = isArray ? undefined : unsafeKeyReason(key);
-      if (reason) report('keys', childPath, reason);
-      else if (!isArray && NOT_STORABLE.test(key)) report('text', childPath, `keys ${TEXT_MESSAGE}`);
-      else stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
+      if (reason) report('keys', pathOf(child), reason);
+      else if (!isArray && !storable(key)) report('text', pathOf(child), `keys ${TEXT_MESSAGE}`);
+      else stack.push(child);
     }
   }
-  return { keys: found.keys.sort(byField), depth: found.depth.sort(byField), text: found.text.sort(byField) };
+  const none = found.keys.length + found.depth.length + found.text.length === 0;
+  return none ? found : { keys: found.keys.sort(byField), depth: found.depth.sort(byField), text: found.text.sort(byField) };
 }
 
 /** Every key in `input` that could smuggle a MongoDB operator (`{"$ne": null}`), a dotted path or a prototype, and nesting past the limit. */

@@ -27,6 +27,8 @@ export interface PrivacyOptions {
   mode: 'seal' | 'open';
   /** A sealing service's own schema, whose `subject_keys` (from before the store was shared) is moved in once. */
   movingFrom?: string;
+  /** The service appends its events in this same database: a create's new key is written in the append's statement. */
+  besideEvents?: boolean;
 }
 
 const POOL = Symbol('PRIVACY_POOL');
@@ -70,11 +72,12 @@ export class PrivacyModule {
                 await readOnlySubjectKeys(pool, masterKey, options.schema, { onWait }),
               );
             }
-            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema);
+            const keys = new PostgresSubjectKeyStore(pool, masterKey, options.schema, { besideEvents: options.besideEvents });
             await keys.migrate();
             if (options.movingFrom) {
               const moved = await keys.moveFrom(options.movingFrom);
-              if (moved > 0) logger.info({ from: options.movingFrom, to: options.schema, moved }, 'Subject keys moved to the shared store');
+              if (moved > 0)
+                logger.info({ from: options.movingFrom, to: options.schema, moved }, 'Subject keys moved to the shared store');
             }
             return new PersonalDataVault(options.contracts, keys);
           },

@@ -5,6 +5,7 @@ import { setPrincipal } from '../../context/correlation';
 import { AuthenticationError, MissingRoleError } from '../../problems/platform-errors';
 import { attachPrincipal, IS_PUBLIC, REQUIRED_ACCESS, REQUIRED_ROLES, type AccessLevel } from './decorators';
 import { PLATFORM_OPTIONS } from '../http/tokens';
+import { perRoute } from '../http/per-route';
 import type { PlatformOptions } from '../http/platform-options';
 import { hasAnyRole, type Role } from '../../auth/principal';
 import { bearerToken, TokenVerifier } from '../../auth/tokens';
@@ -18,10 +19,16 @@ export class AuthGuard implements CanActivate {
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
   ) {}
 
+  // Per route, read on its first request: whether it is public, and the roles it requires (after authentication, so
+  // that a route misconfigured without an access policy still answers 401 to a request with no token).
+  private readonly isPublic = perRoute((context) =>
+    Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])),
+  );
+  private readonly rolesOf = perRoute((context) => this.requiredRoles([context.getHandler(), context.getClass()]));
+
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.isPublic(context)) return true;
 
     const request = context.switchToHttp().getRequest<Request>();
     const token = bearerToken(request.headers.authorization);
@@ -30,7 +37,7 @@ export class AuthGuard implements CanActivate {
     attachPrincipal(request, principal);
     setPrincipal(principal);
 
-    const required = this.requiredRoles(targets);
+    const required = this.rolesOf(context);
     if (!hasAnyRole(principal, required)) throw new MissingRoleError(required);
     return true;
   }

@@ -8,15 +8,16 @@ export const CAUSATION_HEADER = 'x-causation-id';
 /** Ids we accept from callers: short and harmless in logs and headers. Anything else is replaced. */
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const acceptable = (value: string | undefined): string | undefined => (value && ACCEPTABLE_ID.test(value) ? value : undefined);
+const acceptable = (value: string | string[] | undefined): string | undefined =>
+  typeof value === 'string' && ACCEPTABLE_ID.test(value) ? value : undefined;
 
 /**
  * Express middleware, first in the chain: takes the caller's correlation id (or makes a UUIDv7),
  * echoes it, and runs the rest of the request inside that correlation context.
  */
 export function correlateRequests(req: Request, res: Response, next: NextFunction): void {
-  const correlationId = acceptable(req.get(CORRELATION_HEADER)) ?? uuidv7();
-  const causationId = acceptable(req.get(CAUSATION_HEADER));
+  const correlationId = acceptable(req.headers[CORRELATION_HEADER]) ?? uuidv7();
+  const causationId = acceptable(req.headers[CAUSATION_HEADER]);
   res.setHeader(CORRELATION_HEADER, correlationId);
   runWithCorrelation({ correlationId, causationId }, next);
 }

@@ -40,11 +40,21 @@ export function refuseUnknownMethods(app: INestApplication): RequestHandler {
   return (request: Request, _response: Response, next: NextFunction) => {
     if (request.method === 'OPTIONS') return next();
     table ??= build();
-    const matching = table.filter(({ pattern }) => pattern.test(request.path));
     // The resource a path names is its most specific template's: `PATCH /contacts/export` is no contact's update.
-    const fewest = Math.min(...matching.map(({ parameters }) => parameters));
-    const allowed = new Set(matching.filter(({ parameters }) => parameters === fewest).flatMap(({ methods }) => [...methods]));
-    if (allowed.size === 0 || allowed.has(request.method)) return next();
-    next(new MethodNotAllowedError(request.method, [...allowed].sort()));
+    // One pass, nothing allocated unless the method is refused.
+    let fewest = Infinity;
+    let allowed = false;
+    for (const entry of table) {
+      if (entry.parameters > fewest || !entry.pattern.test(request.path)) continue;
+      if (entry.parameters < fewest) [fewest, allowed] = [entry.parameters, false];
+      allowed ||= entry.methods.has(request.method);
+    }
+    if (fewest === Infinity || allowed) return next();
+    const methods = new Set(
+      table
+        .filter((entry) => entry.parameters === fewest && entry.pattern.test(request.path))
+        .flatMap((entry) => [...entry.methods]),
+    );
+    next(new MethodNotAllowedError(request.method, [...methods].sort()));
   };
 }

@@ -3,13 +3,14 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import { RequestValidationError } from '../../problems/platform-errors';
+import { perRoute } from '../http/per-route';
 
 /** Whether the route handler reads the query string (has a `@Query()` parameter). */
-function readsQuery(context: ExecutionContext): boolean {
+const readsQuery = perRoute((context: ExecutionContext): boolean => {
   const args: Record<string, unknown> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
   return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
-}
+});
 
 /**
  * Global guard: a route that takes no query parameters answers a request that sends some with a 400 naming

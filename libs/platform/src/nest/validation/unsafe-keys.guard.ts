@@ -2,6 +2,7 @@ import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContex
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { RequestValidationError } from '../../problems/platform-errors';
+import { perRoute } from '../http/per-route';
 import { inspectInput, unsafeInputDetail, type UnsafeInput } from '../../validation/unsafe-keys';
 
 const ALLOWS_UNSAFE_KEYS = 'crm:allows-unsafe-keys';
@@ -12,19 +13,26 @@ const ALLOWS_UNSAFE_KEYS = 'crm:allows-unsafe-keys';
  */
 export const AllowUnsafeKeys = () => SetMetadata(ALLOWS_UNSAFE_KEYS, true);
 
+const isClean = (found: UnsafeInput) => found.keys.length + found.depth.length + found.text.length === 0;
+
 /**
  * Global guard (after authentication): 400 problem listing every body or query key that looks like an operator,
  * input nested too deep, and text that cannot be stored (NUL, unpaired surrogates).
  */
 @Injectable()
 export class UnsafeKeysGuard implements CanActivate {
+  private readonly allowsUnsafeKeys = perRoute((context) =>
+    Boolean(this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSAFE_KEYS, [context.getHandler(), context.getClass()])),
+  );
+
   constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const allowsKeys = this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSAFE_KEYS, [context.getHandler(), context.getClass()]);
+    const allowsKeys = this.allowsUnsafeKeys(context);
     const request = context.switchToHttp().getRequest<Request>();
     const [body, query] = [inspectInput(request.body, 'body'), inspectInput(request.query, 'query')];
+    if (isClean(body) && isClean(query)) return true;
     const found: UnsafeInput = {
       keys: allowsKeys ? [] : [...body.keys, ...query.keys],
       depth: [...body.depth, ...query.depth],

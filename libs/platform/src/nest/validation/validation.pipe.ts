@@ -1,9 +1,11 @@
 import { ValidationPipe, type Type } from '@nestjs/common';
+import type { ValidatorOptions } from '@nestjs/common/interfaces/external/validator-options.interface';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { getMetadataStorage, validate, validateSync, ValidationTypes, type ValidationError } from 'class-validator';
 import type { FieldError } from '../../problems/problem';
 import { RequestValidationError } from '../../problems/platform-errors';
 import { fieldErrorsFrom } from './validation-errors';
+import { nestedTypeOf } from './nested-type';
 
 /** How input is checked, by the pipe and by `inputErrors` alike. */
 export const VALIDATION_OPTIONS = {
@@ -22,11 +24,43 @@ export const VALIDATION_OPTIONS = {
  * conversion turns "false" into true.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SyncValidationPipe({
     ...VALIDATION_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => new RequestValidationError(fieldErrorsFrom(errors)),
   });
+}
+
+/**
+ * Validates synchronously: class-validator's `validate` builds a promise per property and rule (a fifth of the pipe's
+ * time in a profile). A DTO with an asynchronous rule anywhere in it, which `validateSync` would skip, is validated
+ * the asynchronous way; which DTOs have one is worked out once per class.
+ */
+class SyncValidationPipe extends ValidationPipe {
+  protected override validate(object: object, options?: ValidatorOptions): ValidationError[] | Promise<ValidationError[]> {
+    return hasAsyncRule(object.constructor as Type<object>) ? validate(object, options) : validateSync(object, options);
+  }
+}
+
+const asyncRules = new WeakMap<object, boolean>();
+
+/** Whether a class, or a class nested in it, has a rule class-validator only runs asynchronously. */
+export function hasAsyncRule(type: Type<object>, seen = new Set<object>()): boolean {
+  const known = asyncRules.get(type);
+  if (known !== undefined) return known;
+  if (seen.has(type)) return false;
+  seen.add(type);
+  const storage = getMetadataStorage();
+  const found = storage.getTargetValidationMetadatas(type, '', true, false).some((rule) => {
+    if (rule.type === ValidationTypes.PROMISE_VALIDATION) return true;
+    if (rule.type === ValidationTypes.CUSTOM_VALIDATION) {
+      return storage.getTargetValidatorConstraints(rule.constraintCls).some((constraint) => constraint.async);
+    }
+    const nested = rule.type === ValidationTypes.NESTED_VALIDATION ? nestedTypeOf(type, rule.propertyName) : undefined;
+    return nested !== undefined && hasAsyncRule(nested, seen);
+  });
+  asyncRules.set(type, found);
+  return found;
 }
 
 /**
