@@ -106,6 +106,9 @@ export class EventRelay {
     // Wakes the relay when an append commits, and keeps a wake-up that came during a read (see AppendWatcher).
     const appends = store.watchAppends?.();
     const caughtUp = () => (appends ? appends.next(this.maxIdleMs, signal) : sleep(this.idleDelayMs, signal));
+    // The checkpoint of a batch is saved while the next batch is sent: saves stay in order (each waits for the one
+    // before), and a crash before a save only republishes what was sent, as it always could.
+    let saving: Promise<void> = Promise.resolve();
     try {
       let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
       let nextBatch = read(after);
@@ -121,17 +124,21 @@ export class EventRelay {
         nextBatch = read(after);
         const published = (await prepare(batch)).map((event) => toPublishedMessage(event, this.options));
         const events = published.map(({ cloudEvent }) => cloudEvent);
-        await inBatchSpan('publish', topic, events, {}, async () => {
-          await producer.send({ topic, messages: published.map(({ message }) => message), acks: -1 });
-          await checkpoints.save(this.name, after);
-        });
+        await inBatchSpan('publish', topic, events, {}, () =>
+          producer.send({ topic, messages: published.map(({ message }) => message), acks: -1 }),
+        );
+        await saving;
+        saving = checkpoints.save(this.name, after);
+        saving.catch(() => undefined); // a failure surfaces where the save is awaited, next batch or on the way out
         relayMetrics.published.inc({ relay: this.name }, batch.length);
         relayMetrics.lagSeconds.set(
           { relay: this.name },
           Math.max(0, Date.now() - batch[batch.length - 1].recordedAt.getTime()) / 1000,
         );
       }
+      await saving;
     } finally {
+      await saving.catch(() => undefined);
       await appends?.close();
     }
   }
