@@ -43,15 +43,19 @@ interface EventRow extends QueryResultRow {
   metadata: Record<string, unknown>;
   commit_id: string;
   position: string;
-  created_at: Date;
+  /** Milliseconds since the epoch, as int8 text. */
+  created_ms: string;
 }
 
 type IdentifiedEvent = NewEvent & { id: string };
 
 // The xid8 goes out as text under another name: an output column named transaction_id would be what
 // `ORDER BY transaction_id` sorts by, as text ("1000" < "968"), skipping events once xids gain a digit.
+// The time goes out as whole milliseconds (a JS Date's precision): a number is read for a quarter of the CPU
+// that parsing timestamptz text costs, and every command and relay batch reads it.
 const COLUMNS =
-  'event_id, stream_name, stream_revision, event_type, data, metadata, transaction_id::text AS commit_id, position, created_at';
+  'event_id, stream_name, stream_revision, event_type, data, metadata, transaction_id::text AS commit_id, position, ' +
+  'floor(extract(epoch FROM created_at) * 1000)::int8 AS created_ms';
 
 /**
  * Event store on PostgreSQL. One row per event; `(stream_name, stream_revision)` is unique, which
@@ -307,6 +311,6 @@ function toRecorded<Data>(row: EventRow): RecordedEvent<Data> {
     metadata: row.metadata,
     revision: Number(row.stream_revision),
     position: { commit: BigInt(row.commit_id), prepare: BigInt(row.position) },
-    recordedAt: row.created_at,
+    recordedAt: new Date(Number(row.created_ms)),
   };
 }
