@@ -11,8 +11,12 @@ export interface ApplyOptions {
    * The order matters: a swap that happens after the check finds guards that cannot match.
    */
   mayWrite?: () => Promise<boolean>;
-  /** Only where one writer fills the collection one batch at a time: see DocumentCache. */
-  cache?: DocumentCache;
+  /**
+   * Only where one writer fills the collection, as a rebuild fills its staging collection under its claim: the
+   * documents it wrote are kept rather than read back, its writes go by `_id` alone (see writeDocuments), and its
+   * batches that share a document take turns (DocumentCache).
+   */
+  soleWriter?: DocumentCache;
 }
 
 export type ApplyOutcome = { status: 'written'; applied: number; skipped: number } | { status: 'fenced' };
@@ -22,7 +26,7 @@ export async function applyBatch<Doc extends object>(
   projection: ProjectionDefinition<Doc>,
   collection: ReadModelCollection,
   events: readonly DecodedEvent[],
-  { generation, mayWrite, cache }: ApplyOptions,
+  options: ApplyOptions,
 ): Promise<ApplyOutcome> {
   const ids = new Set<string>();
   for (const event of events) {
@@ -31,12 +35,24 @@ export async function applyBatch<Doc extends object>(
   }
   // None of its events: nothing to read, fence or write (a topic carries every event of its service).
   if (ids.size === 0) return { status: 'written', applied: 0, skipped: 0 };
-  const { found: existing, missing } = cache?.lookup([...ids]) ?? { found: new Map(), missing: [...ids] };
+  const apply = () => readPlanWrite(projection, collection, events, [...ids], options);
+  // A sole writer's writes are unguarded: its batches run at once only on different documents.
+  return options.soleWriter ? options.soleWriter.inTurn([...ids], apply) : apply();
+}
+
+async function readPlanWrite<Doc extends object>(
+  projection: ProjectionDefinition<Doc>,
+  collection: ReadModelCollection,
+  events: readonly DecodedEvent[],
+  ids: readonly string[],
+  { generation, mayWrite, soleWriter: cache }: ApplyOptions,
+): Promise<ApplyOutcome> {
+  const { found: existing, missing } = cache?.lookup(ids) ?? { found: new Map(), missing: [...ids] };
   for (const [id, document] of await loadDocuments(collection, missing)) existing.set(id, document);
   if (mayWrite && !(await mayWrite())) return { status: 'fenced' };
   const { writes, applied, skipped } = planBatch(projection, existing, events, { generation, now: new Date() });
   try {
-    await writeDocuments(collection, writes);
+    await writeDocuments(collection, writes, { guarded: !cache });
   } catch (error) {
     cache?.forget(ids);
     throw error;

@@ -13,7 +13,10 @@ export class CatchUp {
 
   /** Events handed to the projection (written, or failing towards the dead-letter topic): progress only. */
   handled(events: readonly ConsumedEvent[]): void {
-    for (const event of events) this.advance(partitionKeyOf(event.topic, event.partition), BigInt(event.offset) + 1n);
+    // A partition's events come in offset order: its last one in the batch is as far as it got.
+    const lastOf = new Map<string, ConsumedEvent>();
+    for (const event of events) lastOf.set(partitionKeyOf(event.topic, event.partition), event);
+    for (const [key, event] of lastOf) this.advance(key, BigInt(event.offset) + 1n);
   }
 
   /** The group's committed offsets: only these say that the rebuild is complete. */

@@ -25,7 +25,8 @@ export function streamKey(stream: string): string {
 
 /** The projection's view of a stored document: without `_id` and `_meta`. */
 export function bodyOf(stored: StoredDocument): Record<string, unknown> {
-  const { _id: _id, _meta: _meta, ...body } = stored;
+  const body: Record<string, unknown> = {};
+  for (const field in stored) if (field !== '_id' && field !== '_meta') body[field] = stored[field];
   return body;
 }
 

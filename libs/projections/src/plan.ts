@@ -67,7 +67,8 @@ export function planBatch<Doc extends object>(
     const next = projection.evolve(slot.body as Doc | undefined, event);
     // A deleted document takes its revisions with it, exactly as the database will after deleteOne.
     slot.body = next ?? undefined;
-    slot.streams = next === null ? {} : { ...slot.streams, [key]: event.revision };
+    if (next === null) slot.streams = {};
+    else slot.streams[key] = event.revision; // the slot's own copy
     slot.changed = true;
     applied++;
   }

@@ -25,7 +25,7 @@ import {
   type PendingSwap,
 } from './state';
 import type { StoredDocument } from './document';
-import { databaseOf, ensureCollection } from './store';
+import { databaseOf, ensureCollection, ensureIndexes } from './store';
 
 export interface RebuildProgress {
   processed: number;
@@ -173,10 +173,10 @@ async function rebuildClaimed<Doc extends object>(
     const ranges = await captureRanges(admin, topics);
     const progress = new CatchUp(ranges);
     report(0, progress.total);
-    await ensureCollection(db, swap.staging, projection.indexes);
+    await ensureCollection(db, swap.staging, projection.indexes, { indexed: false }); // indexed once filled
     const staging = db.collection<StoredDocument>(swap.staging);
-    // The rebuild is the staging collection's only writer, one batch at a time (one partition at a time).
-    const cache = new DocumentCache();
+    // The rebuild is the staging collection's only writer: partitions' batches at once, in turns where they meet.
+    const cache = new DocumentCache(50_000, { startsEmpty: true });
     const allHandled = new AbortController();
     consumer = new EventConsumer({
       kafka: deps.kafka,
@@ -186,9 +186,12 @@ async function rebuildClaimed<Doc extends object>(
       retry: options.retry,
       logger: deps.logger,
       // stop() waits for the fetch in flight; once caught up, that is an idle fetch waiting for data.
-      consumerConfig: { maxWaitTimeInMs: 100 },
+      consumerConfig: { maxWaitTimeInMs: 25 },
+      // A commit per batch is a Kafka round trip the next batch waits for; the last ones are made once all is handled.
+      commitIntervalMs: 1000,
+      partitionsConsumedConcurrently: 3,
       handle: async (events) => {
-        await applyBatch(projection, staging, await decode(events), { generation: swap.generation, cache });
+        await applyBatch(projection, staging, await decode(events), { generation: swap.generation, soleWriter: cache });
         progress.handled(events);
         report(progress.processed, progress.total);
         if (progress.processed >= progress.total) allHandled.abort();
@@ -200,12 +203,16 @@ async function rebuildClaimed<Doc extends object>(
       progress.committed(await committedOffsets(admin, swap.groupId, topics));
       report(progress.processed, progress.total);
       if (progress.done) break;
-      // Once every event is handled only the last commit is awaited: look again soon.
-      if (allHandled.signal.aborted) await sleep(20, options.signal);
+      // Once every event is handled only the last commit is awaited: make it now, and look again soon.
+      if (allHandled.signal.aborted) {
+        await consumer.commitHandled();
+        await sleep(20, options.signal);
+      }
       else await sleep(options.pollIntervalMs ?? 250, AbortSignal.any([allHandled.signal, options.signal]));
     }
     await consumer.stop();
     consumer = undefined;
+    await ensureIndexes(db, swap.staging, projection.indexes);
 
     swap.requestedAt = new Date();
     await requestSwap(db, projection.name, state.groupId, swap);

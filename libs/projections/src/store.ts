@@ -26,10 +26,18 @@ export async function loadDocuments(
   return new Map(documents.map((document) => [document._id, document]));
 }
 
-/** Writes a batch in one unordered round trip; any guard that did not hold fails the whole batch. */
-export async function writeDocuments(collection: ReadModelCollection, writes: readonly DocumentWrite[]): Promise<void> {
+/**
+ * Writes a batch in one unordered round trip; any guard that did not hold fails the whole batch. `guarded: false`
+ * is for a collection's only writer (a rebuild's staging collection): replaces and deletes go by `_id` alone, which
+ * needs no guard index, and a document that is gone still fails the batch.
+ */
+export async function writeDocuments(
+  collection: ReadModelCollection,
+  writes: readonly DocumentWrite[],
+  { guarded = true }: { guarded?: boolean } = {},
+): Promise<void> {
   if (writes.length === 0) return;
-  const operations = writes.map(toOperation);
+  const operations = writes.map((write) => toOperation(write, guarded));
   let result: mongo.BulkWriteResult;
   try {
     result = await collection.bulkWrite(operations, { ordered: false });
@@ -67,25 +75,40 @@ const GUARD_INDEX: ProjectionIndex = {
   options: { name: 'projection_guard', unique: true }, // only unique indexes are used by mongo-java-server; `_id` makes it so anyway
 };
 
-function toOperation(write: DocumentWrite): mongo.AnyBulkWriteOperation<StoredDocument> {
+function toOperation(write: DocumentWrite, guarded: boolean): mongo.AnyBulkWriteOperation<StoredDocument> {
+  const filterOf = (expected: ExpectedDocument) => (guarded ? guard(expected) : { _id: expected._id });
   switch (write.type) {
     case 'insert':
       return { insertOne: { document: write.document } };
     case 'replace':
-      return { replaceOne: { filter: guard(write.expected), replacement: write.document } };
+      return { replaceOne: { filter: filterOf(write.expected), replacement: write.document } };
     case 'delete':
-      return { deleteOne: { filter: guard(write.expected) } };
+      return { deleteOne: { filter: filterOf(write.expected) } };
   }
 }
 
-/** Creates the collection (so that it exists even before the first event) and its indexes. */
-export async function ensureCollection(db: mongo.Db, name: string, indexes: readonly ProjectionIndex[] = []): Promise<void> {
+/**
+ * Creates the collection (so that it exists even before the first event) and, unless `indexed: false`, its indexes.
+ * A rebuild fills its staging collection first and indexes it once (`ensureIndexes`), before the swap: every
+ * index kept up to date per write costs about as much again as the write itself on the local server.
+ */
+export async function ensureCollection(
+  db: mongo.Db,
+  name: string,
+  indexes: readonly ProjectionIndex[] = [],
+  { indexed = true }: { indexed?: boolean } = {},
+): Promise<void> {
   if (!(await collectionExists(db, name))) {
     await db.createCollection(name).catch(async (error: unknown) => {
       // Another replica created it in between.
       if (!(await collectionExists(db, name))) throw error;
     });
   }
+  if (indexed) await ensureIndexes(db, name, indexes);
+}
+
+/** The projection's indexes and the guard's. */
+export async function ensureIndexes(db: mongo.Db, name: string, indexes: readonly ProjectionIndex[] = []): Promise<void> {
   for (const { fields, options } of [GUARD_INDEX, ...indexes]) await db.collection(name).createIndex(fields, options ?? {});
 }
 
