@@ -8,3 +8,4 @@ export * from './registry';
 export * from './wire';
 export * from './crm-contracts';
 export * from './contacts';
+export * from './sales';
