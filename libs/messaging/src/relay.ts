@@ -106,8 +106,8 @@ export class EventRelay {
     // Wakes the relay when an append commits, and keeps a wake-up that came during a read (see AppendWatcher).
     const appends = store.watchAppends?.();
     const caughtUp = () => (appends ? appends.next(this.maxIdleMs, signal) : sleep(this.idleDelayMs, signal));
-    // The checkpoint of a batch is saved while the next batch is sent: saves stay in order (each waits for the one
-    // before), and a crash before a save only republishes what was sent, as it always could.
+    // Behind (full batches), the checkpoint of a batch is saved while the next one is sent: saves stay in order (each
+    // waits for the one before), and a crash before a save only republishes what was sent, as it always could.
     let saving: Promise<void> = Promise.resolve();
     try {
       let after: GlobalPosition = (await checkpoints.load(this.name)) ?? START;
@@ -130,6 +130,9 @@ export class EventRelay {
         await saving;
         saving = checkpoints.save(this.name, after);
         saving.catch(() => undefined); // a failure surfaces where the save is awaited, next batch or on the way out
+        // Caught up (the batch was not full): the save ends before the next read, so that what is appended meanwhile
+        // goes as one batch rather than many (a send, and every consumer's fetch, costs about as much for one event).
+        if (batch.length < this.batchSize) await saving;
         relayMetrics.published.inc({ relay: this.name }, batch.length);
         relayMetrics.lagSeconds.set(
           { relay: this.name },
