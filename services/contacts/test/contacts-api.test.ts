@@ -324,6 +324,30 @@ describe('contacts API', () => {
       .set('Authorization', sales)
       .send({ ...interaction, contactId: '01a2076c-0000-7000-8000-000000000009', externalId: undefined })
       .expect(404);
+
+    // The same external id for another person is refused, and nothing changes; for one merged with it, a repeat.
+    const { body: other } = await create({ name: { given: 'Mary', family: 'Jackson-Other' } }).expect(201);
+    const taken = await request(server())
+      .post('/v1/interactions')
+      .set('Authorization', sales)
+      .send({ ...interaction, contactId: other.contactId })
+      .expect(409);
+    expect(taken.body).toMatchObject({
+      type: expect.stringMatching(/interaction-external-id-taken$/),
+      detail: `externalId ${interaction.externalId} is already the id of an interaction with another contact`,
+    });
+    await get(`/v1/interactions/${first.body.interactionId}`).expect(200, first.body);
+    await request(server())
+      .post(`/v1/contacts/${other.contactId}/merge`)
+      .set('Authorization', sales)
+      .send({ duplicateIds: [contact.contactId] })
+      .expect(200);
+    const viaSurvivor = await request(server())
+      .post('/v1/interactions')
+      .set('Authorization', sales)
+      .send({ ...interaction, contactId: other.contactId })
+      .expect(200);
+    expect(viaSurvivor.body).toEqual(first.body);
   });
 
   it('keeps a consent ledger and the current state on the contact', async () => {
@@ -550,7 +574,7 @@ describe('contacts API', () => {
     );
   });
 
-  it('keeps no answer about a person erased already: an externalId of theirs posted again is answered, a retry 410, no error logged', async () => {
+  it('refuses an erased person’s externalId for someone else without showing them, a retry alike, no error logged', async () => {
     const logged = jest.spyOn(app.get(PLATFORM_LOGGER), 'error');
     const [erased, other] = await Promise.all(
       ['Erased', 'Other'].map(
@@ -563,16 +587,15 @@ describe('contacts API', () => {
       occurredAt: '2026-11-23T10:00:00Z',
       externalId: `ext-${erased.contactId}`,
     };
-    const first = await post('/v1/interactions', { ...call, contactId: erased.contactId, subject: 'Private' }).expect(201);
+    await post('/v1/interactions', { ...call, contactId: erased.contactId, subject: 'Private' }).expect(201);
     await post(`/v1/contacts/${erased.contactId}/erase`, {}, admin).expect(204);
-    // The first interaction under this external id stands; it shows nothing of the erased person.
+    // The external id stays taken; the refusal shows nothing of the erased person, and a retry repeats it.
     const key = `again-${erased.contactId}`;
     const again = () => post('/v1/interactions', { ...call, contactId: other.contactId }).set('Idempotency-Key', key);
-    const answer = await again().expect(200);
-    expect(answer.body).toMatchObject({ interactionId: first.body.interactionId, contactId: erased.contactId });
-    expect(answer.text).not.toMatch(/Private/);
-    // Nothing may be kept for them (the vault refuses to seal): a tombstone, as their erasure leaves.
-    expect((await again().expect(410)).body.type).toMatch(/idempotent-response-gone$/);
+    const answer = await again().expect(409);
+    expect(answer.text).not.toMatch(/Private|Erased/);
+    expect(answer.body.detail).toBe(`externalId ${call.externalId} is already the id of an interaction with another contact`);
+    expect((await again().expect(409)).body).toEqual(answer.body);
     expect(logged).not.toHaveBeenCalled();
     logged.mockRestore();
   });

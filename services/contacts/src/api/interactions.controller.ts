@@ -34,12 +34,15 @@ export class InteractionsController {
   @Access('write')
   @ApiOperation({
     summary: 'Log an interaction',
-    description: 'On any channel, with a contact: 201 when new; 200 with the first one when its `externalId` was logged before.',
+    description:
+      'On any channel, with a contact: 201 when new; 200 with the first one when its `externalId` was logged before for ' +
+      'the same person (the contact, or one merged with it); 409 when it was logged for someone else.',
   })
   @ApiJsonResponse(201, interaction, { description: 'Logged', headers: logged })
   @ApiJsonResponse(200, interaction, { description: 'Logged before (the same externalId): the first one', headers: logged })
   @ApiProblemResponse(404, 'No contact (or company) has this id')
   @ApiProblemResponse(410, 'The contact was erased')
+  @ApiProblemResponse(409, 'The externalId was logged before for another contact')
   async log(@Body() body: LogInteractionDto, @Res({ passthrough: true }) response: Response): Promise<InteractionLoggedData> {
     const { participants = [], occurredAt, ...rest } = body;
     const input = { ...rest, participants: participants.map((p) => ({ ...p })), occurredAt: new Date(occurredAt).toISOString() };

@@ -13,6 +13,7 @@ import {
 } from '../domain/contact';
 import { InvalidContactData } from '../domain/contact-values';
 import { CustomFieldTypeChange, InvalidCustomFieldDefinition } from '../domain/custom-fields';
+import { ExternalIdTaken } from '../domain/interaction';
 
 /** The one place contacts' domain errors become RFC 9457 problems. */
 export function registerContactProblems(): void {
@@ -36,6 +37,11 @@ export function registerContactProblems(): void {
     detail: `${error.problems.length} ${error.problems.length === 1 ? 'value breaks' : 'values break'} the contact rules; see errors.`,
     errors: error.problems.map((p) => ({ field: p.field, messages: [p.message], in: 'body' as const })),
   }));
+  registerProblem(ExternalIdTaken, {
+    status: 409,
+    type: 'interaction-external-id-taken',
+    title: 'The external id belongs to an interaction with another contact',
+  });
   registerProblem(CompanyNotFound, { status: 404, type: 'company-not-found', title: 'Company not found' });
   registerProblem(CompanyAlreadyExists, { status: 409, type: 'company-already-exists', title: 'Company already exists' });
   registerProblem(CompanyArchivedError, { status: 409, type: 'company-archived', title: 'Company is archived' });

@@ -9,6 +9,14 @@ export type InteractionCommand = {
   data: { interaction: Omit<InteractionLoggedData, 'at'>; now: string };
 };
 
+/** An external id names one interaction with one person: posted again for someone else, it is refused. */
+export class ExternalIdTaken extends Error {
+  override readonly name = 'ExternalIdTaken';
+  constructor(readonly externalId: string) {
+    super(`externalId ${externalId} is already the id of an interaction with another contact`);
+  }
+}
+
 export function decide(command: InteractionCommand, state: Interaction): InteractionEvent[] {
   // Logged already (an integration posting the same external id again): the first one stands.
   if (state.status === 'logged') return [];

@@ -4,8 +4,8 @@ import type { InteractionLoggedData } from '@crm/contracts';
 import { newId, streamOf } from '@crm/eventsourcing';
 import type { ReadPosition } from '@crm/read-api';
 import { InjectRepository, positionIn, type RepositoryOf } from '@crm/service-kit';
-import { interactionAggregate, type Interaction } from '../../domain/interaction';
-import { ContactLookup } from '../contact-lookup';
+import { ExternalIdTaken, interactionAggregate, type Interaction } from '../../domain/interaction';
+import { ContactLookup, mergedIdsOf } from '../contact-lookup';
 import { contactInteractionsProjection } from '../read-models/contact-interactions';
 
 export interface LoggedInteraction {
@@ -31,9 +31,10 @@ export class LogInteraction extends Command<LoggedInteraction> {
 }
 
 /**
- * On the contact it was posted for; with an external id, a repeat returns the first one. For a merged contact it stays
- * on that contact's id (sealed with that person's key), and reads resolve it to the survivor: an undo gives it back
- * with the contact, and erasing that person erases it.
+ * On the contact it was posted for; with an external id, a repeat for the same person returns the first one (the same
+ * person: the contact it was logged on, its survivor, or one merged with it, not undone), and one for anyone else is
+ * refused (ExternalIdTaken). For a merged contact it stays on that contact's id (sealed with that person's key), and
+ * reads resolve it to the survivor: an undo gives it back with the contact, and erasing that person erases it.
  */
 @CommandHandler(LogInteraction)
 export class LogInteractionHandler implements ICommandHandler<LogInteraction> {
@@ -43,7 +44,7 @@ export class LogInteractionHandler implements ICommandHandler<LogInteraction> {
   ) {}
 
   async execute({ input, now }: LogInteraction): Promise<LoggedInteraction> {
-    await this.lookup.live(input.contactId); // it exists and is not erased (nor is its survivor)
+    const { state: person } = await this.lookup.live(input.contactId); // it exists, is not erased (nor its survivor)
     const interactionId = input.externalId ? interactionIdFor(input.externalId) : newId();
     const result = await this.interactions.handle(
       interactionId,
@@ -51,8 +52,12 @@ export class LogInteractionHandler implements ICommandHandler<LogInteraction> {
       // An external id seen before finds its stream on the fallback read: the first interaction stands.
       { expectNew: true },
     );
+    const { interaction } = result.state as Extract<Interaction, { status: 'logged' }>;
+    // Nothing was written for a repeat, so refusing one for another person leaves no trace.
+    if (result.events.length === 0 && !mergedIdsOf(person).includes(interaction.contactId))
+      throw new ExternalIdTaken(input.externalId!);
     return {
-      interaction: (result.state as Extract<Interaction, { status: 'logged' }>).interaction,
+      interaction,
       created: result.events.length > 0,
       position: positionIn(contactInteractionsProjection, interactionId, streamOf(interactionAggregate, interactionId), 0),
     };

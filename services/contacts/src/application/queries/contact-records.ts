@@ -16,7 +16,10 @@ import { contactListProjection } from '../read-models/contact-list';
 const MAX_COLLEAGUES_COMPARED = 1000;
 
 /** Reads interactions whole from their streams (the index holds no personal data). */
-async function loadInteractions(interactions: RepositoryOf<typeof interactionAggregate>, ids: readonly string[]): Promise<InteractionLoggedData[]> {
+async function loadInteractions(
+  interactions: RepositoryOf<typeof interactionAggregate>,
+  ids: readonly string[],
+): Promise<InteractionLoggedData[]> {
   const states = await Promise.all(ids.map(async (id) => (await interactions.load(id)).state));
   return states.flatMap((state: Interaction) => (state.status === 'logged' ? [state.interaction] : []));
 }
@@ -44,7 +47,13 @@ export class ContactInteractionsHandler implements IQueryHandler<ContactInteract
     const { state: contact } = await this.lookup.live(contactId);
     const filter = { $and: [query.filter, { contactId: { $in: mergedIdsOf(contact) } }] };
     const entries = await findPage(this.readModels.of(contactInteractionsProjection), { ...query, filter });
-    return { ...entries, items: await loadInteractions(this.interactions, entries.items.map((entry) => entry.interactionId)) };
+    return {
+      ...entries,
+      items: await loadInteractions(
+        this.interactions,
+        entries.items.map((entry) => entry.interactionId),
+      ),
+    };
   }
 }
 
@@ -144,7 +153,10 @@ export class PersonalDataHandler implements IQueryHandler<PersonalData> {
       history: own.history,
       consentLedger: own.consentLedger,
       companies,
-      interactions: await loadInteractions(this.interactions, entries.map((entry) => entry._id)),
+      interactions: await loadInteractions(
+        this.interactions,
+        entries.map((entry) => entry._id),
+      ),
       mergedContacts,
     };
   }
