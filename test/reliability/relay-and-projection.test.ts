@@ -54,7 +54,9 @@ class Worker {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15000)]);
+    // The wait ends with the exit: a 15 s timer left running kept Jest from exiting after the run.
+    const gone = new AbortController();
+    await Promise.race([exited.then(() => gone.abort()), sleep(15000, gone.signal)]);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
