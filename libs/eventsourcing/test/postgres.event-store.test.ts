@@ -182,8 +182,15 @@ describe('PostgresEventStore.watchAppends (LISTEN/NOTIFY)', () => {
   const append = (stream: string) => store.append(stream, [{ type: 'Something', data: {} }]);
 
   /** What a wait did within a few seconds: `woke`, or `still waiting` (a wait that nothing ends; the test fails). */
-  const within = (wait: Promise<void>) =>
-    Promise.race([wait.then(() => 'woke'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000))]);
+  const within = async (wait: Promise<void>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 5000)));
+    try {
+      return await Promise.race([wait.then(() => 'woke'), giveUp]);
+    } finally {
+      clearTimeout(timer); // else it keeps Jest from exiting for five seconds after the run
+    }
+  };
 
   it('wakes a waiting reader when an append commits, and keeps a wake-up that came while nobody waited', async () => {
     const watcher = store.watchAppends();
