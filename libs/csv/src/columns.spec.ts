@@ -37,6 +37,39 @@ describe('import kinds', () => {
     });
   });
 
+  it('fill an exact-name-only field (an id of ours) only from a header written exactly as its name', () => {
+    const own = defineImportKinds({
+      people: {
+        fields: [
+          { name: 'personId', exactNameOnly: true },
+          { name: 'ownerId', exactNameOnly: true },
+          { name: 'externalId', aliases: ['Person ID'] },
+          'name',
+        ],
+      },
+    });
+    expect(own.resolveColumns('people', ['personId', 'ownerId', 'Name'], {})).toEqual({
+      ok: true,
+      columns: [
+        { header: 'personId', field: 'personId' },
+        { header: 'ownerId', field: 'ownerId' },
+        { header: 'Name', field: 'name' },
+      ],
+    });
+    // Another system's id column is its id, not ours: here an alias of externalId, and nothing by resemblance.
+    expect(own.resolveColumns('people', ['Person ID'], {})).toEqual({
+      ok: true,
+      columns: [{ header: 'Person ID', field: 'externalId' }],
+    });
+    const resembling = own.resolveColumns('people', ['OwnerId', 'name'], {});
+    expect(!resembling.ok && resembling.errors.map((error) => error.field)).toEqual(['columns[0]']);
+    // Mapped by name, it is taken as asked.
+    expect(own.resolveColumns('people', ['OwnerId'], { OwnerId: 'ownerId' })).toEqual({
+      ok: true,
+      columns: [{ header: 'OwnerId', field: 'ownerId' }],
+    });
+  });
+
   it('take the mapping first, and a family column as a mapping target', () => {
     const resolved = kinds.resolveColumns('deals', ['Won?', 'Notes'], { 'won?': 'stage.won', Notes: 'ignore' });
     expect(resolved.ok && resolved.columns).toEqual([{ header: 'Won?', field: 'stage.won' }, { header: 'Notes' }]);

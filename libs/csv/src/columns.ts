@@ -8,6 +8,11 @@ export interface FieldDeclaration {
   readonly aliases?: readonly string[];
   /** Written by exports for reference (`createdAt`): an import passes over a column headed exactly so. */
   readonly readOnly?: boolean;
+  /**
+   * Filled without a mapping only by a header written exactly as its name: for an id of ours, which another system's
+   * `Contact ID` or `OwnerId` (its own ids) must not fill by resemblance.
+   */
+  readonly exactNameOnly?: boolean;
 }
 
 /**
@@ -52,6 +57,7 @@ class KindColumns {
   /** What a mapping may name, in the order messages list them. */
   readonly targets: readonly string[];
   private readonly readOnly: ReadonlySet<string>;
+  private readonly exactOnly: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
   private readonly families: readonly ColumnFamily[];
 
@@ -63,10 +69,11 @@ class KindColumns {
     const writable = fields.filter((field) => !field.readOnly);
     this.targets = writable.map((field) => field.name);
     this.readOnly = new Set(fields.filter((field) => field.readOnly).map((field) => field.name));
+    this.exactOnly = new Set(writable.filter((field) => field.exactNameOnly).map((field) => field.name));
     // Aliases first: a field's own name wins over another field's alias written the same way.
     this.byKey = new Map([
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
-      ...writable.map((field): [string, string] => [headerKey(field.name), field.name]),
+      ...writable.filter((field) => !field.exactNameOnly).map((field): [string, string] => [headerKey(field.name), field.name]),
     ]);
     this.families = declaration.families ?? [];
   }
@@ -77,7 +84,8 @@ class KindColumns {
 
   /** The field a header fills by itself (without a mapping): a family's column as written, else a field by key. */
   fieldOf(header: string): string | undefined {
-    return this.families.some((family) => family.includes(header)) ? header : this.byKey.get(headerKey(header));
+    if (this.families.some((family) => family.includes(header)) || this.exactOnly.has(header)) return header;
+    return this.byKey.get(headerKey(header));
   }
 
   isReadOnly(header: string): boolean {

@@ -178,6 +178,35 @@ describe('contacts import and export', () => {
     ).toBe(297);
   });
 
+  it('takes another system’s record ids as external ids, never as ours (issue 16: Contact ID, OwnerId)', async () => {
+    const ids = [String(Date.now()), String(Date.now() + 1)]; // numeric, as HubSpot's record ids
+    const job = await imported(
+      [
+        'Record ID,First Name,Last Name,Email',
+        `${ids[0]},Grace,Record${run},grace.record.${run}@example.com`,
+        `${ids[1]},Alan,Record${run},alan.record.${run}@example.com`,
+      ].join('\n'),
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 2, failed: 0 });
+    const grace = await http()
+      .get(`/v1/contacts/${contactIdFor(ids[0])}`)
+      .set('Authorization', analyst)
+      .expect(200);
+    expect(grace.body).toMatchObject({ name: { given: 'Grace', family: `Record${run}` } }); // found by its external id
+
+    // A column that only resembles one of our ids fills nothing by itself: a clear refusal, not every row failing.
+    const refused = await upload(['OwnerId,First Name,Email', `005xx000001Sv6A,Ada,ada.owner.${run}@example.com`].join('\n'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'columns[0]',
+        messages: [
+          'column "OwnerId" fills no field; map it (mapping[OwnerId]=<field>), drop it (mapping[OwnerId]=ignore) or send ignoreUnknownColumns=true',
+        ],
+      },
+    ]);
+  });
+
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {
     const companies = await imported(
       [

@@ -81,8 +81,12 @@ export const consentOfColumn = (column: ConsentColumn): { channel: ConsentChanne
 /** Columns an export writes for reference; an import passes over them. */
 export const READ_ONLY_COLUMNS = ['status', 'createdAt', 'updatedAt'] as const;
 
-/** Headers other tools write, understood without a mapping. */
+/**
+ * Headers other tools write, understood without a mapping. Their own record ids (`Contact ID`, `Record ID`) are their
+ * ids: they fill `externalId`, never one of ours.
+ */
 const CONTACT_ALIASES: Partial<Record<ContactField, readonly string[]>> = {
+  externalId: ['Contact ID', 'Record ID'],
   givenName: ['First Name'],
   familyName: ['Last Name', 'Surname'],
   email: ['Email Address'],
@@ -90,12 +94,16 @@ const CONTACT_ALIASES: Partial<Record<ContactField, readonly string[]>> = {
   tags: ['Tag'],
 };
 const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
+  externalId: ['Company ID', 'Record ID'],
   name: ['Company Name'],
   domains: ['Domain', 'Website'],
 };
 
+/** Our ids: filled without a mapping only by a column headed exactly so (`OwnerId` of another system is not ours). */
+const OUR_IDS: ReadonlySet<string> = new Set(['contactId', 'companyId', 'companyIds', 'ownerId']);
+
 const declared = <F extends string>(fields: readonly F[], aliases: Partial<Record<F, readonly string[]>>): FieldDeclaration[] => [
-  ...fields.map((name) => ({ name, aliases: aliases[name] })),
+  ...fields.map((name) => ({ name, aliases: aliases[name], exactNameOnly: OUR_IDS.has(name) })),
   ...READ_ONLY_COLUMNS.map((name) => ({ name, readOnly: true })),
 ];
 
