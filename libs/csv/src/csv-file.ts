@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { PayloadTooLargeError } from '@crm/platform';
 import { InvalidCsvError, TooManyRowsError } from './problems';
 
@@ -76,6 +77,51 @@ export async function* csvRecords(path: string, delimiter: CsvDelimiter): AsyncG
   } finally {
     parser.destroy();
     await reading;
+  }
+}
+
+/** How much of a file the delimiter is guessed from: the header and the first rows. */
+const SNIFF_BYTES = 64 * 1024;
+const SNIFF_RECORDS = 20;
+
+/**
+ * The delimiter a file uses, when the request names none: the candidate (comma, semicolon, tab) that splits the header
+ * into the most cells, among those that split every sniffed row into as many; a comma when none splits the header.
+ * Quotes are honoured, so a quoted `;` in a comma file does not count.
+ */
+export async function detectDelimiter(path: string): Promise<CsvDelimiter> {
+  const file = await open(path);
+  let text: string;
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
+    text = buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await file.close();
+  }
+  // A cut last line (the sniff ends mid-record) is not judged.
+  const whole = text.length === SNIFF_BYTES ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+  const widths = CSV_DELIMITERS.map((delimiter) => ({ delimiter, cells: consistentWidth(whole, delimiter) }));
+  const best = widths.reduce((a, b) => (b.cells > a.cells ? b : a));
+  return best.cells > 1 ? best.delimiter : ',';
+}
+
+/** The header's number of cells when every sniffed record has as many, else 0. */
+function consistentWidth(text: string, delimiter: CsvDelimiter): number {
+  try {
+    const records = parseSync(text, {
+      bom: true,
+      delimiter,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      to: SNIFF_RECORDS,
+      relax_column_count: true,
+    }) as string[][];
+    const [header, ...rows] = records;
+    if (!header || rows.some((row) => row.length !== header.length)) return 0;
+    return header.length;
+  } catch {
+    return 0; // not CSV with this delimiter (a quote out of place)
   }
 }
 

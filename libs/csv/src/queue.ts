@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
 import type { ColumnMapping, ImportKinds } from './columns';
 import type { ImportSettings } from './config';
-import { checkCsvFile, spoolBody, type CsvDelimiter } from './csv-file';
+import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
 import type { ImportJob, ImportJobStore } from './job-store';
 import { ImportColumnsError, ImportsBusyError } from './problems';
 import type { RowImporter } from './rows';
@@ -29,7 +29,8 @@ export interface ImportRequest {
   kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
-  delimiter: CsvDelimiter;
+  /** Detected from the file when not given (detectDelimiter). */
+  delimiter?: CsvDelimiter;
   createdBy: string;
   correlationId: string;
 }
@@ -97,10 +98,8 @@ export class ImportQueue {
     this.receiving++;
     try {
       const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
-      const { headers, rows } = await checkCsvFile(spoolPath, {
-        delimiter: request.delimiter,
-        maxRows: this.deps.settings.maxRows,
-      });
+      const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
       const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const job = {
@@ -108,7 +107,7 @@ export class ImportQueue {
         kind: request.kind,
         createdBy: request.createdBy,
         columns: resolved.columns,
-        delimiter: request.delimiter,
+        delimiter,
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;

@@ -207,6 +207,22 @@ describe('contacts import and export', () => {
     ]);
   });
 
+  it('detects a semicolon or tab file’s separator when the request names none (issue 16)', async () => {
+    const job = await imported(
+      [
+        'Vorname;Nachname;E-Mail',
+        `Ada;Semikolon${run};ada.semi.${run}@example.com`,
+        `Alan;Semikolon${run};"alan;semi.${run}@example.com"`,
+      ].join('\n'),
+      { 'mapping[Vorname]': 'givenName', 'mapping[Nachname]': 'familyName', 'mapping[E-Mail]': 'email' },
+    );
+    // Both rows were read as three cells: the second fails on its e-mail, not on its width.
+    expect(job).toMatchObject({ status: 'completed', created: 1, failed: 1 });
+    expect(job.badRows.map((bad) => (bad.errors ?? []).map((error) => error.field))).toEqual([['email']]);
+    const tabbed = await imported(['givenName\tfamilyName', `Grace\tTab${run}`].join('\n'));
+    expect(tabbed).toMatchObject({ status: 'completed', created: 1 });
+  });
+
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {
     const companies = await imported(
       [

@@ -106,7 +106,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @ApiProperty({
       required: false,
       enum: Object.keys(DELIMITER_NAMES),
-      description: 'The cell separator; a comma unless given.',
+      description: 'The cell separator; when not given, detected from the header and the first rows (comma, semicolon or tab).',
       [OPENAPI_RULE_EXTENSION]: 'the separator the file uses',
     } as ApiPropertyOptions)
     @Optional()
@@ -169,7 +169,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         kind,
         mapping,
         ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
-        delimiter: DELIMITER_NAMES[query.delimiter ?? ','],
+        delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
         createdBy: caller.sub,
         correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
       });
