@@ -186,10 +186,10 @@ describe('durable timers (PostgreSQL)', () => {
     const runs = new Map<string, number>();
     const slow: TimerHandler = async (timer) => {
       runs.set(timer.id, (runs.get(timer.id) ?? 0) + 1);
-      await sleep(3_000); // three leases
+      await sleep(3_000); // two leases
     };
-    scheduler({ 'deal-rotting': slow }, { leaseMs: 1_000 });
-    scheduler({ 'deal-rotting': slow }, { leaseMs: 1_000 });
+    scheduler({ 'deal-rotting': slow }, { leaseMs: 1_500 });
+    scheduler({ 'deal-rotting': slow }, { leaseMs: 1_500 });
 
     await eventually(async () => (await timersByState(pool, schema)).fired === 3, 'every timer to fire');
     expect(Object.fromEntries(runs)).toEqual({ 'deal-rotting:d-1:1': 1, 'deal-rotting:d-2:1': 1, 'deal-rotting:d-3:1': 1 });
