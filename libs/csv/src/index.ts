@@ -2,6 +2,7 @@
 // service declares, the job store, queue and runner, and the export side (cells, tables). README.md walks through
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
+export { countryCodeOf, readCountryCell } from './countries';
 export {
   defineImportKinds,
   headerKey,

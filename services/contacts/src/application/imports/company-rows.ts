@@ -1,5 +1,14 @@
 import { INTERNET_DOMAIN_PATTERN, type CompanyProfile, type PostalAddress } from '@crm/contracts';
-import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import {
+  isUuid,
+  listItems,
+  mergeByField,
+  readCountryCell,
+  rowFailure,
+  withoutUndefined,
+  type RowFieldError,
+  type RowResult,
+} from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
 import { normalizeDomain } from '../../domain/company';
@@ -26,6 +35,9 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
   }
   const addressParts = { city: values.city, region: values.region, postalCode: values.postalCode };
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
+  const errors: RowFieldError[] = [];
+  const country = readCountryCell(values.addressCountry, 'addressCountry', errors);
+  if (errors.length > 0) return rowFailure(errors);
   return {
     ok: true,
     value: withoutUndefined({
@@ -39,7 +51,7 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
         ? withoutUndefined({
             lines: listItems(values.street) ?? [],
             ...addressParts,
-            country: values.addressCountry?.toUpperCase(),
+            country,
           })
         : undefined,
     }),

@@ -156,6 +156,21 @@ describe('contactWrite', () => {
     });
   });
 
+  it('reads countries by name in many languages or by alpha-3 code (issue 16), and names a cell that is no country', () => {
+    const read = (country: string, addressCountry: string) => row({ givenName: 'Ada', country, addressCountry, city: 'x' });
+    expect(read('Schweiz', 'CHE')).toMatchObject({ profile: { country: 'CH' }, address: { country: 'CH' } });
+    expect(read('United States', 'Deutschland')).toMatchObject({ profile: { country: 'US' }, address: { country: 'DE' } });
+    // A national phone number is read in the country the name gives.
+    const write = contactWrite(row({ givenName: 'Ada', country: 'Switzerland', phone: '044 668 18 00' }), undefined, today);
+    expect(write.ok && write.value.input.phones).toEqual([{ number: '+41446681800', primary: true }]);
+
+    const bad = readContactRow({ givenName: 'Ada', country: 'Neverland', addressCountry: 'XX', city: 'x' });
+    expect(!bad.ok && bad.errors).toEqual([
+      { field: 'country', messages: ['"Neverland" is no country name or ISO 3166-1 code'] },
+      { field: 'addressCountry', messages: ['"XX" is no country name or ISO 3166-1 code'] },
+    ]);
+  });
+
   it('reports every bad value of a row, named by its import field, with the API’s messages', () => {
     const write = contactWrite(
       row({

@@ -9,7 +9,16 @@ import type {
   PhoneNumber,
   PostalAddress,
 } from '@crm/contracts';
-import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import {
+  readCountryCell,
+  isUuid,
+  listItems,
+  mergeByField,
+  rowFailure,
+  withoutUndefined,
+  type RowFieldError,
+  type RowResult,
+} from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
@@ -71,8 +80,10 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   }
   const profile: ContactRow['profile'] = {};
   for (const field of SCALARS) if (values[field] !== undefined) profile[field] = values[field];
-  // Conveniences a spreadsheet needs: country codes and stages in any case.
-  if (profile.country) profile.country = profile.country.toUpperCase();
+  // Conveniences a spreadsheet needs: countries by code in any case, alpha-3 or name in any language; stages in any case.
+  const country = readCountryCell(values.country, 'country', errors);
+  if (country !== undefined) profile.country = country;
+  else delete profile.country;
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
   // Ids are keys: in lower case, as the API keeps them.
   if (profile.ownerId) profile.ownerId = profile.ownerId.toLowerCase();
@@ -107,7 +118,7 @@ export function readContactRow(values: ContactValues): ContactRowRead {
       address: withoutUndefined({
         lines: listItems(values.street) ?? [],
         ...addressParts,
-        country: values.addressCountry?.toUpperCase(),
+        country: readCountryCell(values.addressCountry, 'addressCountry', errors),
       }),
     }),
     companyIds: companyIds.filter(isUuid).map((id) => id.toLowerCase()),
