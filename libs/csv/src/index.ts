@@ -3,6 +3,7 @@
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
 export { countryCodeOf, readCountryCell } from './countries';
+export { readExternalIdCell } from './external-ids';
 export {
   defineImportKinds,
   headerKey,

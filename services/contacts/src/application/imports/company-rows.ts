@@ -4,6 +4,7 @@ import {
   listItems,
   mergeByField,
   readCountryCell,
+  readExternalIdCell,
   rowFailure,
   withoutUndefined,
   type RowFieldError,
@@ -37,12 +38,13 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
   const errors: RowFieldError[] = [];
   const country = readCountryCell(values.addressCountry, 'addressCountry', errors);
+  const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
   if (errors.length > 0) return rowFailure(errors);
   return {
     ok: true,
     value: withoutUndefined({
       companyId: values.companyId?.toLowerCase(),
-      externalId: values.externalId,
+      externalId,
       name: values.name,
       domains: [...new Set((listItems(values.domains) ?? []).map(normalizeDomain))],
       industry: values.industry,

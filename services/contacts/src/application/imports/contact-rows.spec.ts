@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
 import { escapeCell, valuesByField, type Column } from '@crm/csv';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import { readCompanyRow } from './company-rows';
 import { readConsentCells } from './contact-consents';
 import { contactExport } from './export-records';
 import { contactImportKinds, type ContactValues } from './import-columns';
@@ -169,6 +170,25 @@ describe('contactWrite', () => {
       { field: 'country', messages: ['"Neverland" is no country name or ISO 3166-1 code'] },
       { field: 'addressCountry', messages: ['"XX" is no country name or ISO 3166-1 code'] },
     ]);
+  });
+
+  it('refuses ids a spreadsheet rounded into scientific notation, which would make several people one (issue 16)', () => {
+    const bad = readContactRow({
+      givenName: 'Ada',
+      externalId: '1.52533E+11',
+      companyExternalId: '3,1E+09',
+      companyDomain: 'x.example',
+    });
+    const message = (cell: string) =>
+      `"${cell}" is an id a spreadsheet rounded into scientific notation; export the ids as text and import again`;
+    expect(!bad.ok && bad.errors).toEqual([
+      { field: 'externalId', messages: [message('1.52533E+11')] },
+      { field: 'companyExternalId', messages: [message('3,1E+09')] },
+    ]);
+    expect(row({ givenName: 'Ada', externalId: '152533000017' }).externalId).toBe('152533000017');
+    expect(row({ givenName: 'Ada', externalId: 'E2E-17' }).externalId).toBe('E2E-17');
+    const company = readCompanyRow({ name: 'Acme', externalId: '9.9E+12' });
+    expect(!company.ok && company.errors.map((error) => error.field)).toEqual(['externalId']);
   });
 
   it('reports every bad value of a row, named by its import field, with the API’s messages', () => {

@@ -11,6 +11,7 @@ import type {
 } from '@crm/contracts';
 import {
   readCountryCell,
+  readExternalIdCell,
   isUuid,
   listItems,
   mergeByField,
@@ -92,9 +93,11 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   if (values.contactId !== undefined && !contactId) errors.push({ field: 'contactId', messages: ['must be a UUID'] });
   const companyIds = listItems(values.companyIds) ?? [];
   if (companyIds.some((id) => !isUuid(id))) errors.push({ field: 'companyIds', messages: ['must be UUIDs separated by ;'] });
+  const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
+  const companyExternalId = readExternalIdCell(values.companyExternalId, 'companyExternalId', errors);
   const company =
-    values.companyDomain !== undefined || values.companyExternalId !== undefined
-      ? { domain: values.companyDomain, externalId: values.companyExternalId, role: values.role }
+    values.companyDomain !== undefined || companyExternalId !== undefined
+      ? { domain: values.companyDomain, externalId: companyExternalId, role: values.role }
       : undefined;
   if (values.role !== undefined && !company) {
     errors.push({ field: 'role', messages: ['is a role at a company: give companyDomain or companyExternalId too'] });
@@ -106,7 +109,7 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
   const row: ContactRow = {
     ...(contactId !== undefined && { contactId }),
-    ...(values.externalId !== undefined && { externalId: values.externalId }),
+    ...(externalId !== undefined && { externalId }),
     name,
     email: values.email,
     otherEmails: listItems(values.otherEmails) ?? [],
