@@ -57,6 +57,7 @@ export {
   withColumns,
   withoutUndefined,
   type RowFieldError,
+  type ImportOptions,
   type RowImporter,
   type RowOutcome,
   type RowResult,

@@ -172,6 +172,26 @@ describe('contactWrite', () => {
     ]);
   });
 
+  it('takes the import’s default country for a new contact without one, and reads national numbers in it (issue 16)', () => {
+    const options = { defaultCountry: 'CH' };
+    const created = contactWrite(row({ givenName: 'Ada', phone: '044 668 18 00' }), undefined, today, undefined, options);
+    expect(created.ok && created.value.input).toMatchObject({ country: 'CH', phones: [{ number: '+41446681800' }] });
+    // The row's own country wins; an existing contact keeps its own, and its numbers are read in it.
+    const own = contactWrite(
+      row({ givenName: 'Ada', country: 'DE', phone: '030 1234567' }),
+      undefined,
+      today,
+      undefined,
+      options,
+    );
+    expect(own.ok && own.value.input).toMatchObject({ country: 'DE', phones: [{ number: '+49301234567' }] });
+    const update = contactWrite(row({ phone: '030 1234567' }), { ...existing, country: 'DE' }, today, undefined, options);
+    expect(update.ok && update.value.input).not.toHaveProperty('country');
+    expect(update.ok && update.value.input.phones?.[1]).toEqual({ number: '+49301234567', primary: true });
+    // Without one, a national number has no country to be read in.
+    expect(contactWrite(row({ givenName: 'Ada', phone: '044 668 18 00' }), undefined, today).ok).toBe(false);
+  });
+
   it('refuses ids a spreadsheet rounded into scientific notation, which would make several people one (issue 16)', () => {
     const bad = readContactRow({
       givenName: 'Ada',

@@ -17,6 +17,7 @@ import {
   mergeByField,
   rowFailure,
   withoutUndefined,
+  type ImportOptions,
   type RowFieldError,
   type RowResult,
 } from '@crm/csv';
@@ -209,6 +210,7 @@ export function contactWrite(
   existing: ContactProfile | undefined,
   today: string,
   declarations: CustomFieldDeclarations = NO_DECLARATIONS,
+  { defaultCountry }: ImportOptions = {},
 ): RowResult<ContactWrite> {
   if (!existing && row.name.given === undefined) {
     return rowFailure([{ field: 'givenName', messages: ['is needed to create a contact'] }]);
@@ -230,6 +232,8 @@ export function contactWrite(
       ...(row.phone === undefined ? [] : [{ number: row.phone, primary: true }]),
       ...row.otherPhones.map((number) => ({ number })),
     ]),
+    // A new contact from a row without a country is of the import's country; an existing one keeps its own.
+    ...(!existing && defaultCountry !== undefined && { country: defaultCountry }),
     ...row.profile,
     tags: row.tags,
     addresses: row.address ? [row.address] : undefined,
@@ -243,7 +247,11 @@ export function contactWrite(
   let normalized: Partial<ContactProfile> = {};
   try {
     const { contactId: _, ...profile } = body;
-    normalized = normalizeProfile(profile as ProfileInput, { country: existing?.country, customFields: declarations, today });
+    normalized = normalizeProfile(profile as ProfileInput, {
+      country: existing?.country ?? defaultCountry,
+      customFields: declarations,
+      today,
+    });
   } catch (error) {
     if (!(error instanceof InvalidContactData)) throw error;
     errors.push(...error.problems.map((p) => contactError(p.field, [p.message], origins)));
