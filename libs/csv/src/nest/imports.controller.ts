@@ -28,7 +28,8 @@ import {
   type SchemaObject,
 } from '@crm/platform/nest';
 import { escapeCell } from '../cells';
-import { countryCodeOf } from '../countries';
+import { readCountryCell } from '../countries';
+import type { RowFieldError } from '../rows';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError } from '../job-store';
@@ -179,12 +180,9 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
           `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
         );
       }
-      const defaultCountry = query.defaultCountry === undefined ? undefined : countryCodeOf(query.defaultCountry);
-      if (query.defaultCountry !== undefined && defaultCountry === undefined) {
-        throw new RequestValidationError([
-          { field: 'defaultCountry', messages: [`"${query.defaultCountry}" is no country name or ISO 3166-1 code`], in: 'query' },
-        ]);
-      }
+      const countryErrors: RowFieldError[] = [];
+      const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
+      if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
       const job = await this.jobs.submit(request, {
         kind,
         mapping,

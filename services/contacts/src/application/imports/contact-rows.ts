@@ -57,7 +57,8 @@ export interface ContactRow {
 export type CustomFieldDeclarations = ReadonlyMap<string, CustomFieldDefinedData>;
 const NO_DECLARATIONS: CustomFieldDeclarations = new Map();
 
-const SCALARS = ['jobTitle', 'locale', 'timezone', 'country', 'birthday', 'source', 'ownerId'] as const;
+// Taken as written; `country` is read apart (readCountryCell).
+const SCALARS = ['jobTitle', 'locale', 'timezone', 'birthday', 'source', 'ownerId'] as const;
 const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 'suffix', keyof FullPersonName> = {
   prefix: 'prefix',
   givenName: 'given',
@@ -85,7 +86,6 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   // Conveniences a spreadsheet needs: countries by code in any case, alpha-3 or name in any language; stages in any case.
   const country = readCountryCell(values.country, 'country', errors);
   if (country !== undefined) profile.country = country;
-  else delete profile.country;
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
   // Ids are keys: in lower case, as the API keeps them.
   if (profile.ownerId) profile.ownerId = profile.ownerId.toLowerCase();
