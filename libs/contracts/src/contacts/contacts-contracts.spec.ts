@@ -42,6 +42,7 @@ describe('contacts contracts', () => {
       'CompanyArchived v1': [],
       'InteractionLogged v1': ['/participants', '/subject', '/body'],
       'CustomFieldDefined v1': [],
+      'ContactExternalIdRecorded v1': [],
     });
   });
 
@@ -70,6 +71,7 @@ describe('contacts contracts', () => {
       'CompanyArchived v1': undefined,
       'InteractionLogged v1': 'interaction: Interaction logged',
       'CustomFieldDefined v1': undefined,
+      'ContactExternalIdRecorded v1': 'profile: External id recorded',
     });
     expect(crmContracts.timelineCategories()).toEqual(['profile', 'privacy', 'consent', 'company', 'merge', 'interaction']);
   });

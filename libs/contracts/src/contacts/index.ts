@@ -13,6 +13,7 @@ import {
 } from './contact-created';
 import { ContactErased } from './contact-erased';
 import { ContactEmailChanged } from './contact-email-changed';
+import { ContactExternalIdRecorded } from './contact-external-id';
 import {
   ContactMergedInto,
   ContactMergeUndone,
@@ -40,6 +41,7 @@ export * from './contact-merge';
 export * from './company';
 export * from './interaction-logged';
 export * from './custom-field-defined';
+export * from './contact-external-id';
 
 /** The contracts of a contact's stream, in their current versions. */
 export const contactStreamContracts = [
@@ -66,6 +68,7 @@ export type ContactStreamEvent = EventOf<(typeof contactStreamContracts)[number]
 export type CompanyEvent = EventOf<typeof CompanyCreated | typeof CompanyUpdated | typeof CompanyArchived>;
 export type InteractionEvent = EventOf<typeof InteractionLogged>;
 export type CustomFieldEvent = EventOf<typeof CustomFieldDefined>;
+export type ContactExternalIdEvent = EventOf<typeof ContactExternalIdRecorded>;
 
 /** The contacts service's events in their current versions, as its domain produces them (the `crm.contacts` topic). */
 export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent;
@@ -82,6 +85,7 @@ export const contactsContracts: ContractSet = {
     CompanyArchived,
     InteractionLogged,
     CustomFieldDefined,
+    ContactExternalIdRecorded,
   ],
   upcasters: [contactCreatedV1ToV2, contactCreatedV2ToV3, contactsMergedV1ToV2],
 };

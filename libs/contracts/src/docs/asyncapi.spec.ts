@@ -116,6 +116,7 @@ describe('AsyncAPI document', () => {
       'CompanyArchived',
       'InteractionLogged',
       'CustomFieldDefined',
+      'ContactExternalIdRecorded',
       'ProductPriced',
     ]);
   });
