@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -17,6 +17,7 @@ import { contactsService } from '../src/contacts.service';
 import { ABANDONED_REASON } from '@crm/csv';
 import { ImportJobs } from '@crm/csv/nest';
 import { companyIdFor, contactIdFor } from '../src/application/imports/external-ids';
+import { NOT_MERGED } from '../src/application/imports/contact-dedupe';
 
 interface Job {
   jobId: string;
@@ -83,6 +84,7 @@ describe('contacts import and export', () => {
         .expect(200)
     ).body.items as {
       contactId: string;
+      email?: string;
     }[];
   const readModel = () => app.get<Connection>(READ_MODELS).db!;
 
@@ -242,6 +244,107 @@ describe('contacts import and export', () => {
     expect(refused.body.errors).toEqual([
       { field: 'defaultCountry', messages: ['"Atlantis" is no country name or ISO 3166-1 code'], in: 'query' },
     ]);
+  });
+
+  describe('dedupe (issue 16: contactId, then externalId, then e-mail, then phone)', () => {
+    const fixture = (name: string) => readFile(join(__dirname, 'fixtures/imports', name), 'utf8');
+    const dedupeFamily = { familyName: 'Dedupe' };
+    const hubspot = { ignoreUnknownColumns: 'true', defaultCountry: 'CH' };
+    const listedDedupe = async (count: number) => {
+      await eventually(async () => (await listed(dedupeFamily)).length === count, `${count} Dedupe contacts listed`);
+      return listed(dedupeFamily);
+    };
+    const contactOf = async (contactId: string) =>
+      (await http().get(`/v1/contacts/${contactId}`).set('Authorization', analyst).expect(200)).body;
+
+    it('finds the people of a file imported without ids again when it comes with ids, and keeps the ids', async () => {
+      const first = await imported(await fixture('hubspot-contacts-without-ids.csv'), hubspot);
+      expect(first).toMatchObject({ status: 'completed', created: 4, failed: 0 });
+      const people = await listedDedupe(4);
+
+      // By e-mail (Ada in other case, Grace, Alan) and by phone (Hedy: a national number before, E.164 now).
+      const second = await imported(await fixture('hubspot-contacts-with-ids.csv'), hubspot);
+      expect(second).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 4, failed: 0 });
+      expect((await listed(dedupeFamily)).map((each) => each.contactId).sort()).toEqual(
+        people.map((each) => each.contactId).sort(),
+      );
+
+      // The external ids were kept: a row with Ada's id and a new address finds her by the id alone.
+      const ada = people.find((each) => each.email === 'ada@dedupe.example')!;
+      const third = await imported(
+        ['Record ID,First Name,Last Name,Email', '151234567801,Ada,Dedupe,ada.new@dedupe.example'].join('\n'),
+      );
+      expect(third).toMatchObject({ status: 'completed', created: 0, updated: 1, failed: 0 });
+      const addresses = (await contactOf(ada.contactId)).emails.map((email: { address: string }) => email.address);
+      expect(addresses.sort()).toEqual(['ada.new@dedupe.example', 'ada@dedupe.example']);
+      await http()
+        .get(`/v1/contacts/${contactIdFor('151234567801')}`)
+        .set('Authorization', analyst)
+        .expect(404);
+      expect(await listedDedupe(4)).toHaveLength(4);
+    });
+
+    it('reports a row whose external id and e-mail point at two contacts, naming both, and merges nothing', async () => {
+      const people = await listedDedupe(4);
+      const idOf = (email: string) => people.find((each) => each.email === email)!.contactId;
+      const [grace, alan] = [idOf('grace@dedupe.example'), idOf('alan@dedupe.example')];
+      const before = await eventCount();
+      const job = await imported(
+        [
+          'Record ID,First Name,Last Name,Email,otherEmails',
+          // Grace's id, Alan's address.
+          '151234567802,Grace,Dedupe,alan@dedupe.example,',
+          // No id, Grace's and Alan's addresses.
+          ',Grace,Dedupe,grace@dedupe.example,alan@dedupe.example',
+        ].join('\n'),
+      );
+      expect(job).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 0, failed: 2 });
+      expect(job.badRows.map((bad) => [bad.row, bad.errors])).toEqual([
+        [
+          2,
+          [
+            {
+              field: 'email',
+              column: 'Email',
+              messages: [`belongs to contact ${alan}, while the externalId names contact ${grace}: ${NOT_MERGED}`],
+            },
+          ],
+        ],
+        [
+          3,
+          ['email', 'otherEmails'].map((field) => ({
+            field,
+            column: field === 'email' ? 'Email' : 'otherEmails',
+            messages: [`the row's e-mail addresses belong to different contacts (${grace}, ${alan}): ${NOT_MERGED}`],
+          })),
+        ],
+      ]);
+      expect(await eventCount()).toBe(before);
+      expect((await contactOf(grace)).emails).toEqual([{ address: 'grace@dedupe.example', primary: true }]);
+      expect((await contactOf(alan)).emails).toEqual([{ address: 'alan@dedupe.example', primary: true }]);
+    });
+
+    it('finds a contact by its phone number, and finds contacts the same job created before', async () => {
+      const job = await imported(
+        [
+          'First Name,Last Name,Email,Phone Number,Job Title',
+          // Hedy of the fixture by her number alone, read in the default country.
+          'Hedy,Dedupe,,044 668 19 03,Engineer',
+          `Katherine,Job${run},katherine.job@dedupe.example,+41 44 668 19 10,`,
+          `Other,Job${run},other.job@dedupe.example,,`,
+          // Katherine again, by her number, then by her address: updates of the contact this job created.
+          `Katherine,Job${run},,044 668 19 10,Mathematician`,
+          `Katherine,Job${run},katherine.job@dedupe.example,,Physicist`,
+        ].join('\n'),
+        { defaultCountry: 'CH' },
+      );
+      expect(job).toMatchObject({ status: 'completed', created: 2, updated: 3, failed: 0 });
+      const hedy = (await listedDedupe(4)).find((each) => each.email === undefined)!;
+      expect(await contactOf(hedy.contactId)).toMatchObject({ jobTitle: 'Engineer', phones: [{ number: '+41446681903' }] });
+      await eventually(async () => (await listed({ familyName: `Job${run}` })).length === 2, 'the Job contacts listed');
+      const [katherine] = await listed({ email: 'katherine.job@dedupe.example' });
+      expect(await contactOf(katherine.contactId)).toMatchObject({ jobTitle: 'Physicist' });
+    });
   });
 
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {

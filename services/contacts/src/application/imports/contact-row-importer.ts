@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  countryCodeOf,
   InvalidRowError,
   mergeByField,
   retryOnConflict,
@@ -13,6 +14,7 @@ import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
 import { companyAggregate, normalizeDomain } from '../../domain/company';
 import { ContactAlreadyExists, ContactErasedError } from '../../domain/contact';
+import { contactExternalIdAggregate, ExternalIdTaken } from '../../domain/contact-external-id';
 import { normalizeEmail } from '../../domain/contact-values';
 import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
 import { CreateContact } from '../commands/create-contact';
@@ -23,22 +25,25 @@ import { ContactLookup } from '../contact-lookup';
 import { contactListProjection } from '../read-models/contact-list';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
-import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import { dedupe, emailKeys, NOT_MERGED, phoneKeys, type NamedContact } from './contact-dedupe';
+import { ContactKeyIndex } from './contact-key-index';
+import { contactWrite, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
 import { companyIdFor, contactIdFor } from './external-ids';
 import type { ContactValues } from './import-columns';
 
 /**
- * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
- * its `externalId` stands for, else by e-mail: among the rows of this job first, then in the contact list
- * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
+ * Writes contacts rows with the commands the API sends. A row finds its contact by the dedupe table (`dedupe`):
+ * `contactId`, else the contact its `externalId` stands for, else by e-mail, else by phone, the last two in the
+ * contact list as the job read it (ContactKeyIndex: at its start, then every half minute) and what it wrote. Found: updated;
+ * else created; keys pointing at two contacts: a bad row.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
  * the contact's current state. One per job (made by the import queue).
  */
 @Injectable()
 export class ContactRowImporter implements RowImporter<keyof ContactValues> {
-  /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
-  private readonly contactByEmail = new Map<string, string>();
+  /** Who holds each e-mail address and number (the list at the job's first lookup, and the job's writes since). */
+  private keyIndex?: Promise<ContactKeyIndex>;
   /** The custom field catalog, read once per job (by the first row that needs it). */
   private declarations?: Promise<CustomFieldDeclarations>;
   private readonly now = () => new Date().toISOString();
@@ -49,6 +54,8 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     private readonly lookup: ContactLookup,
     @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
     @InjectRepository(customFieldsAggregate) private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
+    @InjectRepository(contactExternalIdAggregate)
+    private readonly externalIds: RepositoryOf<typeof contactExternalIdAggregate>,
     private readonly readModels: ReadModels,
   ) {}
 
@@ -57,12 +64,14 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   }
 
   keysOf(values: ContactValues): string[] {
+    const country = (values.country && countryCodeOf(values.country)) || this.options.defaultCountry;
     return [
       ...(values.contactId ? [`id:${values.contactId.toLowerCase()}`] : []),
       ...(values.externalId ? [`external:${values.externalId}`] : []),
       ...[values.email, ...(values.otherEmails ?? '').split(';')]
         .filter((email): email is string => !!email?.trim())
         .map((email) => `email:${normalizeEmail(email)}`),
+      ...phoneKeys(values.phone, (values.otherPhones ?? '').split(';'), country).map(({ value }) => `phone:${value}`),
     ];
   }
 
@@ -90,17 +99,91 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     );
   }
 
-  /** The contact a row is for: by `contactId`, else its `externalId`'s, else by e-mail; found or not. */
+  /**
+   * The contact a row is for (the dedupe table, `dedupe`), found or not; `conflict` when its keys point at two.
+   * `wanted` is the id a new contact gets: the row's `contactId`, else its `externalId`'s.
+   */
   private async target(row: ContactRow) {
-    const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : await this.findByEmail(row));
-    const found = wanted ? await this.lookup.resolve(wanted) : undefined;
+    const [byContactId, byExternalId, index] = await Promise.all([
+      row.contactId !== undefined ? this.named(row.contactId) : undefined,
+      row.externalId !== undefined ? this.namedByExternalId(row.externalId) : undefined,
+      this.index(),
+    ]);
+    const keys = {
+      contactId: row.contactId,
+      emails: emailKeys(row.email, row.otherEmails),
+      phones: phoneKeys(row.phone, row.otherPhones, row.profile.country ?? this.options.defaultCountry),
+    };
+    const outcome = dedupe(keys, {
+      byContactId: byContactId?.contact,
+      byExternalId: byExternalId?.contact,
+      emailOwner: index.emailOwner,
+      phoneOwner: index.phoneOwner,
+    });
+    const conflict = outcome.by === 'conflict' ? outcome.errors : undefined;
+    const wanted = row.contactId ?? (row.externalId !== undefined ? contactIdFor(row.externalId) : undefined);
+    const found =
+      outcome.by === 'contactId'
+        ? byContactId!.found
+        : outcome.by === 'externalId'
+          ? byExternalId!.found
+          : outcome.by === 'email' || outcome.by === 'phone'
+            ? await this.lookup.resolve(outcome.contactId)
+            : undefined;
     const existing = found?.state.status === 'active' || found?.state.status === 'archived' ? found.state : undefined;
-    return { wanted, found, existing };
+    // Found by e-mail or phone: the external id is recorded as standing for that contact, for the next import.
+    const externalIdToRecord = (outcome.by === 'email' || outcome.by === 'phone') && row.externalId;
+    return { wanted, found, existing, conflict, keys, externalIdToRecord };
+  }
+
+  /** The contact an external id stands for: the one recorded for it, else the one whose id derives from it. */
+  private async namedByExternalId(externalId: string) {
+    const externalKey = contactIdFor(externalId);
+    const { state } = await this.externalIds.load(externalKey);
+    return this.named(state.contactId ?? externalKey);
+  }
+
+  private async recordExternalId(externalId: string, contactId: string, now: string): Promise<void> {
+    const externalKey = contactIdFor(externalId);
+    try {
+      await this.externalIds.handle(externalKey, { type: 'RecordContactExternalId', data: { externalKey, contactId, now } });
+    } catch (error) {
+      // Recorded for another contact meanwhile (another import): the row's keys now point at two contacts.
+      if (!(error instanceof ExternalIdTaken)) throw error;
+      throw new InvalidRowError([
+        {
+          field: 'externalId',
+          messages: [`names contact ${error.contactId}, the e-mail or phone contact ${contactId}: ${NOT_MERGED}`],
+        },
+      ]);
+    }
+  }
+
+  /** The contact an id stands for now (through merges), if there is one. */
+  private async named(contactId: string) {
+    const found = await this.lookup.resolve(contactId);
+    const { state } = found;
+    if (state.status === 'none') return undefined;
+    const contact: NamedContact = {
+      contactId: found.contactId,
+      emails: state.status === 'erased' ? [] : state.profile.emails.map((email) => email.address),
+      phones: state.status === 'erased' ? [] : state.profile.phones.map((phone) => phone.number),
+    };
+    return { found, contact };
+  }
+
+  private async index(): Promise<ContactKeyIndex> {
+    // A failed first read is kept: the list out of reach stops the job (a 5xx) as it would at any other row.
+    this.keyIndex ??= ContactKeyIndex.load(this.readModels.of(contactListProjection));
+    const index = await this.keyIndex;
+    index.refresh();
+    return index;
   }
 
   /** What writing the row would refuse (none for an erased contact: that refusal comes once the row is fixed). */
   private async writeErrors(row: ContactRow, declarations: CustomFieldDeclarations): Promise<RowFieldError[]> {
-    const { found, existing } = await this.target(row);
+    const { found, existing, conflict } = await this.target(row);
+    if (conflict) return conflict;
     if (found?.state.status === 'erased') return [];
     const write = contactWrite(row, existing?.profile, this.now().slice(0, 10), declarations, this.options);
     return write.ok ? [] : write.errors;
@@ -118,12 +201,14 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     links: Map<string, string | undefined>,
   ): Promise<RowOutcome> {
     const now = this.now();
-    const { wanted, found, existing } = await this.target(row);
+    const { wanted, found, existing, conflict, keys, externalIdToRecord } = await this.target(row);
+    if (conflict) throw new InvalidRowError(conflict);
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
 
     const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations, this.options);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const contactId = found?.contactId ?? wanted ?? newId();
+    if (externalIdToRecord) await this.recordExternalId(externalIdToRecord, contactId, now);
     // What each command wrote shows in the revision: one that changed nothing leaves it as it was.
     let revision =
       write.value.action === 'create'
@@ -139,24 +224,12 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       revision = (await this.commands.execute(new RecordConsent(contactId, statement, now))).revision;
     }
     const changed = revision !== found?.revision;
-    for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);
+    (await this.index()).remember(
+      contactId,
+      keys.emails.map(({ value }) => value),
+      keys.phones.map(({ value }) => value),
+    );
     return write.value.action === 'create' ? 'created' : changed ? 'updated' : 'unchanged';
-  }
-
-  private async findByEmail(row: ContactRow): Promise<string | undefined> {
-    const emails = rowEmails(row);
-    if (emails.length === 0) return undefined;
-    for (const email of emails) {
-      const seen = this.contactByEmail.get(email);
-      if (seen) return seen;
-    }
-    const [oldest] = await this.readModels
-      .of(contactListProjection)
-      .find({ emails: { $in: emails }, mergedInto: { $exists: false } }, { projection: { contactId: 1 } })
-      .sort({ createdAt: 1 })
-      .limit(1)
-      .toArray();
-    return oldest?.contactId;
   }
 
   /** The companies the row links to (id → role), each checked to exist before the contact is written. */

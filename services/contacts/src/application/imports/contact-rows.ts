@@ -23,7 +23,7 @@ import {
 } from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
-import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
+import { InvalidContactData, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
 import { CreateContactDto, UpdateContactDto } from '../inputs/contact.dto';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
 import { customFieldColumn, customFieldKey, isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
@@ -189,10 +189,6 @@ function customFieldEntries(
   }
   return { entries, errors };
 }
-
-/** The e-mail addresses a row is known by, normalized: the keys of the dedupe. */
-export const rowEmails = (row: ContactRow): string[] =>
-  [...(row.email === undefined ? [] : [row.email]), ...row.otherEmails].map(normalizeEmail);
 
 /** What to do with a row: create the contact, or change the one found. */
 export type ContactWrite =
