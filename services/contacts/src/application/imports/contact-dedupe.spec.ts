@@ -150,6 +150,13 @@ describe('the dedupe table: conflicts, reported and never merged', () => {
     expect(outcome.by === 'conflict' && outcome.errors.map((error) => error.field)).toEqual(['phone', 'otherPhones']);
   });
 
+  it('when a contactId naming no contact comes with an external id naming one', () => {
+    expect(dedupe(keys({ contactId: A }), facts({ byExternalId: contact(B) }))).toEqual({
+      by: 'conflict',
+      errors: [{ field: 'contactId', messages: [`names no contact, while the externalId names contact ${B}: correct the row`] }],
+    });
+  });
+
   it('when a contactId naming no contact comes with an e-mail address another contact holds', () => {
     const outcome = dedupe(
       keys({ contactId: A, emails: [email('ada@example.com')] }),

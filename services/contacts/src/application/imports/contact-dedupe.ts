@@ -45,7 +45,7 @@ export const NOT_MERGED = 'not merged (merge the two contacts first, or correct 
  * point at two contacts are a conflict, reported and never merged: an id naming one contact while the row's e-mail
  * belongs to another (and not to it too), two ids naming two, the row's e-mails held by two contacts, or (when no
  * e-mail decides) its numbers held by two. A `contactId` naming no contact creates one with that id, unless the
- * row's e-mail belongs to a contact (a conflict too). A phone held by another contact than the e-mail's or the id's
+ * row's `externalId` or e-mail names a contact (a conflict too). A phone held by another contact than the e-mail's or the id's
  * is no conflict: offices share numbers.
  */
 export function dedupe(keys: DedupeKeys, facts: DedupeFacts): DedupeOutcome {
@@ -63,6 +63,11 @@ export function dedupe(keys: DedupeKeys, facts: DedupeFacts): DedupeOutcome {
         field,
         messages: [`names contact ${other.contactId}, the ${by} ${target.contactId}: ${NOT_MERGED}`],
       }));
+    if (keys.contactId !== undefined && !facts.byContactId)
+      errors.push({
+        field: 'contactId',
+        messages: [`names no contact, while the ${by} names contact ${target.contactId}: correct the row`],
+      });
     for (const { value, field } of keys.emails) {
       const owner = facts.emailOwner(value);
       if (owner !== undefined && owner !== target.contactId && !target.emails.includes(value))
