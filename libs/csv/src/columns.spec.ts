@@ -92,6 +92,25 @@ describe('import kinds', () => {
     expect(kinds.mappingErrors('notes', { A: 'stage.lost' })[0].messages[0]).toContain('use one of text or ignore');
   });
 
+  it('tell how surely each column was resolved, for a preview: its name, a mapping, an alias, a resemblance, or nothing', () => {
+    const headers = ['amount', 'Deal Name', 'AMOUNT', 'Bemerkung', 'stage.won', 'createdAt', 'Fax'];
+    const mapping = { bemerkung: 'stage.lost', Fax: 'ignore' };
+    const resolved = kinds.resolveColumns('deals', headers, mapping);
+    // Both `amount` columns fill one field: not resolved, yet every column is told, so that the mapping can be fixed.
+    expect(resolved.ok).toBe(false);
+    expect(resolved.columns.map((column) => kinds.confidenceOf('deals', column, mapping))).toEqual([
+      'exact',
+      'alias',
+      'resemblance',
+      'mapped',
+      'exact',
+      'none',
+      'none',
+    ]);
+    // Written like an alias but filling another field by the caller's word: mapped.
+    expect(kinds.confidenceOf('deals', { header: 'Opportunity', field: 'amount' }, { Opportunity: 'amount' })).toBe('mapped');
+  });
+
   it('read a row by its columns: trimmed, blank cells left out, a spreadsheet’s text mark taken off', () => {
     const columns = [{ header: 'Title', field: 'title' }, { header: 'Amount', field: 'amount' }, { header: 'x' }];
     expect(valuesByField(columns, [" '=SUM(A1) ", '  ', 'ignored'])).toEqual({ title: '=SUM(A1)' });

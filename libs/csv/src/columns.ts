@@ -35,6 +35,13 @@ export interface ImportKindDeclaration {
 /** `header → field or "ignore"`, as the client sent it (`mapping[Work Email]=email`). */
 export type ColumnMapping = Readonly<Record<string, string>>;
 
+/**
+ * How surely a column's field was found, surest first: its header is the field's name as written (`email`), the
+ * caller's mapping says so, its header is what another tool writes for it (`First Name`), its header is only alike
+ * (`E-Mail`, `given name`), or it fills nothing (unknown, read-only, or mapped to `ignore`).
+ */
+export type ColumnConfidence = 'exact' | 'mapped' | 'alias' | 'resemblance' | 'none';
+
 /** A column of the file and the field it fills (undefined: passed over). */
 export interface Column {
   header: string;
@@ -59,6 +66,7 @@ class KindColumns {
   private readonly readOnly: ReadonlySet<string>;
   private readonly exactOnly: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
+  private readonly aliasKeys: ReadonlySet<string>;
   private readonly families: readonly ColumnFamily[];
 
   constructor(
@@ -75,7 +83,14 @@ class KindColumns {
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
       ...writable.filter((field) => !field.exactNameOnly).map((field): [string, string] => [headerKey(field.name), field.name]),
     ]);
+    this.aliasKeys = new Set(writable.flatMap((field) => (field.aliases ?? []).map(headerKey)));
     this.families = declaration.families ?? [];
+  }
+
+  /** How a header names the field it fills by itself: written as its name, an alias, or only alike. */
+  matchOf(header: string, field: string): 'exact' | 'alias' | 'resemblance' {
+    if (header === field) return 'exact';
+    return this.aliasKeys.has(headerKey(header)) && this.byKey.get(headerKey(header)) === field ? 'alias' : 'resemblance';
   }
 
   isTarget(target: string): boolean {
@@ -155,7 +170,7 @@ export class ImportKinds<Kind extends string = string> {
     headers: readonly string[],
     mapping: ColumnMapping,
     options: { ignoreUnknownColumns?: boolean } = {},
-  ): { ok: true; columns: Column[] } | { ok: false; errors: FieldError[] } {
+  ): { ok: true; columns: Column[] } | { ok: false; errors: FieldError[]; columns: Column[] } {
     const kindColumns = this.of(kind);
     const errors: FieldError[] = [];
     // Mapping entries by exact header, and by key for a header written another way (`work email` for `Work Email`).
@@ -191,7 +206,14 @@ export class ImportKinds<Kind extends string = string> {
       if (first !== undefined) errors.push({ field: `columns`, messages: [`"${first}" and "${header}" both fill ${field}`] });
       else seen.set(field, header);
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, columns };
+    return errors.length > 0 ? { ok: false, errors, columns } : { ok: true, columns };
+  }
+
+  /** How surely `resolveColumns` found a column's field (see ColumnConfidence). */
+  confidenceOf(kind: Kind, { header, field }: Column, mapping: ColumnMapping): ColumnConfidence {
+    if (field === undefined) return 'none';
+    const mapped = Object.keys(mapping).some((entry) => entry.trim() === header || headerKey(entry) === headerKey(header));
+    return mapped ? 'mapped' : this.of(kind).matchOf(header, field);
   }
 
   private of(kind: Kind): KindColumns {

@@ -13,6 +13,7 @@ export {
   listItems,
   valuesByField,
   type Column,
+  type ColumnConfidence,
   type ColumnFamily,
   type ColumnMapping,
   type FieldDeclaration,
@@ -49,6 +50,17 @@ export {
   type ImportRequest,
 } from './queue';
 export {
+  MAX_PREVIEW_ROWS,
+  PREVIEW_ROWS,
+  previewFile,
+  samplesOf,
+  type ImportPreview,
+  type PreviewColumn,
+  type PreviewRequest,
+  type PreviewRow,
+  type ValueMappings,
+} from './preview';
+export {
   InvalidRowError,
   isUuid,
   mergeByField,
@@ -60,8 +72,9 @@ export {
   type ImportOptions,
   type RowImporter,
   type RowOutcome,
+  type RowPlan,
   type RowResult,
   type RowValues,
 } from './rows';
-export { MAX_KEPT_ROW_ERRORS, runImport, type ProblemOf, type RunOptions } from './runner';
+export { MAX_KEPT_ROW_ERRORS, rowError, runImport, type ProblemOf, type RunOptions } from './runner';
 export { exportCell, listMatches, withoutPages, type TableExport } from './table-export';

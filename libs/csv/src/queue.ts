@@ -9,6 +9,7 @@ import type { ColumnMapping, ImportKinds } from './columns';
 import type { ImportSettings } from './config';
 import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
 import type { ImportJob, ImportJobStore } from './job-store';
+import { previewFile, type ImportPreview } from './preview';
 import { ImportColumnsError, ImportsBusyError } from './problems';
 import type { RowImporter } from './rows';
 import { runImport, type ProblemOf } from './runner';
@@ -121,6 +122,31 @@ export class ImportQueue {
       await rm(spoolPath, { force: true });
       throw error;
     } finally {
+      this.receiving--;
+    }
+  }
+
+  /**
+   * What importing the file would do (previewFile), writing nothing: no job, no event, the spooled file deleted. Its
+   * columns are shown even when they do not resolve, so that the caller can fix the mapping.
+   */
+  async preview(body: Readable, request: ImportRequest, rows: number): Promise<ImportPreview> {
+    const waiting = this.receiving + this.queue.length;
+    if (waiting >= MAX_WAITING_IMPORTS) throw new ImportsBusyError(waiting);
+    const spoolPath = join(this.spoolDir, `preview-${randomUUID()}.csv`);
+    this.receiving++;
+    try {
+      await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
+      const importer = await this.deps.importerFor(request.kind);
+      importer.configure?.({ defaultCountry: request.defaultCountry });
+      return await previewFile(
+        spoolPath,
+        { ...request, delimiter, rows },
+        { ...this.deps, importer, maxRows: this.deps.settings.maxRows },
+      );
+    } finally {
+      await rm(spoolPath, { force: true });
       this.receiving--;
     }
   }

@@ -8,6 +8,13 @@ export type RowValues<Field extends string = string> = Partial<Record<Field, str
 /** What a row did. */
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
+/** What a row would do, told without writing anything (a preview). */
+export interface RowPlan {
+  outcome: RowOutcome;
+  /** What it would update or leave unchanged: the contact's or company's id. */
+  targetId?: string;
+}
+
 /**
  * How a service writes one kind of row, through its own commands; one instance per job (it remembers what the job
  * has seen: a person twice in one file is one person).
@@ -17,6 +24,11 @@ export interface RowImporter<Field extends string = string> {
   keysOf(values: RowValues<Field>): string[];
   /** Writes the row, or throws: a 4xx problem (`InvalidRowError`...) makes it a bad row, anything else stops the job. */
   importRow(values: RowValues<Field>): Promise<RowOutcome>;
+  /**
+   * What `importRow` would do, decided by the same code on the state it loads, writing nothing; throws as `importRow`
+   * does. Without it, a preview shows the columns but no row outcomes.
+   */
+  planRow?(values: RowValues<Field>): Promise<RowPlan>;
   /** What the import said of all its rows, given before the first row (an importer that uses none needs not have it). */
   configure?(options: ImportOptions): void;
 }

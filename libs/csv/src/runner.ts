@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { problemType, runWithCorrelation, type ProblemDescriptor } from '@crm/platform';
-import { valuesByField } from './columns';
+import { valuesByField, type Column } from './columns';
 import { csvRecords } from './csv-file';
 import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './job-store';
 import { withColumns, type RowFieldError, type RowImporter, type RowValues } from './rows';
@@ -18,6 +18,17 @@ export interface RunOptions {
   concurrency: number;
   /** Stops dispatching rows when it turns true (shutdown); the job then fails with a reason. */
   stopping: () => boolean;
+}
+
+/** A bad row as a job keeps it: its number and the API's problem, each error named by the file's column. */
+export function rowError(row: number, problem: ProblemDescriptor, columns: readonly Column[]): RowError {
+  return {
+    row,
+    type: problemType(problem.type),
+    title: problem.title,
+    ...(problem.detail !== undefined && { detail: problem.detail }),
+    ...(problem.errors && { errors: withColumns(problem.errors as RowFieldError[], columns) }),
+  };
 }
 
 /**
@@ -68,15 +79,7 @@ export async function runImport(
         return;
       }
       counts.failed++;
-      if (kept++ < MAX_KEPT_ROW_ERRORS) {
-        pendingErrors.push({
-          row,
-          type: problemType(problem.type),
-          title: problem.title,
-          ...(problem.detail !== undefined && { detail: problem.detail }),
-          ...(problem.errors && { errors: withColumns(problem.errors as RowFieldError[], job.columns) }),
-        });
-      }
+      if (kept++ < MAX_KEPT_ROW_ERRORS) pendingErrors.push(rowError(row, problem, job.columns));
     } finally {
       counts.rowsRead++;
     }

@@ -244,6 +244,148 @@ describe('contacts import and export', () => {
     ]);
   });
 
+  describe('preview (issue 16)', () => {
+    const preview = (csv: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+      http()
+        .post('/v1/imports/preview')
+        .query(query)
+        .set('Authorization', sales)
+        .set('Content-Type', 'text/csv')
+        .set(headers)
+        .send(csv);
+    const ext = (n: number) => `preview-${run}-${n}`;
+    const file = (rows: string[]) => ['External Id,First Name,familyName,E-Mail,Mobile,Fax', ...rows].join('\n');
+    const previewRows = [
+      `${ext(1)},Ada,Preview${run},ada.preview.${run}@example.com,+41 44 668 18 00,+41 44 668 18 99`,
+      `${ext(2)},Alan (renamed),Preview${run},,,`,
+      `${ext(3)},Grace,Preview${run},grace.preview.${run}@example.com,,`,
+      `${ext(4)},Bad,Preview${run},not-an-email,+1 555,`,
+      `,,Preview${run},,,`,
+    ];
+
+    beforeAll(async () => {
+      const seeded = await imported(
+        [
+          'externalId,givenName,familyName,email,phone',
+          `${ext(1)},Ada,Preview${run},ada.preview.${run}@example.com,+41 44 668 18 00`,
+          `${ext(2)},Alan,Preview${run},,`,
+        ].join('\n'),
+      );
+      expect(seeded).toMatchObject({ status: 'completed', created: 2 });
+    });
+
+    it('shows the guessed mapping, samples and confidence, and lists the column problems instead of refusing', async () => {
+      const events = await eventCount();
+      const jobs = await jobCount();
+      const response = await preview(file(previewRows), { 'mapping[Mobile]': 'phone' }).expect(200);
+      expect(response.body).toMatchObject({ kind: 'contacts', delimiter: ',', rowsTotal: 5, valueMappings: {}, rows: [] });
+      expect(response.body.columns).toEqual([
+        { position: 1, header: 'External Id', field: 'externalId', confidence: 'resemblance', samples: [ext(1), ext(2), ext(3)] },
+        {
+          position: 2,
+          header: 'First Name',
+          field: 'givenName',
+          confidence: 'alias',
+          samples: ['Ada', 'Alan (renamed)', 'Grace'],
+        },
+        { position: 3, header: 'familyName', field: 'familyName', confidence: 'exact', samples: Array(3).fill(`Preview${run}`) },
+        {
+          position: 4,
+          header: 'E-Mail',
+          field: 'email',
+          confidence: 'resemblance',
+          samples: [`ada.preview.${run}@example.com`, `grace.preview.${run}@example.com`, 'not-an-email'],
+        },
+        { position: 5, header: 'Mobile', field: 'phone', confidence: 'mapped', samples: ['+41 44 668 18 00', '+1 555'] },
+        { position: 6, header: 'Fax', confidence: 'none', samples: ['+41 44 668 18 99'] },
+      ]);
+      // What POST /v1/imports would answer 400 with.
+      expect(response.body.columnErrors).toEqual([
+        { field: 'columns[5]', messages: [expect.stringContaining('column "Fax" fills no field')] },
+      ]);
+      expect(await eventCount()).toBe(events);
+      expect(await jobCount()).toBe(jobs);
+    });
+
+    it('shows what each of the first rows would do, and writes nothing: no event, no job, no idempotency record, no file', async () => {
+      const events = await eventCount();
+      const jobs = await jobCount();
+      const keys = await idempotencyKeyCount();
+      const response = await preview(
+        file(previewRows),
+        { 'mapping[Mobile]': 'phone', 'mapping[Fax]': 'ignore', rows: '4' },
+        { 'Idempotency-Key': `preview-${run}` },
+      ).expect(200);
+      expect(response.body.columnErrors).toEqual([]);
+      expect(response.body.columns[5]).toEqual({ position: 6, header: 'Fax', confidence: 'none', samples: ['+41 44 668 18 99'] });
+      expect(response.body.rows).toEqual([
+        { row: 2, outcome: 'unchanged', targetId: contactIdFor(ext(1)) },
+        { row: 3, outcome: 'updated', targetId: contactIdFor(ext(2)) },
+        { row: 4, outcome: 'created' },
+        {
+          row: 5,
+          outcome: 'failed',
+          type: 'https://crm.example/problems/validation',
+          title: 'The row is invalid',
+          detail: expect.any(String),
+          errors: [
+            { field: 'email', column: 'E-Mail', messages: expect.any(Array) },
+            { field: 'phone', column: 'Mobile', messages: expect.any(Array) },
+          ],
+        },
+      ]);
+      expect(await eventCount()).toBe(events);
+      expect(await jobCount()).toBe(jobs);
+      expect(await idempotencyKeyCount()).toBe(keys);
+      expect(await readdir(spoolDir)).toEqual([]);
+      const renamed = await http()
+        .get(`/v1/contacts/${contactIdFor(ext(2))}`)
+        .set('Authorization', analyst)
+        .expect(200);
+      expect(renamed.body.name.given).toBe('Alan');
+    });
+
+    it('tells each row what the import then does with the same file', async () => {
+      const query = { 'mapping[Mobile]': 'phone', 'mapping[Fax]': 'ignore' };
+      const planned = (await preview(file(previewRows), { ...query, rows: '100' }).expect(200)).body as {
+        rows: { row: number; outcome: string; errors?: unknown }[];
+      };
+      const job = await imported(file(previewRows), query);
+      const count = (outcome: string) => planned.rows.filter((row) => row.outcome === outcome).length;
+      expect(planned.rows).toHaveLength(5);
+      expect(job).toMatchObject({
+        created: count('created'),
+        updated: count('updated'),
+        unchanged: count('unchanged'),
+        failed: count('failed'),
+      });
+      const failedRows = planned.rows.filter((row) => row.outcome === 'failed');
+      expect(job.badRows.map(({ row, errors }) => ({ row, errors }))).toEqual(
+        failedRows.map(({ row, errors }) => ({ row, errors })),
+      );
+      // Once imported, the same file plans nothing but unchanged rows and the same failures.
+      const again = (await preview(file(previewRows), query).expect(200)).body.rows as { outcome: string }[];
+      expect(again.map((row) => row.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'failed', 'failed']);
+    });
+
+    it('refuses what POST /v1/imports refuses before reading the file, with the same roles', async () => {
+      await preview('givenName\nA', { rows: '101' }).expect(400);
+      await preview('givenName\nA', { 'mapping[Fax]': 'fax' }).expect(400);
+      await http()
+        .post('/v1/imports/preview')
+        .set('Authorization', analyst)
+        .set('Content-Type', 'text/csv')
+        .send('givenName\nA')
+        .expect(403);
+      await http()
+        .post('/v1/imports/preview')
+        .set('Authorization', sales)
+        .set('Content-Type', 'application/json')
+        .send('{}')
+        .expect(415);
+    });
+  });
+
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {
     const companies = await imported(
       [
@@ -632,6 +774,10 @@ describe('contacts import and export', () => {
 
   async function jobCount(): Promise<number> {
     return Number((await pool.query(`SELECT count(*) FROM "${schema}".import_jobs`)).rows[0].count);
+  }
+
+  async function idempotencyKeyCount(): Promise<number> {
+    return Number((await pool.query(`SELECT count(*) FROM "${schema}".idempotency_keys`)).rows[0].count);
   }
 
   async function listedEventually(query: Record<string, string>) {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { namedSchema, sameShape } from '@crm/platform/nest';
 import type { ImportJobView, RowError } from '../job-store';
+import type { ImportPreview } from '../preview';
 
 // The bodies of the imports routes as OpenAPI schemas, held to the types the routes return (a drift fails to compile).
 
@@ -30,6 +31,68 @@ const rowErrorSchema = closed(
   { additionalProperties: false },
 );
 sameShape<Static<typeof rowErrorSchema>, RowError>(true);
+
+const fieldErrorSchema = closed(
+  {
+    field: Type.String(),
+    messages: Type.Array(Type.String()),
+    in: Type.Optional(Type.Union([Type.Literal('body'), Type.Literal('query')])),
+  },
+  { additionalProperties: false },
+);
+const importPreviewSchema = closed(
+  {
+    kind: Type.String(),
+    delimiter: Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('\t')], { description: 'As given or detected.' }),
+    rowsTotal: count('Rows in the file, the header not counted.'),
+    columns: Type.Array(
+      closed(
+        {
+          position: Type.Integer({ minimum: 1, description: 'The column, counted from 1.' }),
+          header: Type.String(),
+          field: Type.Optional(Type.String({ description: 'Absent: the column fills nothing.' })),
+          confidence: Type.Union(
+            [
+              Type.Literal('exact'),
+              Type.Literal('mapped'),
+              Type.Literal('alias'),
+              Type.Literal('resemblance'),
+              Type.Literal('none'),
+            ],
+            {
+              description:
+                "How the field was found: the header is its name (`exact`), the request's mapping (`mapped`), a header other tools write for it (`alias`), a header only alike (`resemblance`), or it fills nothing (`none`).",
+            },
+          ),
+          samples: Type.Array(Type.String(), { description: 'The first non-blank cells (up to 3 of the first 100 rows).' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    columnErrors: Type.Array(fieldErrorSchema, {
+      description: 'Why the import would refuse the columns (its 400); empty when they resolve. No row outcomes then.',
+    }),
+    valueMappings: Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), {
+      description: 'Cell values read as others, by field: `{"lifecycleStage": {"Marketing Qualified Lead": "lead"}}`.',
+    }),
+    rows: Type.Array(
+      Type.Union([
+        closed(
+          {
+            row: Type.Integer({ minimum: 2, description: 'The row in the file; the header is row 1.' }),
+            outcome: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged')]),
+            targetId: Type.Optional(Type.String({ description: 'What an update would change (or leave unchanged).' })),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Composite([closed({ outcome: Type.Literal('failed') }), rowErrorSchema], { additionalProperties: false }),
+      ]),
+      { description: "The first rows' outcomes, as the import would count them." },
+    ),
+  },
+  { additionalProperties: false },
+);
+sameShape<Static<typeof importPreviewSchema>, ImportPreview>(true);
 
 const jobFields = {
   jobId: Type.String({ format: 'uuid' }),
@@ -74,4 +137,5 @@ export const importJobList = {
   additionalProperties: false,
   properties: { items: { type: 'array', items: namedSchema('ImportJobSummary', importJobSummarySchema) } },
 };
+export const importPreview = namedSchema('ImportPreview', importPreviewSchema);
 export const rowErrors = { type: 'array', items: namedSchema('ImportRowError', rowErrorSchema) };

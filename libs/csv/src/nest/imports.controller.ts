@@ -9,7 +9,8 @@ import {
   ApiTags,
   type ApiPropertyOptions,
 } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { Type as ToType } from 'class-transformer';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
@@ -27,6 +28,7 @@ import {
   Roles,
   type SchemaObject,
 } from '@crm/platform/nest';
+import { SkipIdempotency } from '@crm/idempotency/nest';
 import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
 import type { RowFieldError } from '../rows';
@@ -34,9 +36,11 @@ import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError } from '../job-store';
 import { jsonArray } from '../json-array';
+import { MAX_PREVIEW_ROWS, PREVIEW_ROWS, type ImportPreview } from '../preview';
 import { ImportJobNotFound } from '../problems';
+import type { ImportRequest } from '../queue';
 import { ImportJobs } from './import-jobs';
-import { importJob, importJobList, rowErrors } from './import-openapi';
+import { importJob, importJobList, importPreview, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
@@ -129,6 +133,22 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     defaultCountry?: string;
   }
 
+  class PreviewQuery extends ImportQuery {
+    @ApiProperty({
+      required: false,
+      minimum: 1,
+      maximum: MAX_PREVIEW_ROWS,
+      default: PREVIEW_ROWS,
+      description: 'How many of the first rows to show the outcome of.',
+    })
+    @Optional()
+    @ToType(() => Number)
+    @IsInt()
+    @Min(1)
+    @Max(MAX_PREVIEW_ROWS)
+    rows?: number;
+  }
+
   @ApiTags('imports')
   @ApiBearerAuth()
   @Controller('v1/imports')
@@ -165,35 +185,37 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       @Req() request: Request,
       @Res({ passthrough: true }) response: Response,
     ): Promise<ImportJobView> {
-      const kind = query.kind ?? kinds.defaultKind;
-      const mapping = parseMapping(query.mapping);
-      const errors = kinds.mappingErrors(kind, mapping);
-      if (errors.length > 0) throw new RequestValidationError(errors);
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      const charset = /charset=([^;]+)/i
-        .exec(request.headers['content-type'] ?? '')?.[1]
-        ?.trim()
-        .replace(/"/g, '')
-        .toLowerCase();
-      if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        throw new UnsupportedMediaTypeError(
-          `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
-        );
-      }
-      const countryErrors: RowFieldError[] = [];
-      const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
-      if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
-      const job = await this.jobs.submit(request, {
-        kind,
-        mapping,
-        ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
-        delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
-        defaultCountry,
-        createdBy: caller.sub,
-        correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
-      });
+      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds));
       response.location(`/v1/imports/${job.jobId}`);
       return this.view(job);
+    }
+
+    @Post('preview')
+    @HttpCode(200)
+    @Roles(...roles)
+    @SkipIdempotency()
+    @ApiOperation({
+      summary: 'Preview a CSV import',
+      description:
+        'What `POST /v1/imports` would do with the same file and parameters, writing nothing (no job, no change, the ' +
+        'file not kept): each column with the field it fills, how surely, and its first values; the value mappings in ' +
+        "force; and the first rows' outcomes (created, updated, unchanged or failed with the reasons, and the record " +
+        'an update would change). Columns that do not resolve are listed in `columnErrors` (where the import answers ' +
+        '400), with no row outcomes, so that the mapping can be fixed.',
+    })
+    @ApiConsumes('text/csv')
+    @ApiBody({
+      required: true,
+      description: 'The file, as for `POST /v1/imports`.',
+      schema: { type: 'string', example: kinds.exampleFile() } as SchemaObject,
+    })
+    @ApiJsonResponse(200, importPreview, { description: 'What the import would do' })
+    async preview(
+      @Query() query: PreviewQuery,
+      @CurrentPrincipal() caller: Principal,
+      @Req() request: Request,
+    ): Promise<ImportPreview> {
+      return this.jobs.preview(request, importRequest(query, caller, request, kinds), query.rows ?? PREVIEW_ROWS);
     }
 
     @Get()
@@ -283,6 +305,48 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
   }
 
   return ImportsController;
+}
+
+/** The import a request asks for, its parameters and media type checked (nothing read yet: a refusal writes nothing). */
+function importRequest(
+  query: {
+    kind?: string;
+    mapping?: string | Record<string, string>;
+    ignoreUnknownColumns?: string;
+    delimiter?: string;
+    defaultCountry?: string;
+  },
+  caller: Principal,
+  request: Request,
+  kinds: ImportKinds,
+): ImportRequest {
+  const kind = query.kind ?? kinds.defaultKind;
+  const mapping = parseMapping(query.mapping);
+  const errors = kinds.mappingErrors(kind, mapping);
+  if (errors.length > 0) throw new RequestValidationError(errors);
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const charset = /charset=([^;]+)/i
+    .exec(request.headers['content-type'] ?? '')?.[1]
+    ?.trim()
+    .replace(/"/g, '')
+    .toLowerCase();
+  if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new UnsupportedMediaTypeError(
+      `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
+    );
+  }
+  const countryErrors: RowFieldError[] = [];
+  const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
+  if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
+  return {
+    kind,
+    mapping,
+    ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
+    delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
+    defaultCountry,
+    createdBy: caller.sub,
+    correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
+  };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */

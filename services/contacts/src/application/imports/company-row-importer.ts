@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InvalidRowError, listItems, retryOnConflict, type RowImporter, type RowOutcome } from '@crm/csv';
+import { InvalidRowError, listItems, retryOnConflict, type RowImporter, type RowOutcome, type RowPlan } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
-import { CompanyAlreadyExists, companyAggregate, normalizeDomain } from '../../domain/company';
-import { CreateCompany, UpdateCompany } from '../commands/companies';
+import { CompanyAlreadyExists, companyAggregate, companyDecider, normalizeDomain } from '../../domain/company';
+import { CreateCompany, UpdateCompany, updateCompanyCommand } from '../commands/companies';
 import { companyListProjection } from '../read-models/company-list';
-import { companyWrite, readCompanyRow, type CompanyRow } from './company-rows';
+import { companyWrite, readCompanyRow, type CompanyRow, type CompanyWrite } from './company-rows';
 import { companyIdFor } from './external-ids';
 import type { CompanyField } from './import-columns';
 
@@ -43,7 +43,19 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     );
   }
 
+  async planRow(values: Partial<Record<CompanyField, string>>): Promise<RowPlan> {
+    const read = readCompanyRow(values);
+    if (!read.ok) throw new InvalidRowError(read.errors);
+    const plan = await this.plan(read.value);
+    return plan.write.action === 'create' ? { outcome: 'created' } : { outcome: plan.outcome, targetId: plan.companyId };
+  }
+
   private async write(row: CompanyRow): Promise<RowOutcome> {
+    return this.apply(row, await this.plan(row));
+  }
+
+  /** The create or update the row amounts to, on the company as loaded now, and whether the company decider sees a change. */
+  private async plan(row: CompanyRow): Promise<CompanyPlan> {
     const now = this.now();
     const wanted = row.companyId ?? (row.externalId !== undefined ? companyIdFor(row.externalId) : await this.findByDomain(row));
     const found = wanted ? await this.companies.load(wanted) : undefined;
@@ -51,12 +63,22 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     const write = companyWrite(row, existing?.profile);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const companyId = wanted ?? newId();
-    const { revision } =
+    const outcome =
       write.value.action === 'create'
-        ? await this.commands.execute(new CreateCompany(companyId, write.value.profile, now))
-        : await this.commands.execute(new UpdateCompany(companyId, write.value.changes, [], now, found!.revision));
+        ? 'created'
+        : companyDecider.decide(updateCompanyCommand(companyId, write.value.changes, [], now), found!.state).length > 0
+          ? 'updated'
+          : 'unchanged';
+    return { now, companyId, revision: found?.revision, write: write.value, outcome };
+  }
+
+  private async apply(row: CompanyRow, { now, companyId, revision: loaded, write }: CompanyPlan): Promise<RowOutcome> {
+    const { revision } =
+      write.action === 'create'
+        ? await this.commands.execute(new CreateCompany(companyId, write.profile, now))
+        : await this.commands.execute(new UpdateCompany(companyId, write.changes, [], now, loaded));
     for (const domain of row.domains) this.companyByDomain.set(domain, companyId);
-    return write.value.action === 'create' ? 'created' : revision !== found!.revision ? 'updated' : 'unchanged';
+    return write.action === 'create' ? 'created' : revision !== loaded ? 'updated' : 'unchanged';
   }
 
   private async findByDomain(row: CompanyRow): Promise<string | undefined> {
@@ -66,6 +88,16 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     }
     return companyWithDomain(this.readModels, row.domains);
   }
+}
+
+/** What a row would write to its company (see CompanyRowImporter.plan). */
+interface CompanyPlan {
+  now: string;
+  companyId: string;
+  /** The company's revision as loaded: an update is conditional on it. */
+  revision?: number;
+  write: CompanyWrite;
+  outcome: RowOutcome;
 }
 
 /** The oldest listed company with any of these (normalized) domains. */
