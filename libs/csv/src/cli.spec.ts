@@ -5,6 +5,7 @@ import {
   importCliArgs,
   importSummary,
   importUsage,
+  previewText,
   problemText,
   type ImportCli,
 } from './cli';
@@ -40,6 +41,68 @@ describe('import command line', () => {
       url: 'http://contacts:3000',
       query: new URLSearchParams({ kind: 'contacts' }),
     });
+  });
+
+  it('asks for a preview with --preview, and its rows with --rows', () => {
+    expect(importCliArgs(contacts, ['a.csv', '--preview', '--rows', '50'], {})).toMatchObject({
+      preview: true,
+      query: new URLSearchParams({ kind: 'contacts', rows: '50' }),
+    });
+    expect(importCliArgs(contacts, ['a.csv'], {})).toMatchObject({ preview: false });
+    expect(() => importCliArgs(contacts, ['a.csv', '--rows', '50'], {})).toThrow('--rows goes with --preview');
+  });
+
+  it('prints a preview as a table of columns and the rows’ outcomes, and exits as the import would', () => {
+    const preview = {
+      kind: 'contacts',
+      delimiter: ';' as const,
+      rowsTotal: 120,
+      columns: [
+        { position: 1, header: 'First Name', field: 'givenName', confidence: 'alias' as const, samples: ['Ada', 'Alan'] },
+        { position: 2, header: 'Fax', confidence: 'none' as const, samples: [] },
+      ],
+      columnErrors: [],
+      valueMappings: { lifecycleStage: { 'Marketing Qualified Lead': 'lead' } },
+      rows: [
+        { row: 2, outcome: 'created' as const },
+        { row: 3, outcome: 'unchanged' as const, targetId: 'c-1' },
+        {
+          row: 4,
+          outcome: 'failed' as const,
+          type: 'validation',
+          title: 'The row is invalid',
+          errors: [{ field: 'email', column: 'E-Mail', messages: ['must be an e-mail address'] }],
+        },
+      ],
+    };
+    const { text, exitCode } = previewText(preview, 'people.csv');
+    expect(text).toBe(
+      [
+        'Preview of people.csv (contacts, 120 rows, delimiter ";"); nothing was written.',
+        '  #  column      field      confidence  samples',
+        '  1  First Name  givenName  alias       Ada | Alan',
+        '  2  Fax         -          none',
+        'Values of lifecycleStage: Marketing Qualified Lead -> lead',
+        'The first 3 of 120 rows:',
+        '  row 2: would create',
+        '  row 3: unchanged c-1',
+        '  row 4: would fail: E-Mail: must be an e-mail address',
+        '',
+      ].join('\n'),
+    );
+    expect(exitCode).toBe(EXIT_SOME_ROWS_FAILED);
+    const refused = previewText(
+      {
+        ...preview,
+        rows: [],
+        columnErrors: [{ field: 'columns[1]', messages: ['column "Fax" fills no field; map it (mapping[Fax]=<field>)'] }],
+      },
+      'people.csv',
+    );
+    expect(refused.text).toContain(
+      'The import would refuse these columns:\n  columns[1]: column "Fax" fills no field; map it (--map "Fax=<field>")',
+    );
+    expect(refused.exitCode).toBe(EXIT_FAILED);
   });
 
   it('tells the service’s kinds and URL in its usage', () => {

@@ -10,6 +10,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { formatDuration, progressStats } from '@crm/platform/cli/progress';
 import { tokenFromArgs } from '@crm/platform/cli/token';
 import type { ImportJobView } from './job-store';
+import type { ImportPreview } from './preview';
 
 /** A service's import command: what it imports and where the service is. */
 export interface ImportCli {
@@ -26,6 +27,8 @@ export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
   return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
 ${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--url ${cli.defaultUrl}]
+${' '.repeat(usage.length)}[--preview [--rows 20]]
+--preview shows the columns and what the first rows would do, and writes nothing.
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
 
@@ -38,6 +41,8 @@ export interface ImportCliArgs {
   file: string;
   url: string;
   query: URLSearchParams;
+  /** Asks what the import would do (`POST /v1/imports/preview`) instead of importing. */
+  preview: boolean;
 }
 
 /** The command line as the request it makes; an Error whose message is meant for the user. */
@@ -52,6 +57,8 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
       'default-country': { type: 'string' },
+      preview: { type: 'boolean', default: false },
+      rows: { type: 'string' },
       url: { type: 'string', default: env[cli.urlVariable] ?? cli.defaultUrl },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -70,7 +77,11 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
-  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query };
+  if (values.rows !== undefined) {
+    if (!values.preview) throw new Error('--rows goes with --preview');
+    query.set('rows', values.rows);
+  }
+  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query, preview: values.preview };
 }
 
 /**
@@ -113,6 +124,60 @@ export function importSummary(job: ImportJobView, file: string, seconds: number)
   return { text: `${lines.join('\n')}\n`, exitCode };
 }
 
+const SAMPLES_SHOWN = 40;
+
+/** A preview as the command prints it: the columns as a table, the column problems, the rows' outcomes; and its exit code. */
+export function previewText(preview: ImportPreview, file: string): { text: string; exitCode: number } {
+  const table = [
+    ['#', 'column', 'field', 'confidence', 'samples'],
+    ...preview.columns.map((column) => [
+      String(column.position),
+      column.header,
+      column.field ?? '-',
+      column.confidence,
+      cut(column.samples.join(' | '), SAMPLES_SHOWN),
+    ]),
+  ];
+  const widths = table[0].map((_, index) => Math.max(...table.map((cells) => cells[index].length)));
+  const lines = [
+    `Preview of ${file} (${preview.kind}, ${preview.rowsTotal} rows, delimiter ${JSON.stringify(preview.delimiter)}); nothing was written.`,
+    ...table.map((cells) => `  ${cells.map((cell, index) => cell.padEnd(widths[index])).join('  ')}`.trimEnd()),
+  ];
+  if (preview.columnErrors.length > 0) {
+    lines.push('The import would refuse these columns:');
+    for (const error of preview.columnErrors) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
+  }
+  for (const [field, values] of Object.entries(preview.valueMappings)) {
+    lines.push(
+      `Values of ${field}: ${Object.entries(values)
+        .map(([from, to]) => `${from} -> ${to}`)
+        .join(', ')}`,
+    );
+  }
+  if (preview.rows.length > 0) lines.push(`The first ${preview.rows.length} of ${preview.rowsTotal} rows:`);
+  for (const row of preview.rows) {
+    if (row.outcome !== 'failed') {
+      lines.push(
+        `  row ${row.row}: ${row.outcome === 'created' ? 'would create' : row.outcome === 'updated' ? `would update ${row.targetId}` : `unchanged ${row.targetId}`}`,
+      );
+      continue;
+    }
+    const reasons = row.errors?.length
+      ? row.errors.map((e) => `${e.column ?? e.field}: ${e.messages.join('; ')}`).join(' | ')
+      : (row.detail ?? row.title);
+    lines.push(`  row ${row.row}: would fail: ${reasons}`);
+  }
+  const exitCode =
+    preview.columnErrors.length > 0
+      ? EXIT_FAILED
+      : preview.rows.some((row) => row.outcome === 'failed')
+        ? EXIT_SOME_ROWS_FAILED
+        : EXIT_IMPORTED;
+  return { text: `${lines.join('\n')}\n`, exitCode };
+}
+
+const cut = (text: string, length: number): string => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+
 const POLL_MS = 500;
 
 /**
@@ -153,7 +218,18 @@ async function importCommand(cli: ImportCli, argv: readonly string[], env: NodeJ
     Presets.shades_classic,
   );
   bar.start(size, 0, { phase: 'upload', unit: 'bytes', counts: '', remaining: '--' });
-  const { status, body } = await upload(`${args.url}/v1/imports?${args.query}`, file, size, token, (sent) => bar.update(sent));
+  const route = args.preview ? 'imports/preview' : 'imports';
+  const { status, body } = await upload(`${args.url}/v1/${route}?${args.query}`, file, size, token, (sent) => bar.update(sent));
+  if (args.preview) {
+    bar.stop();
+    if (status !== 200) {
+      process.stderr.write(`${problemText(status, body)}\n`);
+      return EXIT_FAILED;
+    }
+    const { text, exitCode } = previewText(body as ImportPreview, basename(args.file));
+    process.stdout.write(text);
+    return exitCode;
+  }
   if (status !== 202) {
     bar.stop();
     process.stderr.write(`${problemText(status, body)}\n`);
