@@ -52,6 +52,15 @@ describe('import command line', () => {
     expect(() => importCliArgs(contacts, ['a.csv', '--rows', '50'], {})).toThrow('--rows goes with --preview');
   });
 
+  it('asks for rows of a second kind with --rows-where', () => {
+    expect(importCliArgs(contacts, ['partners.csv', '--rows-where', 'companies=Is a Company'], {})).toMatchObject({
+      query: new URLSearchParams({ kind: 'contacts', 'rowsWhere[companies]': 'Is a Company' }),
+    });
+    expect(() => importCliArgs(contacts, ['a.csv', '--rows-where', 'is_company'], {})).toThrow(
+      '--rows-where takes "kind=Column"',
+    );
+  });
+
   it('prints a preview as a table of columns and the rows’ outcomes, and exits as the import would', () => {
     const preview = {
       kind: 'contacts',
@@ -103,6 +112,27 @@ describe('import command line', () => {
       'The import would refuse these columns:\n  columns[1]: column "Fax" fills no field; map it (--map "Fax=<field>")',
     );
     expect(refused.exitCode).toBe(EXIT_FAILED);
+
+    const split = previewText(
+      {
+        ...preview,
+        rowsWhere: {
+          kind: 'companies',
+          header: 'is_company',
+          position: 3,
+          columns: [{ ...preview.columns[0], field: 'name', confidence: 'exact' }],
+        },
+        rows: [{ row: 2, kind: 'companies', outcome: 'created' }],
+      },
+      'partners.csv',
+    );
+    expect(split.text).toContain(
+      [
+        'Rows whose "is_company" is true are companies, read by these columns:',
+        '  #  column      field  confidence  samples',
+      ].join('\n'),
+    );
+    expect(split.text).toContain('  row 2 (companies): would create');
   });
 
   it('tells the service’s kinds and URL in its usage', () => {

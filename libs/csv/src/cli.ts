@@ -27,7 +27,8 @@ export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
   return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
 ${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--url ${cli.defaultUrl}]
-${' '.repeat(usage.length)}[--preview [--rows 20]]
+${' '.repeat(usage.length)}[--rows-where "kind=Column"] [--preview [--rows 20]]
+--rows-where imports the rows whose cell in Column is true as that kind (Odoo: --rows-where "companies=is_company").
 --preview shows the columns and what the first rows would do, and writes nothing.
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
@@ -57,6 +58,7 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
       'default-country': { type: 'string' },
+      'rows-where': { type: 'string' },
       preview: { type: 'boolean', default: false },
       rows: { type: 'string' },
       url: { type: 'string', default: env[cli.urlVariable] ?? cli.defaultUrl },
@@ -77,6 +79,12 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
+  const rowsWhere = values['rows-where'];
+  if (rowsWhere !== undefined) {
+    const at = rowsWhere.indexOf('=');
+    if (at <= 0 || at === rowsWhere.length - 1) throw new Error(`--rows-where takes "kind=Column", not "${rowsWhere}"`);
+    query.set(`rowsWhere[${rowsWhere.slice(0, at).trim()}]`, rowsWhere.slice(at + 1).trim());
+  }
   if (values.rows !== undefined) {
     if (!values.preview) throw new Error('--rows goes with --preview');
     query.set('rows', values.rows);
@@ -128,9 +136,38 @@ const SAMPLES_SHOWN = 40;
 
 /** A preview as the command prints it: the columns as a table, the column problems, the rows' outcomes; and its exit code. */
 export function previewText(preview: ImportPreview, file: string): { text: string; exitCode: number } {
+  const lines = [
+    `Preview of ${file} (${preview.kind}, ${preview.rowsTotal} rows, delimiter ${JSON.stringify(preview.delimiter)}); nothing was written.`,
+    ...columnTable(preview.columns),
+  ];
+  if (preview.rowsWhere) {
+    const { kind, header, columns } = preview.rowsWhere;
+    lines.push(`Rows whose "${header}" is true are ${kind}, read by these columns:`, ...columnTable(columns));
+  }
+  if (preview.columnErrors.length > 0) {
+    lines.push('The import would refuse these columns:');
+    for (const error of preview.columnErrors) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
+  }
+  for (const [field, values] of Object.entries(preview.valueMappings)) {
+    const pairs = Object.entries(values).map(([from, to]) => `${from} -> ${to}`);
+    lines.push(`Values of ${field}: ${pairs.join(', ')}`);
+  }
+  if (preview.rows.length > 0) lines.push(`The first ${preview.rows.length} of ${preview.rowsTotal} rows:`);
+  for (const row of preview.rows) lines.push(`  row ${row.row}${row.kind ? ` (${row.kind})` : ''}: ${outcomeText(row)}`);
+  const exitCode =
+    preview.columnErrors.length > 0
+      ? EXIT_FAILED
+      : preview.rows.some((row) => row.outcome === 'failed')
+        ? EXIT_SOME_ROWS_FAILED
+        : EXIT_IMPORTED;
+  return { text: `${lines.join('\n')}\n`, exitCode };
+}
+
+/** Columns as an aligned table: position, header, field, confidence, samples. */
+function columnTable(columns: ImportPreview['columns']): string[] {
   const table = [
     ['#', 'column', 'field', 'confidence', 'samples'],
-    ...preview.columns.map((column) => [
+    ...columns.map((column) => [
       String(column.position),
       column.header,
       column.field ?? '-',
@@ -139,41 +176,19 @@ export function previewText(preview: ImportPreview, file: string): { text: strin
     ]),
   ];
   const widths = table[0].map((_, index) => Math.max(...table.map((cells) => cells[index].length)));
-  const lines = [
-    `Preview of ${file} (${preview.kind}, ${preview.rowsTotal} rows, delimiter ${JSON.stringify(preview.delimiter)}); nothing was written.`,
-    ...table.map((cells) => `  ${cells.map((cell, index) => cell.padEnd(widths[index])).join('  ')}`.trimEnd()),
-  ];
-  if (preview.columnErrors.length > 0) {
-    lines.push('The import would refuse these columns:');
-    for (const error of preview.columnErrors) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
+  return table.map((cells) => `  ${cells.map((cell, index) => cell.padEnd(widths[index])).join('  ')}`.trimEnd());
+}
+
+function outcomeText(row: ImportPreview['rows'][number]): string {
+  if (row.outcome !== 'failed') {
+    return row.outcome === 'created'
+      ? 'would create'
+      : `${row.outcome === 'updated' ? 'would update' : 'unchanged'} ${row.targetId}`;
   }
-  for (const [field, values] of Object.entries(preview.valueMappings)) {
-    lines.push(
-      `Values of ${field}: ${Object.entries(values)
-        .map(([from, to]) => `${from} -> ${to}`)
-        .join(', ')}`,
-    );
-  }
-  if (preview.rows.length > 0) lines.push(`The first ${preview.rows.length} of ${preview.rowsTotal} rows:`);
-  for (const row of preview.rows) {
-    if (row.outcome !== 'failed') {
-      lines.push(
-        `  row ${row.row}: ${row.outcome === 'created' ? 'would create' : row.outcome === 'updated' ? `would update ${row.targetId}` : `unchanged ${row.targetId}`}`,
-      );
-      continue;
-    }
-    const reasons = row.errors?.length
-      ? row.errors.map((e) => `${e.column ?? e.field}: ${e.messages.join('; ')}`).join(' | ')
-      : (row.detail ?? row.title);
-    lines.push(`  row ${row.row}: would fail: ${reasons}`);
-  }
-  const exitCode =
-    preview.columnErrors.length > 0
-      ? EXIT_FAILED
-      : preview.rows.some((row) => row.outcome === 'failed')
-        ? EXIT_SOME_ROWS_FAILED
-        : EXIT_IMPORTED;
-  return { text: `${lines.join('\n')}\n`, exitCode };
+  const reasons = row.errors?.length
+    ? row.errors.map((e) => `${e.column ?? e.field}: ${e.messages.join('; ')}`).join(' | ')
+    : (row.detail ?? row.title);
+  return `would fail: ${reasons}`;
 }
 
 const cut = (text: string, length: number): string => (text.length > length ? `${text.slice(0, length - 1)}…` : text);

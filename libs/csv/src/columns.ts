@@ -48,6 +48,14 @@ export interface Column {
   field?: string;
 }
 
+/** The rows of a second kind in a file: those whose cell in the column at `position` (1-based) is true, read by `columns`. */
+export interface RowsWhere {
+  kind: string;
+  header: string;
+  position: number;
+  columns: Column[];
+}
+
 /** The mapping target that drops a column. */
 export const IGNORE = 'ignore';
 
@@ -58,6 +66,9 @@ export const LIST_SEPARATOR = ';';
 export const headerKey = (header: string): string => header.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 const KIND_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** resolveColumns' error for a column that fills no field (`columns[3]`). */
+const isUnknown = (error: FieldError): boolean => /^columns\[\d+\]$/.test(error.field);
 
 /** One kind's declaration, ready to resolve headers: fields by header key, read-only headers, families. */
 class KindColumns {
@@ -207,6 +218,53 @@ export class ImportKinds<Kind extends string = string> {
       else seen.set(field, header);
     }
     return errors.length > 0 ? { ok: false, errors, columns } : { ok: true, columns };
+  }
+
+  /**
+   * The columns of a file that holds rows of two kinds, told apart by the cell of its `rowsWhere.header` column (true:
+   * `rowsWhere.kind`): the header resolved for each kind, the split column filling neither. A mapping entry applies to
+   * the kinds its target is a field of (`ignore`: both); a column is unknown only when neither kind takes it.
+   */
+  resolveSplitColumns(
+    kind: Kind,
+    rowsWhere: { kind: Kind; header: string },
+    headers: readonly string[],
+    mapping: ColumnMapping,
+    options: { ignoreUnknownColumns?: boolean } = {},
+  ):
+    | { ok: true; columns: Column[]; rowsWhere: RowsWhere }
+    | { ok: false; errors: FieldError[]; columns: Column[]; rowsWhere?: RowsWhere } {
+    const position = headers.findIndex((header) => headerKey(header) === headerKey(rowsWhere.header)) + 1;
+    if (position === 0) {
+      return {
+        ok: false,
+        errors: [{ field: `rowsWhere[${rowsWhere.kind}]`, messages: ['names no column of the file'], in: 'query' }],
+        columns: this.resolveColumns(kind, headers, mapping, options).columns,
+      };
+    }
+    const splitHeader = headers[position - 1].trim();
+    const resolve = (of: Kind) => this.resolveColumns(of, headers, { ...this.mappingOf(of, mapping), [splitHeader]: IGNORE });
+    const [main, other] = [resolve(kind), resolve(rowsWhere.kind)];
+    const unknownTo = (resolved: typeof main) =>
+      new Set(resolved.ok ? [] : resolved.errors.filter(isUnknown).map((e) => e.field));
+    const [unknownToMain, unknownToOther] = [unknownTo(main), unknownTo(other)];
+    const errors = [...(main.ok ? [] : main.errors), ...(other.ok ? [] : other.errors)].filter(
+      (error, index, all) =>
+        // A column unknown to one kind is the other's; one unknown to both is refused (once) unless unknown ones are ignored.
+        (!isUnknown(error) ||
+          (unknownToMain.has(error.field) && unknownToOther.has(error.field) && !options.ignoreUnknownColumns)) &&
+        all.findIndex((first) => JSON.stringify(first) === JSON.stringify(error)) === index,
+    );
+    const split = { kind: rowsWhere.kind, header: splitHeader, position, columns: other.columns };
+    return errors.length > 0
+      ? { ok: false, errors, columns: main.columns, rowsWhere: split }
+      : { ok: true, columns: main.columns, rowsWhere: split };
+  }
+
+  /** The entries of a mapping that apply to `kind`: those naming one of its fields, or `ignore`. */
+  mappingOf(kind: Kind, mapping: ColumnMapping): ColumnMapping {
+    const columns = this.of(kind);
+    return Object.fromEntries(Object.entries(mapping).filter(([, target]) => target === IGNORE || columns.isTarget(target)));
   }
 
   /** How surely `resolveColumns` found a column's field (see ColumnConfidence). */

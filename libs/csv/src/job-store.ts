@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { PostgresTableStore } from '@crm/postgres';
-import type { Column } from './columns';
+import type { Column, RowsWhere } from './columns';
 import type { CsvDelimiter } from './csv-file';
 import type { RowFieldError } from './rows';
 
@@ -26,6 +26,8 @@ export interface ImportJob extends ImportCounts {
   delimiter: CsvDelimiter;
   /** The country of rows that name none (ISO 3166-1 alpha-2), when the import gave one. */
   defaultCountry?: string;
+  /** Rows of a second kind in the file (`rowsWhere[companies]=is_company`), imported in a pass before the others. */
+  rowsWhere?: RowsWhere;
   bytesTotal: number;
   rowsTotal: number;
   failureReason?: string;
@@ -56,6 +58,7 @@ interface JobRow {
   columns: Column[];
   delimiter: CsvDelimiter;
   default_country: string | null;
+  rows_where: RowsWhere | null;
   bytes_total: string;
   bytes_processed: string;
   rows_total: number;
@@ -99,6 +102,7 @@ export class ImportJobStore extends PostgresTableStore {
         columns         jsonb NOT NULL,
         delimiter       text NOT NULL,
         default_country text,
+        rows_where      jsonb,
         bytes_total     bigint NOT NULL,
         bytes_processed bigint NOT NULL DEFAULT 0,
         rows_total      integer NOT NULL,
@@ -132,20 +136,24 @@ export class ImportJobStore extends PostgresTableStore {
         IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = '${this.jobs}'::regclass AND attname = 'default_country') THEN
           ALTER TABLE ${this.jobs} ADD COLUMN default_country text;
         END IF;
+        -- Tables made before a file could hold rows of two kinds.
+        IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = '${this.jobs}'::regclass AND attname = 'rows_where') THEN
+          ALTER TABLE ${this.jobs} ADD COLUMN rows_where jsonb;
+        END IF;
       END $$`;
   }
 
   async insert(
     job: Pick<
       ImportJob,
-      'jobId' | 'kind' | 'createdBy' | 'columns' | 'delimiter' | 'defaultCountry' | 'bytesTotal' | 'rowsTotal'
+      'jobId' | 'kind' | 'createdBy' | 'columns' | 'delimiter' | 'defaultCountry' | 'rowsWhere' | 'bytesTotal' | 'rowsTotal'
     >,
     owner: string,
   ) {
     if (!this.kinds.includes(job.kind)) throw new Error(`Unknown import kind "${job.kind}"; known: ${this.kinds.join(', ')}`);
     await this.pool.query(
-      `INSERT INTO ${this.jobs} (job_id, kind, status, created_by, columns, delimiter, default_country, bytes_total, rows_total, owner)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO ${this.jobs} (job_id, kind, status, created_by, columns, delimiter, default_country, rows_where, bytes_total, rows_total, owner)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         job.jobId,
         job.kind,
@@ -153,6 +161,7 @@ export class ImportJobStore extends PostgresTableStore {
         JSON.stringify(job.columns),
         job.delimiter,
         job.defaultCountry ?? null,
+        job.rowsWhere ? JSON.stringify(job.rowsWhere) : null,
         job.bytesTotal,
         job.rowsTotal,
         owner,
@@ -260,6 +269,7 @@ function jobOf(row: JobRow): ImportJob {
     columns: row.columns,
     delimiter: row.delimiter,
     ...(row.default_country !== null && { defaultCountry: row.default_country }),
+    ...(row.rows_where !== null && { rowsWhere: row.rows_where }),
     bytesTotal: Number(row.bytes_total),
     bytesProcessed: Number(row.bytes_processed),
     rowsTotal: row.rows_total,

@@ -1,9 +1,16 @@
 import { unescapeCell } from './cells';
-import { valuesByField, type Column, type ColumnConfidence, type ColumnMapping, type ImportKinds } from './columns';
+import {
+  valuesByField,
+  type Column,
+  type ColumnConfidence,
+  type ColumnMapping,
+  type ImportKinds,
+  type RowsWhere,
+} from './columns';
 import { checkCsvFile, csvRecords, type CsvDelimiter } from './csv-file';
 import type { RowError } from './job-store';
 import type { RowImporter, RowOutcome, RowValues } from './rows';
-import { rowError, type ProblemOf } from './runner';
+import { importPasses, readRowsWhere, rowError, unreadableRowsWhere, type ProblemOf } from './runner';
 
 /** Rows whose outcome a preview shows unless told otherwise, and at most. */
 export const PREVIEW_ROWS = 20;
@@ -27,13 +34,18 @@ export interface PreviewColumn {
 export type ValueMappings = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** What one row would do: an outcome as the job would count it, the record it would touch, or why it would fail. */
-export type PreviewRow = { row: number; outcome: RowOutcome; targetId?: string } | ({ outcome: 'failed' } & RowError);
+export type PreviewRow = ({ row: number; outcome: RowOutcome; targetId?: string } | ({ outcome: 'failed' } & RowError)) & {
+  /** With rows of two kinds: the row's. */
+  kind?: string;
+};
 
 export interface ImportPreview {
   kind: string;
   delimiter: CsvDelimiter;
   rowsTotal: number;
   columns: PreviewColumn[];
+  /** Rows of a second kind in the file (`rowsWhere`): the column that tells them, and the columns as that kind reads them. */
+  rowsWhere?: Omit<RowsWhere, 'columns'> & { columns: PreviewColumn[] };
   /** Why the import would refuse the file's columns (what `POST /v1/imports` answers 400 with); no row outcomes then. */
   columnErrors: { field: string; messages: string[]; in?: 'body' | 'query' }[];
   valueMappings: ValueMappings;
@@ -46,6 +58,7 @@ export interface PreviewRequest {
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
   delimiter: CsvDelimiter;
+  rowsWhere?: { kind: string; header: string };
   /** Rows whose outcome is shown. */
   rows: number;
 }
@@ -58,28 +71,47 @@ export interface PreviewRequest {
 export async function previewFile(
   spoolPath: string,
   request: PreviewRequest,
-  deps: { kinds: ImportKinds; importer: RowImporter; problemOf: ProblemOf; maxRows: number },
+  deps: { kinds: ImportKinds; importers: Readonly<Record<string, RowImporter>>; problemOf: ProblemOf; maxRows: number },
 ): Promise<ImportPreview> {
+  const { kinds } = deps;
   const { headers, rows: rowsTotal } = await checkCsvFile(spoolPath, { delimiter: request.delimiter, maxRows: deps.maxRows });
-  const resolved = deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
+  const split =
+    request.rowsWhere && kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
+  const resolved = split || kinds.resolveColumns(request.kind, headers, request.mapping, request);
+  const rowsWhere = split ? split.rowsWhere : undefined;
   const firstRows = await leadingRecords(spoolPath, request.delimiter, Math.max(SAMPLE_ROWS, request.rows) + 1);
-  const columns = resolved.columns.map((column, index): PreviewColumn => ({
-    position: index + 1,
-    ...column,
-    confidence: deps.kinds.confidenceOf(request.kind, column, request.mapping),
-    samples: samplesOf(firstRows.slice(0, SAMPLE_ROWS), index),
-  }));
+  const shown = (kind: string, columns: readonly Column[]) =>
+    columns.map((column, index): PreviewColumn => ({
+      position: index + 1,
+      ...column,
+      confidence: kinds.confidenceOf(kind, column, kinds.mappingOf(kind, request.mapping)),
+      samples: samplesOf(firstRows.slice(0, SAMPLE_ROWS), index),
+    }));
   const rows: PreviewRow[] = [];
-  if (resolved.ok && deps.importer.planRow) {
-    for (const { cells, line } of firstRows.slice(0, request.rows)) {
-      rows.push(await planned(line, valuesByField(resolved.columns, cells), resolved.columns, deps));
+  if (resolved.ok) {
+    const job = { kind: request.kind, columns: resolved.columns, rowsWhere };
+    // In the import's order (rows of the second kind first), shown in the file's.
+    for (const pass of importPasses(job)) {
+      const importer = deps.importers[pass.kind];
+      if (!importer.planRow) continue;
+      for (const { cells, line } of firstRows.slice(0, request.rows)) {
+        const ofPass = rowsWhere ? readRowsWhere(rowsWhere, cells) : undefined;
+        if (ofPass === 'unreadable' && pass.rowsWhere === false) {
+          rows.push({ outcome: 'failed', ...rowError(line, deps.problemOf(unreadableRowsWhere(rowsWhere!)).problem, []) });
+        } else if (ofPass === pass.rowsWhere) {
+          const row = await planned(line, valuesByField(pass.columns, cells), pass.columns, importer, deps.problemOf);
+          rows.push(rowsWhere ? { ...row, kind: pass.kind } : row);
+        }
+      }
     }
+    rows.sort((a, b) => a.row - b.row);
   }
   return {
     kind: request.kind,
     delimiter: request.delimiter,
     rowsTotal,
-    columns,
+    columns: shown(request.kind, resolved.columns),
+    ...(rowsWhere && { rowsWhere: { ...rowsWhere, columns: shown(rowsWhere.kind, rowsWhere.columns) } }),
     columnErrors: resolved.ok ? [] : resolved.errors.map((error) => ({ ...error, messages: [...error.messages] })),
     valueMappings: {},
     rows,
@@ -90,7 +122,8 @@ async function planned(
   row: number,
   values: RowValues,
   columns: readonly Column[],
-  { importer, problemOf }: { importer: RowImporter; problemOf: ProblemOf },
+  importer: RowImporter,
+  problemOf: ProblemOf,
 ): Promise<PreviewRow> {
   try {
     return { row, ...(await importer.planRow!(values)) };

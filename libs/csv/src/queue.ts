@@ -34,6 +34,8 @@ export interface ImportRequest {
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** The file also holds rows of this kind: those whose cell in the column with this header is true. */
+  rowsWhere?: { kind: string; header: string };
   createdBy: string;
   correlationId: string;
 }
@@ -103,7 +105,10 @@ export class ImportQueue {
       const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
       const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
-      const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
+      const split =
+        request.rowsWhere &&
+        this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
+      const resolved = split || this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const job = {
         jobId,
@@ -112,6 +117,7 @@ export class ImportQueue {
         columns: resolved.columns,
         delimiter,
         defaultCountry: request.defaultCountry,
+        rowsWhere: split && split.ok ? split.rowsWhere : undefined,
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;
@@ -138,17 +144,28 @@ export class ImportQueue {
     try {
       await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const importer = await this.deps.importerFor(request.kind);
-      importer.configure?.({ defaultCountry: request.defaultCountry });
+      const importers = await this.importersOf(request);
       return await previewFile(
         spoolPath,
         { ...request, delimiter, rows },
-        { ...this.deps, importer, maxRows: this.deps.settings.maxRows },
+        { ...this.deps, importers, maxRows: this.deps.settings.maxRows },
       );
     } finally {
       await rm(spoolPath, { force: true });
       this.receiving--;
     }
+  }
+
+  /** Fresh row importers for an import's kind and that of its `rowsWhere` rows, told the import's options. */
+  private async importersOf(
+    request: Pick<ImportRequest, 'kind' | 'rowsWhere' | 'defaultCountry'>,
+  ): Promise<Record<string, RowImporter>> {
+    const importers: Record<string, RowImporter> = {};
+    for (const kind of [request.kind, ...(request.rowsWhere ? [request.rowsWhere.kind] : [])]) {
+      importers[kind] = await this.deps.importerFor(kind);
+      importers[kind].configure?.({ defaultCountry: request.defaultCountry });
+    }
+    return importers;
   }
 
   /** Stops taking rows: the job running fails once its rows in progress are written, and so do the queued ones. */
@@ -165,12 +182,10 @@ export class ImportQueue {
         const { job, spoolPath, correlationId } = next;
         this.current = job.jobId;
         try {
-          const importer = await this.deps.importerFor(job.kind);
-          importer.configure?.({ defaultCountry: job.defaultCountry });
           await runImport(
             job,
             spoolPath,
-            importer,
+            await this.importersOf(job),
             { store: this.store, logger: this.logger, correlationId, problemOf: this.deps.problemOf },
             { concurrency: this.deps.settings.concurrency, stopping: () => this.stopping },
           );

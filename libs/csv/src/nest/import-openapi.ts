@@ -40,33 +40,38 @@ const fieldErrorSchema = closed(
   },
   { additionalProperties: false },
 );
+const rowKind = Type.Optional(Type.String({ description: 'With rows of two kinds: the kind of the row.' }));
+const previewColumnSchema = closed(
+  {
+    position: Type.Integer({ minimum: 1, description: 'The column, counted from 1.' }),
+    header: Type.String(),
+    field: Type.Optional(Type.String({ description: 'Absent: the column fills nothing.' })),
+    confidence: Type.Union(
+      [Type.Literal('exact'), Type.Literal('mapped'), Type.Literal('alias'), Type.Literal('resemblance'), Type.Literal('none')],
+      {
+        description:
+          "How the field was found: the header is its name (`exact`), the request's mapping (`mapped`), a header other tools write for it (`alias`), a header only alike (`resemblance`), or it fills nothing (`none`).",
+      },
+    ),
+    samples: Type.Array(Type.String(), { description: 'The first non-blank cells (up to 3 of the first 100 rows).' }),
+  },
+  { additionalProperties: false },
+);
 const importPreviewSchema = closed(
   {
     kind: Type.String(),
     delimiter: Type.Union([Type.Literal(','), Type.Literal(';'), Type.Literal('\t')], { description: 'As given or detected.' }),
     rowsTotal: count('Rows in the file, the header not counted.'),
-    columns: Type.Array(
+    columns: Type.Array(previewColumnSchema),
+    rowsWhere: Type.Optional(
       closed(
         {
-          position: Type.Integer({ minimum: 1, description: 'The column, counted from 1.' }),
+          kind: Type.String(),
           header: Type.String(),
-          field: Type.Optional(Type.String({ description: 'Absent: the column fills nothing.' })),
-          confidence: Type.Union(
-            [
-              Type.Literal('exact'),
-              Type.Literal('mapped'),
-              Type.Literal('alias'),
-              Type.Literal('resemblance'),
-              Type.Literal('none'),
-            ],
-            {
-              description:
-                "How the field was found: the header is its name (`exact`), the request's mapping (`mapped`), a header other tools write for it (`alias`), a header only alike (`resemblance`), or it fills nothing (`none`).",
-            },
-          ),
-          samples: Type.Array(Type.String(), { description: 'The first non-blank cells (up to 3 of the first 100 rows).' }),
+          position: Type.Integer({ minimum: 1 }),
+          columns: Type.Array(previewColumnSchema, { description: "The file's columns as that kind reads them." }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Rows of a second kind in the file (`rowsWhere`).' },
       ),
     ),
     columnErrors: Type.Array(fieldErrorSchema, {
@@ -82,10 +87,13 @@ const importPreviewSchema = closed(
             row: Type.Integer({ minimum: 2, description: 'The row in the file; the header is row 1.' }),
             outcome: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged')]),
             targetId: Type.Optional(Type.String({ description: 'What an update would change (or leave unchanged).' })),
+            kind: rowKind,
           },
           { additionalProperties: false },
         ),
-        Type.Composite([closed({ outcome: Type.Literal('failed') }), rowErrorSchema], { additionalProperties: false }),
+        Type.Composite([closed({ outcome: Type.Literal('failed'), kind: rowKind }), rowErrorSchema], {
+          additionalProperties: false,
+        }),
       ]),
       { description: "The first rows' outcomes, as the import would count them." },
     ),
@@ -94,19 +102,29 @@ const importPreviewSchema = closed(
 );
 sameShape<Static<typeof importPreviewSchema>, ImportPreview>(true);
 
+const columnSchema = closed(
+  { header: Type.String(), field: Type.Optional(Type.String({ description: 'Absent: ignored.' })) },
+  { additionalProperties: false },
+);
 const jobFields = {
   jobId: Type.String({ format: 'uuid' }),
   kind: Type.String({ description: 'What the rows are: `contacts`, `companies`.' }),
   status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
   createdBy: Type.String({ description: 'Who imported it.' }),
-  columns: Type.Array(
-    closed(
-      { header: Type.String(), field: Type.Optional(Type.String({ description: 'Absent: ignored.' })) },
-      { additionalProperties: false },
-    ),
-  ),
+  columns: Type.Array(columnSchema),
   defaultCountry: Type.Optional(
     Type.String({ pattern: '^[A-Z]{2}$', description: 'The country of rows that name none, as the import gave it.' }),
+  ),
+  rowsWhere: Type.Optional(
+    closed(
+      {
+        kind: Type.String({ description: 'The kind of these rows, imported in a pass before the others.' }),
+        header: Type.String({ description: 'The column that tells them: rows whose cell is true.' }),
+        position: Type.Integer({ minimum: 1, description: 'That column, counted from 1.' }),
+        columns: Type.Array(columnSchema, { description: "The file's columns as that kind reads them." }),
+      },
+      { additionalProperties: false, description: 'Rows of a second kind in the file (`rowsWhere[<kind>]=<column>`).' },
+    ),
   ),
   bytesTotal: count('Size of the file.'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),

@@ -54,6 +54,20 @@ documentValidator('isMapping', {
   [OPENAPI_RULE_EXTENSION]: "headers of the file's columns, each to a field of the kind or `ignore`",
 } as SchemaObject);
 
+// What `rowsWhere` takes, for the document (`rowsWhere[companies]=Is a Company`).
+documentValidator('isRowsWhere', {
+  type: 'object',
+  maxProperties: 1,
+  additionalProperties: { type: 'string', minLength: 1, maxLength: 200 },
+  [OPENAPI_RULE_EXTENSION]: 'one kind of the service, to the header of the column that tells its rows',
+} as SchemaObject);
+const isRowsWhere = (value: unknown): boolean =>
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  Object.values(value).every((header) => typeof header === 'string' && header.trim() !== '' && header.length <= 200);
+
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
 
 const isMapping = (value: unknown): boolean => {
@@ -118,6 +132,23 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Optional()
     @IsIn(Object.keys(DELIMITER_NAMES))
     delimiter?: string;
+
+    @ApiProperty({
+      required: false,
+      description:
+        'A file that holds rows of two kinds (an Odoo partner export: persons and companies): ' +
+        '`rowsWhere[companies]=Is a Company` imports the rows whose cell in that column is true (`True`, `1`, `yes`...) ' +
+        'as that kind, in a pass before the others, which are of `kind`; each kind reads the columns it has.',
+    })
+    @Optional()
+    @ValidateBy({
+      name: 'isRowsWhere',
+      validator: {
+        validate: isRowsWhere,
+        defaultMessage: () => 'rowsWhere names one kind and a column header: rowsWhere[companies]=Is a Company',
+      },
+    })
+    rowsWhere?: Record<string, string>;
 
     @ApiProperty({
       required: false,
@@ -315,6 +346,7 @@ function importRequest(
     ignoreUnknownColumns?: string;
     delimiter?: string;
     defaultCountry?: string;
+    rowsWhere?: Record<string, string>;
   },
   caller: Principal,
   request: Request,
@@ -322,7 +354,12 @@ function importRequest(
 ): ImportRequest {
   const kind = query.kind ?? kinds.defaultKind;
   const mapping = parseMapping(query.mapping);
-  const errors = kinds.mappingErrors(kind, mapping);
+  const rowsWhere = query.rowsWhere && rowsWhereOf(query.rowsWhere, kind, kinds);
+  // With rows of two kinds, a mapping entry may name a field of either.
+  const otherErrors = rowsWhere ? kinds.mappingErrors(rowsWhere.kind, mapping) : [];
+  const errors = kinds
+    .mappingErrors(kind, mapping)
+    .filter((error) => !rowsWhere || otherErrors.some((other) => other.field === error.field));
   if (errors.length > 0) throw new RequestValidationError(errors);
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const charset = /charset=([^;]+)/i
@@ -344,9 +381,26 @@ function importRequest(
     ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
     delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
     defaultCountry,
+    rowsWhere,
     createdBy: caller.sub,
     correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
   };
+}
+
+/** `rowsWhere[companies]=Is a Company`: a kind of the service other than the import's, and a header. */
+function rowsWhereOf(rowsWhere: Record<string, string>, kind: string, kinds: ImportKinds): { kind: string; header: string } {
+  const [[other, header]] = Object.entries(rowsWhere);
+  if (!kinds.has(other) || other === kind) {
+    const others = kinds.names.filter((name) => name !== kind);
+    throw new RequestValidationError([
+      {
+        field: `rowsWhere[${other}]`,
+        messages: [`names no other kind of this import; use ${others.map((name) => `rowsWhere[${name}]`).join(' or ')}`],
+        in: 'query',
+      },
+    ]);
+  }
+  return { kind: other, header: header.trim() };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
