@@ -77,7 +77,9 @@ const importPreviewSchema = closed(
     columnErrors: Type.Array(fieldErrorSchema, {
       description: 'Why the import would refuse the columns (its 400); empty when they resolve. No row outcomes then.',
     }),
-    valueMappings: Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), {
+    valueMappings: Type.Unsafe<Record<string, Record<string, string>>>({
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: { type: 'string' } },
       description: 'Cell values read as others, by field: `{"lifecycleStage": {"Marketing Qualified Lead": "lead"}}`.',
     }),
     rows: Type.Array(

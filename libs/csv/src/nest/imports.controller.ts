@@ -58,7 +58,7 @@ documentValidator('isMapping', {
 documentValidator('isRowsWhere', {
   type: 'object',
   maxProperties: 1,
-  additionalProperties: { type: 'string', minLength: 1, maxLength: 200 },
+  additionalProperties: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
   [OPENAPI_RULE_EXTENSION]: 'one kind of the service, to the header of the column that tells its rows',
 } as SchemaObject);
 const isRowsWhere = (value: unknown): boolean =>
