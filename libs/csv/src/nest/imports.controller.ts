@@ -238,7 +238,11 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @ApiBody({
       required: true,
       description: 'The file, as for `POST /v1/imports`.',
-      schema: { type: 'string', example: kinds.exampleFile() } as SchemaObject,
+      schema: {
+        type: 'string',
+        example: kinds.exampleFile(),
+        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+      } as SchemaObject,
     })
     @ApiJsonResponse(200, importPreview, { description: 'What the import would do' })
     async preview(
