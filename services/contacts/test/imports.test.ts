@@ -349,9 +349,23 @@ describe('contacts import and export', () => {
     it('tells each row what the import then does with the same file', async () => {
       const query = { 'mapping[Mobile]': 'phone', 'mapping[Fax]': 'ignore' };
       const planned = (await preview(file(previewRows), { ...query, rows: '100' }).expect(200)).body as {
-        rows: { row: number; outcome: string; errors?: unknown }[];
+        rows: { row: number; outcome: string; targetId?: string; errors?: unknown }[];
       };
+      // Each row's contact (rows 2 to 5 carry external ids) as it is before the import: its ETag tells a change.
+      const etagOf = async (n: number) =>
+        (
+          await http()
+            .get(`/v1/contacts/${contactIdFor(ext(n))}`)
+            .set('Authorization', analyst)
+        ).headers.etag as string | undefined;
+      const before = await Promise.all([1, 2, 3, 4].map(etagOf));
       const job = await imported(file(previewRows), query);
+      const after = await Promise.all([1, 2, 3, 4].map(etagOf));
+      const done = planned.rows.slice(0, 4).map((_, index) => {
+        if (before[index] === undefined) return after[index] === undefined ? 'failed' : 'created';
+        return after[index] === before[index] ? 'unchanged' : 'updated';
+      });
+      expect(done).toEqual(planned.rows.slice(0, 4).map((row) => row.outcome));
       const count = (outcome: string) => planned.rows.filter((row) => row.outcome === outcome).length;
       expect(planned.rows).toHaveLength(5);
       expect(job).toMatchObject({
