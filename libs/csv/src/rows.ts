@@ -1,6 +1,7 @@
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
 import { ProblemError, type FieldError } from '@crm/platform';
 import type { Column } from './columns';
+import type { DateOrder } from './dates';
 
 /** A row's values by field, as the file wrote them (trimmed, blank cells left out). */
 export type RowValues<Field extends string = string> = Partial<Record<Field, string>>;
@@ -9,14 +10,26 @@ export type RowValues<Field extends string = string> = Partial<Record<Field, str
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 
 /**
+ * A row written with warnings: cells left out (`onInvalidCell=skip`) or written with a doubt, each named by its import
+ * field with the rule, as a bad row's errors are (never a person's values).
+ */
+export interface ImportedRow {
+  outcome: RowOutcome;
+  warnings: RowFieldError[];
+}
+
+/**
  * How a service writes one kind of row, through its own commands; one instance per job (it remembers what the job
  * has seen: a person twice in one file is one person).
  */
 export interface RowImporter<Field extends string = string> {
   /** Rows that share a key are imported one after the other (two rows for one person must not both create). */
   keysOf(values: RowValues<Field>): string[];
-  /** Writes the row, or throws: a 4xx problem (`InvalidRowError`...) makes it a bad row, anything else stops the job. */
-  importRow(values: RowValues<Field>): Promise<RowOutcome>;
+  /**
+   * Writes the row (with its warnings, if any), or throws: a 4xx problem (`InvalidRowError`...) makes it a bad row,
+   * anything else stops the job.
+   */
+  importRow(values: RowValues<Field>): Promise<RowOutcome | ImportedRow>;
   /** What the import said of all its rows, given before the first row (an importer that uses none needs not have it). */
   configure?(options: ImportOptions): void;
 }
@@ -25,7 +38,16 @@ export interface RowImporter<Field extends string = string> {
 export interface ImportOptions {
   /** The country of rows that name none (ISO 3166-1 alpha-2): a contact's country, and what national numbers are read in. */
   defaultCountry?: string;
+  /** A cell that breaks a rule fails its row (`strict`, the default), or is left out with a warning (`skip`). */
+  onInvalidCell?: OnInvalidCell;
+  /** The order of day and month in each date column, by field: given with the import, or told by the column's values. */
+  dateOrders?: Readonly<Record<string, DateOrder>>;
+  /** Users by how other systems name them (an e-mail or a name, lower case) → their id (`ownerId`). */
+  owners?: ReadonlyMap<string, string>;
 }
+
+export const ON_INVALID_CELL = ['strict', 'skip'] as const;
+export type OnInvalidCell = (typeof ON_INVALID_CELL)[number];
 
 /** One reason a row cannot be imported, named by the import field and the file's column. */
 export interface RowFieldError {
@@ -42,7 +64,7 @@ export const rowFailure = (errors: RowFieldError[]): { ok: false; errors: RowFie
 /** A row the import refuses before writing anything: a 400 like the API's, naming import fields (`inputErrors` gives such). */
 export class InvalidRowError extends ProblemError {
   override name = 'InvalidRowError';
-  constructor(errors: readonly (RowFieldError | FieldError)[]) {
+  constructor(readonly errors: readonly (RowFieldError | FieldError)[]) {
     super({
       status: 400,
       type: 'validation',
@@ -71,6 +93,36 @@ export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] 
     else byField.set(error.field, { ...error, messages: [...error.messages] });
   }
   return [...byField.values()];
+}
+
+/**
+ * `onInvalidCell=skip` for one row: imports it, and when it is refused for cells it has, imports it again without them
+ * (each reported as a warning), until it lands or is refused for something no cell of its own can be left out for (a
+ * contact without a name, a company not found by an id): it is then a bad row with every reason, the cells left out too.
+ * `kept` are fields never left out: the ids that say which record the row is for (without them it would write another).
+ */
+export async function importSkippingInvalidCells<Field extends string>(
+  values: RowValues<Field>,
+  importCells: (values: RowValues<Field>) => Promise<RowOutcome>,
+  kept: readonly Field[],
+): Promise<ImportedRow> {
+  const skipped: RowFieldError[] = [];
+  let cells = values;
+  for (;;) {
+    try {
+      return { outcome: await importCells(cells), warnings: skipped };
+    } catch (error) {
+      if (!(error instanceof InvalidRowError)) throw error;
+      const refused = error.errors.map(({ field, messages }) => ({ field, messages: [...messages] }));
+      const skippable = (field: string) => field in cells && !kept.includes(field as Field);
+      if (!refused.every(({ field }) => skippable(field))) {
+        throw skipped.length > 0 ? new InvalidRowError(mergeByField([...skipped, ...refused])) : error;
+      }
+      skipped.push(...refused);
+      const left = new Set(refused.map(({ field }) => field));
+      cells = Object.fromEntries(Object.entries(cells).filter(([field]) => !left.has(field))) as RowValues<Field>;
+    }
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
