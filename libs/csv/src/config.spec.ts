@@ -31,13 +31,15 @@ describe('import configuration', () => {
 
   it('reads the owners directory: e-mails and names, in any case, to user ids', () => {
     const spec = importConfigSpec('CONTACTS');
-    const config = loadConfig(spec, { CONTACTS_IMPORT_OWNERS: 'Ann@Example.com=ann; Bob Ray = u-bob;' });
+    const [ann, bob] = ['0192a8f0-0000-7000-8000-00000000000a', '0192a8f0-0000-7000-8000-00000000000b'];
+    const config = loadConfig(spec, { CONTACTS_IMPORT_OWNERS: `Ann@Example.com=${ann.toUpperCase()}; Bob Ray = ${bob};` });
     expect(importSettingsOf('CONTACTS', config).owners).toEqual(
       new Map([
-        ['ann@example.com', 'ann'],
-        ['bob ray', 'u-bob'],
+        ['ann@example.com', ann],
+        ['bob ray', bob],
       ]),
     );
     expect(() => loadConfig(spec, { CONTACTS_IMPORT_OWNERS: 'ann@example.com' })).toThrow(/CONTACTS_IMPORT_OWNERS/);
+    expect(() => loadConfig(spec, { CONTACTS_IMPORT_OWNERS: 'ann@example.com=ann' })).toThrow(/CONTACTS_IMPORT_OWNERS/);
   });
 });

@@ -10,7 +10,9 @@ export type ImportConfigSpec<Prefix extends string> = {
   readonly [Name in `${Prefix}_IMPORT_${'MAX_BYTES' | 'MAX_ROWS' | 'CONCURRENCY'}`]: Var<number>;
 } & { readonly [Name in `${Prefix}_IMPORT_${'SPOOL_DIR' | 'OWNERS'}`]: Var<string | undefined> };
 
-const OWNERS = /^\s*[^=;]+=[^=;]+(?:;\s*[^=;]+=[^=;]+)*;?\s*$/;
+// `e-mail or name=user id;...`: user ids are UUIDs, as `ownerId` takes them.
+const OWNER = '[^=;]+=\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*';
+const OWNERS = new RegExp(`^(?:${OWNER};)*${OWNER};?$`);
 
 /**
  * What a service's imports read from the environment, for its declaration's `config`: `importConfigSpec('CONTACTS')`
@@ -28,10 +30,10 @@ export function importConfigSpec<Prefix extends string>(prefix: Prefix): ImportC
     [`${prefix}_IMPORT_SPOOL_DIR`]: envVar.string().optional(),
     /**
      * The users other systems' exports name as owners (`Contact owner`, `Owner Email`), by e-mail or name, each with its
-     * user id (the `sub` of its tokens): `ann@example.com=ann;Bob Ray=u-bob`.
+     * user id (the `sub` of its tokens, a UUID): `ann@example.com=0192…;Bob Ray=0193…`.
      */
     [`${prefix}_IMPORT_OWNERS`]: envVar
-      .string({ pattern: OWNERS, patternHint: 'entries "e-mail or name=user id" separated by ;' })
+      .string({ pattern: OWNERS, patternHint: 'entries "e-mail or name=user id (a UUID)" separated by ;' })
       .optional(),
   } as ImportConfigSpec<Prefix>;
 }
@@ -47,11 +49,21 @@ export interface ImportSettings {
   readonly owners: ReadonlyMap<string, string>;
 }
 
-/** `ann@example.com=ann;Bob Ray=u-bob` → names in lower case → ids. */
+/** `ann@example.com=<id>;Bob Ray=<id>` → names in lower case → ids (in lower case, as the API keeps them). */
 export function ownersOf(setting: string | undefined): ReadonlyMap<string, string> {
   const entries = (setting ?? '').split(';').flatMap((entry) => {
     const at = entry.indexOf('=');
-    return at > 0 ? [[entry.slice(0, at).trim().toLowerCase(), entry.slice(at + 1).trim()] as const] : [];
+    return at > 0
+      ? [
+          [
+            entry.slice(0, at).trim().toLowerCase(),
+            entry
+              .slice(at + 1)
+              .trim()
+              .toLowerCase(),
+          ] as const,
+        ]
+      : [];
   });
   return new Map(entries);
 }

@@ -1,4 +1,4 @@
-import { DateOrderEvidence, fullYear, readDateCell } from './dates';
+import { DateOrderEvidence, fullYear, readDateCell, readDateCells } from './dates';
 
 const read = (cell: string, order?: 'dmy' | 'mdy' | 'ymd', latestYear = 2026) => readDateCell(cell, order, latestYear);
 
@@ -56,5 +56,23 @@ describe('date order detection', () => {
     expect(detected('03/04/1980', '01/02/1990')).toBeUndefined();
     expect(detected('1980-03-14', 'n/a')).toBeUndefined();
     expect(detected('25/12/1975', '12/25/1975')).toBeUndefined();
+  });
+});
+
+describe('a row’s date cells', () => {
+  it('reads each date field in its column’s order, leaves other cells and cells of no date shape to their rules', () => {
+    const values = { birthday: '3/4/80', 'custom.renewal': '4/3/40', consentAt: '2025-W05-5', givenName: '1/2/03' };
+    const latestYears = { birthday: 2026, 'custom.renewal': 2046, consentAt: 2026 };
+    expect(readDateCells(values, latestYears, { birthday: 'mdy', 'custom.renewal': 'dmy' })).toEqual({
+      values: { birthday: '1980-03-04', 'custom.renewal': '2040-03-04', consentAt: '2025-W05-5', givenName: '1/2/03' },
+      errors: [],
+    });
+  });
+
+  it('names the field of a date it cannot read', () => {
+    expect(readDateCells({ birthday: '03/04/1980' }, { birthday: 2026 })).toEqual({
+      values: {},
+      errors: [{ field: 'birthday', messages: [expect.stringContaining('dateOrder')] }],
+    });
   });
 });

@@ -1,3 +1,5 @@
+import type { RowFieldError, RowValues } from './rows';
+
 /** The order of day, month and year in a file's dates: `14/03/1980` is dmy, `3/14/80` mdy, `1980-03-14` ymd. */
 export const DATE_ORDERS = ['dmy', 'mdy', 'ymd'] as const;
 export type DateOrder = (typeof DATE_ORDERS)[number];
@@ -82,4 +84,30 @@ export class DateOrderEvidence {
   order(): DateOrder | undefined {
     return this.dmy === this.mdy ? undefined : this.dmy ? 'dmy' : 'mdy';
   }
+}
+
+/**
+ * A row's date cells (the fields of `latestYears`, each with its latest year for two-digit years) in ISO 8601, each
+ * read in its column's order (`orders`, by field). A cell not shaped as a date (`yesterday`, `2025-W05`) is left as
+ * written, for the field's own rule to judge; a date cell that cannot be read is an error on its field, and left out.
+ */
+export function readDateCells<Field extends string>(
+  values: RowValues<Field>,
+  latestYears: Partial<Record<Field, number>>,
+  orders: Readonly<Partial<Record<string, DateOrder>>> = {},
+): { values: RowValues<Field>; errors: RowFieldError[] } {
+  const read: RowValues<Field> = { ...values };
+  const errors: RowFieldError[] = [];
+  for (const [field, latestYear] of Object.entries(latestYears) as [Field, number][]) {
+    const cell = values[field];
+    if (cell === undefined || !partsOf(cell)) continue;
+    const date = readDateCell(cell, orders[field], latestYear);
+    if ('value' in date) read[field] = date.value;
+    else {
+      // Reported once, here: the field's own rule would only repeat that it is no date.
+      delete read[field];
+      errors.push({ field, messages: [date.problem] });
+    }
+  }
+  return { values: read, errors };
 }

@@ -4,7 +4,7 @@
 export { escapeCell, unescapeCell } from './cells';
 export { countryCodeOf, readCountryCell } from './countries';
 export { withDateOrders } from './date-columns';
-export { DATE_ORDERS, DateOrderEvidence, fullYear, readDateCell, type DateOrder, type DateRead } from './dates';
+export { DATE_ORDERS, DateOrderEvidence, fullYear, readDateCell, readDateCells, type DateOrder, type DateRead } from './dates';
 export { isPlaceholderCell } from './placeholders';
 export { readExternalIdCell } from './external-ids';
 export {
