@@ -158,6 +158,22 @@ describe('lenient contacts imports', () => {
     expect(olaf.tags).toEqual(['owner:bob.unknown@example.com']);
   });
 
+  it('stores a US-style number on a row of country CN as read, with a warning naming its column', async () => {
+    const job = await imported(
+      ['First Name,Last Name,Email,Country,Mobile Phone Number', 'Wei,Doubt,wei.doubt@example.com,CN,(212) 736-5000'].join('\n'),
+      { 'mapping[Mobile Phone Number]': 'phone' },
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 1, failed: 0, warnings: 1 });
+    expect(job.warningRows[0].errors).toEqual([
+      {
+        field: 'phone',
+        column: 'Mobile Phone Number',
+        messages: ['is read as a number of CN but is also a US one: write it with its country code (+…)'],
+      },
+    ]);
+    expect(await contactByEmail('wei.doubt@example.com')).toMatchObject({ phones: [{ number: '+862127365000' }] });
+  });
+
   it('reads M/D/YY birthdays in the order the column tells, or the one given, and asks for it when none tells', async () => {
     const told = await imported(fixture('salesforce-contacts-birthdates.csv'), { 'mapping[Birthdate]': 'birthday' });
     expect(told).toMatchObject({ status: 'completed', created: 3, failed: 0, warnings: 0 });

@@ -37,6 +37,7 @@ import {
 } from './contact-rows';
 import { companyIdFor, contactIdFor } from './external-ids';
 import { isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import { phoneCountryWarnings } from './phone-countries';
 
 /** Never left out of a row for `onInvalidCell=skip`: they say which contact the row is for. */
 const NEVER_SKIPPED: readonly ContactField[] = ['contactId', 'externalId'];
@@ -87,7 +88,10 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       this.options.onInvalidCell === 'skip'
         ? await importSkippingInvalidCells(owned.values, (cells) => this.importCells(cells), NEVER_SKIPPED)
         : { outcome: await this.importCells(owned.values), warnings: [] };
-    const warnings = [...owned.warnings, ...imported.warnings];
+    // Of the phone cells written: one left out (skip) has its warning already.
+    const skipped = new Set(imported.warnings.map(({ field }) => field));
+    const doubts = phoneCountryWarnings(owned.values, this.options).filter(({ field }) => !skipped.has(field));
+    const warnings = [...owned.warnings, ...imported.warnings, ...doubts];
     return warnings.length > 0 ? { outcome: imported.outcome, warnings } : imported.outcome;
   }
 
