@@ -128,13 +128,19 @@ describe('lenient contacts imports', () => {
       .set('Authorization', sales)
       .expect(200);
     expect(warnings.body.map((row: RowReport) => row.row)).toEqual([2, 3]);
-    await http()
-      .post('/v1/imports')
-      .query({ onInvalidCell: 'lenient' })
-      .set('Authorization', sales)
-      .set('Content-Type', 'text/csv')
-      .send(file)
-      .expect(400);
+  });
+
+  it('refuses an onInvalidCell or dateOrder it does not know, naming the parameter', async () => {
+    for (const query of [{ onInvalidCell: 'lenient' }, { dateOrder: 'dym' }]) {
+      const refused = await http()
+        .post('/v1/imports')
+        .query(query)
+        .set('Authorization', sales)
+        .set('Content-Type', 'text/csv')
+        .send('givenName\nAda')
+        .expect(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: Object.keys(query)[0] })]);
+    }
   });
 
   it('resolves an owner given by e-mail or name, and keeps one it cannot resolve as a tag, with a warning', async () => {
