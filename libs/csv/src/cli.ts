@@ -111,7 +111,9 @@ export function importSummary(job: ImportJobView, file: string, seconds: number)
     lines.push(`${title} (${shown.length} of ${count}; all of them: GET ${job.badRowsUrl}):`);
     for (const bad of shown) {
       const reasons = bad.errors?.length
-        ? bad.errors.map((e) => `${e.column ?? e.field}: ${e.messages.join('; ')}`).join(' | ')
+        ? bad.errors
+            .map((e) => `${e.column ?? e.field}${e.items ? ` (item ${e.items.join(', ')})` : ''}: ${e.messages.join('; ')}`)
+            .join(' | ')
         : (bad.detail ?? bad.title);
       lines.push(`  row ${bad.row}: ${reasons}`);
     }

@@ -1,6 +1,6 @@
 import { WrongExpectedRevisionError } from '@crm/eventsourcing';
 import { ProblemError, type FieldError } from '@crm/platform';
-import type { Column } from './columns';
+import { LIST_SEPARATOR, listItems, type Column } from './columns';
 import type { DateOrder } from './dates';
 
 /** A row's values by field, as the file wrote them (trimmed, blank cells left out). */
@@ -54,6 +54,8 @@ export interface RowFieldError {
   field: string;
   /** The file's header of that field, when one column holds it. */
   column?: string;
+  /** Of a list cell (`a; b; c`): the positions (from 1) of the items the messages are about; absent: the whole cell. */
+  items?: number[];
   messages: string[];
 }
 
@@ -84,13 +86,18 @@ export function withColumns(errors: readonly RowFieldError[], columns: readonly 
   });
 }
 
-/** Errors of one field merged into one entry, in the order first seen. */
+/** Errors of one field merged into one entry, in the order first seen (about the whole cell if one of them is). */
 export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] {
   const byField = new Map<string, RowFieldError>();
   for (const error of errors) {
     const known = byField.get(error.field);
-    if (known) known.messages = [...new Set([...known.messages, ...error.messages])];
-    else byField.set(error.field, { ...error, messages: [...error.messages] });
+    if (!known) {
+      byField.set(error.field, { ...error, messages: [...error.messages], ...(error.items && { items: [...error.items] }) });
+      continue;
+    }
+    known.messages = [...new Set([...known.messages, ...error.messages])];
+    if (known.items && error.items) known.items = [...new Set([...known.items, ...error.items])].sort((a, b) => a - b);
+    else delete known.items;
   }
   return [...byField.values()];
 }
@@ -99,6 +106,7 @@ export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] 
  * `onInvalidCell=skip` for one row: imports it, and when it is refused for cells it has, imports it again without them
  * (each reported as a warning), until it lands or is refused for something no cell of its own can be left out for (a
  * contact without a name, a company not found by an id): it is then a bad row with every reason, the cells left out too.
+ * An error about some items of a list cell (`items`) leaves out those items only, the cell's others stay.
  * `kept` are fields never left out: the ids that say which record the row is for (without them it would write another).
  */
 export async function importSkippingInvalidCells<Field extends string>(
@@ -107,22 +115,47 @@ export async function importSkippingInvalidCells<Field extends string>(
   kept: readonly Field[],
 ): Promise<ImportedRow> {
   const skipped: RowFieldError[] = [];
+  // Of a list cell some items were taken out of: where the items left were in the file's cell (errors name those).
+  const positions = new Map<string, number[]>();
   let cells = values;
   for (;;) {
     try {
       return { outcome: await importCells(cells), warnings: skipped };
     } catch (error) {
       if (!(error instanceof InvalidRowError)) throw error;
-      const refused = error.errors.map(({ field, messages }) => ({ field, messages: [...messages] }));
+      const refused = mergeByField(error.errors.map((e) => ({ ...e, messages: [...e.messages] })));
+      const inFile = refused.map((e) =>
+        e.items ? { ...e, items: e.items.map((item) => positions.get(e.field)?.[item - 1] ?? item) } : e,
+      );
       const skippable = (field: string) => field in cells && !kept.includes(field as Field);
       if (!refused.every(({ field }) => skippable(field))) {
-        throw skipped.length > 0 ? new InvalidRowError(mergeByField([...skipped, ...refused])) : error;
+        throw skipped.length > 0 ? new InvalidRowError(mergeByField([...skipped, ...inFile])) : error;
       }
-      skipped.push(...refused);
-      const left = new Set(refused.map(({ field }) => field));
-      cells = Object.fromEntries(Object.entries(cells).filter(([field]) => !left.has(field))) as RowValues<Field>;
+      skipped.push(...inFile);
+      cells = withoutCells(cells, refused, positions);
     }
   }
+}
+
+/** The row without the cells (or the items of list cells) the errors name; `positions` follows the items left. */
+function withoutCells<Field extends string>(
+  cells: RowValues<Field>,
+  errors: readonly RowFieldError[],
+  positions: Map<string, number[]>,
+): RowValues<Field> {
+  const left: RowValues<Field> = { ...cells };
+  for (const { field, items } of errors) {
+    const list = listItems(left[field as Field]) ?? [];
+    const keep = (_: unknown, index: number) => items !== undefined && !items.includes(index + 1);
+    const kept = list.filter(keep);
+    if (kept.length === 0) {
+      delete left[field as Field];
+      continue;
+    }
+    left[field as Field] = kept.join(`${LIST_SEPARATOR} `);
+    positions.set(field, (positions.get(field) ?? list.map((_, index) => index + 1)).filter(keep));
+  }
+  return left;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

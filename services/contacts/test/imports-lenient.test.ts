@@ -14,7 +14,7 @@ interface RowReport {
   row: number;
   severity: 'error' | 'warning';
   title: string;
-  errors?: { field: string; column?: string; messages: string[] }[];
+  errors?: { field: string; column?: string; items?: number[]; messages: string[] }[];
 }
 interface Job {
   jobId: string;
@@ -82,42 +82,59 @@ describe('lenient contacts imports', () => {
 
   it('refuses rows with placeholder phones and unknown lifecycle labels when strict, and lands them without those cells when skipping', async () => {
     const file = fixture('hubspot-contacts-placeholders.csv');
-    const strict = await imported(file);
+    const otherEmails = { 'mapping[Additional email addresses]': 'otherEmails' };
+    const strict = await imported(file, otherEmails);
     // `null` and `N/A` are blank cells: those rows land; `1234` and a label we do not know fail theirs.
     expect(strict).toMatchObject({ status: 'completed', onInvalidCell: 'strict', created: 2, failed: 2, warnings: 1 });
     expect(strict.badRows.map((bad) => bad.row)).toEqual([2, 5]);
-    expect(strict.badRows[0].errors!.map((error) => [error.field, error.column])).toEqual([
-      ['lifecycleStage', 'Lifecycle Stage'],
-      ['phone', 'Phone Number'],
+    const byField = (errors: RowReport['errors']) =>
+      errors!.map((error) => [error.field, error.column, error.items]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(byField(strict.badRows[0].errors)).toEqual([
+      ['lifecycleStage', 'Lifecycle Stage', undefined],
+      ['otherEmails', 'Additional email addresses', [2]],
+      ['phone', 'Phone Number', undefined],
     ]);
     expect((await contact(contactIdFor('9103'))).phones).toEqual([]);
 
-    const lenient = await imported(file, { onInvalidCell: 'skip' });
+    const lenient = await imported(file, { ...otherEmails, onInvalidCell: 'skip' });
     expect(lenient).toMatchObject({ status: 'completed', onInvalidCell: 'skip', created: 1, failed: 1, warnings: 2 });
-    expect(lenient.warningRows.map((row) => [row.row, row.severity, row.errors!.map((e) => [e.field, e.column])])).toEqual([
+    expect(lenient.warningRows.map((row) => [row.row, row.severity, byField(row.errors)])).toEqual([
       [
         2,
         'warning',
         [
-          ['lifecycleStage', 'Lifecycle Stage'],
-          ['phone', 'Phone Number'],
+          ['lifecycleStage', 'Lifecycle Stage', undefined],
+          ['otherEmails', 'Additional email addresses', [2]],
+          ['phone', 'Phone Number', undefined],
         ],
       ],
-      [3, 'warning', [['owner', 'Contact owner']]],
+      [3, 'warning', [['owner', 'Contact owner', undefined]]],
     ]);
     // A row left with nothing to create a contact from is a bad row all the same.
     expect(lenient.badRows.map((bad) => [bad.row, bad.severity])).toEqual([[5, 'error']]);
     // No personal value in what the job keeps.
-    expect(JSON.stringify(lenient.warningRows)).not.toMatch(/1234|Marketing Qualified|bob\.unknown/);
+    expect(JSON.stringify(lenient.warningRows)).not.toMatch(/1234|Marketing Qualified|bob\.unknown|not-an-email/);
 
+    // Only the bad address of the list was left out.
     const ada = await contact(contactIdFor('9101'));
     expect(ada).toMatchObject({ name: { given: 'Ada', family: 'Lenient' }, phones: [], ownerId: ANN });
+    expect(ada.emails.map((email: { address: string }) => email.address)).toEqual([
+      'ada.lenient@example.com',
+      'ada.work@example.com',
+    ]);
     expect(ada.lifecycleStage).toBe('lead'); // a new contact's stage: the label was left out
 
     // Every row with its severity, in row order, for a spreadsheet; or only the warnings.
     const report = await http().get(`/v1/imports/${lenient.jobId}/errors`).set('Authorization', sales).expect(200);
-    expect(parse(report.text, { columns: true })).toEqual([
+    const lines = parse(report.text, { columns: true }) as Record<string, string>[];
+    expect(lines.find((line) => line.field === 'otherEmails')).toMatchObject({
+      row: '2',
+      severity: 'warning',
+      reason: expect.stringMatching(/^item 2: /),
+    });
+    expect(lines.sort((a, b) => a.row.localeCompare(b.row) || a.field.localeCompare(b.field))).toEqual([
       expect.objectContaining({ row: '2', severity: 'warning', column: 'Lifecycle Stage', field: 'lifecycleStage' }),
+      expect.objectContaining({ row: '2', severity: 'warning', column: 'Additional email addresses', field: 'otherEmails' }),
       expect.objectContaining({ row: '2', severity: 'warning', column: 'Phone Number', field: 'phone' }),
       expect.objectContaining({ row: '3', severity: 'warning', column: 'Contact owner', field: 'owner' }),
       expect.objectContaining({ row: '5', severity: 'error' }),

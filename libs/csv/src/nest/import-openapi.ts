@@ -23,6 +23,11 @@ const rowErrorSchema = closed(
           {
             field: Type.String({ description: 'The import field.' }),
             column: Type.Optional(Type.String({ description: "The file's header of that field." })),
+            items: Type.Optional(
+              Type.Array(Type.Integer({ minimum: 1 }), {
+                description: 'Of a list cell (`a; b; c`): the positions of the items meant (from 1); absent: the whole cell.',
+              }),
+            ),
             messages: Type.Array(Type.String()),
           },
           { additionalProperties: false },

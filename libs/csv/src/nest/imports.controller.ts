@@ -295,9 +295,10 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         for await (const error of rowErrors()) {
           const fields = error.errors?.length
             ? error.errors
-            : [{ field: '', column: undefined, messages: [error.detail ?? error.title] }];
-          for (const { field, column, messages } of fields) {
-            yield [String(error.row), error.severity, column ?? '', field, messages.join('; '), error.title].map(escapeCell);
+            : [{ field: '', column: undefined, items: undefined, messages: [error.detail ?? error.title] }];
+          for (const { field, column, items, messages } of fields) {
+            const reason = `${items ? `item ${items.join(', ')}: ` : ''}${messages.join('; ')}`;
+            yield [String(error.row), error.severity, column ?? '', field, reason, error.title].map(escapeCell);
           }
         }
       };

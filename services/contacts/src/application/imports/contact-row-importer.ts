@@ -195,9 +195,9 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
     const missing: RowFieldError[] = [];
-    for (const id of row.companyIds) {
+    for (const [index, id] of row.companyIds.entries()) {
       if ((await this.companies.load(id)).state.status === 'none')
-        missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
+        missing.push({ field: 'companyIds', items: [index + 1], messages: [`no company ${id}`] });
     }
     if (row.company) {
       const { domain, externalId, role } = row.company;

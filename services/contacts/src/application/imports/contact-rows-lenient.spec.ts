@@ -33,6 +33,31 @@ describe('onInvalidCell=skip on contacts rows', () => {
     expect(JSON.stringify(imported.warnings)).not.toMatch(/1234|Marketing|not-an-email/);
   });
 
+  it('leaves out only the bad addresses of otherEmails and the bad numbers of otherPhones', async () => {
+    const imported = await importSkippingInvalidCells(
+      {
+        givenName: 'Ada',
+        email: 'ada@example.com',
+        otherEmails: 'ada@work.example; not-an-email; ada@home.example',
+        otherPhones: '12; +41 44 668 18 00',
+      },
+      async (cells) => {
+        expect(await createContact(cells)).toBe('created');
+        expect(cells).toMatchObject({ otherEmails: 'ada@work.example; ada@home.example', otherPhones: '+41 44 668 18 00' });
+        return 'created';
+      },
+      [],
+    );
+    expect(imported.warnings).toEqual([
+      { field: 'otherEmails', items: [2], messages: [expect.stringContaining('must be an e-mail address')] },
+      {
+        field: 'otherPhones',
+        items: [1],
+        messages: expect.arrayContaining([expect.stringContaining('not a valid phone number')]),
+      },
+    ]);
+  });
+
   it('still refuses a row left without a name, and never leaves out the id that says which contact', async () => {
     await expect(
       importSkippingInvalidCells({ email: 'ada@example.com', phone: '1234' }, createContact, ['contactId']),

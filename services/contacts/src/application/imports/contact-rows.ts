@@ -426,7 +426,15 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
         return head;
     }
   })();
-  return { field, messages: [...messages] };
+  return { field, ...listItemOf(head, index, origins), messages: [...messages] };
+}
+
+/** Of an error on one entry of `otherEmails` or `otherPhones`: which item of that cell it is (from 1). */
+function listItemOf(head: string, index: string | undefined, origins: ListOrigins): { items?: number[] } {
+  if ((head !== 'emails' && head !== 'phones') || index === undefined) return {};
+  const other = head === 'emails' ? 'otherEmails' : 'otherPhones';
+  const entries = origins[head].slice(0, Number(index) + 1);
+  return entries[Number(index)] === other ? { items: [entries.filter((field) => field === other).length] } : {};
 }
 
 function listOrUndefined<T>(items: T[]): T[] | undefined {
