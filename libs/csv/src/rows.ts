@@ -105,7 +105,7 @@ export function mergeByField(errors: readonly RowFieldError[]): RowFieldError[] 
 /**
  * `onInvalidCell=skip` for one row: imports it, and when it is refused for cells it has, imports it again without them
  * (each reported as a warning), until it lands or is refused for something no cell of its own can be left out for (a
- * contact without a name, a company not found by an id): it is then a bad row with every reason, the cells left out too.
+ * contact without a name to create it with): it is then a bad row with every reason, the cells left out too.
  * An error about some items of a list cell (`items`) leaves out those items only, the cell's others stay.
  * `kept` are fields never left out: the ids that say which record the row is for (without them it would write another).
  */
