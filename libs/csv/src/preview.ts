@@ -8,8 +8,9 @@ import {
   type RowsWhere,
 } from './columns';
 import { checkCsvFile, csvRecords, type CsvDelimiter } from './csv-file';
+import type { DateOrder } from './dates';
 import type { RowError } from './job-store';
-import type { RowImporter, RowOutcome, RowValues } from './rows';
+import { withColumns, type RowFieldError, type RowImporter, type RowOutcome, type RowValues } from './rows';
 import { importPasses, readRowsWhere, rowError, unreadableRowsWhere, type ProblemOf } from './runner';
 
 /** Rows whose outcome a preview shows unless told otherwise, and at most. */
@@ -28,13 +29,17 @@ export interface PreviewColumn {
   field?: string;
   confidence: ColumnConfidence;
   samples: string[];
+  /** Of a date column: the order its dates would be read in. */
+  dateOrder?: DateOrder;
 }
 
 /** Values of a field read as others (`Marketing Qualified Lead` → `lead`), by field. */
 export type ValueMappings = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** What one row would do: an outcome as the job would count it, the record it would touch, or why it would fail. */
-export type PreviewRow = ({ row: number; outcome: RowOutcome; targetId?: string } | ({ outcome: 'failed' } & RowError)) & {
+export type PreviewRow = (
+  { row: number; outcome: RowOutcome; targetId?: string; warnings?: RowFieldError[] } | ({ outcome: 'failed' } & RowError)
+) & {
   /** With rows of two kinds: the row's. */
   kind?: string;
 };
@@ -71,14 +76,26 @@ export interface PreviewRequest {
 export async function previewFile(
   spoolPath: string,
   request: PreviewRequest,
-  deps: { kinds: ImportKinds; importers: Readonly<Record<string, RowImporter>>; problemOf: ProblemOf; maxRows: number },
+  deps: {
+    kinds: ImportKinds;
+    problemOf: ProblemOf;
+    maxRows: number;
+    /** A kind's columns with the day/month order of their dates, as the import reads them. */
+    withDateOrders: (kind: string, columns: Column[]) => Promise<{ kind: string; columns: Column[] }>;
+    /** The row importers of an import with these columns, told its options (as the job's would be). */
+    importersFor: (job: { kind: string; columns: Column[]; rowsWhere?: RowsWhere }) => Promise<Record<string, RowImporter>>;
+  },
 ): Promise<ImportPreview> {
   const { kinds } = deps;
   const { headers, rows: rowsTotal } = await checkCsvFile(spoolPath, { delimiter: request.delimiter, maxRows: deps.maxRows });
   const split =
     request.rowsWhere && kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
   const resolved = split || kinds.resolveColumns(request.kind, headers, request.mapping, request);
-  const rowsWhere = split ? split.rowsWhere : undefined;
+  const { columns } = await deps.withDateOrders(request.kind, resolved.columns);
+  const rowsWhere = split?.rowsWhere && {
+    ...split.rowsWhere,
+    columns: (await deps.withDateOrders(split.rowsWhere.kind, split.rowsWhere.columns)).columns,
+  };
   const firstRows = await leadingRecords(spoolPath, request.delimiter, Math.max(SAMPLE_ROWS, request.rows) + 1);
   const shown = (kind: string, columns: readonly Column[]) =>
     columns.map((column, index): PreviewColumn => ({
@@ -89,10 +106,11 @@ export async function previewFile(
     }));
   const rows: PreviewRow[] = [];
   if (resolved.ok) {
-    const job = { kind: request.kind, columns: resolved.columns, rowsWhere };
+    const job = { kind: request.kind, columns, rowsWhere };
+    const importers = await deps.importersFor(job);
     // In the import's order (rows of the second kind first), shown in the file's.
     for (const pass of importPasses(job)) {
-      const importer = deps.importers[pass.kind];
+      const importer = importers[pass.kind];
       if (!importer.planRow) continue;
       for (const { cells, line } of firstRows.slice(0, request.rows)) {
         const ofPass = rowsWhere ? readRowsWhere(rowsWhere, cells) : undefined;
@@ -110,7 +128,7 @@ export async function previewFile(
     kind: request.kind,
     delimiter: request.delimiter,
     rowsTotal,
-    columns: shown(request.kind, resolved.columns),
+    columns: shown(request.kind, columns),
     ...(rowsWhere && { rowsWhere: { ...rowsWhere, columns: shown(rowsWhere.kind, rowsWhere.columns) } }),
     columnErrors: resolved.ok ? [] : resolved.errors.map((error) => ({ ...error, messages: [...error.messages] })),
     valueMappings: {},
@@ -126,7 +144,8 @@ async function planned(
   problemOf: ProblemOf,
 ): Promise<PreviewRow> {
   try {
-    return { row, ...(await importer.planRow!(values)) };
+    const { warnings, ...plan } = await importer.planRow!(values);
+    return { row, ...plan, ...(warnings && { warnings: withColumns(warnings, columns) }) };
   } catch (error) {
     const { problem, unexpected } = problemOf(error);
     if (unexpected) throw error;

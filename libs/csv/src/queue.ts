@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import type { ColumnMapping, ImportKinds } from './columns';
+import type { Column, ColumnMapping, ImportKinds } from './columns';
 import type { ImportSettings } from './config';
 import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
+import { withDateOrders } from './date-columns';
+import type { DateOrder } from './dates';
 import type { ImportJob, ImportJobStore } from './job-store';
 import { previewFile, type ImportPreview } from './preview';
 import { ImportColumnsError, ImportsBusyError } from './problems';
-import type { RowImporter } from './rows';
-import { runImport, type ProblemOf } from './runner';
+import type { OnInvalidCell, RowImporter } from './rows';
+import { importPasses, runImport, type ProblemOf } from './runner';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -34,6 +36,10 @@ export interface ImportRequest {
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** `strict` unless given (see ImportOptions). */
+  onInvalidCell?: OnInvalidCell;
+  /** The order of day and month in every date column; when not given, each column's values tell it (withDateOrders). */
+  dateOrder?: DateOrder;
   /** The file also holds rows of this kind: those whose cell in the column with this header is true. */
   rowsWhere?: { kind: string; header: string };
   createdBy: string;
@@ -110,14 +116,17 @@ export class ImportQueue {
         this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
       const resolved = split || this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
+      const { columns } = await this.withDateOrders(spoolPath, delimiter, { kind: request.kind, ...resolved }, request);
+      const rowsWhere = split && split.ok ? await this.withDateOrders(spoolPath, delimiter, split.rowsWhere, request) : undefined;
       const job = {
         jobId,
         kind: request.kind,
         createdBy: request.createdBy,
-        columns: resolved.columns,
+        columns,
         delimiter,
         defaultCountry: request.defaultCountry,
-        rowsWhere: split && split.ok ? split.rowsWhere : undefined,
+        onInvalidCell: request.onInvalidCell ?? 'strict',
+        rowsWhere,
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;
@@ -144,11 +153,20 @@ export class ImportQueue {
     try {
       await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const importers = await this.importersOf(request);
       return await previewFile(
         spoolPath,
         { ...request, delimiter, rows },
-        { ...this.deps, importers, maxRows: this.deps.settings.maxRows },
+        {
+          ...this.deps,
+          maxRows: this.deps.settings.maxRows,
+          withDateOrders: (kind, columns) => this.withDateOrders(spoolPath, delimiter, { kind, columns }, request),
+          importersFor: (job) =>
+            this.importersOf({
+              ...job,
+              defaultCountry: request.defaultCountry,
+              onInvalidCell: request.onInvalidCell ?? 'strict',
+            }),
+        },
       );
     } finally {
       await rm(spoolPath, { force: true });
@@ -156,16 +174,35 @@ export class ImportQueue {
     }
   }
 
-  /** Fresh row importers for an import's kind and that of its `rowsWhere` rows, told the import's options. */
+  /** Fresh row importers for a job's kind and that of its `rowsWhere` rows, told the import's options and dates. */
   private async importersOf(
-    request: Pick<ImportRequest, 'kind' | 'rowsWhere' | 'defaultCountry'>,
+    job: Pick<ImportJob, 'kind' | 'columns' | 'rowsWhere' | 'defaultCountry' | 'onInvalidCell'>,
   ): Promise<Record<string, RowImporter>> {
     const importers: Record<string, RowImporter> = {};
-    for (const kind of [request.kind, ...(request.rowsWhere ? [request.rowsWhere.kind] : [])]) {
-      importers[kind] = await this.deps.importerFor(kind);
-      importers[kind].configure?.({ defaultCountry: request.defaultCountry });
+    for (const { kind, columns } of importPasses(job)) {
+      const importer = await this.deps.importerFor(kind);
+      importer.configure?.({
+        defaultCountry: job.defaultCountry,
+        onInvalidCell: job.onInvalidCell,
+        dateOrders: Object.fromEntries(
+          columns.flatMap(({ field, dateOrder }) => (field && dateOrder ? [[field, dateOrder]] : [])),
+        ),
+        owners: this.deps.settings.owners,
+      });
+      importers[kind] = importer;
     }
     return importers;
+  }
+
+  /** A kind's columns with the day/month order of its date columns (given with the import, or told by their values). */
+  private async withDateOrders<T extends { kind: string; columns: Column[] }>(
+    spoolPath: string,
+    delimiter: CsvDelimiter,
+    of: T,
+    request: Pick<ImportRequest, 'dateOrder'>,
+  ): Promise<T> {
+    const holdsDates = (field: string) => this.deps.kinds.holdsDates(of.kind, field);
+    return { ...of, columns: await withDateOrders(spoolPath, delimiter, of.columns, holdsDates, request.dateOrder) };
   }
 
   /** Stops taking rows: the job running fails once its rows in progress are written, and so do the queued ones. */

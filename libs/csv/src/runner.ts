@@ -4,9 +4,9 @@ import { problemType, runWithCorrelation, type ProblemDescriptor } from '@crm/pl
 import { valuesByField, type Column, type RowsWhere } from './columns';
 import { csvRecords } from './csv-file';
 import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './job-store';
-import { InvalidRowError, withColumns, type RowFieldError, type RowImporter, type RowOutcome } from './rows';
+import { InvalidRowError, withColumns, type ImportedRow, type RowFieldError, type RowImporter, type RowOutcome } from './rows';
 
-/** Bad rows kept per job; the count stays exact past it. */
+/** Bad rows kept per job, and rows with warnings; the counts stay exact past it. */
 export const MAX_KEPT_ROW_ERRORS = 10_000;
 const FLUSH_EVERY_MS = 500;
 
@@ -24,6 +24,7 @@ export interface RunOptions {
 export function rowError(row: number, problem: ProblemDescriptor, columns: readonly Column[]): RowError {
   return {
     row,
+    severity: 'error',
     type: problemType(problem.type),
     title: problem.title,
     ...(problem.detail !== undefined && { detail: problem.detail }),
@@ -35,7 +36,8 @@ export function rowError(row: number, problem: ProblemDescriptor, columns: reado
  * Imports one spooled file: rows streamed from disk, at most `concurrency` at a time, rows with a shared
  * key (the same person twice) one after the other. A row the API would refuse (a 4xx problem) is kept as a
  * bad row and the others go on; anything else (a 5xx: the store is down, a bug) stops the job, which then
- * fails. Progress and bad rows are saved every half second.
+ * fails. A row may land with warnings (cells left out): kept like bad rows. Progress and bad rows are saved every
+ * half second.
  */
 export async function runImport(
   job: ImportJob,
@@ -49,6 +51,7 @@ export async function runImport(
   const counts: ImportCounts = { ...NO_COUNTS };
   const pendingErrors: RowError[] = [];
   let kept = 0;
+  let keptWarnings = 0;
   let failure: string | undefined;
   let interrupted = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -68,10 +71,29 @@ export async function runImport(
   const inFlight = new Set<Promise<void>>();
   const lastOfKey = new Map<string, Promise<void>>();
 
-  const importRow = async (row: number, write: () => Promise<RowOutcome>, after: Promise<void>[], columns: readonly Column[]) => {
+  const importRow = async (
+    row: number,
+    write: () => Promise<RowOutcome | ImportedRow>,
+    after: Promise<void>[],
+    columns: readonly Column[],
+  ) => {
     await Promise.all(after);
     try {
-      counts[await write()]++;
+      const imported = await write();
+      const { outcome, warnings } = typeof imported === 'string' ? { outcome: imported, warnings: [] } : imported;
+      counts[outcome]++;
+      if (warnings.length > 0) {
+        counts.warnings++;
+        if (keptWarnings++ < MAX_KEPT_ROW_ERRORS) {
+          pendingErrors.push({
+            row,
+            severity: 'warning',
+            type: problemType('import-warnings'),
+            title: 'The row was imported with warnings',
+            errors: withColumns(warnings, columns),
+          });
+        }
+      }
     } catch (error) {
       const { problem, unexpected } = deps.problemOf(error);
       if (unexpected) {

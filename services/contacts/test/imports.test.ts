@@ -326,6 +326,7 @@ describe('contacts import and export', () => {
         {
           row: 5,
           outcome: 'failed',
+          severity: 'error',
           type: 'https://crm.example/problems/validation',
           title: 'The row is invalid',
           detail: expect.any(String),
@@ -335,6 +336,20 @@ describe('contacts import and export', () => {
           ],
         },
       ]);
+      // With onInvalidCell=skip, the bad row would land without its bad cells, each a warning.
+      const lenient = await preview(file(previewRows), {
+        'mapping[Mobile]': 'phone',
+        ignoreUnknownColumns: 'true',
+        onInvalidCell: 'skip',
+      });
+      expect(lenient.body.rows[3]).toEqual({
+        row: 5,
+        outcome: 'created',
+        warnings: [
+          { field: 'email', column: 'E-Mail', messages: expect.any(Array) },
+          { field: 'phone', column: 'Mobile', messages: expect.any(Array) },
+        ],
+      });
       expect(await eventCount()).toBe(events);
       expect(await jobCount()).toBe(jobs);
       expect(await idempotencyKeyCount()).toBe(keys);

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InvalidRowError, listItems, retryOnConflict, type RowImporter, type RowOutcome, type RowPlan } from '@crm/csv';
+import {
+  importSkippingInvalidCells,
+  InvalidRowError,
+  listItems,
+  retryOnConflict,
+  type ImportedRow,
+  type ImportOptions,
+  type RowImporter,
+  type RowOutcome,
+  type RowPlan,
+} from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
 import { CompanyAlreadyExists, companyAggregate, companyDecider, normalizeDomain } from '../../domain/company';
@@ -10,21 +20,30 @@ import { companyWrite, readCompanyRow, type CompanyRow, type CompanyWrite } from
 import { companyIdFor } from './external-ids';
 import type { CompanyField } from './import-columns';
 
+/** Never left out of a row for `onInvalidCell=skip`: they say which company the row is for. */
+const NEVER_SKIPPED: readonly CompanyField[] = ['companyId', 'externalId'];
+
 /**
  * Writes companies rows with the commands the companies API sends. A row finds its company by `companyId`,
  * else by the id its `externalId` stands for, else by one of its domains: among this job's rows first, then
- * in the company list (eventually consistent). Found: updated; else created. One per job (made by the import queue).
+ * in the company list (eventually consistent). Found: updated; else created. With `onInvalidCell=skip`, a row refused
+ * for some of its cells is imported again without them, each reported as a warning. One per job (made by the import queue).
  */
 @Injectable()
 export class CompanyRowImporter implements RowImporter<CompanyField> {
   private readonly companyByDomain = new Map<string, string>();
   private readonly now = () => new Date().toISOString();
+  private options: ImportOptions = {};
 
   constructor(
     private readonly commands: CommandBus,
     @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
     private readonly readModels: ReadModels,
   ) {}
+
+  configure(options: ImportOptions): void {
+    this.options = options;
+  }
 
   keysOf(values: Partial<Record<CompanyField, string>>): string[] {
     return [
@@ -34,20 +53,39 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     ];
   }
 
-  async importRow(values: Partial<Record<CompanyField, string>>): Promise<RowOutcome> {
-    const read = readCompanyRow(values);
-    if (!read.ok) throw new InvalidRowError(read.errors);
-    return retryOnConflict(
-      () => this.write(read.value),
-      (error) => error instanceof CompanyAlreadyExists,
+  importRow(values: Partial<Record<CompanyField, string>>): Promise<RowOutcome | ImportedRow> {
+    return this.eachRow(values, (row) =>
+      retryOnConflict(
+        () => this.write(row),
+        (error) => error instanceof CompanyAlreadyExists,
+      ),
     );
   }
 
   async planRow(values: Partial<Record<CompanyField, string>>): Promise<RowPlan> {
-    const read = readCompanyRow(values);
-    if (!read.ok) throw new InvalidRowError(read.errors);
-    const plan = await this.plan(read.value);
-    return plan.write.action === 'create' ? { outcome: 'created' } : { outcome: plan.outcome, targetId: plan.companyId };
+    let targetId: string | undefined;
+    const planned = await this.eachRow(values, async (row) => {
+      const plan = await this.plan(row);
+      targetId = plan.write.action === 'create' ? undefined : plan.companyId;
+      return plan.outcome;
+    });
+    const { outcome, warnings } = typeof planned === 'string' ? { outcome: planned, warnings: [] } : planned;
+    return { outcome, ...(targetId && { targetId }), ...(warnings.length > 0 && { warnings }) };
+  }
+
+  /** A row read and `finish`ed (written, or planned); with `onInvalidCell=skip` again without the cells refused. */
+  private eachRow(
+    values: Partial<Record<CompanyField, string>>,
+    finish: (row: CompanyRow) => Promise<RowOutcome>,
+  ): Promise<RowOutcome | ImportedRow> {
+    const importCells = async (cells: Partial<Record<CompanyField, string>>) => {
+      const read = readCompanyRow(cells);
+      if (!read.ok) throw new InvalidRowError(read.errors);
+      return finish(read.value);
+    };
+    return this.options.onInvalidCell === 'skip'
+      ? importSkippingInvalidCells(values, importCells, NEVER_SKIPPED)
+      : importCells(values);
   }
 
   private async write(row: CompanyRow): Promise<RowOutcome> {

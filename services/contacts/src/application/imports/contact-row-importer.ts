@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  importSkippingInvalidCells,
   InvalidRowError,
   mergeByField,
+  readDateCells,
   retryOnConflict,
+  type ImportedRow,
   type ImportOptions,
   type RowFieldError,
   type RowImporter,
@@ -25,15 +28,21 @@ import { contactListProjection } from '../read-models/contact-list';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import {
+  contactDateFields,
   contactWrite,
   readContactRow,
+  resolveOwner,
   rowEmails,
   type ContactRow,
   type ContactWrite,
   type CustomFieldDeclarations,
 } from './contact-rows';
 import { companyIdFor, contactIdFor } from './external-ids';
-import type { ContactValues } from './import-columns';
+import { isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import { phoneCountryWarnings } from './phone-countries';
+
+/** Never left out of a row for `onInvalidCell=skip`: they say which contact the row is for. */
+const NEVER_SKIPPED: readonly ContactField[] = ['contactId', 'externalId'];
 
 /**
  * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
@@ -41,7 +50,8 @@ import type { ContactValues } from './import-columns';
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
- * the contact's current state. One per job (made by the import queue).
+ * the contact's current state. With `onInvalidCell=skip`, a row refused for some of its cells is imported again without
+ * them, each reported as a warning. One per job (made by the import queue).
  */
 @Injectable()
 export class ContactRowImporter implements RowImporter<keyof ContactValues> {
@@ -74,28 +84,58 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     ];
   }
 
-  async importRow(values: ContactValues): Promise<RowOutcome> {
-    const { row, declarations, links } = await this.checked(values);
-    // Created by someone else since it was looked up: the retry finds it and updates it.
-    return retryOnConflict(
-      () => this.write(row, declarations, links),
-      (error) => error instanceof ContactAlreadyExists,
+  async importRow(values: ContactValues): Promise<RowOutcome | ImportedRow> {
+    return this.eachRow(values, ({ row, declarations, links }) =>
+      // Created by someone else since it was looked up: the retry finds it and updates it.
+      retryOnConflict(
+        () => this.write(row, declarations, links),
+        (error) => error instanceof ContactAlreadyExists,
+      ),
     );
   }
 
   async planRow(values: ContactValues): Promise<RowPlan> {
-    const { row, declarations, links } = await this.checked(values);
-    const plan = await this.plan(row, declarations, links);
-    return plan.write.action === 'create' ? { outcome: 'created' } : { outcome: plan.outcome, targetId: plan.contactId };
+    let targetId: string | undefined;
+    const planned = await this.eachRow(values, async ({ row, declarations, links }) => {
+      const plan = await this.plan(row, declarations, links);
+      targetId = plan.write.action === 'create' ? undefined : plan.contactId;
+      return plan.outcome;
+    });
+    const { outcome, warnings } = typeof planned === 'string' ? { outcome: planned, warnings: [] } : planned;
+    return { outcome, ...(targetId && { targetId }), ...(warnings.length > 0 && { warnings }) };
+  }
+
+  /**
+   * A row as the import takes it: its owner resolved, its cells checked and `finish`ed (written, or planned), with
+   * `onInvalidCell=skip` again without the cells refused; with the warnings of each step.
+   */
+  private async eachRow(
+    values: ContactValues,
+    finish: (checked: CheckedRow) => Promise<RowOutcome>,
+  ): Promise<RowOutcome | ImportedRow> {
+    const owned = resolveOwner(values, this.options.owners);
+    const importCells = async (cells: ContactValues) => finish(await this.checked(cells));
+    const imported =
+      this.options.onInvalidCell === 'skip'
+        ? await importSkippingInvalidCells(owned.values, importCells, NEVER_SKIPPED)
+        : { outcome: await importCells(owned.values), warnings: [] };
+    // Of the phone cells written: one left out (skip) has its warning already.
+    const skipped = new Set(imported.warnings.map(({ field }) => field));
+    const doubts = phoneCountryWarnings(owned.values, this.options).filter(({ field }) => !skipped.has(field));
+    const warnings = [...owned.warnings, ...imported.warnings, ...doubts];
+    return warnings.length > 0 ? { outcome: imported.outcome, warnings } : imported.outcome;
   }
 
   /** The row read, its custom field catalog and company links; a bad row throws InvalidRowError naming every bad field. */
-  private async checked(values: ContactValues) {
-    const read = readContactRow(values);
+  private async checked(cells: ContactValues): Promise<CheckedRow> {
+    const declarations = Object.keys(cells).some(isCustomFieldColumn) ? await this.catalog() : new Map();
+    const thisYear = new Date(this.now()).getUTCFullYear();
+    const dates = readDateCells(cells, contactDateFields(cells, declarations, thisYear), this.options.dateOrders);
+    const read = readContactRow(dates.values);
     const row = read.ok ? read.value : read.partial;
-    const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
     const { links, missing } = await this.companyLinks(row);
     const refused = [
+      ...dates.errors,
       ...(read.ok ? [] : read.errors),
       // Before anything is written: the domain would refuse the statement only after the contact was.
       ...consentTimeErrors(row.consent, this.now()),
@@ -204,9 +244,9 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
     const missing: RowFieldError[] = [];
-    for (const id of row.companyIds) {
+    for (const [index, id] of row.companyIds.entries()) {
       if ((await this.companies.load(id)).state.status === 'none')
-        missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
+        missing.push({ field: 'companyIds', items: [index + 1], messages: [`no company ${id}`] });
     }
     if (row.company) {
       const { domain, externalId, role } = row.company;
@@ -225,6 +265,13 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     }
     return { links, missing };
   }
+}
+
+/** A row checked: read, with the custom field catalog it was read by and the company links it makes. */
+interface CheckedRow {
+  row: ContactRow;
+  declarations: CustomFieldDeclarations;
+  links: Map<string, string | undefined>;
 }
 
 /** What a row would write to its contact (see ContactRowImporter.plan). */
