@@ -55,6 +55,18 @@ describe('the dedupe table: the contact a row is for', () => {
     expect(outcome).toEqual({ by: 'email', contactId: A });
   });
 
+  it('is none for a row naming another person than its number’s holder (an office number)', () => {
+    const byNumber = (name: { given?: string; family?: string }) =>
+      dedupe(keys({ name, phones: [phone('+41446681800')] }), {
+        ...facts({ phoneOwner: holders({ '+41446681800': B }) }),
+        nameOf: () => ({ given: 'Ada', family: 'Lovelace' }),
+      });
+    expect(byNumber({ given: 'Ada', family: 'Default' })).toEqual({ by: 'none' });
+    expect(byNumber({ given: ' ada ', family: 'LOVELACE' })).toEqual({ by: 'phone', contactId: B });
+    expect(byNumber({ family: 'Lovelace' })).toEqual({ by: 'phone', contactId: B });
+    expect(byNumber({})).toEqual({ by: 'phone', contactId: B });
+  });
+
   it('is none when nothing finds one: a new contact', () => {
     expect(dedupe(keys({ emails: [email('new@example.com')], phones: [phone('+41446681800')] }), facts())).toEqual({
       by: 'none',

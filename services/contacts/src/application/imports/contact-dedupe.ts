@@ -11,6 +11,8 @@ export interface RowKey {
 
 /** What a row can be recognized by, normalized. */
 export interface DedupeKeys {
+  /** The name the row gives (either part may be missing): a number's holder must bear it to be found by the number. */
+  name?: PersonName;
   /** The row's `contactId`: a contact is created with it when it names none. */
   contactId?: string;
   emails: readonly RowKey[];
@@ -30,6 +32,8 @@ export interface DedupeFacts {
   byExternalId?: NamedContact;
   emailOwner: (email: string) => string | undefined;
   phoneOwner: (phone: string) => string | undefined;
+  /** The name of a contact holding one of the row's numbers (undefined: not known). */
+  nameOf?: (contactId: string) => PersonName | undefined;
 }
 
 export type DedupeOutcome =
@@ -45,8 +49,8 @@ export const NOT_MERGED = 'not merged (merge the two contacts first, or correct 
  * point at two contacts are a conflict, reported and never merged: an id naming one contact while the row's e-mail
  * belongs to another (and not to it too), two ids naming two, the row's e-mails held by two contacts, or (when no
  * e-mail decides) its numbers held by two. A `contactId` naming no contact creates one with that id, unless the
- * row's `externalId` or e-mail names a contact (a conflict too). A phone held by another contact than the e-mail's or the id's
- * is no conflict: offices share numbers.
+ * row's `externalId` or e-mail names a contact (a conflict too). A phone held by another contact than the e-mail's or the
+ * id's is no conflict, and a number finds its holder only for a row naming the same person: offices share numbers.
  */
 export function dedupe(keys: DedupeKeys, facts: DedupeFacts): DedupeOutcome {
   const named = (
@@ -95,7 +99,21 @@ export function dedupe(keys: DedupeKeys, facts: DedupeFacts): DedupeOutcome {
   const byEmail = soleOwner(keys.emails, facts.emailOwner, 'e-mail addresses');
   if (byEmail.by !== 'none') return byEmail.by === 'conflict' ? byEmail : { by: 'email', contactId: byEmail.contactId };
   const byPhone = soleOwner(keys.phones, facts.phoneOwner, 'phone numbers');
-  return byPhone.by === 'owner' ? { by: 'phone', contactId: byPhone.contactId } : byPhone;
+  if (byPhone.by !== 'owner') return byPhone;
+  // A row naming another person than the number's holder is someone else at the same number (an office's).
+  return sameName(keys.name, facts.nameOf?.(byPhone.contactId)) ? { by: 'phone', contactId: byPhone.contactId } : { by: 'none' };
+}
+
+export interface PersonName {
+  given?: string;
+  family?: string;
+}
+
+/** Each part the row gives equals the holder's, without case or surrounding spaces; true when either is not known. */
+function sameName(row: PersonName | undefined, holder: PersonName | undefined): boolean {
+  if (!row || !holder) return true;
+  const same = (a?: string, b?: string) => !a?.trim() || a.trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+  return same(row.given, holder.given) && same(row.family, holder.family);
 }
 
 function soleOwner(
