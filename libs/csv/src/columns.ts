@@ -32,13 +32,34 @@ export interface ImportKindDeclaration {
   readonly families?: readonly ColumnFamily[];
 }
 
-/** `header → field or "ignore"`, as the client sent it (`mapping[Work Email]=email`). */
+/**
+ * `header → field or "ignore"`, as the client sent it (`mapping[Work Email]=email`); a key `#7` names the file's 7th
+ * column (counted from 1, as a spreadsheet numbers them), for headers a file repeats.
+ */
 export type ColumnMapping = Readonly<Record<string, string>>;
 
-/** A column of the file and the field it fills (undefined: passed over). */
+/** `cell → value` for one field (`Marketing Qualified Lead → marketing-qualified`); an empty value blanks the cell. */
+export type ValueMapping = Readonly<Record<string, string>>;
+/** Value mappings by field, as the client sent them (`values[lifecycleStage][Marketing Qualified Lead]=lead`). */
+export type ValueMappings = Readonly<Record<string, ValueMapping>>;
+
+/**
+ * What a preset (another system's export) says of one kind's columns: its headers to our fields or `ignore`, its
+ * values to ours, and whether a header it repeats (an export that adds the associated company's properties to each
+ * person) fills from its first column only, the later ones being passed over.
+ */
+export interface PresetColumns {
+  readonly mapping: ColumnMapping;
+  readonly values?: ValueMappings;
+  readonly repeatedHeaders?: 'first-fills';
+}
+
+/** A column of the file (its position counted from 1), the field it fills (undefined: passed over), its value mapping. */
 export interface Column {
+  position: number;
   header: string;
   field?: string;
+  values?: ValueMapping;
 }
 
 /** The mapping target that drops a column. */
@@ -49,6 +70,16 @@ export const LIST_SEPARATOR = ';';
 
 /** Headers compare without case, spaces or punctuation: `E-Mail`, `email` and `E mail` are one. */
 export const headerKey = (header: string): string => header.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Cells compare with a value mapping's keys as headers compare with fields. */
+export const valueKey = headerKey;
+
+/** A mapping key that names a column by position: `#7`. */
+const POSITION_KEY = /^#(\d+)$/;
+const positionOf = (key: string): number | undefined => {
+  const match = POSITION_KEY.exec(key.trim());
+  return match ? Number(match[1]) : undefined;
+};
 
 const KIND_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -135,63 +166,144 @@ export class ImportKinds<Kind extends string = string> {
   /** Every mapping entry whose target is neither a field of `kind`, nor in one of its families, nor `ignore`; checked before the file is read. */
   mappingErrors(kind: Kind, mapping: ColumnMapping): FieldError[] {
     const columns = this.of(kind);
-    return Object.entries(mapping)
+    const targets = Object.entries(mapping)
       .filter(([, target]) => target !== IGNORE && !columns.isTarget(target))
       .map(([header, target]) => ({
         field: `mapping[${header}]`,
         messages: [`"${target}" is not a field of a ${kind} import; use one of ${columns.describeTargets()} or ${IGNORE}`],
         in: 'query' as const,
       }));
+    const positions = Object.keys(mapping)
+      .filter((key) => positionOf(key) === 0)
+      .map((key) => ({
+        field: `mapping[${key}]`,
+        messages: ['columns are counted from 1 (#1 is the first)'],
+        in: 'query' as const,
+      }));
+    return [...targets, ...positions];
+  }
+
+  /** Every value mapping of a field that is not one of `kind`'s, or that is not a map of cells to values; checked before the file is read. */
+  valueMappingErrors(kind: Kind, values: ValueMappings): FieldError[] {
+    const columns = this.of(kind);
+    return Object.entries(values).flatMap(([field, mapping]) => {
+      if (!columns.isTarget(field)) {
+        return [
+          {
+            field: `values[${field}]`,
+            messages: [`"${field}" is not a field of a ${kind} import; use one of ${columns.describeTargets()}`],
+            in: 'query' as const,
+          },
+        ];
+      }
+      const entries = mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping) ? Object.values(mapping) : [0];
+      return entries.every((value) => typeof value === 'string')
+        ? []
+        : [{ field: `values[${field}]`, messages: ['maps cells to values: values[field][cell]=value'], in: 'query' as const }];
+    });
   }
 
   /**
-   * Which field each column of the header fills: the mapping first (by exact header, else by key), then the header's
-   * own name (a family's column as written, a field or an alias by key). A column that fills nothing is an error unless
-   * `ignoreUnknownColumns`, so that a misspelt header does not silently drop data; two columns for one field and mapping
-   * entries naming no column are errors too.
+   * Which field each column of the header fills: the mapping first (by position `#7`, else by exact header, else by
+   * key), then the preset's (by key), then the header's own name (a family's column as written, a field or an alias by
+   * key). A column that fills nothing is an error unless `ignoreUnknownColumns`, so that a misspelt header does not
+   * silently drop data; so are two columns for one field, mapping entries naming no column, a mapping by a header the
+   * file repeats (which column is meant?) and value mappings of a field no column fills. Each column that fills a field
+   * takes that field's value mapping: the preset's, with the client's over it.
    */
   resolveColumns(
     kind: Kind,
     headers: readonly string[],
     mapping: ColumnMapping,
-    options: { ignoreUnknownColumns?: boolean } = {},
+    options: { ignoreUnknownColumns?: boolean; values?: ValueMappings; preset?: PresetColumns } = {},
   ): { ok: true; columns: Column[] } | { ok: false; errors: FieldError[] } {
     const kindColumns = this.of(kind);
     const errors: FieldError[] = [];
+    const trimmed = headers.map((header) => header.trim());
+    // Positions (from 1) of each header by key: more than one is a repeated header.
+    const positionsByKey = new Map<string, number[]>();
+    trimmed.forEach((header, index) =>
+      positionsByKey.set(headerKey(header), [...(positionsByKey.get(headerKey(header)) ?? []), index + 1]),
+    );
+    const positionsOf = (header: string) => positionsByKey.get(headerKey(header)) ?? [];
+
+    const byPosition = new Map<number, string>();
+    const byHeader: { header: string; target: string; used: boolean }[] = [];
+    for (const [key, target] of Object.entries(mapping)) {
+      const position = positionOf(key);
+      if (position === undefined) byHeader.push({ header: key.trim(), target, used: false });
+      else if (position > headers.length) {
+        errors.push({ field: `mapping[${key}]`, messages: [`names no column: the file has ${headers.length}`], in: 'query' });
+      } else byPosition.set(position, target);
+    }
     // Mapping entries by exact header, and by key for a header written another way (`work email` for `Work Email`).
-    const entries = Object.entries(mapping).map(([header, target]) => ({ header: header.trim(), target, used: false }));
     const entryFor = (header: string) =>
-      entries.find((entry) => entry.header === header) ?? entries.find((entry) => headerKey(entry.header) === headerKey(header));
-    const columns = headers.map((raw, index): Column => {
-      const header = raw.trim();
-      const entry = entryFor(header);
+      byHeader.find((entry) => entry.header === header) ??
+      byHeader.find((entry) => headerKey(entry.header) === headerKey(header));
+    for (const entry of byHeader) {
+      const positions = positionsOf(entry.header);
+      if (positions.length < 2) continue;
+      entry.used = true;
+      errors.push({
+        field: `mapping[${entry.header}]`,
+        messages: [
+          `"${entry.header}" heads columns ${listed(positions)}; map each by position: ${positions.map((p) => `mapping[#${p}]=<field>`).join(', ')}`,
+        ],
+        in: 'query',
+      });
+    }
+    const preset = options.preset;
+    const presetTarget = (header: string) =>
+      preset && Object.entries(preset.mapping).find(([presetHeader]) => headerKey(presetHeader) === headerKey(header))?.[1];
+
+    const columns = trimmed.map((header, index): Column => {
+      const position = index + 1;
+      const column = (target: string | undefined): Column =>
+        target === undefined || target === IGNORE ? { position, header } : { position, header, field: target };
+      const mapped = byPosition.get(position);
+      if (mapped !== undefined) return column(mapped);
+      const positions = positionsOf(header);
+      const entry = positions.length < 2 ? entryFor(header) : undefined;
       if (entry) {
         entry.used = true;
-        return entry.target === IGNORE ? { header } : { header, field: entry.target };
+        return column(entry.target);
       }
-      const field = kindColumns.fieldOf(header);
-      if (field) return { header, field };
+      // The preset's export repeats this header for another record (the associated company's): the first column is the person's.
+      if (preset?.repeatedHeaders === 'first-fills' && positions[0] !== position) return column(undefined);
+      const field = presetTarget(header) ?? kindColumns.fieldOf(header);
+      if (field) return column(field);
       if (!kindColumns.isReadOnly(header) && !options.ignoreUnknownColumns) {
         errors.push({
           field: `columns[${index}]`,
           messages: [
-            `column "${header}" fills no field; map it (mapping[${header}]=<field>), drop it (mapping[${header}]=${IGNORE}) or send ignoreUnknownColumns=true`,
+            `column ${position} "${header}" fills no field; map it (mapping[${positions.length > 1 ? `#${position}` : header}]=<field>), drop it (mapping[${positions.length > 1 ? `#${position}` : header}]=${IGNORE}) or send ignoreUnknownColumns=true`,
           ],
         });
       }
-      return { header };
+      return column(undefined);
     });
-    for (const { header } of entries.filter((entry) => !entry.used)) {
+    for (const { header } of byHeader.filter((entry) => !entry.used)) {
       errors.push({ field: `mapping[${header}]`, messages: ['names no column of the file'], in: 'query' });
     }
-    const seen = new Map<string, string>();
-    for (const { header, field } of columns) {
-      if (!field) continue;
-      const first = seen.get(field);
-      if (first !== undefined) errors.push({ field: `columns`, messages: [`"${first}" and "${header}" both fill ${field}`] });
-      else seen.set(field, header);
+    const seen = new Map<string, Column>();
+    for (const column of columns) {
+      if (!column.field) continue;
+      const first = seen.get(column.field);
+      if (first === undefined) seen.set(column.field, column);
+      else errors.push({ field: 'columns', messages: [bothFill(first, column)] });
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, columns };
+    const filled = new Set(seen.keys());
+    for (const field of Object.keys(options.values ?? {}).filter((field) => !filled.has(field))) {
+      errors.push({ field: `values[${field}]`, messages: [`no column of the file fills ${field}`], in: 'query' });
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    return {
+      ok: true,
+      columns: columns.map((column) => {
+        const values = column.field && { ...preset?.values?.[column.field], ...options.values?.[column.field] };
+        return values && Object.keys(values).length > 0 ? { ...column, values } : column;
+      }),
+    };
   }
 
   private of(kind: Kind): KindColumns {
@@ -208,15 +320,45 @@ export function defineImportKinds<Kind extends string>(
   return new ImportKinds(declarations);
 }
 
-/** The row's values by field: cells trimmed, blank cells left out (a blank cell changes nothing). */
+/** `3 and 9`, `3, 9 and 12`. */
+const listed = (positions: readonly number[]): string =>
+  positions.length === 1 ? `${positions[0]}` : `${positions.slice(0, -1).join(', ')} and ${positions[positions.length - 1]}`;
+
+/** Two columns for one field, with the way out: the later one mapped by position elsewhere. */
+function bothFill(first: Column, second: Column): string {
+  const columns =
+    first.header === second.header
+      ? `columns ${first.position} and ${second.position} ("${first.header}")`
+      : `columns ${first.position} ("${first.header}") and ${second.position} ("${second.header}")`;
+  return `${columns} both fill ${first.field}; map one by position: mapping[#${second.position}]=<field> or mapping[#${second.position}]=${IGNORE}`;
+}
+
+// Each column's value mapping by cell key, made once per job's columns (a row is read many times over).
+const valueLookups = new WeakMap<Column, ReadonlyMap<string, string>>();
+const valueLookup = (column: Column): ReadonlyMap<string, string> | undefined => {
+  if (!column.values) return undefined;
+  let lookup = valueLookups.get(column);
+  if (!lookup) {
+    lookup = new Map(Object.entries(column.values).map(([cell, value]) => [valueKey(cell), value.trim()]));
+    valueLookups.set(column, lookup);
+  }
+  return lookup;
+};
+
+/**
+ * The row's values by field: cells trimmed, then through their column's value mapping (by key, as headers compare);
+ * blank cells left out (a blank cell changes nothing), and so are cells a value mapping blanks.
+ */
 export function valuesByField<F extends string>(
   columns: readonly Column[],
   cells: readonly string[],
 ): Partial<Record<F, string>> {
   const values: Partial<Record<F, string>> = {};
-  columns.forEach(({ field }, index) => {
-    const cell = (cells[index] ?? '').trim();
-    if (field && cell !== '') values[field as F] = unescapeCell(cell);
+  columns.forEach((column, index) => {
+    const trimmed = (cells[index] ?? '').trim();
+    if (!column.field || trimmed === '') return;
+    const cell = valueLookup(column)?.get(valueKey(trimmed)) ?? unescapeCell(trimmed);
+    if (cell !== '') values[column.field as F] = cell;
   });
   return values;
 }

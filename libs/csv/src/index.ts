@@ -17,7 +17,11 @@ export {
   type ColumnMapping,
   type FieldDeclaration,
   type ImportKindDeclaration,
+  type PresetColumns,
+  type ValueMapping,
+  type ValueMappings,
 } from './columns';
+export { defineImportPresets, ImportPresets, type ImportPresetDeclaration } from './presets';
 export { IMPORT_MEDIA_TYPES, importConfigSpec, importSettingsOf, type ImportConfigSpec, type ImportSettings } from './config';
 export {
   checkCsvFile,

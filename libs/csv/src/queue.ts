@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import type { ColumnMapping, ImportKinds } from './columns';
+import type { ColumnMapping, ImportKinds, PresetColumns, ValueMappings } from './columns';
 import type { ImportSettings } from './config';
 import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
 import type { ImportJob, ImportJobStore } from './job-store';
@@ -29,6 +29,10 @@ export interface ImportRequest {
   kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
+  /** The client's value mappings, by field; kept on the columns that fill those fields. */
+  values?: ValueMappings;
+  /** What the chosen preset says of this kind's columns; the client's mapping and values win over it. */
+  preset?: PresetColumns;
   /** Detected from the file when not given (detectDelimiter). */
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */

@@ -38,7 +38,16 @@ const jobFields = {
   createdBy: Type.String({ description: 'Who imported it.' }),
   columns: Type.Array(
     closed(
-      { header: Type.String(), field: Type.Optional(Type.String({ description: 'Absent: ignored.' })) },
+      {
+        position: Type.Integer({ minimum: 1, description: 'Where the column is, counted from 1: what `mapping[#7]` names.' }),
+        header: Type.String(),
+        field: Type.Optional(Type.String({ description: 'Absent: ignored.' })),
+        values: Type.Optional(
+          Type.Record(Type.String(), Type.String(), {
+            description: "The column's value mapping (the preset's and the import's): cell → value.",
+          }),
+        ),
+      },
       { additionalProperties: false },
     ),
   ),

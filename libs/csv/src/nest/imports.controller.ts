@@ -30,7 +30,8 @@ import {
 import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
 import type { RowFieldError } from '../rows';
-import type { ColumnMapping, ImportKinds } from '../columns';
+import type { ColumnMapping, ImportKinds, ValueMappings } from '../columns';
+import type { ImportPresets } from '../presets';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError } from '../job-store';
 import { jsonArray } from '../json-array';
@@ -51,6 +52,27 @@ documentValidator('isMapping', {
 } as SchemaObject);
 
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
+
+/** `values[field][cell]=value`: at most as many cells as a mapping has columns, each as short as a cell of a list. */
+const MAX_VALUE_TEXT = 200;
+const isValueMappings = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const fields = Object.values(value);
+  return (
+    fields.length <= MAX_MAPPING_ENTRIES &&
+    fields.every(
+      (cells) =>
+        cells !== null &&
+        typeof cells === 'object' &&
+        !Array.isArray(cells) &&
+        Object.entries(cells).length <= MAX_MAPPING_ENTRIES &&
+        Object.entries(cells).every(
+          ([k, v]) => k.length <= MAX_VALUE_TEXT && typeof v === 'string' && v.length <= MAX_VALUE_TEXT,
+        ),
+    )
+  );
+};
 
 const isMapping = (value: unknown): boolean => {
   if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
@@ -74,7 +96,8 @@ const uuid = new ParseUUIDPipe();
  * The imports routes of a service, for its kinds and its importing roles: `POST /v1/imports` (202 with the job),
  * `GET /v1/imports` (the caller's), `GET /v1/imports/:jobId` and `GET /v1/imports/:jobId/errors`.
  */
-export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
+export function importsController(kinds: ImportKinds, roles: readonly Role[], presets?: ImportPresets): Type {
+  const presetNames = presets?.names ?? [];
   class ImportQuery {
     @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
     @Optional()
@@ -95,6 +118,34 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       },
     })
     mapping?: string | Record<string, string>;
+
+    @ApiProperty({
+      required: false,
+      description:
+        'Values of your own for a field, applied to its cells before they are read (cells compare without case, spaces or ' +
+        'punctuation; an empty value blanks the cell): `values[lifecycleStage][Marketing Qualified Lead]=lead`, or the same ' +
+        'as JSON `values={"lifecycleStage":{"Marketing Qualified Lead":"lead"}}`. They win over the preset\'s.',
+    })
+    @Optional()
+    @ValidateBy({
+      name: 'isValueMappings',
+      validator: {
+        validate: isValueMappings,
+        defaultMessage: () => `values maps at most ${MAX_MAPPING_ENTRIES} cells of a field to values: values[field][cell]=value`,
+      },
+    })
+    values?: string | Record<string, Record<string, string>>;
+
+    @ApiProperty({
+      required: false,
+      enum: presetNames.length > 0 ? presetNames : undefined,
+      description:
+        "Another system's export as it is: its headers, ids, lifecycle values and columns of no use here are known " +
+        '(docs/import-export.md); `mapping` and `values` win over it.',
+    })
+    @Optional()
+    @IsIn(presetNames)
+    preset?: string;
 
     @ApiProperty({
       required: false,
@@ -167,7 +218,15 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     ): Promise<ImportJobView> {
       const kind = query.kind ?? kinds.defaultKind;
       const mapping = parseMapping(query.mapping);
-      const errors = kinds.mappingErrors(kind, mapping);
+      const values = parseValueMappings(query.values);
+      const preset = query.preset === undefined ? undefined : presets?.columnsOf(query.preset, kind);
+      const errors = [
+        ...kinds.mappingErrors(kind, mapping),
+        ...kinds.valueMappingErrors(kind, values),
+        ...(query.preset !== undefined && !preset
+          ? [{ field: 'preset', messages: [`${query.preset} has no ${kind} preset`], in: 'query' as const }]
+          : []),
+      ];
       if (errors.length > 0) throw new RequestValidationError(errors);
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const charset = /charset=([^;]+)/i
@@ -186,6 +245,8 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       const job = await this.jobs.submit(request, {
         kind,
         mapping,
+        values,
+        preset,
         ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
         delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
         defaultCountry,
@@ -305,4 +366,26 @@ function parseMapping(mapping: string | Record<string, string> | undefined): Col
     ]);
   }
   return parsed as ColumnMapping;
+}
+
+/** `values` as sent: a qs object (`values[field][cell]=value`) or JSON text. */
+function parseValueMappings(values: string | Record<string, Record<string, string>> | undefined): ValueMappings {
+  if (values === undefined) return {};
+  if (typeof values !== 'string') return values;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isValueMappings(parsed) || typeof parsed === 'string') {
+    throw new RequestValidationError([
+      {
+        field: 'values',
+        messages: ['must be a JSON object of field to {cell: value}, or values[field][cell]=value'],
+        in: 'query',
+      },
+    ]);
+  }
+  return parsed as ValueMappings;
 }

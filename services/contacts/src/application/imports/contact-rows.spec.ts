@@ -112,7 +112,11 @@ describe('resolveColumns', () => {
 
 describe('valuesByField', () => {
   it('trims cells, leaves blank ones out, and takes the spreadsheet escape off formula-like text', () => {
-    const columns: Column[] = [{ header: 'a', field: 'givenName' }, { header: 'b', field: 'familyName' }, { header: 'c' }];
+    const columns: Column[] = [
+      { position: 1, header: 'a', field: 'givenName' },
+      { position: 2, header: 'b', field: 'familyName' },
+      { position: 3, header: 'c' },
+    ];
     expect(valuesByField(columns, ['  Ada ', '   ', 'x'])).toEqual({ givenName: 'Ada' });
     expect(valuesByField(columns, ["'=1+1", "'Brien"])).toEqual({ givenName: '=1+1', familyName: "'Brien" });
   });
