@@ -273,10 +273,12 @@ export class ImportKinds<Kind extends string = string> {
       const field = presetTarget(header) ?? kindColumns.fieldOf(header);
       if (field) return column(field);
       if (!kindColumns.isReadOnly(header) && !options.ignoreUnknownColumns) {
+        // A repeated header is named, and mapped, by its position.
+        const [named, key] = positions.length > 1 ? [`${position} "${header}"`, `#${position}`] : [`"${header}"`, header];
         errors.push({
           field: `columns[${index}]`,
           messages: [
-            `column ${position} "${header}" fills no field; map it (mapping[${positions.length > 1 ? `#${position}` : header}]=<field>), drop it (mapping[${positions.length > 1 ? `#${position}` : header}]=${IGNORE}) or send ignoreUnknownColumns=true`,
+            `column ${named} fills no field; map it (mapping[${key}]=<field>), drop it (mapping[${key}]=${IGNORE}) or send ignoreUnknownColumns=true`,
           ],
         });
       }

@@ -13,6 +13,7 @@ import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
+import { parse as parseQuery } from 'qs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
@@ -65,7 +66,6 @@ const isValueMappings = (value: unknown): boolean => {
       (cells) =>
         cells !== null &&
         typeof cells === 'object' &&
-        !Array.isArray(cells) &&
         Object.entries(cells).length <= MAX_MAPPING_ENTRIES &&
         Object.entries(cells).every(
           ([k, v]) => k.length <= MAX_VALUE_TEXT && typeof v === 'string' && v.length <= MAX_VALUE_TEXT,
@@ -218,7 +218,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
     ): Promise<ImportJobView> {
       const kind = query.kind ?? kinds.defaultKind;
       const mapping = parseMapping(query.mapping);
-      const values = parseValueMappings(query.values);
+      const values = parseValueMappings(typeof query.values === 'string' ? query.values : valuesAsSent(request));
       const preset = query.preset === undefined ? undefined : presets?.columnsOf(query.preset, kind);
       const errors = [
         ...kinds.mappingErrors(kind, mapping),
@@ -366,6 +366,15 @@ function parseMapping(mapping: string | Record<string, string> | undefined): Col
     ]);
   }
   return parsed as ColumnMapping;
+}
+
+/**
+ * `values[field][cell]=value` read again from the URL with numbers kept as keys: the query parser makes
+ * `values[size][1]=1-10` an array, which loses the cell it maps.
+ */
+function valuesAsSent(request: Request): Record<string, Record<string, string>> | undefined {
+  const query = request.originalUrl.split('?')[1] ?? '';
+  return (parseQuery(query, { parseArrays: false }) as { values?: Record<string, Record<string, string>> }).values;
 }
 
 /** `values` as sent: a qs object (`values[field][cell]=value`) or JSON text. */

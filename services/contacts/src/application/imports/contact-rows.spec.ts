@@ -35,11 +35,11 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'Given Name', field: 'givenName' },
-        { header: 'LAST_NAME', field: 'familyName' },
-        { header: 'E-Mail', field: 'email' },
-        { header: 'tags', field: 'tags' },
-        { header: 'status' }, // read-only, written by exports
+        { position: 1, header: 'Given Name', field: 'givenName' },
+        { position: 2, header: 'LAST_NAME', field: 'familyName' },
+        { position: 3, header: 'E-Mail', field: 'email' },
+        { position: 4, header: 'tags', field: 'tags' },
+        { position: 5, header: 'status' }, // read-only, written by exports
       ],
     });
   });
@@ -78,9 +78,9 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'email', field: 'email' },
-        { header: 'custom.plan', field: 'custom.plan' },
-        { header: 'Seats', field: 'custom.seats' },
+        { position: 1, header: 'email', field: 'email' },
+        { position: 2, header: 'custom.plan', field: 'custom.plan' },
+        { position: 3, header: 'Seats', field: 'custom.seats' },
       ],
     });
   });
@@ -105,7 +105,12 @@ describe('resolveColumns', () => {
     ]);
     const twice = contactImportKinds.resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
     expect(!twice.ok && twice.errors).toEqual([
-      { field: 'columns', messages: ['"custom.plan" and "Plan" both fill custom.plan'] },
+      {
+        field: 'columns',
+        messages: [
+          'columns 1 ("custom.plan") and 2 ("Plan") both fill custom.plan; map one by position: mapping[#2]=<field> or mapping[#2]=ignore',
+        ],
+      },
     ]);
   });
 });

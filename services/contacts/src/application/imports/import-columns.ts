@@ -31,6 +31,7 @@ export const CONTACT_FIELDS = [
   'companyIds',
   'companyDomain',
   'companyExternalId',
+  'companyName',
   'role',
   'consentSource',
   'consentAt',
@@ -92,6 +93,7 @@ const CONTACT_ALIASES: Partial<Record<ContactField, readonly string[]>> = {
   email: ['Email Address'],
   phone: ['Phone Number'],
   tags: ['Tag'],
+  companyName: ['Company Name', 'Company'],
 };
 const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
   externalId: ['Company ID', 'Record ID'],
