@@ -18,13 +18,15 @@ export interface ImportCli {
   /** The variable that holds the service's URL (`CONTACTS_URL`), else `defaultUrl`; `--url` wins over both. */
   readonly urlVariable: string;
   readonly defaultUrl: string;
+  /** The presets the service offers (`--preset`), for the usage. */
+  readonly presets?: readonly string[];
   /** How the command is typed, for its usage. */
   readonly command?: string;
 }
 
 export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
-  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--preset name] [--map "Header=field" ...] [--map "#7=field" ...]
+  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--preset ${cli.presets?.join('|') ?? 'name'}] [--map "Header=field" ...] [--map "#7=field" ...]
 ${' '.repeat(usage.length)}[--value "field[cell]=value" ...] [--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--url ${cli.defaultUrl}]
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
