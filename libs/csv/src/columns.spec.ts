@@ -166,6 +166,25 @@ describe('columns by position', () => {
   });
 });
 
+describe('list fields', () => {
+  const lists = defineImportKinds({ people: { fields: ['name', { name: 'phones', list: true }] } });
+
+  it('take several columns, their cells joined in column order; other fields take one', () => {
+    const resolved = lists.resolveColumns('people', ['name', 'Home', 'Work'], { Home: 'phones', Work: 'phones' });
+    expect(
+      resolved.ok && valuesByField(resolved.columns, ['Ada', '+41 44 000 00 00', '+41 44 111 11 11; +41 44 222 22 22']),
+    ).toEqual({
+      name: 'Ada',
+      phones: '+41 44 000 00 00;+41 44 111 11 11; +41 44 222 22 22',
+    });
+    expect(resolved.ok && valuesByField(resolved.columns, ['Ada', '', '+41 44 111 11 11'])).toEqual({
+      name: 'Ada',
+      phones: '+41 44 111 11 11',
+    });
+    expect(lists.resolveColumns('people', ['name', 'Name'], {}).ok).toBe(false);
+  });
+});
+
 describe('value mappings', () => {
   const values = { stage: { 'Marketing Qualified Lead': 'marketing-qualified', 'n/a': '' } };
 

@@ -13,6 +13,11 @@ export interface FieldDeclaration {
    * `Contact ID` or `OwnerId` (its own ids) must not fill by resemblance.
    */
   readonly exactNameOnly?: boolean;
+  /**
+   * A list (`;`-separated): several columns may fill it, their cells joined in column order, as exports spread one
+   * list over columns (`HomePhone`, `OtherPhone`; `Street`, `Street 2`).
+   */
+  readonly list?: boolean;
 }
 
 /**
@@ -89,6 +94,7 @@ class KindColumns {
   readonly targets: readonly string[];
   private readonly readOnly: ReadonlySet<string>;
   private readonly exactOnly: ReadonlySet<string>;
+  private readonly lists: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
   private readonly families: readonly ColumnFamily[];
 
@@ -101,6 +107,7 @@ class KindColumns {
     this.targets = writable.map((field) => field.name);
     this.readOnly = new Set(fields.filter((field) => field.readOnly).map((field) => field.name));
     this.exactOnly = new Set(writable.filter((field) => field.exactNameOnly).map((field) => field.name));
+    this.lists = new Set(writable.filter((field) => field.list).map((field) => field.name));
     // Aliases first: a field's own name wins over another field's alias written the same way.
     this.byKey = new Map([
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
@@ -117,6 +124,10 @@ class KindColumns {
   fieldOf(header: string): string | undefined {
     if (this.families.some((family) => family.includes(header)) || this.exactOnly.has(header)) return header;
     return this.byKey.get(headerKey(header));
+  }
+
+  isList(field: string): boolean {
+    return this.lists.has(field);
   }
 
   isReadOnly(header: string): boolean {
@@ -207,7 +218,7 @@ export class ImportKinds<Kind extends string = string> {
    * Which field each column of the header fills: the mapping first (by position `#7`, else by exact header, else by
    * key), then the preset's (by key), then the header's own name (a family's column as written, a field or an alias by
    * key). A column that fills nothing is an error unless `ignoreUnknownColumns`, so that a misspelt header does not
-   * silently drop data; so are two columns for one field, mapping entries naming no column, a mapping by a header the
+   * silently drop data; so are two columns for one field (but a list field), mapping entries naming no column, a mapping by a header the
    * file repeats (which column is meant?) and value mappings of a field no column fills. Each column that fills a field
    * takes that field's value mapping: the preset's, with the client's over it.
    */
@@ -292,7 +303,7 @@ export class ImportKinds<Kind extends string = string> {
       if (!column.field) continue;
       const first = seen.get(column.field);
       if (first === undefined) seen.set(column.field, column);
-      else errors.push({ field: 'columns', messages: [bothFill(first, column)] });
+      else if (!kindColumns.isList(column.field)) errors.push({ field: 'columns', messages: [bothFill(first, column)] });
     }
     const filled = new Set(seen.keys());
     for (const field of Object.keys(options.values ?? {}).filter((field) => !filled.has(field))) {
@@ -349,7 +360,8 @@ const valueLookup = (column: Column): ReadonlyMap<string, string> | undefined =>
 
 /**
  * The row's values by field: cells trimmed, then through their column's value mapping (by key, as headers compare);
- * blank cells left out (a blank cell changes nothing), and so are cells a value mapping blanks.
+ * blank cells left out (a blank cell changes nothing), and so are cells a value mapping blanks. The columns of a list
+ * field are joined with `;`.
  */
 export function valuesByField<F extends string>(
   columns: readonly Column[],
@@ -360,7 +372,10 @@ export function valuesByField<F extends string>(
     const trimmed = (cells[index] ?? '').trim();
     if (!column.field || trimmed === '') return;
     const cell = valueLookup(column)?.get(valueKey(trimmed)) ?? unescapeCell(trimmed);
-    if (cell !== '') values[column.field as F] = cell;
+    if (cell === '') return;
+    // A second column of a list field (only those resolve twice) adds its items.
+    const before = values[column.field as F];
+    values[column.field as F] = before === undefined ? cell : `${before}${LIST_SEPARATOR}${cell}`;
   });
   return values;
 }

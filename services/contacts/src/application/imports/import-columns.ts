@@ -101,11 +101,14 @@ const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
   domains: ['Domain', 'Website'],
 };
 
+/** Fields that hold lists (`;`-separated), which several columns may fill (`HomePhone`, `OtherPhone`). */
+const LISTS: ReadonlySet<string> = new Set(['otherEmails', 'otherPhones', 'tags', 'street', 'companyIds', 'domains']);
+
 /** Our ids: filled without a mapping only by a column headed exactly so (`OwnerId` of another system is not ours). */
 const OUR_IDS: ReadonlySet<string> = new Set(['contactId', 'companyId', 'companyIds', 'ownerId']);
 
 const declared = <F extends string>(fields: readonly F[], aliases: Partial<Record<F, readonly string[]>>): FieldDeclaration[] => [
-  ...fields.map((name) => ({ name, aliases: aliases[name], exactNameOnly: OUR_IDS.has(name) })),
+  ...fields.map((name) => ({ name, aliases: aliases[name], exactNameOnly: OUR_IDS.has(name), list: LISTS.has(name) })),
   ...READ_ONLY_COLUMNS.map((name) => ({ name, readOnly: true })),
 ];
 
