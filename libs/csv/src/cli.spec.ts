@@ -121,6 +121,9 @@ describe('import command line', () => {
       ],
     };
     expect(
+      problemText(400, { title: 'x', errors: [{ field: 'values[tier]', messages: ['map it: values[tier][Gold]=gold'] }] }),
+    ).toBe('400 x\n  values[tier]: map it: --value "tier[Gold]=gold"');
+    expect(
       problemText(400, {
         title: 'The columns do not fit',
         errors: [

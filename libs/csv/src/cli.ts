@@ -101,6 +101,7 @@ export function problemText(status: number, body: unknown): string {
 const inCommandWords = (message: string): string =>
   message
     .replace(/\bmapping\[([^\]]+)\]=([^)\s,]+)/g, '--map "$1=$2"')
+    .replace(/\bvalues\[([^\]]+)\]\[([^\]]+)\]=([^)\s,]*)/g, '--value "$1[$2]=$3"')
     .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns');
 
 const SHOWN_BAD_ROWS = 10;

@@ -236,6 +236,10 @@ describe('contactWrite', () => {
     const errors = !write.ok ? write.errors : [];
     expect(errors.map((e) => e.field).sort()).toEqual(['email', 'lifecycleStage', 'otherEmails', 'phone']);
     expect(errors.find((e) => e.field === 'lifecycleStage')?.messages[0]).toContain('lifecycleStage must be one of');
+    // Another system's stage (HubSpot's `Marketing Qualified Lead`): the message says how to map it.
+    expect(errors.find((e) => e.field === 'lifecycleStage')?.messages).toContain(
+      'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset',
+    );
     expect(errors.find((e) => e.field === 'phone')?.messages[0]).toContain('is not a valid phone number');
   });
 

@@ -336,6 +336,8 @@ function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[])
   };
 }
 
+const LIFECYCLE_HINT = 'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset';
+
 const NAME_FIELDS: Record<string, ContactField> = {
   given: 'givenName',
   family: 'familyName',
@@ -375,7 +377,9 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
         return head;
     }
   })();
-  return { field, messages: [...messages] };
+  // Another system's stages are the user's to map: say how (docs/import-export.md, value mappings).
+  const hint = field === 'lifecycleStage' ? [LIFECYCLE_HINT] : [];
+  return { field, messages: [...messages, ...hint] };
 }
 
 function listOrUndefined<T>(items: T[]): T[] | undefined {
