@@ -42,6 +42,8 @@ import { importJob, importJobList, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
+/** `values[field][cell]=value`: at most as many cells per field as a mapping has columns, each this long at most. */
+const MAX_VALUE_TEXT = 200;
 /** Bad rows shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
 // What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
@@ -52,10 +54,20 @@ documentValidator('isMapping', {
   [OPENAPI_RULE_EXTENSION]: "headers of the file's columns, each to a field of the kind or `ignore`",
 } as SchemaObject);
 
+// What `values` takes, for the document (`values[field][cell]=value`); its JSON form is in the parameter's description.
+documentValidator('isValueMappings', {
+  type: 'object',
+  maxProperties: MAX_MAPPING_ENTRIES,
+  additionalProperties: {
+    type: 'object',
+    maxProperties: MAX_MAPPING_ENTRIES,
+    additionalProperties: { type: 'string', maxLength: MAX_VALUE_TEXT },
+  },
+  [OPENAPI_RULE_EXTENSION]: "fields of the kind, each with its cells' values",
+} as SchemaObject);
+
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
 
-/** `values[field][cell]=value`: at most as many cells as a mapping has columns, each as short as a cell of a list. */
-const MAX_VALUE_TEXT = 200;
 const isValueMappings = (value: unknown): boolean => {
   if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
