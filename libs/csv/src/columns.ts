@@ -218,9 +218,9 @@ export class ImportKinds<Kind extends string = string> {
    * Which field each column of the header fills: the mapping first (by position `#7`, else by exact header, else by
    * key), then the preset's (by key), then the header's own name (a family's column as written, a field or an alias by
    * key). A column that fills nothing is an error unless `ignoreUnknownColumns`, so that a misspelt header does not
-   * silently drop data; so are two columns for one field (but a list field), mapping entries naming no column, a mapping by a header the
-   * file repeats (which column is meant?) and value mappings of a field no column fills. Each column that fills a field
-   * takes that field's value mapping: the preset's, with the client's over it.
+   * silently drop data; so are two columns for one field (a list field excepted), mapping entries naming no column, a
+   * mapping by a header the file repeats (which column is meant?) and value mappings of a field no column fills. Each
+   * column that fills a field takes that field's value mapping: the preset's, with the client's over it.
    */
   resolveColumns(
     kind: Kind,

@@ -191,6 +191,34 @@ describe('imports of other systems’ exports', () => {
     expect((await contact(contactIdFor('801'))).lifecycleStage).toBe('sales-qualified');
   });
 
+  it('creates the company a contact names only for a row that is written (item 7: a clear reason on the column)', async () => {
+    const job = await imported(
+      [
+        'First Name,Email,Company Name,companyDomain',
+        'Nell,not-an-email,Ghostly Widgets Ltd,',
+        'Orla,orla@visible.example,Visible Widgets Ltd,',
+        'Pia,pia@unknown.example,,unknown-widgets.example',
+      ].join('\n'),
+      {},
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 1, failed: 2 });
+    expect(job.badRows).toMatchObject([
+      { row: 2, errors: [{ field: 'email', column: 'Email' }] },
+      {
+        row: 4,
+        errors: [
+          {
+            field: 'companyDomain',
+            column: 'companyDomain',
+            messages: ['no company has this domain: import the companies first, or give companyName to create it'],
+          },
+        ],
+      },
+    ]);
+    await listedCompanies(1, { name: 'Visible Widgets Ltd' });
+    expect(await companyList().countDocuments({ name: 'Ghostly Widgets Ltd' })).toBe(0);
+  });
+
   it('matches companies without a domain or id by name: a file imported twice creates no duplicate (item 8)', async () => {
     const csv = await fixture('companies-without-domains.csv');
     const names = { name: /^(Harrowgate|Pinecrest|PINECREST|Saltmarsh|Ivory|Wrenfield|Glasshouse)/ };

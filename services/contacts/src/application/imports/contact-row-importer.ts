@@ -129,10 +129,11 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const now = this.now();
     const { wanted, found, existing } = await this.target(row);
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
-    if (newCompany) await this.createCompany(newCompany, now);
 
     const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations, this.options);
     if (!write.ok) throw new InvalidRowError(write.errors);
+    // Only for a row that is written: a bad row writes nothing, not even its company.
+    if (newCompany) await this.createCompany(newCompany, now);
     const contactId = found?.contactId ?? wanted ?? newId();
     // What each command wrote shows in the revision: one that changed nothing leaves it as it was.
     let revision =
@@ -196,6 +197,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const companyId = byId ?? byDomain ?? byName;
     if (await exists(companyId)) {
       links.set(companyId!, role);
+      if (name !== undefined) this.companyByName.set(companyNameKey(name), companyId!);
       return { links, missing };
     }
     if (name === undefined) {
