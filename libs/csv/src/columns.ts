@@ -1,5 +1,7 @@
 import type { FieldError } from '@crm/platform';
 import { unescapeCell } from './cells';
+import type { DateOrder } from './dates';
+import { isPlaceholderCell } from './placeholders';
 
 /** A field a file of one kind can fill; its name is its header in an export and what a mapping names. */
 export interface FieldDeclaration {
@@ -18,6 +20,8 @@ export interface FieldDeclaration {
    * list over columns (`HomePhone`, `OtherPhone`; `Street`, `Street 2`).
    */
   readonly list?: boolean;
+  /** Holds dates: the import reads its cells in the file's day/month order (`dateOrder`, or told by its values). */
+  readonly date?: boolean;
 }
 
 /**
@@ -29,6 +33,8 @@ export interface ColumnFamily {
   /** How messages name the family: `custom.<key>`. */
   readonly pattern: string;
   readonly includes: (column: string) => boolean;
+  /** Its columns may hold dates (a custom field of type date): their day/month order is looked for as for a date field. */
+  readonly mayHoldDates?: boolean;
 }
 
 /** What a file of one kind can hold: its fields (a bare name for a field without aliases) and column families. */
@@ -65,6 +71,8 @@ export interface Column {
   header: string;
   field?: string;
   values?: ValueMapping;
+  /** Of a date column: the order of its dates, given with the import or told by its values. */
+  dateOrder?: DateOrder;
 }
 
 /** The mapping target that drops a column. */
@@ -95,6 +103,7 @@ class KindColumns {
   private readonly readOnly: ReadonlySet<string>;
   private readonly exactOnly: ReadonlySet<string>;
   private readonly lists: ReadonlySet<string>;
+  private readonly dates: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
   private readonly families: readonly ColumnFamily[];
 
@@ -108,6 +117,7 @@ class KindColumns {
     this.readOnly = new Set(fields.filter((field) => field.readOnly).map((field) => field.name));
     this.exactOnly = new Set(writable.filter((field) => field.exactNameOnly).map((field) => field.name));
     this.lists = new Set(writable.filter((field) => field.list).map((field) => field.name));
+    this.dates = new Set(writable.filter((field) => field.date).map((field) => field.name));
     // Aliases first: a field's own name wins over another field's alias written the same way.
     this.byKey = new Map([
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
@@ -128,6 +138,10 @@ class KindColumns {
 
   isList(field: string): boolean {
     return this.lists.has(field);
+  }
+
+  holdsDates(field: string): boolean {
+    return this.dates.has(field) || this.families.some((family) => family.mayHoldDates && family.includes(field));
   }
 
   isReadOnly(header: string): boolean {
@@ -172,6 +186,11 @@ export class ImportKinds<Kind extends string = string> {
 
   has(kind: string): kind is Kind {
     return this.columns.has(kind);
+  }
+
+  /** Whether a field of `kind` holds dates (a date field, or a column of a family that may). */
+  holdsDates(kind: Kind, field: string): boolean {
+    return this.of(kind).holdsDates(field);
   }
 
   /** Every mapping entry whose target is neither a field of `kind`, nor in one of its families, nor `ignore`; checked before the file is read. */
@@ -360,8 +379,8 @@ const valueLookup = (column: Column): ReadonlyMap<string, string> | undefined =>
 
 /**
  * The row's values by field: cells trimmed, then through their column's value mapping (by key, as headers compare);
- * blank cells left out (a blank cell changes nothing), and so are cells a value mapping blanks. The columns of a list
- * field are joined with `;`.
+ * blank cells and placeholders (`null`, `N/A`) left out (a blank cell changes nothing), and so are cells a value
+ * mapping blanks. The columns of a list field are joined with `;`.
  */
 export function valuesByField<F extends string>(
   columns: readonly Column[],
@@ -371,7 +390,8 @@ export function valuesByField<F extends string>(
   columns.forEach((column, index) => {
     const trimmed = (cells[index] ?? '').trim();
     if (!column.field || trimmed === '') return;
-    const cell = valueLookup(column)?.get(valueKey(trimmed)) ?? unescapeCell(trimmed);
+    const mapped = valueLookup(column)?.get(valueKey(trimmed));
+    const cell = mapped ?? (isPlaceholderCell(trimmed) ? '' : unescapeCell(trimmed));
     if (cell === '') return;
     // A second column of a list field (only those resolve twice) adds its items.
     const before = values[column.field as F];

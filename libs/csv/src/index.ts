@@ -3,6 +3,9 @@
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
 export { countryCodeOf, readCountryCell } from './countries';
+export { withDateOrders } from './date-columns';
+export { DATE_ORDERS, DateOrderEvidence, fullYear, readDateCell, readDateCells, type DateOrder, type DateRead } from './dates';
+export { isPlaceholderCell } from './placeholders';
 export { readExternalIdCell } from './external-ids';
 export {
   defineImportKinds,
@@ -22,7 +25,14 @@ export {
   type ValueMappings,
 } from './columns';
 export { defineImportPresets, ImportPresets, type ImportPresetDeclaration } from './presets';
-export { IMPORT_MEDIA_TYPES, importConfigSpec, importSettingsOf, type ImportConfigSpec, type ImportSettings } from './config';
+export {
+  IMPORT_MEDIA_TYPES,
+  importConfigSpec,
+  importSettingsOf,
+  ownersOf,
+  type ImportConfigSpec,
+  type ImportSettings,
+} from './config';
 export {
   checkCsvFile,
   CSV_DELIMITERS,
@@ -42,6 +52,7 @@ export {
   type ImportJobView,
   type ImportStatus,
   type RowError,
+  type RowSeverity,
 } from './job-store';
 export { ImportColumnsError, ImportJobNotFound, ImportsBusyError, InvalidCsvError, TooManyRowsError } from './problems';
 export {
@@ -53,15 +64,19 @@ export {
   type ImportRequest,
 } from './queue';
 export {
+  importSkippingInvalidCells,
   InvalidRowError,
   isUuid,
+  ON_INVALID_CELL,
   mergeByField,
   retryOnConflict,
   rowFailure,
   withColumns,
   withoutUndefined,
   type RowFieldError,
+  type ImportedRow,
   type ImportOptions,
+  type OnInvalidCell,
   type RowImporter,
   type RowOutcome,
   type RowResult,
