@@ -85,8 +85,10 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       ...[values.email, ...(values.otherEmails ?? '').split(';')]
         .filter((email): email is string => !!email?.trim())
         .map((email) => `email:${normalizeEmail(email)}`),
-      // Rows that would create one company one after the other.
-      ...(values.companyName ? [`company:${companyNameKey(values.companyName)}`] : []),
+      // Rows that may create one company, one after the other; once the job knows the company, in parallel again.
+      ...(values.companyName && !this.companyByName.has(companyNameKey(values.companyName))
+        ? [`company:${companyNameKey(values.companyName)}`]
+        : []),
     ];
   }
 
