@@ -7,11 +7,12 @@ import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
 import type { ColumnMapping, ImportKinds } from './columns';
 import type { ImportSettings } from './config';
-import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
+import { checkCsvFile, detectDelimiter, type CsvDelimiter } from './csv-file';
 import type { ImportJob, ImportJobStore } from './job-store';
 import { ImportColumnsError, ImportsBusyError } from './problems';
 import type { RowImporter } from './rows';
 import { runImport, type ProblemOf } from './runner';
+import { spoolUpload, type UploadFormat } from './upload';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -33,6 +34,8 @@ export interface ImportRequest {
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** How the body is sent (uploadFormatOf its Content-Type); a CSV in UTF-8 or a detected charset when not given. */
+  format?: UploadFormat;
   createdBy: string;
   correlationId: string;
 }
@@ -99,9 +102,10 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
       const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const job = {

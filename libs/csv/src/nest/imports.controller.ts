@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
+import { currentCorrelation, RequestValidationError, type Principal, type Role } from '@crm/platform';
 import {
   ApiJsonResponse,
   ApiProblemResponse,
@@ -35,6 +35,7 @@ import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError } from '../job-store';
 import { jsonArray } from '../json-array';
 import { ImportJobNotFound } from '../problems';
+import { uploadFormatOf, XLSX_MEDIA_TYPE } from '../upload';
 import { ImportJobs } from './import-jobs';
 import { importJob, importJobList, rowErrors } from './import-openapi';
 
@@ -139,21 +140,22 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @HttpCode(202)
     @Roles(...roles)
     @ApiOperation({
-      summary: 'Import a CSV file',
+      summary: 'Import a CSV or .xlsx file',
       description:
-        "Of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole first (size, " +
-        'CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are imported in the ' +
-        'background, each as the API would write it (bad rows are reported, good rows land).',
+        "Of one of the service's kinds of rows. The body is the file: `text/csv` (in its `charset`, else the encoding its " +
+        'byte order mark tells, else UTF-8, or windows-1252 when that is clear; otherwise 415 saying which charsets to ' +
+        "declare), an `.xlsx` workbook (its first worksheet), or a browser's `multipart/form-data` upload of one file " +
+        "(CSV or .xlsx by the file's name). The file is checked as a whole first (size, CSV syntax, columns): a refused " +
+        'file writes nothing. Then 202 with the job; its rows are imported in the background, each as the API would ' +
+        'write it (bad rows are reported, good rows land).',
     })
-    @ApiConsumes('text/csv')
+    @ApiConsumes('text/csv', 'multipart/form-data', XLSX_MEDIA_TYPE)
     @ApiBody({
       required: true,
-      description: 'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item.',
-      schema: {
-        type: 'string',
-        example: kinds.exampleFile(),
-        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
-      } as SchemaObject,
+      description:
+        'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item; in a form, the ' +
+        'file part (any field name); in a workbook, the first worksheet.',
+      schema: uploadSchema(kinds.exampleFile()),
     })
     @ApiJsonResponse(202, importJob, {
       description: 'Accepted: the rows are imported in the background; follow the job',
@@ -169,17 +171,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       const mapping = parseMapping(query.mapping);
       const errors = kinds.mappingErrors(kind, mapping);
       if (errors.length > 0) throw new RequestValidationError(errors);
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      const charset = /charset=([^;]+)/i
-        .exec(request.headers['content-type'] ?? '')?.[1]
-        ?.trim()
-        .replace(/"/g, '')
-        .toLowerCase();
-      if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        throw new UnsupportedMediaTypeError(
-          `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
-        );
-      }
+      const format = uploadFormatOf(request.headers['content-type']);
       const countryErrors: RowFieldError[] = [];
       const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
       if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
@@ -189,6 +181,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
         delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
         defaultCountry,
+        format,
         createdBy: caller.sub,
         correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
       });
@@ -283,6 +276,18 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
   }
 
   return ImportsController;
+}
+
+/**
+ * The body as the document shows it: one schema for every media type (Swagger's @ApiBody gives them all the same), so
+ * the file's text, which a form's file part and a workbook's sheet hold too; a fuzzer's positive case sends the example.
+ */
+function uploadSchema(example: string): SchemaObject {
+  return {
+    type: 'string',
+    example,
+    [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+  } as SchemaObject;
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
