@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { ProblemError, RequestValidationError, UnsupportedMediaTypeError } from '@crm/platform';
@@ -38,17 +38,16 @@ export function uploadFormatOf(contentType: string | undefined): UploadFormat {
 
 /**
  * A file part's format: its name's extension first (Windows browsers send a .csv as application/vnd.ms-excel when Excel
- * is installed), then its Content-Type. Browsers send no charset with a file: its BOM tells it, or it is detected.
+ * is installed), then its Content-Type when that names a workbook, else a CSV (a browser sends
+ * application/octet-stream for a name it does not know). Browsers send no charset with a file: its BOM tells it, or it
+ * is detected.
  */
 export function partFormatOf(filename: string | undefined, mimeType: string): UploadFormat {
   const extension = extname(filename ?? '').toLowerCase();
   if (['.csv', '.txt', '.tsv', '.tab'].includes(extension)) return { type: 'csv' };
-  if (extension === '.xlsx') return { type: 'xlsx' };
+  if (extension === '.xlsx' || mimeType.toLowerCase() === XLSX_MEDIA_TYPE) return { type: 'xlsx' };
   if (extension === '.xls') throw xlsRefusal();
-  const format = uploadFormatOf(mimeType);
-  if (format.type === 'multipart')
-    throw new UnsupportedMediaTypeError('A form within the form is not read: send the file itself.');
-  return format;
+  return { type: 'csv' };
 }
 
 export interface UploadLimits {
@@ -146,18 +145,18 @@ async function spoolFilePart(body: Readable, contentType: string, path: string, 
   let refusal: Error | undefined;
   const refuse = (error: Error) => void (refusal ??= error);
   parser.on('file', (_name, file, info) => {
-    try {
-      const format = partFormatOf(info.filename, info.mimeType);
-      spooling = spoolUpload(file, format, path, limits).then(
-        () => undefined,
-        (error: Error) => {
-          refuse(error instanceof ProblemError ? error : formError(`The file part cannot be read: ${error.message}.`));
-          file.resume();
-        },
-      );
-    } catch (error) {
-      refuse(error as Error);
+    // Spooled from a stream of its own: a refusal destroys that one, and the rest of the part is read away, so that the
+    // form is read to its end and the client gets the answer.
+    const part = file.pipe(new PassThrough());
+    const drain = (error: Error) => {
+      refuse(error instanceof ProblemError ? error : formError(`The file part cannot be read: ${error.message}.`));
+      file.unpipe(part);
       file.resume();
+    };
+    try {
+      spooling = spoolUpload(part, partFormatOf(info.filename, info.mimeType), path, limits).then(() => undefined, drain);
+    } catch (error) {
+      drain(error as Error);
     }
   });
   parser.on('filesLimit', () => refuse(formError('The form holds more than one file: send one file per import.')));
