@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -24,8 +24,11 @@ export interface ImportCli {
 
 export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
-  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
-${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--url ${cli.defaultUrl}]
+  const indent = ' '.repeat(usage.length);
+  return `${usage}<file.csv|file.xlsx> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
+${indent}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--encoding windows-1252|utf-16le|...]
+${indent}[--default-country CH] [--url ${cli.defaultUrl}]
+A CSV without --encoding is read by its byte order mark, else as UTF-8, or windows-1252 when the service can tell.
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
 
@@ -38,6 +41,22 @@ export interface ImportCliArgs {
   file: string;
   url: string;
   query: URLSearchParams;
+  /** Of the upload: an .xlsx by its name, else CSV, with the charset given by --encoding. */
+  contentType: string;
+}
+
+const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What the file is sent as: the service refuses an .xls itself, with its hint. */
+function contentTypeOf(file: string, encoding: string | undefined): string {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.xlsx' || extension === '.xls') {
+    if (encoding) throw new Error('--encoding is for a CSV file; a workbook says its own');
+    return extension === '.xlsx' ? XLSX_MEDIA_TYPE : 'application/vnd.ms-excel';
+  }
+  if (encoding !== undefined && !/^[A-Za-z0-9._:-]{1,40}$/.test(encoding))
+    throw new Error(`--encoding takes a charset name, not "${encoding}"`);
+  return encoding ? `text/csv; charset=${encoding}` : 'text/csv';
 }
 
 /** The command line as the request it makes; an Error whose message is meant for the user. */
@@ -51,13 +70,14 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
       map: { type: 'string', multiple: true, default: [] },
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
+      encoding: { type: 'string' },
       'default-country': { type: 'string' },
       url: { type: 'string', default: env[cli.urlVariable] ?? cli.defaultUrl },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new Error(`name one CSV file\n${importUsage(cli)}`);
+  if (positionals.length !== 1) throw new Error(`name one CSV or .xlsx file\n${importUsage(cli)}`);
   if (!cli.kinds.includes(values.kind)) throw new Error(`--kind is ${cli.kinds.join(' or ')}`);
   const mapping: Record<string, string> = {};
   for (const entry of values.map) {
@@ -70,7 +90,8 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
-  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query };
+  const contentType = contentTypeOf(positionals[0], values.encoding);
+  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query, contentType };
 }
 
 /**
@@ -80,7 +101,7 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
  */
 export function problemText(status: number, body: unknown): string {
   const problem = (body ?? {}) as { title?: string; detail?: string; errors?: { field: string; messages: string[] }[] };
-  const lines = [`${status} ${problem.title ?? 'request failed'}${problem.detail ? `: ${problem.detail}` : ''}`];
+  const lines = [`${status} ${problem.title ?? 'request failed'}${problem.detail ? `: ${inCommandWords(problem.detail)}` : ''}`];
   for (const error of problem.errors ?? []) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
   return lines.join('\n');
 }
@@ -88,7 +109,11 @@ export function problemText(status: number, body: unknown): string {
 const inCommandWords = (message: string): string =>
   message
     .replace(/\(mapping\[([^\]]+)\]=([^)\s]+)\)/g, '(--map "$1=$2")')
-    .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns');
+    .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns')
+    .replace(
+      /declare its charset in the Content-Type \(text\/csv; charset=\.\.\.: ([^)]+)\)/g,
+      'name its charset with --encoding ($1)',
+    );
 
 const SHOWN_BAD_ROWS = 10;
 
@@ -153,7 +178,9 @@ async function importCommand(cli: ImportCli, argv: readonly string[], env: NodeJ
     Presets.shades_classic,
   );
   bar.start(size, 0, { phase: 'upload', unit: 'bytes', counts: '', remaining: '--' });
-  const { status, body } = await upload(`${args.url}/v1/imports?${args.query}`, file, size, token, (sent) => bar.update(sent));
+  const { status, body } = await upload(`${args.url}/v1/imports?${args.query}`, file, size, token, args.contentType, (sent) =>
+    bar.update(sent),
+  );
   if (status !== 202) {
     bar.stop();
     process.stderr.write(`${problemText(status, body)}\n`);
@@ -197,11 +224,12 @@ async function upload(
   file: string,
   size: number,
   token: string,
+  contentType: string,
   onProgress: (sent: number) => void,
 ): Promise<{ status: number; body: unknown }> {
   const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Length': size },
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType, 'Content-Length': size },
   });
   const answered = new Promise<IncomingMessage>((resolve, reject) => request.once('response', resolve).once('error', reject));
   let sent = 0;
