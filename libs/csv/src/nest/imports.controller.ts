@@ -1,13 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiOperation,
   ApiProperty,
   ApiResponse,
   ApiTags,
   type ApiPropertyOptions,
+  type RequestBodyObject,
 } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -149,14 +148,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         'file writes nothing. Then 202 with the job; its rows are imported in the background, each as the API would ' +
         'write it (bad rows are reported, good rows land).',
     })
-    @ApiConsumes('text/csv', 'multipart/form-data', XLSX_MEDIA_TYPE)
-    @ApiBody({
-      required: true,
-      description:
-        'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item; in a form, the ' +
-        'file part (any field name); in a workbook, the first worksheet.',
-      schema: uploadSchema(kinds.exampleFile()),
-    })
+    @ApiOperation({ requestBody: uploadBody(kinds.exampleFile()) })
     @ApiJsonResponse(202, importJob, {
       description: 'Accepted: the rows are imported in the background; follow the job',
       headers: { [RESPONSE_HEADERS.location.name]: RESPONSE_HEADERS.location.header },
@@ -278,16 +270,26 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
   return ImportsController;
 }
 
-/**
- * The body as the document shows it: one schema for every media type (Swagger's @ApiBody gives them all the same), so
- * the file's text, which a form's file part and a workbook's sheet hold too; a fuzzer's positive case sends the example.
- */
-function uploadSchema(example: string): SchemaObject {
-  return {
+/** The body as the document shows it, per media type; a fuzzer's positive case sends the example file. */
+function uploadBody(example: string): RequestBodyObject {
+  const file = {
     type: 'string',
     example,
     [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
   } as SchemaObject;
+  return {
+    required: true,
+    description:
+      'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item; in a form, the ' +
+      'file part (any field name); in a workbook, the first worksheet.',
+    content: {
+      'text/csv': { schema: file },
+      'multipart/form-data': {
+        schema: { type: 'object', required: ['file'], properties: { file: { ...file, format: 'binary' } } } as SchemaObject,
+      },
+      [XLSX_MEDIA_TYPE]: { schema: { ...file, format: 'binary' } as SchemaObject },
+    },
+  };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
