@@ -148,6 +148,7 @@ async function spoolFilePart(body: Readable, contentType: string, path: string, 
     // Spooled from a stream of its own: a refusal destroys that one, and the rest of the part is read away, so that the
     // form is read to its end and the client gets the answer.
     const part = file.pipe(new PassThrough());
+    file.once('error', (error) => part.destroy(error)); // a form cut short
     const drain = (error: Error) => {
       refuse(error instanceof ProblemError ? error : formError(`The file part cannot be read: ${error.message}.`));
       file.unpipe(part);

@@ -340,6 +340,15 @@ describe('contacts import and export', () => {
         .attach('b', Buffer.from('givenName\nB'), 'b.csv')
         .expect(400);
       expect(twoFiles.body.detail).toContain('more than one file');
+      // A form cut short in its file part.
+      const cutForm = await upload(
+        '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ngivenName\nA\r\n',
+        {},
+        sales,
+        'multipart/form-data; boundary=XYZ',
+      ).expect(400);
+      expect(cutForm.body.detail).toMatch(/Unexpected end of (form|file)/);
+      await upload('givenName\nA', {}, sales, 'multipart/form-data').expect(400); // no boundary
       // A file part past the size limit gets the 413 a body gets.
       const large = await form()
         .attach('file', Buffer.from(`givenName\n${'A'.repeat(2 * 1024 * 1024)}`), 'big.csv')
