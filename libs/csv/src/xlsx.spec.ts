@@ -15,6 +15,7 @@ describe('cells of a workbook', () => {
   it('writes dates as ISO dates, with the time only when they have one', () => {
     expect(dateText(new Date(Date.UTC(1985, 2, 14)))).toBe('1985-03-14');
     expect(dateText(new Date(Date.UTC(2024, 0, 2, 9, 30)))).toBe('2024-01-02T09:30:00');
+    expect(dateText(new Date(Date.UTC(2024, 0, 2, 9, 29, 59, 999)))).toBe('2024-01-02T09:30:00');
   });
 });
 

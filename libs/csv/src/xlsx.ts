@@ -123,12 +123,14 @@ export function numberText(value: number): string {
   return /e/i.test(text) ? kept.toFixed(20).replace(/0+$/, '') : text;
 }
 
-/** A date cell (exceljs reads the sheet's serial as UTC): the date, and the time when it has one. */
+/**
+ * A date cell (exceljs reads the sheet's serial as UTC): the date, and the time to the second when it has one (a
+ * serial's float is rounded: 09:29:59.9997 is the 09:30 the sheet shows).
+ */
 export function dateText(date: Date): string {
   if (Number.isNaN(date.getTime())) return '';
-  const iso = date.toISOString(); // 2024-03-01T09:30:00.000Z
-  if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
-  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  const iso = new Date(Math.round(date.getTime() / 1000) * 1000).toISOString(); // 2024-03-01T09:30:00.000Z
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19);
 }
 
 /** Refuses a file that is not a zip, or one whose entries would inflate past the limit, before anything inflates it. */
