@@ -127,16 +127,13 @@ async function spoolWorkbook(body: Readable, path: string, limits: UploadLimits)
   }
 }
 
-/** Form fields besides the file (a browser may send a few); more is not an upload form. */
-const MAX_FORM_FIELDS = 20;
-
-/** A form's single file part (any field name), spooled by its own format; 400 for a form with none or with two. */
+/** A form's single file part (any field name), spooled by its own format; 400 for a form with none, two, or other fields. */
 async function spoolFilePart(body: Readable, contentType: string, path: string, limits: UploadLimits): Promise<void> {
   let parser: busboy.Busboy;
   try {
     parser = busboy({
       headers: { 'content-type': contentType },
-      limits: { files: 1, fields: MAX_FORM_FIELDS, fieldSize: 1024, parts: MAX_FORM_FIELDS + 1 },
+      limits: { files: 1, fields: 0 },
     });
   } catch (error) {
     throw formError(`The form cannot be read: ${(error as Error).message}.`);
@@ -161,8 +158,10 @@ async function spoolFilePart(body: Readable, contentType: string, path: string, 
     }
   });
   parser.on('filesLimit', () => refuse(formError('The form holds more than one file: send one file per import.')));
-  parser.on('fieldsLimit', () => refuse(formError(`The form holds more than ${MAX_FORM_FIELDS} fields besides the file.`)));
-  parser.on('partsLimit', () => refuse(formError(`The form holds more than ${MAX_FORM_FIELDS + 1} parts.`)));
+  // The options are query parameters, as for any other body: a field would be passed over without a word.
+  parser.on('fieldsLimit', () =>
+    refuse(formError('The form holds a field besides the file: send the file alone, and the options as query parameters.')),
+  );
   try {
     await pipeline(body, parser);
   } catch (error) {

@@ -330,11 +330,13 @@ describe('contacts import and export', () => {
     it('refuses forms and workbooks it cannot take, and writes nothing', async () => {
       const events = await eventCount();
       const jobs = await jobCount();
-      const noFile = await form().field('kind', 'contacts').expect(400);
+      const noFile = await upload('--XYZ--\r\n', {}, sales, 'multipart/form-data; boundary=XYZ').expect(400);
       expect(noFile.body).toMatchObject({
         type: 'https://crm.example/problems/validation',
         detail: expect.stringContaining('no file'),
       });
+      const field = await form().field('kind', 'contacts').attach('file', Buffer.from('givenName\nA'), 'a.csv').expect(400);
+      expect(field.body.detail).toContain('a field besides the file');
       const twoFiles = await form()
         .attach('a', Buffer.from('givenName\nA'), 'a.csv')
         .attach('b', Buffer.from('givenName\nB'), 'b.csv')

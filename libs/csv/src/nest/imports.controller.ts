@@ -285,7 +285,12 @@ function uploadBody(example: string): RequestBodyObject {
     content: {
       'text/csv': { schema: file },
       'multipart/form-data': {
-        schema: { type: 'object', required: ['file'], properties: { file: { ...file, format: 'binary' } } } as SchemaObject,
+        schema: {
+          type: 'object',
+          required: ['file'],
+          additionalProperties: false,
+          properties: { file: { ...file, format: 'binary', description: 'The file (any part name is read; no other part).' } },
+        } as SchemaObject,
       },
       [XLSX_MEDIA_TYPE]: { schema: { ...file, format: 'binary' } as SchemaObject },
     },
