@@ -167,8 +167,8 @@ def _workbook_body(case):
 def xlsx_serializer(ctx, value):
     """A workbook's body as bytes: a positive case's is made in before_call; a negative case's goes as generated."""
     if isinstance(value, bytes):
-        return {"data": value}
-    return {"data": (value if isinstance(value, str) else json.dumps(value)).encode("utf8")}
+        return value
+    return (value if isinstance(value, str) else json.dumps(value)).encode("utf8")
 
 
 def _absent_optional_body(case):
