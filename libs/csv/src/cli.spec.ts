@@ -36,6 +36,9 @@ describe('import command line', () => {
     expect(importCliArgs(contacts, ['a.csv', '--default-country', 'Schweiz', '--delimiter', ';'], {})).toMatchObject({
       query: new URLSearchParams({ kind: 'contacts', delimiter: ';', defaultCountry: 'Schweiz' }),
     });
+    expect(importCliArgs(contacts, ['a.csv', '--on-invalid-cell', 'skip', '--date-order', 'mdy'], {})).toMatchObject({
+      query: new URLSearchParams({ kind: 'contacts', onInvalidCell: 'skip', dateOrder: 'mdy' }),
+    });
     expect(importCliArgs(contacts, ['a.csv'], { CONTACTS_URL: 'http://contacts:3000/' })).toMatchObject({
       url: 'http://contacts:3000',
       query: new URLSearchParams({ kind: 'contacts' }),
@@ -80,13 +83,25 @@ describe('import command line', () => {
     updated: 1,
     unchanged: 0,
     failed: 1,
+    warnings: 1,
+    onInvalidCell: 'skip',
     createdAt: '2026-01-01T00:00:00.000Z',
     badRows: [
       {
         row: 3,
+        severity: 'error',
         type: 'validation',
         title: 'The row is invalid',
         errors: [{ field: 'email', column: 'E-Mail', messages: ['email must be an email'] }],
+      },
+    ],
+    warningRows: [
+      {
+        row: 2,
+        severity: 'warning',
+        type: 'import-warnings',
+        title: 'The row was imported with warnings',
+        errors: [{ field: 'phone', column: 'Phone', messages: ['phone must be a valid phone number'] }],
       },
     ],
     badRowsUrl: '/v1/imports/j-1/errors',
@@ -124,14 +139,16 @@ describe('import command line', () => {
     );
   });
 
-  it('ends with the counts, the first bad rows, and an exit code that tells whether rows failed', () => {
+  it('ends with the counts, the first bad rows and rows with warnings, and an exit code that tells whether rows failed', () => {
     const { text, exitCode } = importSummary(job, 'people.csv', 1.25);
     expect(text).toBe(
       [
         'Imported people.csv (contacts, job j-1): 3 of 3 rows in 1.3 s',
-        '  created 1, updated 1, unchanged 0, failed 1',
+        '  created 1, updated 1, unchanged 0, failed 1, with warnings 1',
         'Bad rows (1 of 1; all of them: GET /v1/imports/j-1/errors):',
         '  row 3: E-Mail: email must be an email',
+        'Rows imported with warnings (1 of 1; all of them: GET /v1/imports/j-1/errors):',
+        '  row 2: Phone: phone must be a valid phone number',
         '',
       ].join('\n'),
     );

@@ -27,7 +27,7 @@ export function importUsage(cli: ImportCli): string {
   const indent = ' '.repeat(usage.length);
   return `${usage}<file.csv|file.xlsx> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
 ${indent}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--encoding windows-1252|utf-16le|...]
-${indent}[--default-country CH] [--url ${cli.defaultUrl}]
+${indent}[--default-country CH] [--on-invalid-cell strict|skip] [--date-order dmy|mdy|ymd] [--url ${cli.defaultUrl}]
 A CSV without --encoding is read by its byte order mark, else as UTF-8, or windows-1252 when the service can tell.
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
@@ -72,6 +72,8 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
       delimiter: { type: 'string' },
       encoding: { type: 'string' },
       'default-country': { type: 'string' },
+      'on-invalid-cell': { type: 'string' },
+      'date-order': { type: 'string' },
       url: { type: 'string', default: env[cli.urlVariable] ?? cli.defaultUrl },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -90,6 +92,9 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
+  // Checked by the service, whose 400 names the parameter and what it takes.
+  if (values['on-invalid-cell']) query.set('onInvalidCell', values['on-invalid-cell']);
+  if (values['date-order']) query.set('dateOrder', values['date-order']);
   const contentType = contentTypeOf(positionals[0], values.encoding);
   return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query, contentType };
 }
@@ -121,19 +126,24 @@ const SHOWN_BAD_ROWS = 10;
 export function importSummary(job: ImportJobView, file: string, seconds: number): { text: string; exitCode: number } {
   const lines = [
     `${job.status === 'completed' ? 'Imported' : 'Import failed:'} ${file} (${job.kind}, job ${job.jobId}): ${job.rowsRead} of ${job.rowsTotal} rows in ${seconds.toFixed(1)} s`,
-    `  created ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}, failed ${job.failed}`,
+    `  created ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}, failed ${job.failed}, with warnings ${job.warnings}`,
   ];
   if (job.failureReason) lines.push(`  ${job.failureReason}`);
-  if (job.failed > 0) {
-    const shown = job.badRows.slice(0, SHOWN_BAD_ROWS);
-    lines.push(`Bad rows (${shown.length} of ${job.failed}; all of them: GET ${job.badRowsUrl}):`);
+  const list = (title: string, rows: ImportJobView['badRows'], count: number) => {
+    if (count === 0) return;
+    const shown = rows.slice(0, SHOWN_BAD_ROWS);
+    lines.push(`${title} (${shown.length} of ${count}; all of them: GET ${job.badRowsUrl}):`);
     for (const bad of shown) {
       const reasons = bad.errors?.length
-        ? bad.errors.map((e) => `${e.column ?? e.field}: ${e.messages.join('; ')}`).join(' | ')
+        ? bad.errors
+            .map((e) => `${e.column ?? e.field}${e.items ? ` (item ${e.items.join(', ')})` : ''}: ${e.messages.join('; ')}`)
+            .join(' | ')
         : (bad.detail ?? bad.title);
       lines.push(`  row ${bad.row}: ${reasons}`);
     }
-  }
+  };
+  list('Bad rows', job.badRows, job.failed);
+  list('Rows imported with warnings', job.warningRows, job.warnings);
   const exitCode = job.status !== 'completed' ? EXIT_FAILED : job.failed > 0 ? EXIT_SOME_ROWS_FAILED : EXIT_IMPORTED;
   return { text: `${lines.join('\n')}\n`, exitCode };
 }

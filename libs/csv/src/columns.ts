@@ -1,5 +1,7 @@
 import type { FieldError } from '@crm/platform';
 import { unescapeCell } from './cells';
+import type { DateOrder } from './dates';
+import { isPlaceholderCell } from './placeholders';
 
 /** A field a file of one kind can fill; its name is its header in an export and what a mapping names. */
 export interface FieldDeclaration {
@@ -13,6 +15,8 @@ export interface FieldDeclaration {
    * `Contact ID` or `OwnerId` (its own ids) must not fill by resemblance.
    */
   readonly exactNameOnly?: boolean;
+  /** Holds dates: the import reads its cells in the file's day/month order (`dateOrder`, or told by its values). */
+  readonly date?: boolean;
 }
 
 /**
@@ -24,6 +28,8 @@ export interface ColumnFamily {
   /** How messages name the family: `custom.<key>`. */
   readonly pattern: string;
   readonly includes: (column: string) => boolean;
+  /** Its columns may hold dates (a custom field of type date): their day/month order is looked for as for a date field. */
+  readonly mayHoldDates?: boolean;
 }
 
 /** What a file of one kind can hold: its fields (a bare name for a field without aliases) and column families. */
@@ -39,6 +45,8 @@ export type ColumnMapping = Readonly<Record<string, string>>;
 export interface Column {
   header: string;
   field?: string;
+  /** Of a date column: the order of its dates, given with the import or told by its values. */
+  dateOrder?: DateOrder;
 }
 
 /** The mapping target that drops a column. */
@@ -58,6 +66,7 @@ class KindColumns {
   readonly targets: readonly string[];
   private readonly readOnly: ReadonlySet<string>;
   private readonly exactOnly: ReadonlySet<string>;
+  private readonly dates: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
   private readonly families: readonly ColumnFamily[];
 
@@ -70,6 +79,7 @@ class KindColumns {
     this.targets = writable.map((field) => field.name);
     this.readOnly = new Set(fields.filter((field) => field.readOnly).map((field) => field.name));
     this.exactOnly = new Set(writable.filter((field) => field.exactNameOnly).map((field) => field.name));
+    this.dates = new Set(writable.filter((field) => field.date).map((field) => field.name));
     // Aliases first: a field's own name wins over another field's alias written the same way.
     this.byKey = new Map([
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
@@ -86,6 +96,10 @@ class KindColumns {
   fieldOf(header: string): string | undefined {
     if (this.families.some((family) => family.includes(header)) || this.exactOnly.has(header)) return header;
     return this.byKey.get(headerKey(header));
+  }
+
+  holdsDates(field: string): boolean {
+    return this.dates.has(field) || this.families.some((family) => family.mayHoldDates && family.includes(field));
   }
 
   isReadOnly(header: string): boolean {
@@ -130,6 +144,11 @@ export class ImportKinds<Kind extends string = string> {
 
   has(kind: string): kind is Kind {
     return this.columns.has(kind);
+  }
+
+  /** Whether a field of `kind` holds dates (a date field, or a column of a family that may). */
+  holdsDates(kind: Kind, field: string): boolean {
+    return this.of(kind).holdsDates(field);
   }
 
   /** Every mapping entry whose target is neither a field of `kind`, nor in one of its families, nor `ignore`; checked before the file is read. */
@@ -208,7 +227,7 @@ export function defineImportKinds<Kind extends string>(
   return new ImportKinds(declarations);
 }
 
-/** The row's values by field: cells trimmed, blank cells left out (a blank cell changes nothing). */
+/** The row's values by field: cells trimmed, blank cells and placeholders (`null`, `N/A`) left out (a blank cell changes nothing). */
 export function valuesByField<F extends string>(
   columns: readonly Column[],
   cells: readonly string[],
@@ -216,7 +235,7 @@ export function valuesByField<F extends string>(
   const values: Partial<Record<F, string>> = {};
   columns.forEach(({ field }, index) => {
     const cell = (cells[index] ?? '').trim();
-    if (field && cell !== '') values[field as F] = unescapeCell(cell);
+    if (field && cell !== '' && !isPlaceholderCell(cell)) values[field as F] = unescapeCell(cell);
   });
   return values;
 }

@@ -3,6 +3,9 @@
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
 export { countryCodeOf, readCountryCell } from './countries';
+export { withDateOrders } from './date-columns';
+export { DATE_ORDERS, DateOrderEvidence, fullYear, readDateCell, readDateCells, type DateOrder, type DateRead } from './dates';
+export { isPlaceholderCell } from './placeholders';
 export { readExternalIdCell } from './external-ids';
 export {
   defineImportKinds,
@@ -18,7 +21,14 @@ export {
   type FieldDeclaration,
   type ImportKindDeclaration,
 } from './columns';
-export { IMPORT_MEDIA_TYPES, importConfigSpec, importSettingsOf, type ImportConfigSpec, type ImportSettings } from './config';
+export {
+  IMPORT_MEDIA_TYPES,
+  importConfigSpec,
+  importSettingsOf,
+  ownersOf,
+  type ImportConfigSpec,
+  type ImportSettings,
+} from './config';
 export {
   checkCsvFile,
   CSV_DELIMITERS,
@@ -39,6 +49,7 @@ export {
   type ImportJobView,
   type ImportStatus,
   type RowError,
+  type RowSeverity,
 } from './job-store';
 export {
   ImportColumnsError,
@@ -58,15 +69,19 @@ export {
   type ImportRequest,
 } from './queue';
 export {
+  importSkippingInvalidCells,
   InvalidRowError,
   isUuid,
+  ON_INVALID_CELL,
   mergeByField,
   retryOnConflict,
   rowFailure,
   withColumns,
   withoutUndefined,
   type RowFieldError,
+  type ImportedRow,
   type ImportOptions,
+  type OnInvalidCell,
   type RowImporter,
   type RowOutcome,
   type RowResult,

@@ -8,9 +8,11 @@ import { newId } from '@crm/eventsourcing';
 import type { ColumnMapping, ImportKinds } from './columns';
 import type { ImportSettings } from './config';
 import { checkCsvFile, detectDelimiter, type CsvDelimiter } from './csv-file';
+import { withDateOrders } from './date-columns';
+import type { DateOrder } from './dates';
 import type { ImportJob, ImportJobStore } from './job-store';
 import { ImportColumnsError, ImportsBusyError } from './problems';
-import type { RowImporter } from './rows';
+import type { OnInvalidCell, RowImporter } from './rows';
 import { runImport, type ProblemOf } from './runner';
 import { spoolUpload, type UploadFormat } from './upload';
 
@@ -36,6 +38,10 @@ export interface ImportRequest {
   defaultCountry?: string;
   /** How the body is sent (uploadFormatOf its Content-Type); a CSV in UTF-8 or a detected charset when not given. */
   format?: UploadFormat;
+  /** `strict` unless given (see ImportOptions). */
+  onInvalidCell?: OnInvalidCell;
+  /** The order of day and month in every date column; when not given, each column's values tell it (withDateOrders). */
+  dateOrder?: DateOrder;
   createdBy: string;
   correlationId: string;
 }
@@ -108,13 +114,16 @@ export class ImportQueue {
       const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
       const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
+      const holdsDates = (field: string) => this.deps.kinds.holdsDates(request.kind, field);
+      const columns = await withDateOrders(spoolPath, delimiter, resolved.columns, holdsDates, request.dateOrder);
       const job = {
         jobId,
         kind: request.kind,
         createdBy: request.createdBy,
-        columns: resolved.columns,
+        columns,
         delimiter,
         defaultCountry: request.defaultCountry,
+        onInvalidCell: request.onInvalidCell ?? 'strict',
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;
@@ -144,7 +153,14 @@ export class ImportQueue {
         this.current = job.jobId;
         try {
           const importer = await this.deps.importerFor(job.kind);
-          importer.configure?.({ defaultCountry: job.defaultCountry });
+          importer.configure?.({
+            defaultCountry: job.defaultCountry,
+            onInvalidCell: job.onInvalidCell,
+            dateOrders: Object.fromEntries(
+              job.columns.flatMap(({ field, dateOrder }) => (field && dateOrder ? [[field, dateOrder]] : [])),
+            ),
+            owners: this.deps.settings.owners,
+          });
           await runImport(
             job,
             spoolPath,

@@ -6,7 +6,7 @@ import { csvRecords } from './csv-file';
 import { NO_COUNTS, type ImportCounts, type ImportJob, type ImportJobStore, type RowError } from './job-store';
 import { withColumns, type RowFieldError, type RowImporter, type RowValues } from './rows';
 
-/** Bad rows kept per job; the count stays exact past it. */
+/** Bad rows kept per job, and rows with warnings; the counts stay exact past it. */
 export const MAX_KEPT_ROW_ERRORS = 10_000;
 const FLUSH_EVERY_MS = 500;
 
@@ -24,7 +24,8 @@ export interface RunOptions {
  * Imports one spooled file: rows streamed from disk, at most `concurrency` at a time, rows with a shared
  * key (the same person twice) one after the other. A row the API would refuse (a 4xx problem) is kept as a
  * bad row and the others go on; anything else (a 5xx: the store is down, a bug) stops the job, which then
- * fails. Progress and bad rows are saved every half second.
+ * fails. A row may land with warnings (cells left out): kept like bad rows. Progress and bad rows are saved every
+ * half second.
  */
 export async function runImport(
   job: ImportJob,
@@ -37,6 +38,7 @@ export async function runImport(
   const counts: ImportCounts = { ...NO_COUNTS };
   const pendingErrors: RowError[] = [];
   let kept = 0;
+  let keptWarnings = 0;
   let failure: string | undefined;
   let interrupted = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -59,7 +61,21 @@ export async function runImport(
   const importRow = async (row: number, values: RowValues, after: Promise<void>[]) => {
     await Promise.all(after);
     try {
-      counts[await importer.importRow(values)]++;
+      const imported = await importer.importRow(values);
+      const { outcome, warnings } = typeof imported === 'string' ? { outcome: imported, warnings: [] } : imported;
+      counts[outcome]++;
+      if (warnings.length > 0) {
+        counts.warnings++;
+        if (keptWarnings++ < MAX_KEPT_ROW_ERRORS) {
+          pendingErrors.push({
+            row,
+            severity: 'warning',
+            type: problemType('import-warnings'),
+            title: 'The row was imported with warnings',
+            errors: withColumns(warnings, job.columns),
+          });
+        }
+      }
     } catch (error) {
       const { problem, unexpected } = deps.problemOf(error);
       if (unexpected) {
@@ -71,6 +87,7 @@ export async function runImport(
       if (kept++ < MAX_KEPT_ROW_ERRORS) {
         pendingErrors.push({
           row,
+          severity: 'error',
           type: problemType(problem.type),
           title: problem.title,
           ...(problem.detail !== undefined && { detail: problem.detail }),

@@ -11,6 +11,9 @@ const time = (description: string) => Type.String({ format: 'date-time', descrip
 const rowErrorSchema = closed(
   {
     row: Type.Integer({ minimum: 2, description: 'The row in the file; the header is row 1.' }),
+    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')], {
+      description: '`error`: the row was not imported; `warning`: it was, without the cells named (or with a doubt).',
+    }),
     type: Type.String({ description: 'The problem type, as the API would answer for the row.' }),
     title: Type.String(),
     detail: Type.Optional(Type.String()),
@@ -20,6 +23,11 @@ const rowErrorSchema = closed(
           {
             field: Type.String({ description: 'The import field.' }),
             column: Type.Optional(Type.String({ description: "The file's header of that field." })),
+            items: Type.Optional(
+              Type.Array(Type.Integer({ minimum: 1 }), {
+                description: 'Of a list cell (`a; b; c`): the positions of the items meant (from 1); absent: the whole cell.',
+              }),
+            ),
             messages: Type.Array(Type.String()),
           },
           { additionalProperties: false },
@@ -38,13 +46,24 @@ const jobFields = {
   createdBy: Type.String({ description: 'Who imported it.' }),
   columns: Type.Array(
     closed(
-      { header: Type.String(), field: Type.Optional(Type.String({ description: 'Absent: ignored.' })) },
+      {
+        header: Type.String(),
+        field: Type.Optional(Type.String({ description: 'Absent: ignored.' })),
+        dateOrder: Type.Optional(
+          Type.Union([Type.Literal('dmy'), Type.Literal('mdy'), Type.Literal('ymd')], {
+            description: 'Of a date column: the order its dates are read in, given (dateOrder) or told by its values.',
+          }),
+        ),
+      },
       { additionalProperties: false },
     ),
   ),
   defaultCountry: Type.Optional(
     Type.String({ pattern: '^[A-Z]{2}$', description: 'The country of rows that name none, as the import gave it.' }),
   ),
+  onInvalidCell: Type.Union([Type.Literal('strict'), Type.Literal('skip')], {
+    description: 'Whether a bad cell fails its row (`strict`) or is left out with a warning (`skip`).',
+  }),
   bytesTotal: count('Size of the file.'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),
   rowsTotal: count('Rows in the file, the header not counted.'),
@@ -53,19 +72,24 @@ const jobFields = {
   updated: count('Rows that changed something.'),
   unchanged: count('Rows that changed nothing.'),
   failed: count('Rows not imported.'),
+  warnings: count('Rows imported with warnings (counted in created, updated or unchanged too).'),
   failureReason: Type.Optional(Type.String({ description: 'Why a failed import stopped.' })),
   createdAt: time('When it was submitted.'),
   startedAt: Type.Optional(time('When its rows began to be imported.')),
   finishedAt: Type.Optional(time('When it completed or failed.')),
-  badRowsUrl: Type.String({ description: 'Every bad row, as CSV or JSON.' }),
+  badRowsUrl: Type.String({ description: 'Every bad row and row with warnings, as CSV or JSON.' }),
 };
 const importJobSchema = closed(
-  { ...jobFields, badRows: Type.Array(rowErrorSchema, { description: 'The first bad rows (up to 100).' }) },
+  {
+    ...jobFields,
+    badRows: Type.Array(rowErrorSchema, { description: 'The first bad rows (up to 100).' }),
+    warningRows: Type.Array(rowErrorSchema, { description: 'The first rows imported with warnings (up to 100).' }),
+  },
   { additionalProperties: false },
 );
 sameShape<Static<typeof importJobSchema>, ImportJobView>(true);
 const importJobSummarySchema = closed(jobFields, { additionalProperties: false });
-sameShape<Static<typeof importJobSummarySchema>, Omit<ImportJobView, 'badRows'>>(true);
+sameShape<Static<typeof importJobSummarySchema>, Omit<ImportJobView, 'badRows' | 'warningRows'>>(true);
 
 export const importJob = namedSchema('ImportJob', importJobSchema);
 export const importJobList = {

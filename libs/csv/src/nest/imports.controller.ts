@@ -28,10 +28,11 @@ import {
 } from '@crm/platform/nest';
 import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
-import type { RowFieldError } from '../rows';
+import { DATE_ORDERS, type DateOrder } from '../dates';
+import { ON_INVALID_CELL, type OnInvalidCell, type RowFieldError } from '../rows';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
-import type { ImportJob, ImportJobView, RowError } from '../job-store';
+import type { ImportJob, ImportJobView, RowError, RowSeverity } from '../job-store';
 import { jsonArray } from '../json-array';
 import { ImportJobNotFound } from '../problems';
 import { uploadFormatOf, XLSX_MEDIA_TYPE } from '../upload';
@@ -40,7 +41,7 @@ import { importJob, importJobList, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
-/** Bad rows shown in the job itself; all of them at `/errors`. */
+/** Bad rows (and rows with warnings) shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
 // What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
 documentValidator('isMapping', {
@@ -66,6 +67,15 @@ class ErrorsQuery {
   @Optional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
+
+  @ApiProperty({
+    required: false,
+    enum: ['error', 'warning'],
+    description: 'Only the bad rows (`error`) or only the rows imported with warnings (`warning`); both unless given.',
+  })
+  @Optional()
+  @IsIn(['error', 'warning'])
+  severity?: RowSeverity;
 }
 
 const uuid = new ParseUUIDPipe();
@@ -127,6 +137,30 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @IsString()
     @MaxLength(100)
     defaultCountry?: string;
+
+    @ApiProperty({
+      required: false,
+      enum: ON_INVALID_CELL,
+      description:
+        'What a cell that breaks a rule does: `strict` (the default) refuses its row; `skip` leaves the cell out and ' +
+        'imports the rest of the row, with a warning naming the column and the rule. A row left without what it needs ' +
+        '(a contact without a name) is refused all the same.',
+    })
+    @Optional()
+    @IsIn(ON_INVALID_CELL)
+    onInvalidCell?: OnInvalidCell;
+
+    @ApiProperty({
+      required: false,
+      enum: DATE_ORDERS,
+      description:
+        'The order of day, month and year in the date columns (`dmy`: 14/03/1980, `mdy`: 3/14/80, `ymd`). When not ' +
+        'given, each date column takes the order its values tell (a day over 12); a column whose values do not tell ' +
+        'takes ISO dates (YYYY-MM-DD) only. Two-digit years are the latest such year up to now.',
+    })
+    @Optional()
+    @IsIn(DATE_ORDERS)
+    dateOrder?: DateOrder;
   }
 
   @ApiTags('imports')
@@ -174,6 +208,8 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
         defaultCountry,
         format,
+        onInvalidCell: query.onInvalidCell,
+        dateOrder: query.dateOrder,
         createdBy: caller.sub,
         correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
       });
@@ -185,7 +221,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Roles(...roles)
     @ApiOperation({ summary: 'List imports', description: "The caller's imports, newest first (an admin sees everyone's)." })
     @ApiJsonResponse(200, importJobList)
-    async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows'>[] }> {
+    async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows' | 'warningRows'>[] }> {
       const jobs = await this.jobs.store.list(caller.roles.includes('admin') ? undefined : caller.sub, 50);
       return { items: jobs.map(({ delimiter: _, ...job }) => ({ ...job, badRowsUrl: `/v1/imports/${job.jobId}/errors` })) };
     }
@@ -194,7 +230,9 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Roles(...roles)
     @ApiOperation({
       summary: 'Get an import',
-      description: 'Status, progress (rows and bytes, for a progress bar), counts, and the first bad rows with their reasons.',
+      description:
+        'Status, progress (rows and bytes, for a progress bar), counts, the first bad rows with their reasons and the ' +
+        'first rows imported with warnings.',
     })
     @ApiJsonResponse(200, importJob)
     @ApiProblemResponse(404, "No import of the caller's has this id")
@@ -205,8 +243,10 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Get(':jobId/errors')
     @Roles(...roles)
     @ApiOperation({
-      summary: "An import's bad rows",
-      description: 'Every bad row kept (up to 10,000): `format=csv` (the default, one line per field and reason) or `json`.',
+      summary: "An import's bad rows and warnings",
+      description:
+        'Every bad row and every row imported with warnings kept (up to 10,000 of each), in row order, each with its ' +
+        '`severity`: `format=csv` (the default, one line per field and reason) or `json`.',
     })
     @ApiResponse({
       status: 200,
@@ -224,7 +264,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       const store = this.jobs.store;
       async function* rowErrors(): AsyncGenerator<RowError> {
         for (let after = 0; ;) {
-          const page = await store.rowErrors(jobId, after, 1000);
+          const page = await store.rowErrors(jobId, after, 1000, query.severity);
           yield* page;
           if (page.length < 1000) return;
           after = page[page.length - 1].row;
@@ -240,15 +280,16 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         for await (const error of rowErrors()) {
           const fields = error.errors?.length
             ? error.errors
-            : [{ field: '', column: undefined, messages: [error.detail ?? error.title] }];
-          for (const { field, column, messages } of fields) {
-            yield [String(error.row), column ?? '', field, messages.join('; '), error.title].map(escapeCell);
+            : [{ field: '', column: undefined, items: undefined, messages: [error.detail ?? error.title] }];
+          for (const { field, column, items, messages } of fields) {
+            const reason = `${items ? `item ${items.join(', ')}: ` : ''}${messages.join('; ')}`;
+            yield [String(error.row), error.severity, column ?? '', field, reason, error.title].map(escapeCell);
           }
         }
       };
       await pipeline(
         Readable.from(lines()),
-        stringify({ header: true, columns: ['row', 'column', 'field', 'reason', 'problem'] }),
+        stringify({ header: true, columns: ['row', 'severity', 'column', 'field', 'reason', 'problem'] }),
         response,
       );
     }
@@ -262,8 +303,11 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
 
     private async view(job: ImportJob): Promise<ImportJobView> {
       const { delimiter: _, ...shown } = job;
-      const badRows = job.failed > 0 ? await this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN) : [];
-      return { ...shown, badRows, badRowsUrl: `/v1/imports/${job.jobId}/errors` };
+      const [badRows, warningRows] = await Promise.all([
+        job.failed > 0 ? this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN, 'error') : [],
+        job.warnings > 0 ? this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN, 'warning') : [],
+      ]);
+      return { ...shown, badRows, warningRows, badRowsUrl: `/v1/imports/${job.jobId}/errors` };
     }
   }
 

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InvalidRowError, listItems, retryOnConflict, type RowImporter, type RowOutcome } from '@crm/csv';
+import {
+  importSkippingInvalidCells,
+  InvalidRowError,
+  listItems,
+  retryOnConflict,
+  type ImportedRow,
+  type ImportOptions,
+  type RowImporter,
+  type RowOutcome,
+} from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
 import { CompanyAlreadyExists, companyAggregate, normalizeDomain } from '../../domain/company';
@@ -10,21 +19,30 @@ import { companyWrite, readCompanyRow, type CompanyRow } from './company-rows';
 import { companyIdFor } from './external-ids';
 import type { CompanyField } from './import-columns';
 
+/** Never left out of a row for `onInvalidCell=skip`: they say which company the row is for. */
+const NEVER_SKIPPED: readonly CompanyField[] = ['companyId', 'externalId'];
+
 /**
  * Writes companies rows with the commands the companies API sends. A row finds its company by `companyId`,
  * else by the id its `externalId` stands for, else by one of its domains: among this job's rows first, then
- * in the company list (eventually consistent). Found: updated; else created. One per job (made by the import queue).
+ * in the company list (eventually consistent). Found: updated; else created. With `onInvalidCell=skip`, a row refused
+ * for some of its cells is imported again without them, each reported as a warning. One per job (made by the import queue).
  */
 @Injectable()
 export class CompanyRowImporter implements RowImporter<CompanyField> {
   private readonly companyByDomain = new Map<string, string>();
   private readonly now = () => new Date().toISOString();
+  private options: ImportOptions = {};
 
   constructor(
     private readonly commands: CommandBus,
     @InjectRepository(companyAggregate) private readonly companies: RepositoryOf<typeof companyAggregate>,
     private readonly readModels: ReadModels,
   ) {}
+
+  configure(options: ImportOptions): void {
+    this.options = options;
+  }
 
   keysOf(values: Partial<Record<CompanyField, string>>): string[] {
     return [
@@ -34,7 +52,13 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     ];
   }
 
-  async importRow(values: Partial<Record<CompanyField, string>>): Promise<RowOutcome> {
+  importRow(values: Partial<Record<CompanyField, string>>): Promise<RowOutcome | ImportedRow> {
+    return this.options.onInvalidCell === 'skip'
+      ? importSkippingInvalidCells(values, (cells) => this.importCells(cells), NEVER_SKIPPED)
+      : this.importCells(values);
+  }
+
+  private async importCells(values: Partial<Record<CompanyField, string>>): Promise<RowOutcome> {
     const read = readCompanyRow(values);
     if (!read.ok) throw new InvalidRowError(read.errors);
     return retryOnConflict(

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  importSkippingInvalidCells,
   InvalidRowError,
   mergeByField,
+  readDateCells,
   retryOnConflict,
+  type ImportedRow,
   type ImportOptions,
   type RowFieldError,
   type RowImporter,
@@ -23,9 +26,21 @@ import { ContactLookup } from '../contact-lookup';
 import { contactListProjection } from '../read-models/contact-list';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
-import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import {
+  contactDateFields,
+  contactWrite,
+  readContactRow,
+  resolveOwner,
+  rowEmails,
+  type ContactRow,
+  type CustomFieldDeclarations,
+} from './contact-rows';
 import { companyIdFor, contactIdFor } from './external-ids';
-import type { ContactValues } from './import-columns';
+import { isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import { phoneCountryWarnings } from './phone-countries';
+
+/** Never left out of a row for `onInvalidCell=skip`: they say which contact the row is for. */
+const NEVER_SKIPPED: readonly ContactField[] = ['contactId', 'externalId'];
 
 /**
  * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
@@ -33,7 +48,8 @@ import type { ContactValues } from './import-columns';
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
- * the contact's current state. One per job (made by the import queue).
+ * the contact's current state. With `onInvalidCell=skip`, a row refused for some of its cells is imported again without
+ * them, each reported as a warning. One per job (made by the import queue).
  */
 @Injectable()
 export class ContactRowImporter implements RowImporter<keyof ContactValues> {
@@ -66,12 +82,28 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     ];
   }
 
-  async importRow(values: ContactValues): Promise<RowOutcome> {
-    const read = readContactRow(values);
+  async importRow(values: ContactValues): Promise<RowOutcome | ImportedRow> {
+    const owned = resolveOwner(values, this.options.owners);
+    const imported =
+      this.options.onInvalidCell === 'skip'
+        ? await importSkippingInvalidCells(owned.values, (cells) => this.importCells(cells), NEVER_SKIPPED)
+        : { outcome: await this.importCells(owned.values), warnings: [] };
+    // Of the phone cells written: one left out (skip) has its warning already.
+    const skipped = new Set(imported.warnings.map(({ field }) => field));
+    const doubts = phoneCountryWarnings(owned.values, this.options).filter(({ field }) => !skipped.has(field));
+    const warnings = [...owned.warnings, ...imported.warnings, ...doubts];
+    return warnings.length > 0 ? { outcome: imported.outcome, warnings } : imported.outcome;
+  }
+
+  private async importCells(cells: ContactValues): Promise<RowOutcome> {
+    const declarations = Object.keys(cells).some(isCustomFieldColumn) ? await this.catalog() : new Map();
+    const thisYear = new Date(this.now()).getUTCFullYear();
+    const dates = readDateCells(cells, contactDateFields(cells, declarations, thisYear), this.options.dateOrders);
+    const read = readContactRow(dates.values);
     const row = read.ok ? read.value : read.partial;
-    const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
     const { links, missing } = await this.companyLinks(row);
     const refused = [
+      ...dates.errors,
       ...(read.ok ? [] : read.errors),
       // Before anything is written: the domain would refuse the statement only after the contact was.
       ...consentTimeErrors(row.consent, this.now()),
@@ -163,9 +195,9 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
     const missing: RowFieldError[] = [];
-    for (const id of row.companyIds) {
+    for (const [index, id] of row.companyIds.entries()) {
       if ((await this.companies.load(id)).state.status === 'none')
-        missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
+        missing.push({ field: 'companyIds', items: [index + 1], messages: [`no company ${id}`] });
     }
     if (row.company) {
       const { domain, externalId, role } = row.company;
