@@ -64,7 +64,7 @@ const jobFields = {
   onInvalidCell: Type.Union([Type.Literal('strict'), Type.Literal('skip')], {
     description: 'Whether a bad cell fails its row (`strict`) or is left out with a warning (`skip`).',
   }),
-  bytesTotal: count('Size of the file.'),
+  bytesTotal: count('Size of the file as imported: UTF-8 CSV (a workbook as its converted sheet).'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),
   rowsTotal: count('Rows in the file, the header not counted.'),
   rowsRead: count('Rows read so far.'),
