@@ -154,8 +154,9 @@ def _workbook_of(text):
 
 
 def _workbook_body(case):
-    # A workbook is bytes a fuzzer cannot make valid: a positive case sends the documented example file as an .xlsx.
-    if case.media_type != XLSX:
+    # A workbook is bytes a fuzzer cannot make valid: a positive body sends the documented example file as an .xlsx.
+    # (A case positive as a whole may hold a negative body: the coverage phase's invalid example.)
+    if case.media_type != XLSX or _is_negative(case, ParameterLocation.BODY):
         return
     content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
     example = _resolve(case.operation.schema.raw_schema, content.get(XLSX, {}).get("schema", {})).get("example")
