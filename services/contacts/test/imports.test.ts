@@ -373,6 +373,26 @@ describe('contacts import and export', () => {
       for (let i = 0; i < 40_000; i++) rows.addRow(['Bartholomäus-Maximilian', 'Mustermann-Schwarzenegger']);
       const tooBig = await upload(Buffer.from(await big.xlsx.writeBuffer()), {}, sales, xlsx).expect(413);
       expect(tooBig.body.detail).toContain('converts to more than 1048576 bytes');
+      // More rows than the instance takes (3 here), each counted as the sheet is converted.
+      const few = await createServiceTestApp(
+        contactsService,
+        contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_ROWS: '3', CONTACTS_IMPORT_SPOOL_DIR: spoolDir }),
+      );
+      try {
+        const four = new ExcelJS.Workbook();
+        const sheet = four.addWorksheet('Vier');
+        sheet.addRow(['givenName']);
+        ['Anna', 'Bert', 'Carl', 'Dora'].forEach((name) => sheet.addRow([name]));
+        const tooMany = await request(few.getHttpServer())
+          .post('/v1/imports')
+          .set('Authorization', sales)
+          .set('Content-Type', xlsx)
+          .send(Buffer.from(await four.xlsx.writeBuffer()))
+          .expect(413);
+        expect(tooMany.body.detail).toBe('An import takes at most 3 rows; split the file.');
+      } finally {
+        await few.close();
+      }
       expect(await eventCount()).toBe(events);
       expect(await jobCount()).toBe(jobs);
       expect(await readdir(spoolDir)).toEqual([]);
