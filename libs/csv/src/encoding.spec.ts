@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bomEncoding, CharsetSniffer, encodingOf, utf8From } from './encoding';
+import { Readable } from 'node:stream';
+import { bomEncoding, CharsetSniffer, decodingStream, encodingOf, utf8From } from './encoding';
 
 const FIXTURES = join(__dirname, '../../../services/contacts/test/fixtures/imports');
 
@@ -49,6 +50,26 @@ describe('utf8From', () => {
   it('refuses bytes the charset cannot hold', () => {
     const decode = utf8From('utf-8');
     expect(() => Buffer.concat([decode(Buffer.from([0x61, 0xff])), decode(undefined)])).toThrow(/not utf-8 text/);
+  });
+});
+
+describe('decodingStream', () => {
+  const decoded = async (chunks: Buffer[]) => {
+    const out: Buffer[] = [];
+    for await (const chunk of Readable.from(chunks).pipe(
+      decodingStream((start) => utf8From(bomEncoding(start) ?? 'windows-1252')),
+    )) {
+      out.push(chunk as Buffer);
+    }
+    return Buffer.concat(out).toString();
+  };
+
+  it('chooses the decoder by the first bytes, a BOM cut into one-byte chunks included', async () => {
+    const utf16 = Buffer.from([0xfe, 0xff, ...Buffer.from('\u0000M\u0000\u00fc', 'latin1')]);
+    expect(await decoded([...utf16].map((byte) => Buffer.from([byte])))).toBe('Mü');
+    expect(await decoded([Buffer.from('M\xfcller', 'latin1')])).toBe('Müller');
+    expect(await decoded([Buffer.from('a')])).toBe('a'); // shorter than a BOM
+    expect(await decoded([])).toBe('');
   });
 });
 

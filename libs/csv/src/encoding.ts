@@ -48,7 +48,7 @@ export function utf8From(encoding: string): ChunkDecoder {
 
 /** A stream of `decode`'s output, the decoder chosen from the stream's first bytes (a BOM is at most 3). */
 export function decodingStream(choose: (start: Buffer) => ChunkDecoder): Transform {
-  let head: Buffer | undefined = Buffer.alloc(0);
+  let head = Buffer.alloc(0);
   let decode: ChunkDecoder | undefined;
   const run = (step: () => Buffer, done: (error: Error | null, data?: Buffer) => void) => {
     try {
@@ -60,12 +60,12 @@ export function decodingStream(choose: (start: Buffer) => ChunkDecoder): Transfo
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       if (decode) return run(() => decode!(chunk), done);
-      head = Buffer.concat([head!, chunk]);
+      head = Buffer.concat([head, chunk]);
       if (head.length < 3) return done();
-      run(() => (decode = choose(head!))(head!), done);
+      run(() => (decode = choose(head))(head), done);
     },
     flush(done) {
-      run(() => (decode ? decode(undefined) : Buffer.concat([(decode = choose(head!))(head!), decode(undefined)])), done);
+      run(() => (decode ? decode(undefined) : Buffer.concat([(decode = choose(head))(head), decode(undefined)])), done);
     },
   });
 }
