@@ -153,20 +153,18 @@ def _workbook_of(text):
     return buffer.getvalue()
 
 
-def _workbook_body(case):
-    # A workbook is bytes a fuzzer cannot make valid: a positive body sends the documented example file as an .xlsx.
-    # (A case positive as a whole may hold a negative body: the coverage phase's invalid example.)
-    if case.media_type != XLSX or _is_negative(case, ParameterLocation.BODY):
-        return
-    content = case.operation.definition.raw.get("requestBody", {}).get("content", {})
-    example = _resolve(case.operation.schema.raw_schema, content.get(XLSX, {}).get("schema", {})).get("example")
-    if isinstance(example, str):
-        case.body = _workbook_of(example)
+def _xlsx_example(operation):
+    content = operation.definition.raw.get("requestBody", {}).get("content", {})
+    return _resolve(operation.schema.raw_schema, content.get(XLSX, {}).get("schema", {})).get("example")
 
 
 @schemathesis.serializer(XLSX)
 def xlsx_serializer(ctx, value):
-    """A workbook's body as bytes: a positive case's is made in before_call; a negative case's goes as generated."""
+    """A workbook is bytes a fuzzer cannot make valid: the documented example file (every positive body, as _keep_rules
+    leaves it) goes as an .xlsx holding it, anything else as generated. Here rather than in before_call: the case is
+    judged by what it holds, the example text, which its schema allows."""
+    if isinstance(value, str) and value == _xlsx_example(ctx.case.operation):
+        return _workbook_of(value)
     if isinstance(value, bytes):
         return value
     return (value if isinstance(value, str) else json.dumps(value)).encode("utf8")
@@ -195,7 +193,6 @@ def before_call(context, case, kwargs):
         _absent_optional_body(case)
     else:
         _keep_positive_valid(case)
-        _workbook_body(case)
 
 
 @schemathesis.check
