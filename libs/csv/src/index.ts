@@ -44,6 +44,7 @@ export {
   type CsvDelimiter,
   type CsvRecord,
 } from './csv-file';
+export { bomEncoding, CharsetSniffer, DECLARABLE_CHARSETS, encodingOf, utf8From } from './encoding';
 export { jsonArray } from './json-array';
 export {
   ImportJobStore,
@@ -55,7 +56,15 @@ export {
   type RowError,
   type RowSeverity,
 } from './job-store';
-export { ImportColumnsError, ImportJobNotFound, ImportsBusyError, InvalidCsvError, TooManyRowsError } from './problems';
+export {
+  ImportColumnsError,
+  ImportJobNotFound,
+  ImportsBusyError,
+  InvalidCsvError,
+  InvalidWorkbookError,
+  TooManyRowsError,
+  WorkbookTooLargeError,
+} from './problems';
 export {
   ABANDONED_AFTER_MS,
   ABANDONED_REASON,
@@ -96,3 +105,5 @@ export {
 } from './rows';
 export { MAX_KEPT_ROW_ERRORS, rowError, runImport, type ProblemOf, type RunOptions } from './runner';
 export { exportCell, listMatches, withoutPages, type TableExport } from './table-export';
+export { partFormatOf, spoolUpload, uploadFormatOf, XLSX_MEDIA_TYPE, type UploadFormat, type UploadLimits } from './upload';
+export { convertWorkbook, type WorkbookLimits } from './xlsx';

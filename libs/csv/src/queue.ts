@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
 import type { Column, ColumnMapping, ImportKinds, PresetColumns, ValueMappings } from './columns';
 import type { ImportSettings } from './config';
-import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
+import { checkCsvFile, detectDelimiter, type CsvDelimiter } from './csv-file';
 import { withDateOrders } from './date-columns';
 import type { DateOrder } from './dates';
 import type { ImportJob, ImportJobStore } from './job-store';
@@ -15,6 +15,7 @@ import { previewFile, type ImportPreview } from './preview';
 import { ImportColumnsError, ImportsBusyError } from './problems';
 import type { OnInvalidCell, RowImporter } from './rows';
 import { importPasses, runImport, type ProblemOf } from './runner';
+import { spoolUpload, type UploadFormat } from './upload';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -40,6 +41,8 @@ export interface ImportRequest {
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** How the body is sent (uploadFormatOf its Content-Type); a CSV in UTF-8 or a detected charset when not given. */
+  format?: UploadFormat;
   /** `strict` unless given (see ImportOptions). */
   onInvalidCell?: OnInvalidCell;
   /** The order of day and month in every date column; when not given, each column's values tell it (withDateOrders). */
@@ -112,9 +115,10 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
       const split =
         request.rowsWhere &&
         this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
@@ -160,7 +164,8 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `preview-${randomUUID()}.csv`);
     this.receiving++;
     try {
-      await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
       return await previewFile(
         spoolPath,

@@ -156,7 +156,7 @@ const jobFields = {
       { additionalProperties: false, description: 'Rows of a second kind in the file (`rowsWhere[<kind>]=<column>`).' },
     ),
   ),
-  bytesTotal: count('Size of the file.'),
+  bytesTotal: count('Size of the file as imported: UTF-8 CSV (a workbook as its converted sheet).'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),
   rowsTotal: count('Rows in the file, the header not counted.'),
   rowsRead: count('Rows read so far.'),

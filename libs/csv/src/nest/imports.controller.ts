@@ -1,13 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiOperation,
   ApiProperty,
   ApiResponse,
   ApiTags,
   type ApiPropertyOptions,
+  type RequestBodyObject,
 } from '@nestjs/swagger';
 import { Type as ToType } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
@@ -17,14 +16,7 @@ import { stringify } from 'csv-stringify';
 import { parse as parseQuery } from 'qs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import {
-  currentCorrelation,
-  RequestValidationError,
-  UnsupportedMediaTypeError,
-  type FieldError,
-  type Principal,
-  type Role,
-} from '@crm/platform';
+import { currentCorrelation, RequestValidationError, type FieldError, type Principal, type Role } from '@crm/platform';
 import {
   ApiJsonResponse,
   ApiProblemResponse,
@@ -49,6 +41,7 @@ import { jsonArray } from '../json-array';
 import { MAX_PREVIEW_ROWS, PREVIEW_ROWS, type ImportPreview } from '../preview';
 import { ImportJobNotFound } from '../problems';
 import type { ImportRequest } from '../queue';
+import { uploadFormatOf, XLSX_MEDIA_TYPE } from '../upload';
 import { ImportJobs } from './import-jobs';
 import { importJob, importJobList, importPreview, rowErrors } from './import-openapi';
 
@@ -293,22 +286,16 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
     @HttpCode(202)
     @Roles(...roles)
     @ApiOperation({
-      summary: 'Import a CSV file',
+      summary: 'Import a CSV or .xlsx file',
       description:
-        "Of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole first (size, " +
-        'CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are imported in the ' +
-        'background, each as the API would write it (bad rows are reported, good rows land).',
+        "Of one of the service's kinds of rows. The body is the file: `text/csv` (in its `charset`, else the encoding its " +
+        'byte order mark tells, else UTF-8, or windows-1252 when that is clear; otherwise 415 saying which charsets to ' +
+        "declare), an `.xlsx` workbook (its first worksheet), or a browser's `multipart/form-data` upload of one file " +
+        "(CSV or .xlsx by the file's name). The file is checked as a whole first (size, CSV syntax, columns): a refused " +
+        'file writes nothing. Then 202 with the job; its rows are imported in the background, each as the API would ' +
+        'write it (bad rows are reported, good rows land).',
     })
-    @ApiConsumes('text/csv')
-    @ApiBody({
-      required: true,
-      description: 'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item.',
-      schema: {
-        type: 'string',
-        example: kinds.exampleFile(),
-        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
-      } as SchemaObject,
-    })
+    @ApiOperation({ requestBody: uploadBody(kinds.exampleFile()) })
     @ApiJsonResponse(202, importJob, {
       description: 'Accepted: the rows are imported in the background; follow the job',
       headers: { [RESPONSE_HEADERS.location.name]: RESPONSE_HEADERS.location.header },
@@ -329,7 +316,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
     @Roles(...roles)
     @SkipIdempotency()
     @ApiOperation({
-      summary: 'Preview a CSV import',
+      summary: 'Preview an import',
       description:
         'What `POST /v1/imports` would do with the same file and parameters, writing nothing (no job, no change, the ' +
         'file not kept): each column with the field it fills, how surely, and its first values; the value mappings in ' +
@@ -337,16 +324,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
         'an update would change). Columns that do not resolve are listed in `columnErrors` (where the import answers ' +
         '400), with no row outcomes, so that the mapping can be fixed.',
     })
-    @ApiConsumes('text/csv')
-    @ApiBody({
-      required: true,
-      description: 'The file, as for `POST /v1/imports`.',
-      schema: {
-        type: 'string',
-        example: kinds.exampleFile(),
-        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
-      } as SchemaObject,
-    })
+    @ApiOperation({ requestBody: uploadBody(kinds.exampleFile()) })
     @ApiJsonResponse(200, importPreview, { description: 'What the import would do' })
     async preview(
       @Query() query: PreviewQuery,
@@ -498,17 +476,7 @@ function importRequest(
       : []),
   ];
   if (errors.length > 0) throw new RequestValidationError(errors);
-  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  const charset = /charset=([^;]+)/i
-    .exec(request.headers['content-type'] ?? '')?.[1]
-    ?.trim()
-    .replace(/"/g, '')
-    .toLowerCase();
-  if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-    throw new UnsupportedMediaTypeError(
-      `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
-    );
-  }
+  const format = uploadFormatOf(request.headers['content-type']);
   const countryErrors: RowFieldError[] = [];
   const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
   if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
@@ -523,6 +491,7 @@ function importRequest(
     onInvalidCell: query.onInvalidCell,
     dateOrder: query.dateOrder,
     rowsWhere,
+    format,
     createdBy: caller.sub,
     correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
   };
@@ -542,6 +511,33 @@ function rowsWhereOf(rowsWhere: Record<string, string>, kind: string, kinds: Imp
     ]);
   }
   return { kind: other, header: header.trim() };
+}
+
+/** The body as the document shows it, per media type; a fuzzer's positive case sends the example file. */
+function uploadBody(example: string): RequestBodyObject {
+  const file = {
+    type: 'string',
+    example,
+    [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+  } as SchemaObject;
+  return {
+    required: true,
+    description:
+      'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item; in a form, the ' +
+      'file part (any field name); in a workbook, the first worksheet.',
+    content: {
+      'text/csv': { schema: file },
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          additionalProperties: false,
+          properties: { file: { ...file, format: 'binary', description: 'The file (any part name is read; no other part).' } },
+        } as SchemaObject,
+      },
+      [XLSX_MEDIA_TYPE]: { schema: { ...file, format: 'binary' } as SchemaObject },
+    },
+  };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
