@@ -18,6 +18,30 @@ const contacts: ImportCli = {
 };
 
 describe('import command line', () => {
+  it('sends a preset, mappings by position and value mappings', () => {
+    const args = importCliArgs(
+      contacts,
+      [
+        'hubspot.csv',
+        '--preset',
+        'hubspot',
+        '--map',
+        '#7=otherPhones',
+        '--value',
+        'lifecycleStage[Marketing Qualified Lead]=lead',
+        '--value',
+        'lifecycleStage[Other]=',
+      ],
+      {},
+    );
+    expect(args !== 'help' && Object.fromEntries(args.query)).toEqual({
+      kind: 'contacts',
+      preset: 'hubspot',
+      mapping: JSON.stringify({ '#7': 'otherPhones' }),
+      values: JSON.stringify({ lifecycleStage: { 'Marketing Qualified Lead': 'lead', Other: '' } }),
+    });
+  });
+
   it('turns the arguments into the upload request', () => {
     const args = importCliArgs(
       contacts,
@@ -139,16 +163,31 @@ describe('import command line', () => {
     expect(split.text).toContain('  row 2 (companies): would create');
   });
 
+  it('sends a workbook as .xlsx, and a CSV in the charset --encoding names, else without one for the service to tell', () => {
+    const typeOf = (argv: string[]) => (importCliArgs(contacts, argv, {}) as { contentType: string }).contentType;
+    expect(typeOf(['people.csv'])).toBe('text/csv');
+    expect(typeOf(['odoo.csv', '--encoding', 'windows-1252'])).toBe('text/csv; charset=windows-1252');
+    expect(typeOf(['Kontakte.XLSX'])).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(typeOf(['old.xls'])).toBe('application/vnd.ms-excel'); // the service refuses it, saying what to save it as
+  });
+
   it('tells the service’s kinds and URL in its usage', () => {
     expect(importUsage(contacts)).toContain('[--kind contacts|companies]');
     expect(importUsage(contacts)).toContain('[--url http://127.0.0.1:3001]');
   });
 
   it('refuses what it cannot send', () => {
-    expect(() => importCliArgs(contacts, [], {})).toThrow('name one CSV file');
+    expect(() => importCliArgs(contacts, [], {})).toThrow('name one CSV or .xlsx file');
     expect(() => importCliArgs(contacts, ['a.csv', '--kind', 'deals'], {})).toThrow('--kind is contacts or companies');
     expect(() => importCliArgs(contacts, ['a.csv', '--map', 'email'], {})).toThrow('--map takes "Header=field"');
+    expect(() => importCliArgs(contacts, ['a.csv', '--value', 'lifecycleStage=lead'], {})).toThrow(
+      '--value takes "field[cell]=value"',
+    );
     expect(() => importCliArgs(contacts, ['a.csv', '--colour'], {})).toThrow();
+    expect(() => importCliArgs(contacts, ['a.xlsx', '--encoding', 'latin1'], {})).toThrow('--encoding is for a CSV file');
+    expect(() => importCliArgs(contacts, ['a.csv', '--encoding', 'latin1\r\nX-Evil: 1'], {})).toThrow(
+      '--encoding takes a charset name',
+    );
   });
 
   const job: ImportJobView = {
@@ -202,11 +241,40 @@ describe('import command line', () => {
         },
       ],
     };
+    expect(
+      problemText(400, { title: 'x', errors: [{ field: 'values[tier]', messages: ['map it: values[tier][Gold]=gold'] }] }),
+    ).toBe('400 x\n  values[tier]: map it: --value "tier[Gold]=gold"');
+    expect(
+      problemText(400, {
+        title: 'The columns do not fit',
+        errors: [
+          {
+            field: 'columns',
+            messages: [
+              'columns 3 and 9 ("Phone Number") both fill phone; map one by position: mapping[#9]=<field> or mapping[#9]=ignore',
+            ],
+          },
+        ],
+      }),
+    ).toBe(
+      '400 The columns do not fit\n  columns: columns 3 and 9 ("Phone Number") both fill phone; map one by position: --map "#9=<field>" or --map "#9=ignore"',
+    );
     expect(problemText(400, refusal)).toBe(
       [
         '400 The file’s columns do not fit the import: 1 problem with the columns; see errors.',
         '  columns[0]: column "Mobile Phone" fills no field; map it (--map "Mobile Phone=<field>"), drop it (--map "Mobile Phone=ignore") or add --ignore-unknown-columns',
       ].join('\n'),
+    );
+  });
+
+  it('tells a file whose charset the service cannot tell to name it with --encoding', () => {
+    const refusal = {
+      title: 'The request body has an unsupported media type',
+      detail:
+        'The file is not UTF-8 and its charset could not be told. Save it as "CSV UTF-8", or declare its charset in the Content-Type (text/csv; charset=...: utf-8, windows-1252).',
+    };
+    expect(problemText(415, refusal)).toBe(
+      '415 The request body has an unsupported media type: The file is not UTF-8 and its charset could not be told. Save it as "CSV UTF-8", or name its charset with --encoding (utf-8, windows-1252).',
     );
   });
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -19,16 +19,21 @@ export interface ImportCli {
   /** The variable that holds the service's URL (`CONTACTS_URL`), else `defaultUrl`; `--url` wins over both. */
   readonly urlVariable: string;
   readonly defaultUrl: string;
+  /** The presets the service offers (`--preset`), for the usage. */
+  readonly presets?: readonly string[];
   /** How the command is typed, for its usage. */
   readonly command?: string;
 }
 
 export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
-  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
-${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--on-invalid-cell strict|skip]
-${' '.repeat(usage.length)}[--date-order dmy|mdy|ymd] [--url ${cli.defaultUrl}]
-${' '.repeat(usage.length)}[--rows-where "kind=Column"] [--preview [--rows 20]]
+  const indent = ' '.repeat(usage.length);
+  return `${usage}<file.csv|file.xlsx> [--kind ${cli.kinds.join('|')}] [--preset ${cli.presets?.join('|') ?? 'name'}]
+${indent}[--map "Header=field" ...] [--map "#7=field" ...] [--value "field[cell]=value" ...] [--ignore-unknown-columns]
+${indent}[--delimiter ,|;|tab] [--encoding windows-1252|utf-16le|...] [--default-country CH]
+${indent}[--on-invalid-cell strict|skip] [--date-order dmy|mdy|ymd] [--rows-where "kind=Column"] [--preview [--rows 20]]
+${indent}[--url ${cli.defaultUrl}]
+A CSV without --encoding is read by its byte order mark, else as UTF-8, or windows-1252 when the service can tell.
 --rows-where imports the rows whose cell in Column is true as that kind (Odoo: --rows-where "companies=is_company").
 --preview shows the columns and what the first rows would do, and writes nothing.
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
@@ -45,6 +50,22 @@ export interface ImportCliArgs {
   query: URLSearchParams;
   /** Asks what the import would do (`POST /v1/imports/preview`) instead of importing. */
   preview: boolean;
+  /** Of the upload: an .xlsx by its name, else CSV, with the charset given by --encoding. */
+  contentType: string;
+}
+
+const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What the file is sent as: the service refuses an .xls itself, with its hint. */
+function contentTypeOf(file: string, encoding: string | undefined): string {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.xlsx' || extension === '.xls') {
+    if (encoding) throw new Error('--encoding is for a CSV file; a workbook says its own');
+    return extension === '.xlsx' ? XLSX_MEDIA_TYPE : 'application/vnd.ms-excel';
+  }
+  if (encoding !== undefined && !/^[A-Za-z0-9._:-]{1,40}$/.test(encoding))
+    throw new Error(`--encoding takes a charset name, not "${encoding}"`);
+  return encoding ? `text/csv; charset=${encoding}` : 'text/csv';
 }
 
 /** The command line as the request it makes; an Error whose message is meant for the user. */
@@ -56,8 +77,11 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     options: {
       kind: { type: 'string', default: cli.kinds[0] },
       map: { type: 'string', multiple: true, default: [] },
+      value: { type: 'string', multiple: true, default: [] },
+      preset: { type: 'string' },
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
+      encoding: { type: 'string' },
       'default-country': { type: 'string' },
       'on-invalid-cell': { type: 'string' },
       'date-order': { type: 'string' },
@@ -69,7 +93,7 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     },
   });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new Error(`name one CSV file\n${importUsage(cli)}`);
+  if (positionals.length !== 1) throw new Error(`name one CSV or .xlsx file\n${importUsage(cli)}`);
   if (!cli.kinds.includes(values.kind)) throw new Error(`--kind is ${cli.kinds.join(' or ')}`);
   const mapping: Record<string, string> = {};
   for (const entry of values.map) {
@@ -77,8 +101,17 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     if (at <= 0 || at === entry.length - 1) throw new Error(`--map takes "Header=field", not "${entry}"`);
     mapping[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
   }
+  const valueMappings: Record<string, Record<string, string>> = {};
+  for (const entry of values.value) {
+    const match = /^([^[\]=]+)\[([^\]]+)\]=(.*)$/.exec(entry);
+    if (!match) throw new Error(`--value takes "field[cell]=value", not "${entry}"`);
+    const [, field, cell, value] = match;
+    (valueMappings[field.trim()] ??= {})[cell] = value.trim();
+  }
   const query = new URLSearchParams({ kind: values.kind });
+  if (values.preset) query.set('preset', values.preset);
   if (values.map.length > 0) query.set('mapping', JSON.stringify(mapping));
+  if (values.value.length > 0) query.set('values', JSON.stringify(valueMappings));
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
@@ -95,25 +128,31 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     if (!values.preview) throw new Error('--rows goes with --preview');
     query.set('rows', values.rows);
   }
-  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query, preview: values.preview };
+  const contentType = contentTypeOf(positionals[0], values.encoding);
+  return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query, preview: values.preview, contentType };
 }
 
 /**
  * A refused upload or request, from its problem details, with the API's hints in this command's words: the service
- * says `mapping[Phone]=phone` and `ignoreUnknownColumns=true`, the command takes `--map "Phone=phone"` and
- * `--ignore-unknown-columns`.
+ * says `mapping[Phone]=phone`, `mapping[#9]=ignore` and `ignoreUnknownColumns=true`, the command takes
+ * `--map "Phone=phone"`, `--map "#9=ignore"` and `--ignore-unknown-columns`.
  */
 export function problemText(status: number, body: unknown): string {
   const problem = (body ?? {}) as { title?: string; detail?: string; errors?: { field: string; messages: string[] }[] };
-  const lines = [`${status} ${problem.title ?? 'request failed'}${problem.detail ? `: ${problem.detail}` : ''}`];
+  const lines = [`${status} ${problem.title ?? 'request failed'}${problem.detail ? `: ${inCommandWords(problem.detail)}` : ''}`];
   for (const error of problem.errors ?? []) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
   return lines.join('\n');
 }
 
 const inCommandWords = (message: string): string =>
   message
-    .replace(/\(mapping\[([^\]]+)\]=([^)\s]+)\)/g, '(--map "$1=$2")')
-    .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns');
+    .replace(/\bmapping\[([^\]]+)\]=([^)\s,]+)/g, '--map "$1=$2"')
+    .replace(/\bvalues\[([^\]]+)\]\[([^\]]+)\]=([^)\s,]*)/g, '--value "$1[$2]=$3"')
+    .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns')
+    .replace(
+      /declare its charset in the Content-Type \(text\/csv; charset=\.\.\.: ([^)]+)\)/g,
+      'name its charset with --encoding ($1)',
+    );
 
 const SHOWN_BAD_ROWS = 10;
 
@@ -245,7 +284,9 @@ async function importCommand(cli: ImportCli, argv: readonly string[], env: NodeJ
   );
   bar.start(size, 0, { phase: 'upload', unit: 'bytes', counts: '', remaining: '--' });
   const route = args.preview ? 'imports/preview' : 'imports';
-  const { status, body } = await upload(`${args.url}/v1/${route}?${args.query}`, file, size, token, (sent) => bar.update(sent));
+  const { status, body } = await upload(`${args.url}/v1/${route}?${args.query}`, file, size, token, args.contentType, (sent) =>
+    bar.update(sent),
+  );
   if (args.preview) {
     bar.stop();
     if (status !== 200) {
@@ -299,11 +340,12 @@ async function upload(
   file: string,
   size: number,
   token: string,
+  contentType: string,
   onProgress: (sent: number) => void,
 ): Promise<{ status: number; body: unknown }> {
   const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Length': size },
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType, 'Content-Length': size },
   });
   const answered = new Promise<IncomingMessage>((resolve, reject) => request.once('response', resolve).once('error', reject));
   let sent = 0;

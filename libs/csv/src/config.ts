@@ -2,8 +2,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envVar, type Var } from '@crm/platform';
 
-/** Request bodies the platform must let through unparsed (the declaration's `extraMediaTypes`): imports stream them. */
-export const IMPORT_MEDIA_TYPES = ['text/csv'] as const;
+/**
+ * Request bodies the platform must let through unparsed (the declaration's `extraMediaTypes`): imports stream them. An
+ * old .xls is let through to be refused with a hint (uploadFormatOf).
+ */
+export const IMPORT_MEDIA_TYPES = [
+  'text/csv',
+  'multipart/form-data',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-excel',
+] as const;
 
 /** The variables of a service's imports, under its prefix: `CONTACTS_IMPORT_MAX_BYTES`... */
 export type ImportConfigSpec<Prefix extends string> = {

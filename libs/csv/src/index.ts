@@ -21,7 +21,11 @@ export {
   type ColumnMapping,
   type FieldDeclaration,
   type ImportKindDeclaration,
+  type PresetColumns,
+  type ValueMapping,
+  type ValueMappings,
 } from './columns';
+export { defineImportPresets, ImportPresets, type ImportPresetDeclaration } from './presets';
 export {
   IMPORT_MEDIA_TYPES,
   importConfigSpec,
@@ -40,6 +44,7 @@ export {
   type CsvDelimiter,
   type CsvRecord,
 } from './csv-file';
+export { bomEncoding, CharsetSniffer, DECLARABLE_CHARSETS, encodingOf, utf8From } from './encoding';
 export { jsonArray } from './json-array';
 export {
   ImportJobStore,
@@ -51,7 +56,15 @@ export {
   type RowError,
   type RowSeverity,
 } from './job-store';
-export { ImportColumnsError, ImportJobNotFound, ImportsBusyError, InvalidCsvError, TooManyRowsError } from './problems';
+export {
+  ImportColumnsError,
+  ImportJobNotFound,
+  ImportsBusyError,
+  InvalidCsvError,
+  InvalidWorkbookError,
+  TooManyRowsError,
+  WorkbookTooLargeError,
+} from './problems';
 export {
   ABANDONED_AFTER_MS,
   ABANDONED_REASON,
@@ -69,7 +82,6 @@ export {
   type PreviewColumn,
   type PreviewRequest,
   type PreviewRow,
-  type ValueMappings,
 } from './preview';
 export {
   importSkippingInvalidCells,
@@ -93,3 +105,5 @@ export {
 } from './rows';
 export { MAX_KEPT_ROW_ERRORS, rowError, runImport, type ProblemOf, type RunOptions } from './runner';
 export { exportCell, listMatches, withoutPages, type TableExport } from './table-export';
+export { partFormatOf, spoolUpload, uploadFormatOf, XLSX_MEDIA_TYPE, type UploadFormat, type UploadLimits } from './upload';
+export { convertWorkbook, type WorkbookLimits } from './xlsx';

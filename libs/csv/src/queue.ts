@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import type { Column, ColumnMapping, ImportKinds } from './columns';
+import type { Column, ColumnMapping, ImportKinds, PresetColumns, ValueMappings } from './columns';
 import type { ImportSettings } from './config';
-import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
+import { checkCsvFile, detectDelimiter, type CsvDelimiter } from './csv-file';
 import { withDateOrders } from './date-columns';
 import type { DateOrder } from './dates';
 import type { ImportJob, ImportJobStore } from './job-store';
@@ -15,6 +15,7 @@ import { previewFile, type ImportPreview } from './preview';
 import { ImportColumnsError, ImportsBusyError } from './problems';
 import type { OnInvalidCell, RowImporter } from './rows';
 import { importPasses, runImport, type ProblemOf } from './runner';
+import { spoolUpload, type UploadFormat } from './upload';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -32,10 +33,16 @@ export interface ImportRequest {
   kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
+  /** The client's value mappings, by field; kept on the columns that fill those fields. */
+  values?: ValueMappings;
+  /** What the chosen preset says of each kind's columns; the client's mapping and values win over it. */
+  presets?: Readonly<Partial<Record<string, PresetColumns>>>;
   /** Detected from the file when not given (detectDelimiter). */
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** How the body is sent (uploadFormatOf its Content-Type); a CSV in UTF-8 or a detected charset when not given. */
+  format?: UploadFormat;
   /** `strict` unless given (see ImportOptions). */
   onInvalidCell?: OnInvalidCell;
   /** The order of day and month in every date column; when not given, each column's values tell it (withDateOrders). */
@@ -108,13 +115,19 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
       const split =
         request.rowsWhere &&
         this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
-      const resolved = split || this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
+      const resolved =
+        split ||
+        this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, {
+          ...request,
+          preset: request.presets?.[request.kind],
+        });
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const { columns } = await this.withDateOrders(spoolPath, delimiter, { kind: request.kind, ...resolved }, request);
       const rowsWhere = split && split.ok ? await this.withDateOrders(spoolPath, delimiter, split.rowsWhere, request) : undefined;
@@ -151,7 +164,8 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `preview-${randomUUID()}.csv`);
     this.receiving++;
     try {
-      await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
       return await previewFile(
         spoolPath,

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type { Connection } from 'mongoose';
 import { Pool } from 'pg';
@@ -70,7 +71,7 @@ describe('contacts import and export', () => {
     await eventually(async () => ['completed', 'failed'].includes((job = await jobOf(jobId)).status), `import ${jobId} finished`);
     return job;
   };
-  const imported = async (csv: string, query: Record<string, string> = {}): Promise<Job> => {
+  const imported = async (csv: string | Buffer, query: Record<string, string> = {}): Promise<Job> => {
     const response = await upload(csv, query).expect(202);
     expect(response.headers.location).toBe(`/v1/imports/${response.body.jobId}`);
     return finished(response.body.jobId);
@@ -519,6 +520,159 @@ describe('contacts import and export', () => {
     });
   });
 
+  describe('files as other tools save them (issue 16, item 10)', () => {
+    const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures/imports', name));
+    const odoo = fixture('odoo-partners-windows-1252.csv');
+    const odooMapping = {
+      'mapping[ID]': 'externalId',
+      'mapping[Vorname]': 'givenName',
+      'mapping[Nachname]': 'familyName',
+      'mapping[Position]': 'jobTitle',
+      'mapping[Notiz]': 'ignore',
+    };
+    const contactOf = async (ext: string) =>
+      (
+        await http()
+          .get(`/v1/contacts/${contactIdFor(ext)}`)
+          .set('Authorization', analyst)
+          .expect(200)
+      ).body as { name: { given: string; family: string }; jobTitle?: string; birthday?: string; emails: { address: string }[] };
+    const form = (token = sales) => http().post('/v1/imports').set('Authorization', token);
+
+    it('reads an Odoo export in windows-1252 by its declared charset, and detects it when none is declared', async () => {
+      const declared = await upload(odoo, odooMapping, sales, 'text/csv; charset=windows-1252').expect(202);
+      expect(await finished(declared.body.jobId)).toMatchObject({ status: 'completed', created: 3, failed: 0 });
+      expect(await contactOf('__export__.res_partner_4711')).toMatchObject({
+        name: { given: 'Jürgen', family: 'Müller' },
+        jobTitle: 'Geschäftsführer',
+      });
+      expect(await contactOf('__export__.res_partner_4712')).toMatchObject({ name: { given: 'Käthe', family: 'Weiß' } });
+      // Read the same way without a charset, and as ISO-8859-1 (which browsers read as windows-1252): nothing changes.
+      for (const type of ['text/csv', 'text/csv; charset=ISO-8859-1']) {
+        const again = await upload(odoo, odooMapping, sales, type).expect(202);
+        expect(await finished(again.body.jobId)).toMatchObject({ status: 'completed', created: 0, unchanged: 3, failed: 0 });
+      }
+      // Bytes it cannot tell (Czech in windows-1250) are refused, naming the charsets to declare.
+      const czech = Buffer.from('givenName,familyName\nJi\xf8\xed,Dvo\xf8\xe1k\nP\xf8emysl,\xc8ech\n', 'latin1');
+      const refused = await upload(czech).expect(415);
+      expect(refused.body.detail).toMatch(/charset could not be told.*charset=\.\.\.: utf-8, windows-1252, iso-8859-1, utf-16le/);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('reads Excel’s “Unicode text” (UTF-16LE with a BOM, tabs) as it is', async () => {
+      const job = await imported(fixture('excel-unicode-text-utf-16le.txt'));
+      expect(job).toMatchObject({ status: 'completed', created: 2, failed: 0 });
+      expect(job.bytesProcessed).toBe(job.bytesTotal);
+      expect(await contactOf('excel-ut-2')).toMatchObject({ name: { given: 'Łukasz', family: 'Żółć' }, jobTitle: 'Dyrektor' });
+    });
+
+    it('takes a browser’s multipart upload: a CSV by its name, whatever its part’s type, and an .xlsx', async () => {
+      const csv = await form()
+        .query(odooMapping)
+        .attach('upload', odoo, { filename: 'Partner (res.partner).csv', contentType: 'application/vnd.ms-excel' })
+        .expect(202);
+      expect(await finished(csv.body.jobId)).toMatchObject({ status: 'completed', rowsTotal: 3, failed: 0 });
+      expect(await contactOf('__export__.res_partner_4713')).toMatchObject({ name: { given: 'François', family: 'Lefèvre' } });
+
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('Kontakte');
+      sheet.addRow(['externalId', 'givenName', 'familyName', 'birthday', 'email']);
+      sheet.addRow([
+        152533000001,
+        'Grete',
+        `Formel${run}`,
+        new Date(Date.UTC(1985, 2, 14)),
+        { formula: 'LOWER("GRETE@EXAMPLE.COM")', result: `grete.${run}@example.com` },
+      ]);
+      sheet.addRow([152533000002, 'Hans', `Formel${run}`, null, null]);
+      sheet.addRow([]);
+      const xlsx = Buffer.from(await book.xlsx.writeBuffer());
+      const job = await finished((await form().attach('file', xlsx, 'kontakte.xlsx').expect(202)).body.jobId);
+      expect(job).toMatchObject({ status: 'completed', rowsTotal: 2, created: 2, failed: 0 });
+      // The 12-digit id kept whole (not 1.52533E+11), the date as a date, the formula's result.
+      expect(await contactOf('152533000001')).toMatchObject({
+        name: { given: 'Grete' },
+        birthday: '1985-03-14',
+        emails: [expect.objectContaining({ address: `grete.${run}@example.com` })],
+      });
+      const direct = await upload(xlsx, {}, sales, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').expect(
+        202,
+      );
+      expect(await finished(direct.body.jobId)).toMatchObject({ status: 'completed', unchanged: 2 });
+    });
+
+    it('refuses forms and workbooks it cannot take, and writes nothing', async () => {
+      const events = await eventCount();
+      const jobs = await jobCount();
+      const noFile = await upload('--XYZ--\r\n', {}, sales, 'multipart/form-data; boundary=XYZ').expect(400);
+      expect(noFile.body).toMatchObject({
+        type: 'https://crm.example/problems/validation',
+        detail: expect.stringContaining('no file'),
+      });
+      const field = await form().field('kind', 'contacts').attach('file', Buffer.from('givenName\nA'), 'a.csv').expect(400);
+      expect(field.body.detail).toContain('a field besides the file');
+      const twoFiles = await form()
+        .attach('a', Buffer.from('givenName\nA'), 'a.csv')
+        .attach('b', Buffer.from('givenName\nB'), 'b.csv')
+        .expect(400);
+      expect(twoFiles.body.detail).toContain('more than one file');
+      // A form cut short in its file part.
+      const cutForm = await upload(
+        '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ngivenName\nA\r\n',
+        {},
+        sales,
+        'multipart/form-data; boundary=XYZ',
+      ).expect(400);
+      expect(cutForm.body.detail).toMatch(/Unexpected end of (form|file)/);
+      await upload('givenName\nA', {}, sales, 'multipart/form-data').expect(400); // no boundary
+      // A file part past the size limit gets the 413 a body gets.
+      const large = await form()
+        .attach('file', Buffer.from(`givenName\n${'A'.repeat(2 * 1024 * 1024)}`), 'big.csv')
+        .expect(413);
+      expect(large.body).toMatchObject({ type: 'https://crm.example/problems/payload-too-large' });
+      const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+      const xlsPart = await form().attach('file', xls, 'Kontakte.xls').expect(415);
+      expect(xlsPart.body.detail).toContain('save the sheet as .xlsx or as CSV UTF-8');
+      await upload(xls, {}, sales, 'application/vnd.ms-excel').expect(415);
+      const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      const book = new ExcelJS.Workbook();
+      book.addWorksheet('Kontakte').addRow(['givenName', 'familyName']);
+      const whole = Buffer.from(await book.xlsx.writeBuffer());
+      const cut = await upload(whole.subarray(0, whole.length - 100), {}, sales, xlsx).expect(400);
+      expect(cut.body).toMatchObject({ type: 'https://crm.example/problems/invalid-workbook' });
+      // Small as a file, past the limit (1 MiB here) as CSV: 40,000 rows of the same long cells.
+      const big = new ExcelJS.Workbook();
+      const rows = big.addWorksheet('Viele');
+      rows.addRow(['givenName', 'familyName']);
+      for (let i = 0; i < 40_000; i++) rows.addRow(['Bartholomäus-Maximilian', 'Mustermann-Schwarzenegger']);
+      const tooBig = await upload(Buffer.from(await big.xlsx.writeBuffer()), {}, sales, xlsx).expect(413);
+      expect(tooBig.body.detail).toContain('converts to more than 1048576 bytes');
+      // More rows than the instance takes (3 here), each counted as the sheet is converted.
+      const few = await createServiceTestApp(
+        contactsService,
+        contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_ROWS: '3', CONTACTS_IMPORT_SPOOL_DIR: spoolDir }),
+      );
+      try {
+        const four = new ExcelJS.Workbook();
+        const sheet = four.addWorksheet('Vier');
+        sheet.addRow(['givenName']);
+        ['Anna', 'Bert', 'Carl', 'Dora'].forEach((name) => sheet.addRow([name]));
+        const tooMany = await request(few.getHttpServer())
+          .post('/v1/imports')
+          .set('Authorization', sales)
+          .set('Content-Type', xlsx)
+          .send(Buffer.from(await four.xlsx.writeBuffer()))
+          .expect(413);
+        expect(tooMany.body.detail).toBe('An import takes at most 3 rows; split the file.');
+      } finally {
+        await few.close();
+      }
+      expect(await eventCount()).toBe(events);
+      expect(await jobCount()).toBe(jobs);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+  });
+
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {
     const companies = await imported(
       [
@@ -925,7 +1079,7 @@ describe('contacts import and export', () => {
     ['a column that fills no field', 'givenName,Shoe Size\nA,42', {}, 'text/csv', 400, 'import-columns'],
     ['JSON', '{"givenName":"A"}', {}, 'application/json', 415, 'unsupported-media-type'],
     ['plain text', 'givenName\nA', {}, 'text/plain', 415, 'unsupported-media-type'],
-    ['another charset', 'givenName\nA', {}, 'text/csv; charset=latin1', 415, 'unsupported-media-type'],
+    ['a charset no decoder reads', 'givenName\nA', {}, 'text/csv; charset=klingon', 415, 'unsupported-media-type'],
     [
       'unbalanced quotes at the end',
       `givenName,email\n${'A,a@example.com\n'.repeat(50)}"B,b@example.com`,
@@ -954,9 +1108,17 @@ describe('contacts import and export', () => {
       'bytes that are not UTF-8',
       Buffer.from([0x67, 0x69, 0x76, 0x65, 0x6e, 0x4e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe]),
       {},
-      'text/csv',
+      'text/csv; charset=utf-8',
       400,
       'invalid-csv',
+    ],
+    [
+      'bytes of no charset it can tell',
+      Buffer.from([0x67, 0x69, 0x76, 0x65, 0x6e, 0x4e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe]),
+      {},
+      'text/csv',
+      415,
+      'unsupported-media-type',
     ],
     ['a body over the limit', `givenName\n${'A'.repeat(2 * 1024 * 1024)}`, {}, 'text/csv', 413, 'payload-too-large'],
   ])('refuses %s with a 4xx problem and writes nothing', async (_, body, query, type, status, problem) => {

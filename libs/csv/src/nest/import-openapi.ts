@@ -118,8 +118,17 @@ sameShape<Static<typeof importPreviewSchema>, ImportPreview>(true);
 
 const columnSchema = closed(
   {
+    position: Type.Integer({ minimum: 1, description: 'Where the column is, counted from 1: what `mapping[#7]` names.' }),
     header: Type.String(),
     field: Type.Optional(Type.String({ description: 'Absent: ignored.' })),
+    // Not Type.Record: its patternProperties is no OpenAPI 3.0 keyword.
+    values: Type.Optional(
+      Type.Unsafe<Record<string, string>>({
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: "The column's value mapping (the preset's and the import's): cell → value.",
+      }),
+    ),
     dateOrder: Type.Optional(dateOrderSchema),
   },
   { additionalProperties: false },
@@ -147,7 +156,7 @@ const jobFields = {
       { additionalProperties: false, description: 'Rows of a second kind in the file (`rowsWhere[<kind>]=<column>`).' },
     ),
   ),
-  bytesTotal: count('Size of the file.'),
+  bytesTotal: count('Size of the file as imported: UTF-8 CSV (a workbook as its converted sheet).'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),
   rowsTotal: count('Rows in the file, the header not counted.'),
   rowsRead: count('Rows read so far.'),

@@ -1,22 +1,22 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, type Type } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiOperation,
   ApiProperty,
   ApiResponse,
   ApiTags,
   type ApiPropertyOptions,
+  type RequestBodyObject,
 } from '@nestjs/swagger';
 import { Type as ToType } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
+import { parse as parseQuery } from 'qs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
+import { currentCorrelation, RequestValidationError, type FieldError, type Principal, type Role } from '@crm/platform';
 import {
   ApiJsonResponse,
   ApiProblemResponse,
@@ -33,18 +33,22 @@ import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
 import { DATE_ORDERS, type DateOrder } from '../dates';
 import { ON_INVALID_CELL, type OnInvalidCell, type RowFieldError } from '../rows';
-import type { ColumnMapping, ImportKinds } from '../columns';
+import type { ColumnMapping, ImportKinds, ValueMappings } from '../columns';
+import type { ImportPresets } from '../presets';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError, RowSeverity } from '../job-store';
 import { jsonArray } from '../json-array';
 import { MAX_PREVIEW_ROWS, PREVIEW_ROWS, type ImportPreview } from '../preview';
 import { ImportJobNotFound } from '../problems';
 import type { ImportRequest } from '../queue';
+import { uploadFormatOf, XLSX_MEDIA_TYPE } from '../upload';
 import { ImportJobs } from './import-jobs';
 import { importJob, importJobList, importPreview, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
+/** `values[field][cell]=value`: at most as many cells per field as a mapping has columns, each this long at most. */
+const MAX_VALUE_TEXT = 200;
 /** Bad rows (and rows with warnings) shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
 // What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
@@ -68,8 +72,37 @@ const isRowsWhere = (value: unknown): boolean =>
   !Array.isArray(value) &&
   Object.keys(value).length === 1 &&
   Object.values(value).every((header) => typeof header === 'string' && header.trim() !== '' && header.length <= 200);
+// What `values` takes, for the document (`values[field][cell]=value`); its JSON form is in the parameter's description.
+documentValidator('isValueMappings', {
+  type: 'object',
+  maxProperties: MAX_MAPPING_ENTRIES,
+  additionalProperties: {
+    type: 'object',
+    maxProperties: MAX_MAPPING_ENTRIES,
+    additionalProperties: { type: 'string', maxLength: MAX_VALUE_TEXT },
+  },
+  [OPENAPI_RULE_EXTENSION]: "fields of the kind, each with its cells' values",
+} as SchemaObject);
 
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
+
+const isValueMappings = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const fields = Object.values(value);
+  return (
+    fields.length <= MAX_MAPPING_ENTRIES &&
+    fields.every(
+      (cells) =>
+        cells !== null &&
+        typeof cells === 'object' &&
+        Object.entries(cells).length <= MAX_MAPPING_ENTRIES &&
+        Object.entries(cells).every(
+          ([k, v]) => k.length <= MAX_VALUE_TEXT && typeof v === 'string' && v.length <= MAX_VALUE_TEXT,
+        ),
+    )
+  );
+};
 
 const isMapping = (value: unknown): boolean => {
   if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
@@ -102,7 +135,8 @@ const uuid = new ParseUUIDPipe();
  * The imports routes of a service, for its kinds and its importing roles: `POST /v1/imports` (202 with the job),
  * `GET /v1/imports` (the caller's), `GET /v1/imports/:jobId` and `GET /v1/imports/:jobId/errors`.
  */
-export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
+export function importsController(kinds: ImportKinds, roles: readonly Role[], presets?: ImportPresets): Type {
+  const presetNames = presets?.names ?? [];
   class ImportQuery {
     @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
     @Optional()
@@ -123,6 +157,34 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       },
     })
     mapping?: string | Record<string, string>;
+
+    @ApiProperty({
+      required: false,
+      description:
+        'Values of your own for a field, applied to its cells before they are read (cells compare without case, spaces or ' +
+        'punctuation; an empty value blanks the cell): `values[lifecycleStage][Marketing Qualified Lead]=lead`, or the same ' +
+        'as JSON `values={"lifecycleStage":{"Marketing Qualified Lead":"lead"}}`. They win over the preset\'s.',
+    })
+    @Optional()
+    @ValidateBy({
+      name: 'isValueMappings',
+      validator: {
+        validate: isValueMappings,
+        defaultMessage: () => `values maps at most ${MAX_MAPPING_ENTRIES} cells of a field to values: values[field][cell]=value`,
+      },
+    })
+    values?: string | Record<string, Record<string, string>>;
+
+    @ApiProperty({
+      required: false,
+      enum: presetNames.length > 0 ? presetNames : undefined,
+      description:
+        "Another system's export as it is: its headers, ids, lifecycle values and columns of no use here are known " +
+        '(docs/import-export.md); `mapping` and `values` win over it.',
+    })
+    @Optional()
+    @IsIn(presetNames)
+    preset?: string;
 
     @ApiProperty({
       required: false,
@@ -224,22 +286,16 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @HttpCode(202)
     @Roles(...roles)
     @ApiOperation({
-      summary: 'Import a CSV file',
+      summary: 'Import a CSV or .xlsx file',
       description:
-        "Of one of the service's kinds of rows (the body, `text/csv`, UTF-8). The file is checked as a whole first (size, " +
-        'CSV syntax, columns): a refused file writes nothing. Then 202 with the job; its rows are imported in the ' +
-        'background, each as the API would write it (bad rows are reported, good rows land).',
+        "Of one of the service's kinds of rows. The body is the file: `text/csv` (in its `charset`, else the encoding its " +
+        'byte order mark tells, else UTF-8, or windows-1252 when that is clear; otherwise 415 saying which charsets to ' +
+        "declare), an `.xlsx` workbook (its first worksheet), or a browser's `multipart/form-data` upload of one file " +
+        "(CSV or .xlsx by the file's name). The file is checked as a whole first (size, CSV syntax, columns): a refused " +
+        'file writes nothing. Then 202 with the job; its rows are imported in the background, each as the API would ' +
+        'write it (bad rows are reported, good rows land).',
     })
-    @ApiConsumes('text/csv')
-    @ApiBody({
-      required: true,
-      description: 'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item.',
-      schema: {
-        type: 'string',
-        example: kinds.exampleFile(),
-        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
-      } as SchemaObject,
-    })
+    @ApiOperation({ requestBody: uploadBody(kinds.exampleFile()) })
     @ApiJsonResponse(202, importJob, {
       description: 'Accepted: the rows are imported in the background; follow the job',
       headers: { [RESPONSE_HEADERS.location.name]: RESPONSE_HEADERS.location.header },
@@ -250,7 +306,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       @Req() request: Request,
       @Res({ passthrough: true }) response: Response,
     ): Promise<ImportJobView> {
-      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds));
+      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds, presets));
       response.location(`/v1/imports/${job.jobId}`);
       return this.view(job);
     }
@@ -260,7 +316,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Roles(...roles)
     @SkipIdempotency()
     @ApiOperation({
-      summary: 'Preview a CSV import',
+      summary: 'Preview an import',
       description:
         'What `POST /v1/imports` would do with the same file and parameters, writing nothing (no job, no change, the ' +
         'file not kept): each column with the field it fills, how surely, and its first values; the value mappings in ' +
@@ -268,23 +324,14 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         'an update would change). Columns that do not resolve are listed in `columnErrors` (where the import answers ' +
         '400), with no row outcomes, so that the mapping can be fixed.',
     })
-    @ApiConsumes('text/csv')
-    @ApiBody({
-      required: true,
-      description: 'The file, as for `POST /v1/imports`.',
-      schema: {
-        type: 'string',
-        example: kinds.exampleFile(),
-        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
-      } as SchemaObject,
-    })
+    @ApiOperation({ requestBody: uploadBody(kinds.exampleFile()) })
     @ApiJsonResponse(200, importPreview, { description: 'What the import would do' })
     async preview(
       @Query() query: PreviewQuery,
       @CurrentPrincipal() caller: Principal,
       @Req() request: Request,
     ): Promise<ImportPreview> {
-      return this.jobs.preview(request, importRequest(query, caller, request, kinds), query.rows ?? PREVIEW_ROWS);
+      return this.jobs.preview(request, importRequest(query, caller, request, kinds, presets), query.rows ?? PREVIEW_ROWS);
     }
 
     @Get()
@@ -395,43 +442,56 @@ function importRequest(
     onInvalidCell?: OnInvalidCell;
     dateOrder?: DateOrder;
     rowsWhere?: Record<string, string>;
+    values?: string | Record<string, Record<string, string>>;
+    preset?: string;
   },
   caller: Principal,
   request: Request,
   kinds: ImportKinds,
+  presets: ImportPresets | undefined,
 ): ImportRequest {
   const kind = query.kind ?? kinds.defaultKind;
   const mapping = parseMapping(query.mapping);
+  const values = parseValueMappings(typeof query.values === 'string' ? query.values : valuesAsSent(request));
   const rowsWhere = query.rowsWhere && rowsWhereOf(query.rowsWhere, kind, kinds);
-  // With rows of two kinds, a mapping entry may name a field of either.
-  const otherErrors = rowsWhere ? kinds.mappingErrors(rowsWhere.kind, mapping) : [];
-  const errors = kinds
-    .mappingErrors(kind, mapping)
-    .filter((error) => !rowsWhere || otherErrors.some((other) => other.field === error.field));
+  const fileKinds = [kind, ...(rowsWhere ? [rowsWhere.kind] : [])];
+  // With rows of two kinds, a mapping entry (or a value mapping) may name a field of either.
+  const ofEveryKind = (errorsOf: (kind: string) => FieldError[]) => {
+    const [first, ...others] = fileKinds.map(errorsOf);
+    return first.filter((error) => others.every((errors) => errors.some((other) => other.field === error.field)));
+  };
+  const presetColumns = Object.fromEntries(
+    query.preset === undefined
+      ? []
+      : fileKinds.flatMap((of) => {
+          const columns = presets?.columnsOf(query.preset!, of);
+          return columns ? [[of, columns]] : [];
+        }),
+  );
+  const errors = [
+    ...ofEveryKind((of) => kinds.mappingErrors(of, mapping)),
+    ...ofEveryKind((of) => kinds.valueMappingErrors(of, values)),
+    ...(query.preset !== undefined && !presetColumns[kind]
+      ? [{ field: 'preset', messages: [`${query.preset} has no ${kind} preset`], in: 'query' as const }]
+      : []),
+  ];
   if (errors.length > 0) throw new RequestValidationError(errors);
-  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  const charset = /charset=([^;]+)/i
-    .exec(request.headers['content-type'] ?? '')?.[1]
-    ?.trim()
-    .replace(/"/g, '')
-    .toLowerCase();
-  if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-    throw new UnsupportedMediaTypeError(
-      `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
-    );
-  }
+  const format = uploadFormatOf(request.headers['content-type']);
   const countryErrors: RowFieldError[] = [];
   const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
   if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
   return {
     kind,
     mapping,
+    values,
+    presets: presetColumns,
     ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
     delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
     defaultCountry,
     onInvalidCell: query.onInvalidCell,
     dateOrder: query.dateOrder,
     rowsWhere,
+    format,
     createdBy: caller.sub,
     correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
   };
@@ -451,6 +511,33 @@ function rowsWhereOf(rowsWhere: Record<string, string>, kind: string, kinds: Imp
     ]);
   }
   return { kind: other, header: header.trim() };
+}
+
+/** The body as the document shows it, per media type; a fuzzer's positive case sends the example file. */
+function uploadBody(example: string): RequestBodyObject {
+  const file = {
+    type: 'string',
+    example,
+    [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+  } as SchemaObject;
+  return {
+    required: true,
+    description:
+      'A header row naming fields of the `kind` (or mapped to them with `mapping`), then a row per item; in a form, the ' +
+      'file part (any field name); in a workbook, the first worksheet.',
+    content: {
+      'text/csv': { schema: file },
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          additionalProperties: false,
+          properties: { file: { ...file, format: 'binary', description: 'The file (any part name is read; no other part).' } },
+        } as SchemaObject,
+      },
+      [XLSX_MEDIA_TYPE]: { schema: { ...file, format: 'binary' } as SchemaObject },
+    },
+  };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
@@ -473,4 +560,35 @@ function parseMapping(mapping: string | Record<string, string> | undefined): Col
     ]);
   }
   return parsed as ColumnMapping;
+}
+
+/**
+ * `values[field][cell]=value` read again from the URL with numbers kept as keys: the query parser makes
+ * `values[size][1]=1-10` an array, which loses the cell it maps.
+ */
+function valuesAsSent(request: Request): Record<string, Record<string, string>> | undefined {
+  const query = request.originalUrl.split('?')[1] ?? '';
+  return (parseQuery(query, { parseArrays: false }) as { values?: Record<string, Record<string, string>> }).values;
+}
+
+/** `values` as sent: a qs object (`values[field][cell]=value`) or JSON text. */
+function parseValueMappings(values: string | Record<string, Record<string, string>> | undefined): ValueMappings {
+  if (values === undefined) return {};
+  if (typeof values !== 'string') return values;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isValueMappings(parsed) || typeof parsed === 'string') {
+    throw new RequestValidationError([
+      {
+        field: 'values',
+        messages: ['must be a JSON object of field to {cell: value}, or values[field][cell]=value'],
+        in: 'query',
+      },
+    ]);
+  }
+  return parsed as ValueMappings;
 }
