@@ -10,6 +10,7 @@ import {
   contactDecider,
   MergeNotFound,
   MergeNotPossible,
+  type ContactCommand,
   type ContactEvent,
   type LiveContact,
 } from './contact';
@@ -49,6 +50,34 @@ describe('Contact', () => {
         .given([])
         .when({ type: 'CreateContact', data: { contactId: id, profile: profile(), now: t1 } })
         .then([created()]));
+
+    describe('a contact needs a name, an e-mail address or a phone number', () => {
+      const { name: _, ...nameless } = profile();
+      const create = (p: ContactProfile) => ({ type: 'CreateContact', data: { contactId: id, profile: p, now: t1 } }) as const;
+
+      it('creates a contact known by its e-mail address only', () =>
+        spec(contactDecider)
+          .given([])
+          .when(create(nameless))
+          .then([{ type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } }]));
+
+      it('creates a contact known by its phone number only', () => {
+        const phoneOnly = { ...nameless, emails: [], phones: [{ number: '+12025550123', extension: '12', primary: true }] };
+        spec(contactDecider)
+          .given([])
+          .when(create(phoneOnly))
+          .then([{ type: 'ContactCreated', data: { contactId: id, ...phoneOnly, at: t1 } }]);
+      });
+
+      it('refuses a contact with none of the three, naming the name', () =>
+        spec(contactDecider)
+          .given([])
+          .when(create({ ...nameless, emails: [] }))
+          .thenThrows(
+            InvalidContactData,
+            /name: is needed when the contact has no e-mail address \(emails\) and no phone number/,
+          ));
+    });
 
     it('refuses to create the same contact twice', () =>
       spec(contactDecider)
@@ -94,6 +123,47 @@ describe('Contact', () => {
         .given([created()])
         .when(update({ name: new NameDto('Ada', 'Lovelace') }))
         .then([]);
+    });
+
+    describe('what an update may remove', () => {
+      const clearName: ContactCommand = {
+        type: 'UpdateContact',
+        data: { contactId: id, changes: {}, cleared: ['name'], now: t2 },
+      };
+
+      it('clears the name of a contact that keeps an e-mail address', () =>
+        spec(contactDecider)
+          .given([created()])
+          .when(clearName)
+          .then([{ type: 'ContactUpdated', data: { contactId: id, changes: {}, cleared: ['name'], at: t2 } }]));
+
+      it('refuses to clear the name of a contact without e-mail or phone', () =>
+        spec(contactDecider)
+          .given([created(id, { emails: [] })])
+          .when(clearName)
+          .thenThrows(InvalidContactData, /name: is needed/));
+
+      it('refuses to remove the last e-mail address of a contact without name or phone', () => {
+        const { name: _, ...nameless } = profile();
+        spec(contactDecider)
+          .given([{ type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } }])
+          .when({ type: 'UpdateContact', data: { contactId: id, changes: { emails: [] }, cleared: [], now: t2 } })
+          .thenThrows(InvalidContactData, /name: is needed/);
+      });
+
+      it('names a contact that had none', () =>
+        spec(contactDecider)
+          .given([created(id, { name: undefined })])
+          .when({
+            type: 'UpdateContact',
+            data: { contactId: id, changes: { name: { given: 'Ada', family: 'Lovelace' } }, cleared: [], now: t2 },
+          })
+          .then([
+            {
+              type: 'ContactUpdated',
+              data: { contactId: id, changes: { name: { given: 'Ada', family: 'Lovelace' } }, cleared: [], at: t2 },
+            },
+          ]));
     });
 
     it('records nothing when nothing changes', () =>
