@@ -173,7 +173,10 @@ function normalizeAddresses(input: AddressInput[], country: string | undefined, 
     }
     const addressCountry = address.country ?? country;
     if (addressCountry === undefined) {
-      problems.push({ field: `addresses[${index}].country`, message: 'is needed: give the address’s country or the contact’s' });
+      problems.push({
+        field: `addresses[${index}].country`,
+        message: 'is needed: the address names no country and the contact has none',
+      });
       return;
     }
     const { label, ...rest } = parts;
