@@ -275,6 +275,12 @@ describe('contactWrite', () => {
     });
     const write = contactWrite(row({ email: 'a@example.com', sourceCreatedAt: 'last tuesday' }), undefined, today);
     expect(!write.ok && write.errors.map((e) => e.field)).toEqual(['sourceCreatedAt']);
+    // A later row keeps the date the contact has, and fills it when it has none.
+    const dated = { ...existing, sourceCreatedAt: '2018-01-01T00:00:00.000Z' };
+    const again = contactWrite(row({ email: 'ada@example.com', sourceCreatedAt: '2020-05-05' }), dated, today);
+    expect(again.ok && again.value.input.sourceCreatedAt).toBe('2018-01-01T00:00:00.000Z');
+    const filled = contactWrite(row({ email: 'ada@example.com', sourceCreatedAt: '2020-05-05' }), existing, today);
+    expect(filled.ok && filled.value.input.sourceCreatedAt).toBe('2020-05-05T00:00:00.000Z');
   });
 
   describe('partial addresses', () => {

@@ -213,7 +213,7 @@ const NEEDS_IDENTITY: RowFieldError = {
  * values) so that a bad row fails with the API's messages. An update changes what the row gives and keeps
  * the rest: a blank cell changes nothing, e-mails, phones, tags and addresses are added to the contact's
  * (the `email` and `phone` columns become primary), never removed, and custom values replace those of the
- * same key only. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
+ * same key only, and the source's creation date stays the first one known. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
  */
 export function contactWrite(
   row: ContactRow,
@@ -272,6 +272,8 @@ export function contactWrite(
     tags: normalized.tags && [...new Set([...existing.tags, ...normalized.tags])],
     addresses: normalized.addresses && mergeAddresses(existing.addresses, normalized.addresses),
     customFields: normalized.customFields && mergeCustomFields(existing.customFields, normalized.customFields),
+    // When the source created the contact does not change: a later row (another export, another system) only fills it.
+    sourceCreatedAt: existing.sourceCreatedAt ?? normalized.sourceCreatedAt,
   });
   // The merged lists may outgrow their bounds (ten e-mails...): checked again, as a PATCH with them would be.
   const mergedOrigins = { ...origins, customFields: (input.customFields ?? []).map((entry) => entry.key) };
