@@ -458,6 +458,48 @@ describe('Contact', () => {
       ).toBeUndefined();
     });
 
+    describe('a survivor known by e-mail only, and phones with extensions', () => {
+      const { name: _, ...nameless } = profile({ phones: [{ number: '+442071234567', extension: '12', primary: true }] });
+      const survivor: ContactEvent = { type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } };
+      const mergedWithName: ContactEvent = {
+        type: 'ContactsMerged',
+        data: {
+          contactId: id,
+          mergeId,
+          mergedContactIds: [dupId],
+          changes: {
+            name: { given: 'Ada', family: 'King' },
+            emails: [
+              { address: 'ada@example.com', primary: true },
+              { address: 'ada@king.org', primary: false },
+            ],
+            // The duplicate's number without an extension is another phone than the survivor's with one.
+            phones: [
+              { number: '+442071234567', extension: '12', primary: true },
+              { number: '+442071234567', primary: false },
+            ],
+            tags: ['vip'],
+            lifecycleStage: 'customer',
+            country: 'GB',
+          },
+          consents: [{ channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: t2 }],
+          companyLinks: [{ companyId, role: 'CTO' }],
+          at: t3,
+        },
+      };
+
+      it('takes the duplicate’s name and keeps both phones of one number with different extensions', () =>
+        spec(contactDecider).given([survivor]).when(merge()).then([mergedWithName]));
+
+      it('clears the name again when the merge is undone', () => {
+        const [undone] = contactDecider.decide(
+          { type: 'UndoMerge', data: { contactId: id, mergeId, now: t4 } },
+          live([survivor, mergedWithName]),
+        );
+        expect(undone).toMatchObject({ type: 'ContactMergeUndone', data: { cleared: expect.arrayContaining(['name']) } });
+      });
+    });
+
     describe('UndoMerge', () => {
       const undo = { type: 'UndoMerge', data: { contactId: id, mergeId, now: t4 } } as const;
 
