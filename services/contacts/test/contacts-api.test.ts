@@ -162,6 +162,8 @@ describe('contacts API', () => {
 
     const phoneOnly = await create({ phones: [{ number: '+44 20 7123 4567' }] }).expect(201);
     expect(phoneOnly.body.phones).toEqual([{ number: '+442071234567', primary: true }]);
+    const familyOnly = await create({ name: { given: '', family: 'Lovelace' } }).expect(201);
+    expect(familyOnly.body.name).toEqual({ given: '', family: 'Lovelace' });
   });
 
   it('refuses a contact with no name, e-mail address or phone number, and an update that would leave one so', async () => {
@@ -169,8 +171,10 @@ describe('contacts API', () => {
     expect(none.body.errors).toEqual([
       expect.objectContaining({ field: 'name', messages: [expect.stringContaining('must have a given or a family name')] }),
     ]);
-    const nothing = await create({ jobTitle: 'Analyst' }).expect(400);
+    // Each value is fine, the contact as a whole is not: 422, as for a merge the contacts do not permit.
+    const nothing = await create({ jobTitle: 'Analyst' }).expect(422);
     expect(nothing.headers['content-type']).toContain('application/problem+json');
+    expect(nothing.body.type).toBe('https://crm.example/problems/contact-without-identity');
     expect(nothing.body.errors).toEqual([
       {
         field: 'name',
@@ -189,7 +193,7 @@ describe('contacts API', () => {
       .patch(path)
       .set('Authorization', sales)
       .send({ clear: ['name'] })
-      .expect(400);
+      .expect(422);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
     const cleared = await request(server())
       .patch(path)

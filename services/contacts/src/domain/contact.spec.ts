@@ -7,6 +7,7 @@ import {
   ContactErasedError,
   ContactMergedError,
   ContactNotFound,
+  ContactWithoutIdentity,
   contactDecider,
   MergeNotFound,
   MergeNotPossible,
@@ -74,7 +75,7 @@ describe('Contact', () => {
           .given([])
           .when(create({ ...nameless, emails: [] }))
           .thenThrows(
-            InvalidContactData,
+            ContactWithoutIdentity,
             /name: is needed when the contact has no e-mail address \(emails\) and no phone number/,
           ));
     });
@@ -141,14 +142,14 @@ describe('Contact', () => {
         spec(contactDecider)
           .given([created(id, { emails: [] })])
           .when(clearName)
-          .thenThrows(InvalidContactData, /name: is needed/));
+          .thenThrows(ContactWithoutIdentity, /name: is needed/));
 
       it('refuses to remove the last e-mail address of a contact without name or phone', () => {
         const { name: _, ...nameless } = profile();
         spec(contactDecider)
           .given([{ type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } }])
           .when({ type: 'UpdateContact', data: { contactId: id, changes: { emails: [] }, cleared: [], now: t2 } })
-          .thenThrows(InvalidContactData, /name: is needed/);
+          .thenThrows(ContactWithoutIdentity, /name: is needed/);
       });
 
       it('names a contact that had none', () =>

@@ -18,7 +18,7 @@ import {
   statementOf,
   type ConsentKey,
 } from './consent';
-import { InvalidContactData, missingIdentity } from './contact-values';
+import { InvalidContactData, missingIdentity, type InvalidValue } from './contact-values';
 import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
 
 export { consentKey, type ConsentKey } from './consent';
@@ -129,10 +129,21 @@ export class MergeNotFound extends Error {
   }
 }
 
+/**
+ * A contact would have none of a name, an e-mail address and a phone number. Each value may be fine on its own (a
+ * request without a name, an update that empties the phones): the contact as a whole could not be told apart.
+ */
+export class ContactWithoutIdentity extends Error {
+  override readonly name = 'ContactWithoutIdentity';
+  constructor(readonly problem: InvalidValue) {
+    super(`${problem.field}: ${problem.message}`);
+  }
+}
+
 /** A contact needs a name, an e-mail address or a phone number: one that would have none is refused. */
 function assertIdentifies(profile: ContactProfile): void {
   const problem = missingIdentity(profile);
-  if (problem) throw new InvalidContactData([problem]);
+  if (problem) throw new ContactWithoutIdentity(problem);
 }
 
 /** The contact, if it exists and may change: not erased, not merged away, and (unless allowed) not archived. */

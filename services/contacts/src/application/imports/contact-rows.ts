@@ -224,8 +224,8 @@ export function contactWrite(
 ): RowResult<ContactWrite> {
   const namesSomeone = row.name.given !== undefined || row.name.family !== undefined;
   if (!existing && !namesSomeone && row.email === undefined && row.phone === undefined) return rowFailure([NEEDS_IDENTITY]);
-  // Parts the row leaves out keep the contact's; a new contact without a given or family name has it empty.
-  const name = Object.keys(row.name).length > 0 ? { ...existing?.name, ...row.name } : undefined;
+  // Parts the row leaves out keep the contact's; a given or family name neither gives is empty.
+  const name = Object.keys(row.name).length > 0 ? { given: '', family: '', ...existing?.name, ...row.name } : undefined;
   const custom = customFieldEntries(row.customFields, declarations);
   const body: Record<string, unknown> = withoutUndefined({
     ...(existing ? {} : row.contactId !== undefined && { contactId: row.contactId }),

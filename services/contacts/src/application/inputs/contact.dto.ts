@@ -50,23 +50,22 @@ function IsPhoneNumberText(): PropertyDecorator {
   });
 }
 
-/** A given or a family name, or both: a contact known by a family name only has no given name. */
+/** A given or a family name, or both: a person known by a family name only has an empty given name. */
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
   @BoundedString(200, {
-    optional: true,
     example: 'Ada',
-    description: 'Empty or left out for a person known by a family name only.',
+    description: 'Empty for a person known by a family name only.',
     rule: 'a given or a family name',
   })
-  given?: string;
+  given!: string;
   @BoundedString(100, { optional: true }) middle?: string;
   @BoundedString(200, {
-    optional: true,
     example: 'Lovelace',
-    description: 'Empty or left out for a person known by a single name.',
+    description: 'Empty for a person known by a single name.',
+    rule: 'a given or a family name',
   })
-  family?: string;
+  family!: string;
   @BoundedString(100, { optional: true, example: 'PhD' }) suffix?: string;
 }
 
@@ -187,7 +186,11 @@ class ProfileFieldsDto {
     example: [{ number: '+41 44 668 18 00', label: 'mobile', primary: true }],
   })
   phones?: PhoneDto[];
-  @BoundedArray(5, ContactAddressDto, { optional: true, rule: 'each names a street, city, region or postal code' })
+  @BoundedArray(5, ContactAddressDto, {
+    optional: true,
+    rule: 'each names a street, city, region or postal code, and has a country or is in the contact’s',
+    example: [{ lines: ['Bahnhofstrasse 1'], city: 'Zürich', postalCode: '8001', country: 'CH' }],
+  })
   addresses?: ContactAddressDto[];
   @BoundedString(200, { optional: true, minLength: 1, example: 'Analyst' }) jobTitle?: string;
   @BoundedString(35, {
