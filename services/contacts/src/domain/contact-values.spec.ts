@@ -231,7 +231,7 @@ describe('normalizeProfile', () => {
     });
 
     it('refuses what is no date, and a date in the future', () => {
-      for (const text of ['04/02/2019', '2019-02-30', '2019-04-02 25:00', 'yesterday']) {
+      for (const text of ['04/02/2019', '2019-02-30', '2019-04-02 24:00', '2019-04-02 25:00', 'yesterday']) {
         expect({ text, problems: problemsOf(() => read(text)) }).toEqual({ text, problems: ['sourceCreatedAt'] });
       }
       expect(problemsOf(() => read('2026-01-02'))).toEqual(['sourceCreatedAt']);

@@ -201,6 +201,7 @@ export function readSourceCreatedAt(text: string): string | undefined {
   if (!validDate(date)) return undefined;
   const iso = `${date}T${time}${seconds}${offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset}`;
   const instant = new Date(iso);
+  // Date takes `24:00` as the next midnight; a source that wrote it wrote no time of a day.
   const [hours, minutes] = time.split(':').map(Number);
   return Number.isNaN(instant.getTime()) || hours > 23 || minutes > 59 ? undefined : instant.toISOString();
 }
