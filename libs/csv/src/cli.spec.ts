@@ -5,6 +5,7 @@ import {
   importCliArgs,
   importSummary,
   importUsage,
+  previewText,
   problemText,
   type ImportCli,
 } from './cli';
@@ -36,10 +37,106 @@ describe('import command line', () => {
     expect(importCliArgs(contacts, ['a.csv', '--default-country', 'Schweiz', '--delimiter', ';'], {})).toMatchObject({
       query: new URLSearchParams({ kind: 'contacts', delimiter: ';', defaultCountry: 'Schweiz' }),
     });
+    expect(importCliArgs(contacts, ['a.csv', '--on-invalid-cell', 'skip', '--date-order', 'mdy'], {})).toMatchObject({
+      query: new URLSearchParams({ kind: 'contacts', onInvalidCell: 'skip', dateOrder: 'mdy' }),
+    });
     expect(importCliArgs(contacts, ['a.csv'], { CONTACTS_URL: 'http://contacts:3000/' })).toMatchObject({
       url: 'http://contacts:3000',
       query: new URLSearchParams({ kind: 'contacts' }),
     });
+  });
+
+  it('asks for a preview with --preview, and its rows with --rows', () => {
+    expect(importCliArgs(contacts, ['a.csv', '--preview', '--rows', '50'], {})).toMatchObject({
+      preview: true,
+      query: new URLSearchParams({ kind: 'contacts', rows: '50' }),
+    });
+    expect(importCliArgs(contacts, ['a.csv'], {})).toMatchObject({ preview: false });
+    expect(() => importCliArgs(contacts, ['a.csv', '--rows', '50'], {})).toThrow('--rows goes with --preview');
+  });
+
+  it('asks for rows of a second kind with --rows-where', () => {
+    expect(importCliArgs(contacts, ['partners.csv', '--rows-where', 'companies=Is a Company'], {})).toMatchObject({
+      query: new URLSearchParams({ kind: 'contacts', 'rowsWhere[companies]': 'Is a Company' }),
+    });
+    expect(() => importCliArgs(contacts, ['a.csv', '--rows-where', 'is_company'], {})).toThrow(
+      '--rows-where takes "kind=Column"',
+    );
+  });
+
+  it('prints a preview as a table of columns and the rows’ outcomes, and exits as the import would', () => {
+    const preview = {
+      kind: 'contacts',
+      delimiter: ';' as const,
+      rowsTotal: 120,
+      columns: [
+        { position: 1, header: 'First Name', field: 'givenName', confidence: 'alias' as const, samples: ['Ada', 'Alan'] },
+        { position: 2, header: 'Fax', confidence: 'none' as const, samples: [] },
+      ],
+      columnErrors: [],
+      valueMappings: { lifecycleStage: { 'Marketing Qualified Lead': 'lead' } },
+      rows: [
+        { row: 2, outcome: 'created' as const },
+        { row: 3, outcome: 'unchanged' as const, targetId: 'c-1' },
+        {
+          row: 4,
+          outcome: 'failed' as const,
+          severity: 'error' as const,
+          type: 'validation',
+          title: 'The row is invalid',
+          errors: [{ field: 'email', column: 'E-Mail', messages: ['must be an e-mail address'] }],
+        },
+      ],
+    };
+    const { text, exitCode } = previewText(preview, 'people.csv');
+    expect(text).toBe(
+      [
+        'Preview of people.csv (contacts, 120 rows, delimiter ";"); nothing was written.',
+        '  #  column      field      confidence  samples',
+        '  1  First Name  givenName  alias       Ada | Alan',
+        '  2  Fax         -          none',
+        'Values of lifecycleStage: Marketing Qualified Lead -> lead',
+        'The first 3 of 120 rows:',
+        '  row 2: would create',
+        '  row 3: unchanged c-1',
+        '  row 4: would fail: E-Mail: must be an e-mail address',
+        '',
+      ].join('\n'),
+    );
+    expect(exitCode).toBe(EXIT_SOME_ROWS_FAILED);
+    const refused = previewText(
+      {
+        ...preview,
+        rows: [],
+        columnErrors: [{ field: 'columns[1]', messages: ['column "Fax" fills no field; map it (mapping[Fax]=<field>)'] }],
+      },
+      'people.csv',
+    );
+    expect(refused.text).toContain(
+      'The import would refuse these columns:\n  columns[1]: column "Fax" fills no field; map it (--map "Fax=<field>")',
+    );
+    expect(refused.exitCode).toBe(EXIT_FAILED);
+
+    const split = previewText(
+      {
+        ...preview,
+        rowsWhere: {
+          kind: 'companies',
+          header: 'is_company',
+          position: 3,
+          columns: [{ ...preview.columns[0], field: 'name', confidence: 'exact' }],
+        },
+        rows: [{ row: 2, kind: 'companies', outcome: 'created' }],
+      },
+      'partners.csv',
+    );
+    expect(split.text).toContain(
+      [
+        'Rows whose "is_company" is true are companies, read by these columns:',
+        '  #  column      field  confidence  samples',
+      ].join('\n'),
+    );
+    expect(split.text).toContain('  row 2 (companies): would create');
   });
 
   it('tells the service’s kinds and URL in its usage', () => {
@@ -68,13 +165,25 @@ describe('import command line', () => {
     updated: 1,
     unchanged: 0,
     failed: 1,
+    warnings: 1,
+    onInvalidCell: 'skip',
     createdAt: '2026-01-01T00:00:00.000Z',
     badRows: [
       {
         row: 3,
+        severity: 'error',
         type: 'validation',
         title: 'The row is invalid',
         errors: [{ field: 'email', column: 'E-Mail', messages: ['email must be an email'] }],
+      },
+    ],
+    warningRows: [
+      {
+        row: 2,
+        severity: 'warning',
+        type: 'import-warnings',
+        title: 'The row was imported with warnings',
+        errors: [{ field: 'phone', column: 'Phone', messages: ['phone must be a valid phone number'] }],
       },
     ],
     badRowsUrl: '/v1/imports/j-1/errors',
@@ -101,14 +210,16 @@ describe('import command line', () => {
     );
   });
 
-  it('ends with the counts, the first bad rows, and an exit code that tells whether rows failed', () => {
+  it('ends with the counts, the first bad rows and rows with warnings, and an exit code that tells whether rows failed', () => {
     const { text, exitCode } = importSummary(job, 'people.csv', 1.25);
     expect(text).toBe(
       [
         'Imported people.csv (contacts, job j-1): 3 of 3 rows in 1.3 s',
-        '  created 1, updated 1, unchanged 0, failed 1',
+        '  created 1, updated 1, unchanged 0, failed 1, with warnings 1',
         'Bad rows (1 of 1; all of them: GET /v1/imports/j-1/errors):',
         '  row 3: E-Mail: email must be an email',
+        'Rows imported with warnings (1 of 1; all of them: GET /v1/imports/j-1/errors):',
+        '  row 2: Phone: phone must be a valid phone number',
         '',
       ].join('\n'),
     );

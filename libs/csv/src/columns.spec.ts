@@ -92,6 +92,90 @@ describe('import kinds', () => {
     expect(kinds.mappingErrors('notes', { A: 'stage.lost' })[0].messages[0]).toContain('use one of text or ignore');
   });
 
+  it('tell how surely each column was resolved, for a preview: its name, a mapping, an alias, a resemblance, or nothing', () => {
+    const headers = ['amount', 'Deal Name', 'AMOUNT', 'Bemerkung', 'stage.won', 'createdAt', 'Fax'];
+    const mapping = { bemerkung: 'stage.lost', Fax: 'ignore' };
+    const resolved = kinds.resolveColumns('deals', headers, mapping);
+    // Both `amount` columns fill one field: not resolved, yet every column is told, so that the mapping can be fixed.
+    expect(resolved.ok).toBe(false);
+    expect(resolved.columns.map((column) => kinds.confidenceOf('deals', column, mapping))).toEqual([
+      'exact',
+      'alias',
+      'resemblance',
+      'mapped',
+      'exact',
+      'none',
+      'none',
+    ]);
+    // Written like an alias but filling another field by the caller's word: mapped.
+    expect(kinds.confidenceOf('deals', { header: 'Opportunity', field: 'amount' }, { Opportunity: 'amount' })).toBe('mapped');
+  });
+
+  describe('of a file with rows of two kinds (rowsWhere)', () => {
+    const twoKinds = defineImportKinds({
+      people: { fields: ['externalId', 'givenName', 'email', 'companyExternalId'] },
+      companies: { fields: ['externalId', 'name', 'domains'] },
+    });
+    const headers = ['id', 'name', 'Is a Company', 'email', 'parent_id/id', 'website'];
+    const mapping = { id: 'externalId', name: 'givenName', 'parent_id/id': 'companyExternalId', website: 'domains' };
+
+    it('resolve the header once per kind, each mapping entry for the kinds it names a field of, the split column for neither', () => {
+      expect(twoKinds.resolveSplitColumns('people', { kind: 'companies', header: 'is a company' }, headers, mapping)).toEqual({
+        ok: true,
+        columns: [
+          { header: 'id', field: 'externalId' },
+          { header: 'name', field: 'givenName' },
+          { header: 'Is a Company' },
+          { header: 'email', field: 'email' },
+          { header: 'parent_id/id', field: 'companyExternalId' },
+          { header: 'website' },
+        ],
+        rowsWhere: {
+          kind: 'companies',
+          header: 'Is a Company',
+          position: 3,
+          columns: [
+            { header: 'id', field: 'externalId' },
+            { header: 'name', field: 'name' },
+            { header: 'Is a Company' },
+            { header: 'email' },
+            { header: 'parent_id/id' },
+            { header: 'website', field: 'domains' },
+          ],
+        },
+      });
+      expect(twoKinds.mappingOf('companies', { ...mapping, Fax: 'ignore' })).toEqual({
+        id: 'externalId',
+        website: 'domains',
+        Fax: 'ignore',
+      });
+    });
+
+    it('refuse a column neither kind takes (once), and a split column the file lacks', () => {
+      const refused = twoKinds.resolveSplitColumns(
+        'people',
+        { kind: 'companies', header: 'Is a Company' },
+        [...headers, 'Fax'],
+        mapping,
+      );
+      expect(!refused.ok && refused.errors.map((error) => error.field)).toEqual(['columns[6]']);
+      const ignored = twoKinds.resolveSplitColumns(
+        'people',
+        { kind: 'companies', header: 'Is a Company' },
+        [...headers, 'Fax'],
+        mapping,
+        {
+          ignoreUnknownColumns: true,
+        },
+      );
+      expect(ignored.ok).toBe(true);
+      const missing = twoKinds.resolveSplitColumns('people', { kind: 'companies', header: 'is_company' }, headers, mapping);
+      expect(!missing.ok && missing.errors).toEqual([
+        { field: 'rowsWhere[companies]', messages: ['names no column of the file'], in: 'query' },
+      ]);
+    });
+  });
+
   it('read a row by its columns: trimmed, blank cells left out, a spreadsheet’s text mark taken off', () => {
     const columns = [{ header: 'Title', field: 'title' }, { header: 'Amount', field: 'amount' }, { header: 'x' }];
     expect(valuesByField(columns, [" '=SUM(A1) ", '  ', 'ignored'])).toEqual({ title: '=SUM(A1)' });

@@ -1,5 +1,7 @@
 import type { FieldError } from '@crm/platform';
 import { unescapeCell } from './cells';
+import type { DateOrder } from './dates';
+import { isPlaceholderCell } from './placeholders';
 
 /** A field a file of one kind can fill; its name is its header in an export and what a mapping names. */
 export interface FieldDeclaration {
@@ -13,6 +15,8 @@ export interface FieldDeclaration {
    * `Contact ID` or `OwnerId` (its own ids) must not fill by resemblance.
    */
   readonly exactNameOnly?: boolean;
+  /** Holds dates: the import reads its cells in the file's day/month order (`dateOrder`, or told by its values). */
+  readonly date?: boolean;
 }
 
 /**
@@ -24,6 +28,8 @@ export interface ColumnFamily {
   /** How messages name the family: `custom.<key>`. */
   readonly pattern: string;
   readonly includes: (column: string) => boolean;
+  /** Its columns may hold dates (a custom field of type date): their day/month order is looked for as for a date field. */
+  readonly mayHoldDates?: boolean;
 }
 
 /** What a file of one kind can hold: its fields (a bare name for a field without aliases) and column families. */
@@ -35,10 +41,27 @@ export interface ImportKindDeclaration {
 /** `header → field or "ignore"`, as the client sent it (`mapping[Work Email]=email`). */
 export type ColumnMapping = Readonly<Record<string, string>>;
 
+/**
+ * How surely a column's field was found, surest first: its header is the field's name as written (`email`), the
+ * caller's mapping says so, its header is what another tool writes for it (`First Name`), its header is only alike
+ * (`E-Mail`, `given name`), or it fills nothing (unknown, read-only, or mapped to `ignore`).
+ */
+export type ColumnConfidence = 'exact' | 'mapped' | 'alias' | 'resemblance' | 'none';
+
 /** A column of the file and the field it fills (undefined: passed over). */
 export interface Column {
   header: string;
   field?: string;
+  /** Of a date column: the order of its dates, given with the import or told by its values. */
+  dateOrder?: DateOrder;
+}
+
+/** The rows of a second kind in a file: those whose cell in the column at `position` (1-based) is true, read by `columns`. */
+export interface RowsWhere {
+  kind: string;
+  header: string;
+  position: number;
+  columns: Column[];
 }
 
 /** The mapping target that drops a column. */
@@ -52,13 +75,18 @@ export const headerKey = (header: string): string => header.toLowerCase().replac
 
 const KIND_NAME = /^[a-z][a-z0-9-]*$/;
 
+/** resolveColumns' error for a column that fills no field (`columns[3]`). */
+const isUnknown = (error: FieldError): boolean => /^columns\[\d+\]$/.test(error.field);
+
 /** One kind's declaration, ready to resolve headers: fields by header key, read-only headers, families. */
 class KindColumns {
   /** What a mapping may name, in the order messages list them. */
   readonly targets: readonly string[];
   private readonly readOnly: ReadonlySet<string>;
   private readonly exactOnly: ReadonlySet<string>;
+  private readonly dates: ReadonlySet<string>;
   private readonly byKey: ReadonlyMap<string, string>;
+  private readonly aliasKeys: ReadonlySet<string>;
   private readonly families: readonly ColumnFamily[];
 
   constructor(
@@ -70,12 +98,20 @@ class KindColumns {
     this.targets = writable.map((field) => field.name);
     this.readOnly = new Set(fields.filter((field) => field.readOnly).map((field) => field.name));
     this.exactOnly = new Set(writable.filter((field) => field.exactNameOnly).map((field) => field.name));
+    this.dates = new Set(writable.filter((field) => field.date).map((field) => field.name));
     // Aliases first: a field's own name wins over another field's alias written the same way.
     this.byKey = new Map([
       ...writable.flatMap((field) => (field.aliases ?? []).map((alias): [string, string] => [headerKey(alias), field.name])),
       ...writable.filter((field) => !field.exactNameOnly).map((field): [string, string] => [headerKey(field.name), field.name]),
     ]);
+    this.aliasKeys = new Set(writable.flatMap((field) => (field.aliases ?? []).map(headerKey)));
     this.families = declaration.families ?? [];
+  }
+
+  /** How a header names the field it fills by itself: written as its name, an alias, or only alike. */
+  matchOf(header: string, field: string): 'exact' | 'alias' | 'resemblance' {
+    if (header === field) return 'exact';
+    return this.aliasKeys.has(headerKey(header)) && this.byKey.get(headerKey(header)) === field ? 'alias' : 'resemblance';
   }
 
   isTarget(target: string): boolean {
@@ -86,6 +122,10 @@ class KindColumns {
   fieldOf(header: string): string | undefined {
     if (this.families.some((family) => family.includes(header)) || this.exactOnly.has(header)) return header;
     return this.byKey.get(headerKey(header));
+  }
+
+  holdsDates(field: string): boolean {
+    return this.dates.has(field) || this.families.some((family) => family.mayHoldDates && family.includes(field));
   }
 
   isReadOnly(header: string): boolean {
@@ -132,6 +172,11 @@ export class ImportKinds<Kind extends string = string> {
     return this.columns.has(kind);
   }
 
+  /** Whether a field of `kind` holds dates (a date field, or a column of a family that may). */
+  holdsDates(kind: Kind, field: string): boolean {
+    return this.of(kind).holdsDates(field);
+  }
+
   /** Every mapping entry whose target is neither a field of `kind`, nor in one of its families, nor `ignore`; checked before the file is read. */
   mappingErrors(kind: Kind, mapping: ColumnMapping): FieldError[] {
     const columns = this.of(kind);
@@ -155,7 +200,7 @@ export class ImportKinds<Kind extends string = string> {
     headers: readonly string[],
     mapping: ColumnMapping,
     options: { ignoreUnknownColumns?: boolean } = {},
-  ): { ok: true; columns: Column[] } | { ok: false; errors: FieldError[] } {
+  ): { ok: true; columns: Column[] } | { ok: false; errors: FieldError[]; columns: Column[] } {
     const kindColumns = this.of(kind);
     const errors: FieldError[] = [];
     // Mapping entries by exact header, and by key for a header written another way (`work email` for `Work Email`).
@@ -191,7 +236,61 @@ export class ImportKinds<Kind extends string = string> {
       if (first !== undefined) errors.push({ field: `columns`, messages: [`"${first}" and "${header}" both fill ${field}`] });
       else seen.set(field, header);
     }
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, columns };
+    return errors.length > 0 ? { ok: false, errors, columns } : { ok: true, columns };
+  }
+
+  /**
+   * The columns of a file that holds rows of two kinds, told apart by the cell of its `rowsWhere.header` column (true:
+   * `rowsWhere.kind`): the header resolved for each kind, the split column filling neither. A mapping entry applies to
+   * the kinds its target is a field of (`ignore`: both); a column is unknown only when neither kind takes it.
+   */
+  resolveSplitColumns(
+    kind: Kind,
+    rowsWhere: { kind: Kind; header: string },
+    headers: readonly string[],
+    mapping: ColumnMapping,
+    options: { ignoreUnknownColumns?: boolean } = {},
+  ):
+    | { ok: true; columns: Column[]; rowsWhere: RowsWhere }
+    | { ok: false; errors: FieldError[]; columns: Column[]; rowsWhere?: RowsWhere } {
+    const position = headers.findIndex((header) => headerKey(header) === headerKey(rowsWhere.header)) + 1;
+    if (position === 0) {
+      return {
+        ok: false,
+        errors: [{ field: `rowsWhere[${rowsWhere.kind}]`, messages: ['names no column of the file'], in: 'query' }],
+        columns: this.resolveColumns(kind, headers, mapping, options).columns,
+      };
+    }
+    const splitHeader = headers[position - 1].trim();
+    const resolve = (of: Kind) => this.resolveColumns(of, headers, { ...this.mappingOf(of, mapping), [splitHeader]: IGNORE });
+    const [main, other] = [resolve(kind), resolve(rowsWhere.kind)];
+    const unknownTo = (resolved: typeof main) =>
+      new Set(resolved.ok ? [] : resolved.errors.filter(isUnknown).map((e) => e.field));
+    const [unknownToMain, unknownToOther] = [unknownTo(main), unknownTo(other)];
+    const errors = [...(main.ok ? [] : main.errors), ...(other.ok ? [] : other.errors)].filter(
+      (error, index, all) =>
+        // A column unknown to one kind is the other's; one unknown to both is refused (once) unless unknown ones are ignored.
+        (!isUnknown(error) ||
+          (unknownToMain.has(error.field) && unknownToOther.has(error.field) && !options.ignoreUnknownColumns)) &&
+        all.findIndex((first) => JSON.stringify(first) === JSON.stringify(error)) === index,
+    );
+    const split = { kind: rowsWhere.kind, header: splitHeader, position, columns: other.columns };
+    return errors.length > 0
+      ? { ok: false, errors, columns: main.columns, rowsWhere: split }
+      : { ok: true, columns: main.columns, rowsWhere: split };
+  }
+
+  /** The entries of a mapping that apply to `kind`: those naming one of its fields, or `ignore`. */
+  mappingOf(kind: Kind, mapping: ColumnMapping): ColumnMapping {
+    const columns = this.of(kind);
+    return Object.fromEntries(Object.entries(mapping).filter(([, target]) => target === IGNORE || columns.isTarget(target)));
+  }
+
+  /** How surely `resolveColumns` found a column's field (see ColumnConfidence). */
+  confidenceOf(kind: Kind, { header, field }: Column, mapping: ColumnMapping): ColumnConfidence {
+    if (field === undefined) return 'none';
+    const mapped = Object.keys(mapping).some((entry) => entry.trim() === header || headerKey(entry) === headerKey(header));
+    return mapped ? 'mapped' : this.of(kind).matchOf(header, field);
   }
 
   private of(kind: Kind): KindColumns {
@@ -208,7 +307,7 @@ export function defineImportKinds<Kind extends string>(
   return new ImportKinds(declarations);
 }
 
-/** The row's values by field: cells trimmed, blank cells left out (a blank cell changes nothing). */
+/** The row's values by field: cells trimmed, blank cells and placeholders (`null`, `N/A`) left out (a blank cell changes nothing). */
 export function valuesByField<F extends string>(
   columns: readonly Column[],
   cells: readonly string[],
@@ -216,7 +315,7 @@ export function valuesByField<F extends string>(
   const values: Partial<Record<F, string>> = {};
   columns.forEach(({ field }, index) => {
     const cell = (cells[index] ?? '').trim();
-    if (field && cell !== '') values[field as F] = unescapeCell(cell);
+    if (field && cell !== '' && !isPlaceholderCell(cell)) values[field as F] = unescapeCell(cell);
   });
   return values;
 }

@@ -9,7 +9,8 @@ import {
   ApiTags,
   type ApiPropertyOptions,
 } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { Type as ToType } from 'class-transformer';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
@@ -27,20 +28,24 @@ import {
   Roles,
   type SchemaObject,
 } from '@crm/platform/nest';
+import { SkipIdempotency } from '@crm/idempotency/nest';
 import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
-import type { RowFieldError } from '../rows';
+import { DATE_ORDERS, type DateOrder } from '../dates';
+import { ON_INVALID_CELL, type OnInvalidCell, type RowFieldError } from '../rows';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
-import type { ImportJob, ImportJobView, RowError } from '../job-store';
+import type { ImportJob, ImportJobView, RowError, RowSeverity } from '../job-store';
 import { jsonArray } from '../json-array';
+import { MAX_PREVIEW_ROWS, PREVIEW_ROWS, type ImportPreview } from '../preview';
 import { ImportJobNotFound } from '../problems';
+import type { ImportRequest } from '../queue';
 import { ImportJobs } from './import-jobs';
-import { importJob, importJobList, rowErrors } from './import-openapi';
+import { importJob, importJobList, importPreview, rowErrors } from './import-openapi';
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
-/** Bad rows shown in the job itself; all of them at `/errors`. */
+/** Bad rows (and rows with warnings) shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
 // What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
 documentValidator('isMapping', {
@@ -49,6 +54,20 @@ documentValidator('isMapping', {
   additionalProperties: { type: 'string', maxLength: 40 },
   [OPENAPI_RULE_EXTENSION]: "headers of the file's columns, each to a field of the kind or `ignore`",
 } as SchemaObject);
+
+// What `rowsWhere` takes, for the document (`rowsWhere[companies]=Is a Company`).
+documentValidator('isRowsWhere', {
+  type: 'object',
+  maxProperties: 1,
+  additionalProperties: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+  [OPENAPI_RULE_EXTENSION]: 'one kind of the service, to the header of the column that tells its rows',
+} as SchemaObject);
+const isRowsWhere = (value: unknown): boolean =>
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  Object.values(value).every((header) => typeof header === 'string' && header.trim() !== '' && header.length <= 200);
 
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
 
@@ -66,6 +85,15 @@ class ErrorsQuery {
   @Optional()
   @IsIn(['csv', 'json'])
   format?: 'csv' | 'json';
+
+  @ApiProperty({
+    required: false,
+    enum: ['error', 'warning'],
+    description: 'Only the bad rows (`error`) or only the rows imported with warnings (`warning`); both unless given.',
+  })
+  @Optional()
+  @IsIn(['error', 'warning'])
+  severity?: RowSeverity;
 }
 
 const uuid = new ParseUUIDPipe();
@@ -118,6 +146,23 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @ApiProperty({
       required: false,
       description:
+        'A file that holds rows of two kinds (an Odoo partner export: persons and companies): ' +
+        '`rowsWhere[companies]=Is a Company` imports the rows whose cell in that column is true (`True`, `1`, `yes`...) ' +
+        'as that kind, in a pass before the others, which are of `kind`; each kind reads the columns it has.',
+    })
+    @Optional()
+    @ValidateBy({
+      name: 'isRowsWhere',
+      validator: {
+        validate: isRowsWhere,
+        defaultMessage: () => 'rowsWhere names one kind and a column header: rowsWhere[companies]=Is a Company',
+      },
+    })
+    rowsWhere?: Record<string, string>;
+
+    @ApiProperty({
+      required: false,
+      description:
         "The country of rows that name none: an ISO 3166-1 code, an alpha-3 code or a country's name (`CH`, `CHE`, " +
         '`Switzerland`). A contact created without a country gets it, and national phone numbers are read in it.',
       example: 'CH',
@@ -127,6 +172,46 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @IsString()
     @MaxLength(100)
     defaultCountry?: string;
+
+    @ApiProperty({
+      required: false,
+      enum: ON_INVALID_CELL,
+      description:
+        'What a cell that breaks a rule does: `strict` (the default) refuses its row; `skip` leaves the cell out and ' +
+        'imports the rest of the row, with a warning naming the column and the rule. A row left without what it needs ' +
+        '(a contact without a name) is refused all the same.',
+    })
+    @Optional()
+    @IsIn(ON_INVALID_CELL)
+    onInvalidCell?: OnInvalidCell;
+
+    @ApiProperty({
+      required: false,
+      enum: DATE_ORDERS,
+      description:
+        'The order of day, month and year in the date columns (`dmy`: 14/03/1980, `mdy`: 3/14/80, `ymd`). When not ' +
+        'given, each date column takes the order its values tell (a day over 12); a column whose values do not tell ' +
+        'takes ISO dates (YYYY-MM-DD) only. Two-digit years are the latest such year up to now.',
+    })
+    @Optional()
+    @IsIn(DATE_ORDERS)
+    dateOrder?: DateOrder;
+  }
+
+  class PreviewQuery extends ImportQuery {
+    @ApiProperty({
+      required: false,
+      minimum: 1,
+      maximum: MAX_PREVIEW_ROWS,
+      default: PREVIEW_ROWS,
+      description: 'How many of the first rows to show the outcome of.',
+    })
+    @Optional()
+    @ToType(() => Number)
+    @IsInt()
+    @Min(1)
+    @Max(MAX_PREVIEW_ROWS)
+    rows?: number;
   }
 
   @ApiTags('imports')
@@ -165,42 +250,48 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       @Req() request: Request,
       @Res({ passthrough: true }) response: Response,
     ): Promise<ImportJobView> {
-      const kind = query.kind ?? kinds.defaultKind;
-      const mapping = parseMapping(query.mapping);
-      const errors = kinds.mappingErrors(kind, mapping);
-      if (errors.length > 0) throw new RequestValidationError(errors);
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      const charset = /charset=([^;]+)/i
-        .exec(request.headers['content-type'] ?? '')?.[1]
-        ?.trim()
-        .replace(/"/g, '')
-        .toLowerCase();
-      if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-        throw new UnsupportedMediaTypeError(
-          `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
-        );
-      }
-      const countryErrors: RowFieldError[] = [];
-      const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
-      if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
-      const job = await this.jobs.submit(request, {
-        kind,
-        mapping,
-        ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
-        delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
-        defaultCountry,
-        createdBy: caller.sub,
-        correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
-      });
+      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds));
       response.location(`/v1/imports/${job.jobId}`);
       return this.view(job);
+    }
+
+    @Post('preview')
+    @HttpCode(200)
+    @Roles(...roles)
+    @SkipIdempotency()
+    @ApiOperation({
+      summary: 'Preview a CSV import',
+      description:
+        'What `POST /v1/imports` would do with the same file and parameters, writing nothing (no job, no change, the ' +
+        'file not kept): each column with the field it fills, how surely, and its first values; the value mappings in ' +
+        "force; and the first rows' outcomes (created, updated, unchanged or failed with the reasons, and the record " +
+        'an update would change). Columns that do not resolve are listed in `columnErrors` (where the import answers ' +
+        '400), with no row outcomes, so that the mapping can be fixed.',
+    })
+    @ApiConsumes('text/csv')
+    @ApiBody({
+      required: true,
+      description: 'The file, as for `POST /v1/imports`.',
+      schema: {
+        type: 'string',
+        example: kinds.exampleFile(),
+        [OPENAPI_RULE_EXTENSION]: 'a header row naming fields of the kind, then at least one row',
+      } as SchemaObject,
+    })
+    @ApiJsonResponse(200, importPreview, { description: 'What the import would do' })
+    async preview(
+      @Query() query: PreviewQuery,
+      @CurrentPrincipal() caller: Principal,
+      @Req() request: Request,
+    ): Promise<ImportPreview> {
+      return this.jobs.preview(request, importRequest(query, caller, request, kinds), query.rows ?? PREVIEW_ROWS);
     }
 
     @Get()
     @Roles(...roles)
     @ApiOperation({ summary: 'List imports', description: "The caller's imports, newest first (an admin sees everyone's)." })
     @ApiJsonResponse(200, importJobList)
-    async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows'>[] }> {
+    async list(@CurrentPrincipal() caller: Principal): Promise<{ items: Omit<ImportJobView, 'badRows' | 'warningRows'>[] }> {
       const jobs = await this.jobs.store.list(caller.roles.includes('admin') ? undefined : caller.sub, 50);
       return { items: jobs.map(({ delimiter: _, ...job }) => ({ ...job, badRowsUrl: `/v1/imports/${job.jobId}/errors` })) };
     }
@@ -209,7 +300,9 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Roles(...roles)
     @ApiOperation({
       summary: 'Get an import',
-      description: 'Status, progress (rows and bytes, for a progress bar), counts, and the first bad rows with their reasons.',
+      description:
+        'Status, progress (rows and bytes, for a progress bar), counts, the first bad rows with their reasons and the ' +
+        'first rows imported with warnings.',
     })
     @ApiJsonResponse(200, importJob)
     @ApiProblemResponse(404, "No import of the caller's has this id")
@@ -220,8 +313,10 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Get(':jobId/errors')
     @Roles(...roles)
     @ApiOperation({
-      summary: "An import's bad rows",
-      description: 'Every bad row kept (up to 10,000): `format=csv` (the default, one line per field and reason) or `json`.',
+      summary: "An import's bad rows and warnings",
+      description:
+        'Every bad row and every row imported with warnings kept (up to 10,000 of each), in row order, each with its ' +
+        '`severity`: `format=csv` (the default, one line per field and reason) or `json`.',
     })
     @ApiResponse({
       status: 200,
@@ -239,7 +334,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       const store = this.jobs.store;
       async function* rowErrors(): AsyncGenerator<RowError> {
         for (let after = 0; ;) {
-          const page = await store.rowErrors(jobId, after, 1000);
+          const page = await store.rowErrors(jobId, after, 1000, query.severity);
           yield* page;
           if (page.length < 1000) return;
           after = page[page.length - 1].row;
@@ -255,15 +350,16 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
         for await (const error of rowErrors()) {
           const fields = error.errors?.length
             ? error.errors
-            : [{ field: '', column: undefined, messages: [error.detail ?? error.title] }];
-          for (const { field, column, messages } of fields) {
-            yield [String(error.row), column ?? '', field, messages.join('; '), error.title].map(escapeCell);
+            : [{ field: '', column: undefined, items: undefined, messages: [error.detail ?? error.title] }];
+          for (const { field, column, items, messages } of fields) {
+            const reason = `${items ? `item ${items.join(', ')}: ` : ''}${messages.join('; ')}`;
+            yield [String(error.row), error.severity, column ?? '', field, reason, error.title].map(escapeCell);
           }
         }
       };
       await pipeline(
         Readable.from(lines()),
-        stringify({ header: true, columns: ['row', 'column', 'field', 'reason', 'problem'] }),
+        stringify({ header: true, columns: ['row', 'severity', 'column', 'field', 'reason', 'problem'] }),
         response,
       );
     }
@@ -277,12 +373,84 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
 
     private async view(job: ImportJob): Promise<ImportJobView> {
       const { delimiter: _, ...shown } = job;
-      const badRows = job.failed > 0 ? await this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN) : [];
-      return { ...shown, badRows, badRowsUrl: `/v1/imports/${job.jobId}/errors` };
+      const [badRows, warningRows] = await Promise.all([
+        job.failed > 0 ? this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN, 'error') : [],
+        job.warnings > 0 ? this.jobs.store.rowErrors(job.jobId, 0, BAD_ROWS_SHOWN, 'warning') : [],
+      ]);
+      return { ...shown, badRows, warningRows, badRowsUrl: `/v1/imports/${job.jobId}/errors` };
     }
   }
 
   return ImportsController;
+}
+
+/** The import a request asks for, its parameters and media type checked (nothing read yet: a refusal writes nothing). */
+function importRequest(
+  query: {
+    kind?: string;
+    mapping?: string | Record<string, string>;
+    ignoreUnknownColumns?: string;
+    delimiter?: string;
+    defaultCountry?: string;
+    onInvalidCell?: OnInvalidCell;
+    dateOrder?: DateOrder;
+    rowsWhere?: Record<string, string>;
+  },
+  caller: Principal,
+  request: Request,
+  kinds: ImportKinds,
+): ImportRequest {
+  const kind = query.kind ?? kinds.defaultKind;
+  const mapping = parseMapping(query.mapping);
+  const rowsWhere = query.rowsWhere && rowsWhereOf(query.rowsWhere, kind, kinds);
+  // With rows of two kinds, a mapping entry may name a field of either.
+  const otherErrors = rowsWhere ? kinds.mappingErrors(rowsWhere.kind, mapping) : [];
+  const errors = kinds
+    .mappingErrors(kind, mapping)
+    .filter((error) => !rowsWhere || otherErrors.some((other) => other.field === error.field));
+  if (errors.length > 0) throw new RequestValidationError(errors);
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const charset = /charset=([^;]+)/i
+    .exec(request.headers['content-type'] ?? '')?.[1]
+    ?.trim()
+    .replace(/"/g, '')
+    .toLowerCase();
+  if (mediaType !== 'text/csv' || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new UnsupportedMediaTypeError(
+      `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
+    );
+  }
+  const countryErrors: RowFieldError[] = [];
+  const defaultCountry = readCountryCell(query.defaultCountry, 'defaultCountry', countryErrors);
+  if (countryErrors.length > 0) throw new RequestValidationError(countryErrors.map((e) => ({ ...e, in: 'query' as const })));
+  return {
+    kind,
+    mapping,
+    ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
+    delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
+    defaultCountry,
+    onInvalidCell: query.onInvalidCell,
+    dateOrder: query.dateOrder,
+    rowsWhere,
+    createdBy: caller.sub,
+    correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
+  };
+}
+
+/** `rowsWhere[companies]=Is a Company`: a kind of the service other than the import's, and a header. */
+function rowsWhereOf(rowsWhere: Record<string, string>, kind: string, kinds: ImportKinds): { kind: string; header: string } {
+  const [[other, header]] = Object.entries(rowsWhere);
+  if (!kinds.has(other) || other === kind) {
+    const others = kinds.names.filter((name) => name !== kind);
+    throw new RequestValidationError([
+      {
+        field: `rowsWhere[${other}]`,
+        messages: [`names no other kind of this import; use ${others.map((name) => `rowsWhere[${name}]`).join(' or ')}`],
+        in: 'query',
+      },
+    ]);
+  }
+  return { kind: other, header: header.trim() };
 }
 
 /** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */

@@ -1,31 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  importSkippingInvalidCells,
   InvalidRowError,
   mergeByField,
+  readDateCells,
   retryOnConflict,
+  type ImportedRow,
   type ImportOptions,
   type RowFieldError,
   type RowImporter,
   type RowOutcome,
+  type RowPlan,
 } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
 import { companyAggregate, normalizeDomain } from '../../domain/company';
-import { ContactAlreadyExists, ContactErasedError } from '../../domain/contact';
-import { normalizeEmail } from '../../domain/contact-values';
+import { ContactAlreadyExists, contactDecider, ContactErasedError, type Contact } from '../../domain/contact';
+import { normalizeEmail, normalizeProfile } from '../../domain/contact-values';
 import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
 import { CreateContact } from '../commands/create-contact';
-import { LinkToCompany } from '../commands/link-to-company';
-import { RecordConsent } from '../commands/record-consent';
-import { UpdateContact } from '../commands/update-contact';
+import { LinkToCompany, linkToCompanyCommand } from '../commands/link-to-company';
+import { RecordConsent, recordConsentCommand, type ConsentStatement } from '../commands/record-consent';
+import { UpdateContact, updateContactCommand } from '../commands/update-contact';
 import { ContactLookup } from '../contact-lookup';
 import { contactListProjection } from '../read-models/contact-list';
 import { companyWithDomain } from './company-row-importer';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
-import { contactWrite, readContactRow, rowEmails, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import {
+  contactDateFields,
+  contactWrite,
+  readContactRow,
+  resolveOwner,
+  rowEmails,
+  type ContactRow,
+  type ContactWrite,
+  type CustomFieldDeclarations,
+} from './contact-rows';
 import { companyIdFor, contactIdFor } from './external-ids';
-import type { ContactValues } from './import-columns';
+import { isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import { phoneCountryWarnings } from './phone-countries';
+
+/** Never left out of a row for `onInvalidCell=skip`: they say which contact the row is for. */
+const NEVER_SKIPPED: readonly ContactField[] = ['contactId', 'externalId'];
 
 /**
  * Writes contacts rows with the commands the API sends. A row finds its contact by `contactId`, else by the id
@@ -33,7 +50,8 @@ import type { ContactValues } from './import-columns';
  * (eventually consistent: a contact created a moment ago may not be listed yet). Found: updated; else created.
  * Custom cells are read by the types of the catalog as it was when the job's first row with one came.
  * Consent is recorded last, as `POST /v1/contacts/{id}/consents` records it, leaving out statements equal to
- * the contact's current state. One per job (made by the import queue).
+ * the contact's current state. With `onInvalidCell=skip`, a row refused for some of its cells is imported again without
+ * them, each reported as a warning. One per job (made by the import queue).
  */
 @Injectable()
 export class ContactRowImporter implements RowImporter<keyof ContactValues> {
@@ -66,12 +84,58 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     ];
   }
 
-  async importRow(values: ContactValues): Promise<RowOutcome> {
-    const read = readContactRow(values);
+  async importRow(values: ContactValues): Promise<RowOutcome | ImportedRow> {
+    return this.eachRow(values, ({ row, declarations, links }) =>
+      // Created by someone else since it was looked up: the retry finds it and updates it.
+      retryOnConflict(
+        () => this.write(row, declarations, links),
+        (error) => error instanceof ContactAlreadyExists,
+      ),
+    );
+  }
+
+  async planRow(values: ContactValues): Promise<RowPlan> {
+    let targetId: string | undefined;
+    const planned = await this.eachRow(values, async ({ row, declarations, links }) => {
+      const plan = await this.plan(row, declarations, links);
+      targetId = plan.write.action === 'create' ? undefined : plan.contactId;
+      return plan.outcome;
+    });
+    const { outcome, warnings } = typeof planned === 'string' ? { outcome: planned, warnings: [] } : planned;
+    return { outcome, ...(targetId && { targetId }), ...(warnings.length > 0 && { warnings }) };
+  }
+
+  /**
+   * A row as the import takes it: its owner resolved, its cells checked and `finish`ed (written, or planned), with
+   * `onInvalidCell=skip` again without the cells refused; with the warnings of each step.
+   */
+  private async eachRow(
+    values: ContactValues,
+    finish: (checked: CheckedRow) => Promise<RowOutcome>,
+  ): Promise<RowOutcome | ImportedRow> {
+    const owned = resolveOwner(values, this.options.owners);
+    const importCells = async (cells: ContactValues) => finish(await this.checked(cells));
+    const imported =
+      this.options.onInvalidCell === 'skip'
+        ? await importSkippingInvalidCells(owned.values, importCells, NEVER_SKIPPED)
+        : { outcome: await importCells(owned.values), warnings: [] };
+    // Of the phone cells written: one left out (skip) has its warning already.
+    const skipped = new Set(imported.warnings.map(({ field }) => field));
+    const doubts = phoneCountryWarnings(owned.values, this.options).filter(({ field }) => !skipped.has(field));
+    const warnings = [...owned.warnings, ...imported.warnings, ...doubts];
+    return warnings.length > 0 ? { outcome: imported.outcome, warnings } : imported.outcome;
+  }
+
+  /** The row read, its custom field catalog and company links; a bad row throws InvalidRowError naming every bad field. */
+  private async checked(cells: ContactValues): Promise<CheckedRow> {
+    const declarations = Object.keys(cells).some(isCustomFieldColumn) ? await this.catalog() : new Map();
+    const thisYear = new Date(this.now()).getUTCFullYear();
+    const dates = readDateCells(cells, contactDateFields(cells, declarations, thisYear), this.options.dateOrders);
+    const read = readContactRow(dates.values);
     const row = read.ok ? read.value : read.partial;
-    const declarations = Object.keys(row.customFields).length > 0 ? await this.catalog() : new Map();
     const { links, missing } = await this.companyLinks(row);
     const refused = [
+      ...dates.errors,
       ...(read.ok ? [] : read.errors),
       // Before anything is written: the domain would refuse the statement only after the contact was.
       ...consentTimeErrors(row.consent, this.now()),
@@ -83,11 +147,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       const unknownContact = refused.some((error) => error.field === 'contactId');
       throw new InvalidRowError(mergeByField([...refused, ...(unknownContact ? [] : await this.writeErrors(row, declarations))]));
     }
-    // Created by someone else since it was looked up: the retry finds it and updates it.
-    return retryOnConflict(
-      () => this.write(row, declarations, links),
-      (error) => error instanceof ContactAlreadyExists,
-    );
+    return { row, declarations, links };
   }
 
   /** The contact a row is for: by `contactId`, else its `externalId`'s, else by e-mail; found or not. */
@@ -117,6 +177,18 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     declarations: CustomFieldDeclarations,
     links: Map<string, string | undefined>,
   ): Promise<RowOutcome> {
+    return this.apply(row, await this.plan(row, declarations, links));
+  }
+
+  /**
+   * What the row would write, decided on the contact as loaded now: its create or update, the links and consent
+   * statements it adds, and whether they change anything (the contact decider run over the loaded state, not appended).
+   */
+  private async plan(
+    row: ContactRow,
+    declarations: CustomFieldDeclarations,
+    links: Map<string, string | undefined>,
+  ): Promise<ContactPlan> {
     const now = this.now();
     const { wanted, found, existing } = await this.target(row);
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
@@ -124,23 +196,32 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations, this.options);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const contactId = found?.contactId ?? wanted ?? newId();
-    // What each command wrote shows in the revision: one that changed nothing leaves it as it was.
-    let revision =
-      write.value.action === 'create'
-        ? (await this.commands.execute(new CreateContact(contactId, write.value.input, now))).revision
-        : (await this.commands.execute(new UpdateContact(contactId, write.value.input, [], now, found!.revision))).revision;
-    for (const [companyId, role] of links) {
+    const newLinks = [...links].flatMap(([companyId, role]): [string, string | undefined][] => {
       const link = existing?.companies[companyId];
       // A link without a role keeps the role the contact has there.
-      if (link && (role === undefined || link.role === role)) continue;
-      revision = (await this.commands.execute(new LinkToCompany(contactId, companyId, role ?? link?.role, now))).revision;
+      return link && (role === undefined || link.role === role) ? [] : [[companyId, role ?? link?.role]];
+    });
+    const consents = consentsToRecord(row.consent, existing?.consents ?? {}, now);
+    const plan = { now, contactId, revision: found?.revision, write: write.value, links: newLinks, consents };
+    const outcome = write.value.action === 'create' ? 'created' : decidedOutcome(plan, found!.state, declarations);
+    return { ...plan, outcome };
+  }
+
+  private async apply(row: ContactRow, plan: ContactPlan): Promise<RowOutcome> {
+    const { now, contactId, write } = plan;
+    // What each command wrote shows in the revision: one that changed nothing leaves it as it was.
+    let revision =
+      write.action === 'create'
+        ? (await this.commands.execute(new CreateContact(contactId, write.input, now))).revision
+        : (await this.commands.execute(new UpdateContact(contactId, write.input, [], now, plan.revision))).revision;
+    for (const [companyId, role] of plan.links) {
+      revision = (await this.commands.execute(new LinkToCompany(contactId, companyId, role, now))).revision;
     }
-    for (const statement of consentsToRecord(row.consent, existing?.consents ?? {}, now)) {
+    for (const statement of plan.consents) {
       revision = (await this.commands.execute(new RecordConsent(contactId, statement, now))).revision;
     }
-    const changed = revision !== found?.revision;
     for (const email of rowEmails(row)) this.contactByEmail.set(email, contactId);
-    return write.value.action === 'create' ? 'created' : changed ? 'updated' : 'unchanged';
+    return write.action === 'create' ? 'created' : revision !== plan.revision ? 'updated' : 'unchanged';
   }
 
   private async findByEmail(row: ContactRow): Promise<string | undefined> {
@@ -163,9 +244,9 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
     const missing: RowFieldError[] = [];
-    for (const id of row.companyIds) {
+    for (const [index, id] of row.companyIds.entries()) {
       if ((await this.companies.load(id)).state.status === 'none')
-        missing.push({ field: 'companyIds', messages: [`no company ${id}`] });
+        missing.push({ field: 'companyIds', items: [index + 1], messages: [`no company ${id}`] });
     }
     if (row.company) {
       const { domain, externalId, role } = row.company;
@@ -184,4 +265,48 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     }
     return { links, missing };
   }
+}
+
+/** A row checked: read, with the custom field catalog it was read by and the company links it makes. */
+interface CheckedRow {
+  row: ContactRow;
+  declarations: CustomFieldDeclarations;
+  links: Map<string, string | undefined>;
+}
+
+/** What a row would write to its contact (see ContactRowImporter.plan). */
+interface ContactPlan {
+  now: string;
+  contactId: string;
+  /** The contact's revision as loaded: an update is conditional on it. */
+  revision?: number;
+  write: ContactWrite;
+  links: [companyId: string, role: string | undefined][];
+  consents: ConsentStatement[];
+  outcome: RowOutcome;
+}
+
+/** Whether the update, links and consents change the contact: each command's decide run on the state the last left. */
+function decidedOutcome(
+  plan: Omit<ContactPlan, 'outcome'>,
+  loaded: Contact,
+  customFields: CustomFieldDeclarations,
+): 'updated' | 'unchanged' {
+  const { now, contactId, write } = plan;
+  // The changes normalized as UpdateContact normalizes them: in the contact's country, by the catalog's types.
+  const country = loaded.status === 'active' || loaded.status === 'archived' ? loaded.profile.country : undefined;
+  const changes = normalizeProfile(write.input, { country, customFields, today: now.slice(0, 10) });
+  const commands = [
+    updateContactCommand(contactId, changes, [], now),
+    ...plan.links.map(([companyId, role]) => linkToCompanyCommand(contactId, companyId, role, now)),
+    ...plan.consents.map((statement) => recordConsentCommand(contactId, statement, now)),
+  ];
+  let state = loaded;
+  let changed = false;
+  for (const command of commands) {
+    const events = contactDecider.decide(command, state);
+    changed ||= events.length > 0;
+    state = events.reduce(contactDecider.evolve, state);
+  }
+  return changed ? 'updated' : 'unchanged';
 }

@@ -13,6 +13,7 @@ import {
   readCountryCell,
   readExternalIdCell,
   isUuid,
+  LIST_SEPARATOR,
   listItems,
   mergeByField,
   rowFailure,
@@ -26,7 +27,14 @@ import { sameValue } from '../../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, phoneKey, type ProfileInput } from '../../domain/contact-values';
 import { CreateContactDto, UpdateContactDto } from '../inputs/contact.dto';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
-import { customFieldColumn, customFieldKey, isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import {
+  CONTACT_DATE_FIELDS,
+  customFieldColumn,
+  customFieldKey,
+  isCustomFieldColumn,
+  type ContactField,
+  type ContactValues,
+} from './import-columns';
 
 /** A contacts CSV row read into the import's terms; values are still as the file wrote them. */
 export interface ContactRow {
@@ -138,6 +146,56 @@ export function readContactRow(values: ContactValues): ContactRowRead {
     consent: consent.ok ? consent.value : { statements: [], source: IMPORT_CONSENT_SOURCE },
   };
   return errors.length > 0 ? { ok: false, errors, partial: row } : { ok: true, value: row };
+}
+
+/** Custom dates may be ahead (a renewal): their two-digit years reach this far past this year. */
+const CUSTOM_DATES_AHEAD_YEARS = 20;
+
+/**
+ * The row's date cells, each with the latest year a two-digit year stands for: birthdays, consent and the like are
+ * past (`3/14/27` is 1927 in 2026); a custom field of type date may be up to 20 years ahead.
+ */
+export function contactDateFields(
+  values: ContactValues,
+  declarations: CustomFieldDeclarations,
+  thisYear: number,
+): Partial<Record<keyof ContactValues, number>> {
+  const custom = Object.keys(values).filter(
+    (field) => isCustomFieldColumn(field) && declarations.get(customFieldKey(field))?.type === 'date',
+  );
+  return Object.fromEntries([
+    ...CONTACT_DATE_FIELDS.map((field) => [field, thisYear]),
+    ...custom.map((field) => [field, thisYear + CUSTOM_DATES_AHEAD_YEARS]),
+  ]);
+}
+
+/** Tags are at most this long (the API's rule). */
+const MAX_TAG_LENGTH = 50;
+
+/**
+ * The row with its `owner` (a user as another system names them: an e-mail or a name) as our `ownerId`, when the owners
+ * directory (`CONTACTS_IMPORT_OWNERS`) knows them; an `ownerId` column wins over it. An owner it does not know is kept as
+ * a tag `owner:<as written>` (on the contact, to filter by and assign later) with a warning: never dropped unsaid.
+ */
+export function resolveOwner(
+  values: ContactValues,
+  owners: ReadonlyMap<string, string> = new Map(),
+): { values: ContactValues; warnings: RowFieldError[] } {
+  const { owner, ...others } = values;
+  if (owner === undefined) return { values, warnings: [] };
+  const ownerId = owners.get(owner.toLowerCase());
+  if (ownerId !== undefined) return { values: { ownerId, ...others }, warnings: [] };
+  // One tag, whatever the name holds: the list separator would cut it in two.
+  const tag = `owner:${owner.replaceAll(LIST_SEPARATOR, ',')}`.slice(0, MAX_TAG_LENGTH);
+  return {
+    values: { ...others, tags: others.tags === undefined ? tag : `${others.tags}${LIST_SEPARATOR}${tag}` },
+    warnings: [
+      {
+        field: 'owner',
+        messages: ['names no user CONTACTS_IMPORT_OWNERS knows: kept as the tag "owner:" and the owner as written'],
+      },
+    ],
+  };
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -387,7 +445,15 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
   if (head === 'addresses' && !origins.address.includes(field as ContactField) && origins.address.length > 0) {
     return { field: origins.address[0], messages: messages.map((message) => `${field} ${message}`) };
   }
-  return { field, messages: [...messages] };
+  return { field, ...listItemOf(head, index, origins), messages: [...messages] };
+}
+
+/** Of an error on one entry of `otherEmails` or `otherPhones`: which item of that cell it is (from 1). */
+function listItemOf(head: string, index: string | undefined, origins: ListOrigins): { items?: number[] } {
+  if ((head !== 'emails' && head !== 'phones') || index === undefined) return {};
+  const other = head === 'emails' ? 'otherEmails' : 'otherPhones';
+  const entries = origins[head].slice(0, Number(index) + 1);
+  return entries[Number(index)] === other ? { items: [entries.filter((field) => field === other).length] } : {};
 }
 
 function listOrUndefined<T>(items: T[]): T[] | undefined {
