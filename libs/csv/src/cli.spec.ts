@@ -18,6 +18,30 @@ const contacts: ImportCli = {
 };
 
 describe('import command line', () => {
+  it('sends a preset, mappings by position and value mappings', () => {
+    const args = importCliArgs(
+      contacts,
+      [
+        'hubspot.csv',
+        '--preset',
+        'hubspot',
+        '--map',
+        '#7=otherPhones',
+        '--value',
+        'lifecycleStage[Marketing Qualified Lead]=lead',
+        '--value',
+        'lifecycleStage[Other]=',
+      ],
+      {},
+    );
+    expect(args !== 'help' && Object.fromEntries(args.query)).toEqual({
+      kind: 'contacts',
+      preset: 'hubspot',
+      mapping: JSON.stringify({ '#7': 'otherPhones' }),
+      values: JSON.stringify({ lifecycleStage: { 'Marketing Qualified Lead': 'lead', Other: '' } }),
+    });
+  });
+
   it('turns the arguments into the upload request', () => {
     const args = importCliArgs(
       contacts,
@@ -148,6 +172,9 @@ describe('import command line', () => {
     expect(() => importCliArgs(contacts, [], {})).toThrow('name one CSV file');
     expect(() => importCliArgs(contacts, ['a.csv', '--kind', 'deals'], {})).toThrow('--kind is contacts or companies');
     expect(() => importCliArgs(contacts, ['a.csv', '--map', 'email'], {})).toThrow('--map takes "Header=field"');
+    expect(() => importCliArgs(contacts, ['a.csv', '--value', 'lifecycleStage=lead'], {})).toThrow(
+      '--value takes "field[cell]=value"',
+    );
     expect(() => importCliArgs(contacts, ['a.csv', '--colour'], {})).toThrow();
   });
 
@@ -202,6 +229,24 @@ describe('import command line', () => {
         },
       ],
     };
+    expect(
+      problemText(400, { title: 'x', errors: [{ field: 'values[tier]', messages: ['map it: values[tier][Gold]=gold'] }] }),
+    ).toBe('400 x\n  values[tier]: map it: --value "tier[Gold]=gold"');
+    expect(
+      problemText(400, {
+        title: 'The columns do not fit',
+        errors: [
+          {
+            field: 'columns',
+            messages: [
+              'columns 3 and 9 ("Phone Number") both fill phone; map one by position: mapping[#9]=<field> or mapping[#9]=ignore',
+            ],
+          },
+        ],
+      }),
+    ).toBe(
+      '400 The columns do not fit\n  columns: columns 3 and 9 ("Phone Number") both fill phone; map one by position: --map "#9=<field>" or --map "#9=ignore"',
+    );
     expect(problemText(400, refusal)).toBe(
       [
         '400 The file’s columns do not fit the import: 1 problem with the columns; see errors.',

@@ -19,15 +19,17 @@ export interface ImportCli {
   /** The variable that holds the service's URL (`CONTACTS_URL`), else `defaultUrl`; `--url` wins over both. */
   readonly urlVariable: string;
   readonly defaultUrl: string;
+  /** The presets the service offers (`--preset`), for the usage. */
+  readonly presets?: readonly string[];
   /** How the command is typed, for its usage. */
   readonly command?: string;
 }
 
 export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
-  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
-${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--on-invalid-cell strict|skip]
-${' '.repeat(usage.length)}[--date-order dmy|mdy|ymd] [--url ${cli.defaultUrl}]
+  return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--preset ${cli.presets?.join('|') ?? 'name'}] [--map "Header=field" ...] [--map "#7=field" ...]
+${' '.repeat(usage.length)}[--value "field[cell]=value" ...] [--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH]
+${' '.repeat(usage.length)}[--on-invalid-cell strict|skip] [--date-order dmy|mdy|ymd] [--url ${cli.defaultUrl}]
 ${' '.repeat(usage.length)}[--rows-where "kind=Column"] [--preview [--rows 20]]
 --rows-where imports the rows whose cell in Column is true as that kind (Odoo: --rows-where "companies=is_company").
 --preview shows the columns and what the first rows would do, and writes nothing.
@@ -56,6 +58,8 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     options: {
       kind: { type: 'string', default: cli.kinds[0] },
       map: { type: 'string', multiple: true, default: [] },
+      value: { type: 'string', multiple: true, default: [] },
+      preset: { type: 'string' },
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
       'default-country': { type: 'string' },
@@ -77,8 +81,17 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
     if (at <= 0 || at === entry.length - 1) throw new Error(`--map takes "Header=field", not "${entry}"`);
     mapping[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
   }
+  const valueMappings: Record<string, Record<string, string>> = {};
+  for (const entry of values.value) {
+    const match = /^([^[\]=]+)\[([^\]]+)\]=(.*)$/.exec(entry);
+    if (!match) throw new Error(`--value takes "field[cell]=value", not "${entry}"`);
+    const [, field, cell, value] = match;
+    (valueMappings[field.trim()] ??= {})[cell] = value.trim();
+  }
   const query = new URLSearchParams({ kind: values.kind });
+  if (values.preset) query.set('preset', values.preset);
   if (values.map.length > 0) query.set('mapping', JSON.stringify(mapping));
+  if (values.value.length > 0) query.set('values', JSON.stringify(valueMappings));
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
   if (values['default-country']) query.set('defaultCountry', values['default-country']);
@@ -100,8 +113,8 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
 
 /**
  * A refused upload or request, from its problem details, with the API's hints in this command's words: the service
- * says `mapping[Phone]=phone` and `ignoreUnknownColumns=true`, the command takes `--map "Phone=phone"` and
- * `--ignore-unknown-columns`.
+ * says `mapping[Phone]=phone`, `mapping[#9]=ignore` and `ignoreUnknownColumns=true`, the command takes
+ * `--map "Phone=phone"`, `--map "#9=ignore"` and `--ignore-unknown-columns`.
  */
 export function problemText(status: number, body: unknown): string {
   const problem = (body ?? {}) as { title?: string; detail?: string; errors?: { field: string; messages: string[] }[] };
@@ -112,7 +125,8 @@ export function problemText(status: number, body: unknown): string {
 
 const inCommandWords = (message: string): string =>
   message
-    .replace(/\(mapping\[([^\]]+)\]=([^)\s]+)\)/g, '(--map "$1=$2")')
+    .replace(/\bmapping\[([^\]]+)\]=([^)\s,]+)/g, '--map "$1=$2"')
+    .replace(/\bvalues\[([^\]]+)\]\[([^\]]+)\]=([^)\s,]*)/g, '--value "$1[$2]=$3"')
     .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns');
 
 const SHOWN_BAD_ROWS = 10;

@@ -9,9 +9,9 @@ describe('date columns', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const columns = [
-    { header: 'Birthday', field: 'birthday' },
-    { header: 'Since', field: 'custom.since' },
-    { header: 'Name', field: 'givenName' },
+    { position: 1, header: 'Birthday', field: 'birthday' },
+    { position: 2, header: 'Since', field: 'custom.since' },
+    { position: 3, header: 'Name', field: 'givenName' },
   ];
   const holdsDates = (field: string) => field !== 'givenName';
 
@@ -19,9 +19,9 @@ describe('date columns', () => {
     const file = join(dir, 'told.csv');
     await writeFile(file, 'Birthday,Since,Name\n3/4/80,01/02/2020,Ada\n12/25/75,,Alan\n');
     expect(await withDateOrders(file, ',', columns, holdsDates, undefined)).toEqual([
-      { header: 'Birthday', field: 'birthday', dateOrder: 'mdy' },
-      { header: 'Since', field: 'custom.since' },
-      { header: 'Name', field: 'givenName' },
+      { position: 1, header: 'Birthday', field: 'birthday', dateOrder: 'mdy' },
+      { position: 2, header: 'Since', field: 'custom.since' },
+      { position: 3, header: 'Name', field: 'givenName' },
     ]);
   });
 
@@ -29,9 +29,9 @@ describe('date columns', () => {
     const file = join(dir, 'given.csv');
     await writeFile(file, 'Birthday,Since,Name\n12/25/75,,Alan\n');
     expect(await withDateOrders(file, ',', columns, holdsDates, 'dmy')).toEqual([
-      { header: 'Birthday', field: 'birthday', dateOrder: 'dmy' },
-      { header: 'Since', field: 'custom.since', dateOrder: 'dmy' },
-      { header: 'Name', field: 'givenName' },
+      { position: 1, header: 'Birthday', field: 'birthday', dateOrder: 'dmy' },
+      { position: 2, header: 'Since', field: 'custom.since', dateOrder: 'dmy' },
+      { position: 3, header: 'Name', field: 'givenName' },
     ]);
   });
 });

@@ -21,7 +21,11 @@ export {
   type ColumnMapping,
   type FieldDeclaration,
   type ImportKindDeclaration,
+  type PresetColumns,
+  type ValueMapping,
+  type ValueMappings,
 } from './columns';
+export { defineImportPresets, ImportPresets, type ImportPresetDeclaration } from './presets';
 export {
   IMPORT_MEDIA_TYPES,
   importConfigSpec,
@@ -69,7 +73,6 @@ export {
   type PreviewColumn,
   type PreviewRequest,
   type PreviewRow,
-  type ValueMappings,
 } from './preview';
 export {
   importSkippingInvalidCells,

@@ -314,7 +314,8 @@ function jobOf(row: JobRow): ImportJob {
     kind: row.kind,
     status: row.status,
     createdBy: row.created_by,
-    columns: row.columns,
+    // Jobs stored before columns had positions: their order is their position.
+    columns: row.columns.map((column, index) => ({ ...column, position: (column as Partial<Column>).position ?? index + 1 })),
     delimiter: row.delimiter,
     ...(row.default_country !== null && { defaultCountry: row.default_country }),
     onInvalidCell: row.on_invalid_cell,

@@ -12,9 +12,9 @@ describe('placeholder cells', () => {
 
   it('leaves placeholder cells out of a row, as blank cells', () => {
     const columns = [
-      { header: 'Phone', field: 'phone' },
-      { header: 'Tags', field: 'tags' },
-      { header: 'Name', field: 'givenName' },
+      { position: 1, header: 'Phone', field: 'phone' },
+      { position: 2, header: 'Tags', field: 'tags' },
+      { position: 3, header: 'Name', field: 'givenName' },
     ];
     expect(valuesByField(columns, ['N/A', 'null', 'Ada'])).toEqual({ givenName: 'Ada' });
   });

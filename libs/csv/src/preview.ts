@@ -5,7 +5,9 @@ import {
   type ColumnConfidence,
   type ColumnMapping,
   type ImportKinds,
+  type PresetColumns,
   type RowsWhere,
+  type ValueMappings,
 } from './columns';
 import { checkCsvFile, csvRecords, type CsvDelimiter } from './csv-file';
 import type { DateOrder } from './dates';
@@ -32,9 +34,6 @@ export interface PreviewColumn {
   /** Of a date column: the order its dates would be read in. */
   dateOrder?: DateOrder;
 }
-
-/** Values of a field read as others (`Marketing Qualified Lead` → `lead`), by field. */
-export type ValueMappings = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** What one row would do: an outcome as the job would count it, the record it would touch, or why it would fail. */
 export type PreviewRow = (
@@ -64,6 +63,9 @@ export interface PreviewRequest {
   ignoreUnknownColumns: boolean;
   delimiter: CsvDelimiter;
   rowsWhere?: { kind: string; header: string };
+  values?: ValueMappings;
+  /** What the chosen preset says of each kind's columns. */
+  presets?: Readonly<Partial<Record<string, PresetColumns>>>;
   /** Rows whose outcome is shown. */
   rows: number;
 }
@@ -90,7 +92,9 @@ export async function previewFile(
   const { headers, rows: rowsTotal } = await checkCsvFile(spoolPath, { delimiter: request.delimiter, maxRows: deps.maxRows });
   const split =
     request.rowsWhere && kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
-  const resolved = split || kinds.resolveColumns(request.kind, headers, request.mapping, request);
+  const resolved =
+    split ||
+    kinds.resolveColumns(request.kind, headers, request.mapping, { ...request, preset: request.presets?.[request.kind] });
   const { columns } = await deps.withDateOrders(request.kind, resolved.columns);
   const rowsWhere = split?.rowsWhere && {
     ...split.rowsWhere,
@@ -99,9 +103,8 @@ export async function previewFile(
   const firstRows = await leadingRecords(spoolPath, request.delimiter, Math.max(SAMPLE_ROWS, request.rows) + 1);
   const shown = (kind: string, columns: readonly Column[]) =>
     columns.map((column, index): PreviewColumn => ({
-      position: index + 1,
       ...column,
-      confidence: kinds.confidenceOf(kind, column, kinds.mappingOf(kind, request.mapping)),
+      confidence: kinds.confidenceOf(kind, column, kinds.mappingOf(kind, request.mapping), request.presets?.[kind]),
       samples: samplesOf(firstRows.slice(0, SAMPLE_ROWS), index),
     }));
   const rows: PreviewRow[] = [];
@@ -131,7 +134,10 @@ export async function previewFile(
     columns: shown(request.kind, columns),
     ...(rowsWhere && { rowsWhere: { ...rowsWhere, columns: shown(rowsWhere.kind, rowsWhere.columns) } }),
     columnErrors: resolved.ok ? [] : resolved.errors.map((error) => ({ ...error, messages: [...error.messages] })),
-    valueMappings: {},
+    // What each field's cells are read as: the preset's value mappings with the client's over them.
+    valueMappings: Object.fromEntries(
+      [...columns, ...(rowsWhere?.columns ?? [])].flatMap(({ field, values }) => (field && values ? [[field, values]] : [])),
+    ),
     rows,
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import type { Column, ColumnMapping, ImportKinds } from './columns';
+import type { Column, ColumnMapping, ImportKinds, PresetColumns, ValueMappings } from './columns';
 import type { ImportSettings } from './config';
 import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
 import { withDateOrders } from './date-columns';
@@ -32,6 +32,10 @@ export interface ImportRequest {
   kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
+  /** The client's value mappings, by field; kept on the columns that fill those fields. */
+  values?: ValueMappings;
+  /** What the chosen preset says of each kind's columns; the client's mapping and values win over it. */
+  presets?: Readonly<Partial<Record<string, PresetColumns>>>;
   /** Detected from the file when not given (detectDelimiter). */
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
@@ -114,7 +118,12 @@ export class ImportQueue {
       const split =
         request.rowsWhere &&
         this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
-      const resolved = split || this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
+      const resolved =
+        split ||
+        this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, {
+          ...request,
+          preset: request.presets?.[request.kind],
+        });
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const { columns } = await this.withDateOrders(spoolPath, delimiter, { kind: request.kind, ...resolved }, request);
       const rowsWhere = split && split.ok ? await this.withDateOrders(spoolPath, delimiter, split.rowsWhere, request) : undefined;

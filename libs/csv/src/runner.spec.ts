@@ -2,8 +2,13 @@ import type { Column } from './columns';
 import { importPasses, readRowsWhere } from './runner';
 
 describe('an import with rows of two kinds', () => {
-  const columns: Column[] = [{ header: 'name', field: 'givenName' }];
-  const rowsWhere = { kind: 'companies', header: 'Is a Company', position: 2, columns: [{ header: 'name', field: 'name' }] };
+  const columns: Column[] = [{ position: 1, header: 'name', field: 'givenName' }];
+  const rowsWhere = {
+    kind: 'companies',
+    header: 'Is a Company',
+    position: 2,
+    columns: [{ position: 1, header: 'name', field: 'name' }],
+  };
 
   it('reads the split cell as true or false in the spellings exports write, blank false, anything else unreadable', () => {
     const of = (cell: string) => readRowsWhere(rowsWhere, ['Acme', cell]);

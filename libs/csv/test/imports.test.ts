@@ -240,7 +240,7 @@ describe('import jobs (PostgreSQL)', () => {
         correlationId: 'c-2',
       });
       // The close dates' order is told by the value with 25 in second place.
-      expect(submitted.columns[3]).toEqual({ header: 'Close Date', field: 'closeDate', dateOrder: 'mdy' });
+      expect(submitted.columns[3]).toEqual({ position: 4, header: 'Close Date', field: 'closeDate', dateOrder: 'mdy' });
       let job: ImportJob | undefined;
       for (
         let tries = 0;

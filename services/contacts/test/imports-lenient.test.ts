@@ -204,6 +204,7 @@ describe('lenient contacts imports', () => {
     const told = await imported(fixture('salesforce-contacts-birthdates.csv'), { 'mapping[Birthdate]': 'birthday' });
     expect(told).toMatchObject({ status: 'completed', created: 3, failed: 0, warnings: 0 });
     expect(told.columns.find((column) => column.field === 'birthday')).toEqual({
+      position: 4,
       header: 'Birthdate',
       field: 'birthday',
       dateOrder: 'mdy',

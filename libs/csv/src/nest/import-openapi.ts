@@ -118,8 +118,17 @@ sameShape<Static<typeof importPreviewSchema>, ImportPreview>(true);
 
 const columnSchema = closed(
   {
+    position: Type.Integer({ minimum: 1, description: 'Where the column is, counted from 1: what `mapping[#7]` names.' }),
     header: Type.String(),
     field: Type.Optional(Type.String({ description: 'Absent: ignored.' })),
+    // Not Type.Record: its patternProperties is no OpenAPI 3.0 keyword.
+    values: Type.Optional(
+      Type.Unsafe<Record<string, string>>({
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: "The column's value mapping (the preset's and the import's): cell → value.",
+      }),
+    ),
     dateOrder: Type.Optional(dateOrderSchema),
   },
   { additionalProperties: false },

@@ -14,9 +14,17 @@ import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-va
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
+import { parse as parseQuery } from 'qs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { currentCorrelation, RequestValidationError, UnsupportedMediaTypeError, type Principal, type Role } from '@crm/platform';
+import {
+  currentCorrelation,
+  RequestValidationError,
+  UnsupportedMediaTypeError,
+  type FieldError,
+  type Principal,
+  type Role,
+} from '@crm/platform';
 import {
   ApiJsonResponse,
   ApiProblemResponse,
@@ -33,7 +41,8 @@ import { escapeCell } from '../cells';
 import { readCountryCell } from '../countries';
 import { DATE_ORDERS, type DateOrder } from '../dates';
 import { ON_INVALID_CELL, type OnInvalidCell, type RowFieldError } from '../rows';
-import type { ColumnMapping, ImportKinds } from '../columns';
+import type { ColumnMapping, ImportKinds, ValueMappings } from '../columns';
+import type { ImportPresets } from '../presets';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError, RowSeverity } from '../job-store';
 import { jsonArray } from '../json-array';
@@ -45,6 +54,8 @@ import { importJob, importJobList, importPreview, rowErrors } from './import-ope
 
 const MAX_MAPPING_ENTRIES = 200;
 const MAX_MAPPING_TEXT = 20_000;
+/** `values[field][cell]=value`: at most as many cells per field as a mapping has columns, each this long at most. */
+const MAX_VALUE_TEXT = 200;
 /** Bad rows (and rows with warnings) shown in the job itself; all of them at `/errors`. */
 const BAD_ROWS_SHOWN = 100;
 // What `mapping` takes, for the document (`mapping[Header]=field`); its JSON form is in the parameter's description.
@@ -68,8 +79,37 @@ const isRowsWhere = (value: unknown): boolean =>
   !Array.isArray(value) &&
   Object.keys(value).length === 1 &&
   Object.values(value).every((header) => typeof header === 'string' && header.trim() !== '' && header.length <= 200);
+// What `values` takes, for the document (`values[field][cell]=value`); its JSON form is in the parameter's description.
+documentValidator('isValueMappings', {
+  type: 'object',
+  maxProperties: MAX_MAPPING_ENTRIES,
+  additionalProperties: {
+    type: 'object',
+    maxProperties: MAX_MAPPING_ENTRIES,
+    additionalProperties: { type: 'string', maxLength: MAX_VALUE_TEXT },
+  },
+  [OPENAPI_RULE_EXTENSION]: "fields of the kind, each with its cells' values",
+} as SchemaObject);
 
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t' };
+
+const isValueMappings = (value: unknown): boolean => {
+  if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const fields = Object.values(value);
+  return (
+    fields.length <= MAX_MAPPING_ENTRIES &&
+    fields.every(
+      (cells) =>
+        cells !== null &&
+        typeof cells === 'object' &&
+        Object.entries(cells).length <= MAX_MAPPING_ENTRIES &&
+        Object.entries(cells).every(
+          ([k, v]) => k.length <= MAX_VALUE_TEXT && typeof v === 'string' && v.length <= MAX_VALUE_TEXT,
+        ),
+    )
+  );
+};
 
 const isMapping = (value: unknown): boolean => {
   if (typeof value === 'string') return value.length <= MAX_MAPPING_TEXT;
@@ -102,7 +142,8 @@ const uuid = new ParseUUIDPipe();
  * The imports routes of a service, for its kinds and its importing roles: `POST /v1/imports` (202 with the job),
  * `GET /v1/imports` (the caller's), `GET /v1/imports/:jobId` and `GET /v1/imports/:jobId/errors`.
  */
-export function importsController(kinds: ImportKinds, roles: readonly Role[]): Type {
+export function importsController(kinds: ImportKinds, roles: readonly Role[], presets?: ImportPresets): Type {
+  const presetNames = presets?.names ?? [];
   class ImportQuery {
     @ApiProperty({ enum: kinds.names, required: false, description: `What the rows are; ${kinds.defaultKind} unless given.` })
     @Optional()
@@ -123,6 +164,34 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       },
     })
     mapping?: string | Record<string, string>;
+
+    @ApiProperty({
+      required: false,
+      description:
+        'Values of your own for a field, applied to its cells before they are read (cells compare without case, spaces or ' +
+        'punctuation; an empty value blanks the cell): `values[lifecycleStage][Marketing Qualified Lead]=lead`, or the same ' +
+        'as JSON `values={"lifecycleStage":{"Marketing Qualified Lead":"lead"}}`. They win over the preset\'s.',
+    })
+    @Optional()
+    @ValidateBy({
+      name: 'isValueMappings',
+      validator: {
+        validate: isValueMappings,
+        defaultMessage: () => `values maps at most ${MAX_MAPPING_ENTRIES} cells of a field to values: values[field][cell]=value`,
+      },
+    })
+    values?: string | Record<string, Record<string, string>>;
+
+    @ApiProperty({
+      required: false,
+      enum: presetNames.length > 0 ? presetNames : undefined,
+      description:
+        "Another system's export as it is: its headers, ids, lifecycle values and columns of no use here are known " +
+        '(docs/import-export.md); `mapping` and `values` win over it.',
+    })
+    @Optional()
+    @IsIn(presetNames)
+    preset?: string;
 
     @ApiProperty({
       required: false,
@@ -250,7 +319,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       @Req() request: Request,
       @Res({ passthrough: true }) response: Response,
     ): Promise<ImportJobView> {
-      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds));
+      const job = await this.jobs.submit(request, importRequest(query, caller, request, kinds, presets));
       response.location(`/v1/imports/${job.jobId}`);
       return this.view(job);
     }
@@ -284,7 +353,7 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
       @CurrentPrincipal() caller: Principal,
       @Req() request: Request,
     ): Promise<ImportPreview> {
-      return this.jobs.preview(request, importRequest(query, caller, request, kinds), query.rows ?? PREVIEW_ROWS);
+      return this.jobs.preview(request, importRequest(query, caller, request, kinds, presets), query.rows ?? PREVIEW_ROWS);
     }
 
     @Get()
@@ -395,19 +464,39 @@ function importRequest(
     onInvalidCell?: OnInvalidCell;
     dateOrder?: DateOrder;
     rowsWhere?: Record<string, string>;
+    values?: string | Record<string, Record<string, string>>;
+    preset?: string;
   },
   caller: Principal,
   request: Request,
   kinds: ImportKinds,
+  presets: ImportPresets | undefined,
 ): ImportRequest {
   const kind = query.kind ?? kinds.defaultKind;
   const mapping = parseMapping(query.mapping);
+  const values = parseValueMappings(typeof query.values === 'string' ? query.values : valuesAsSent(request));
   const rowsWhere = query.rowsWhere && rowsWhereOf(query.rowsWhere, kind, kinds);
-  // With rows of two kinds, a mapping entry may name a field of either.
-  const otherErrors = rowsWhere ? kinds.mappingErrors(rowsWhere.kind, mapping) : [];
-  const errors = kinds
-    .mappingErrors(kind, mapping)
-    .filter((error) => !rowsWhere || otherErrors.some((other) => other.field === error.field));
+  const fileKinds = [kind, ...(rowsWhere ? [rowsWhere.kind] : [])];
+  // With rows of two kinds, a mapping entry (or a value mapping) may name a field of either.
+  const ofEveryKind = (errorsOf: (kind: string) => FieldError[]) => {
+    const [first, ...others] = fileKinds.map(errorsOf);
+    return first.filter((error) => others.every((errors) => errors.some((other) => other.field === error.field)));
+  };
+  const presetColumns = Object.fromEntries(
+    query.preset === undefined
+      ? []
+      : fileKinds.flatMap((of) => {
+          const columns = presets?.columnsOf(query.preset!, of);
+          return columns ? [[of, columns]] : [];
+        }),
+  );
+  const errors = [
+    ...ofEveryKind((of) => kinds.mappingErrors(of, mapping)),
+    ...ofEveryKind((of) => kinds.valueMappingErrors(of, values)),
+    ...(query.preset !== undefined && !presetColumns[kind]
+      ? [{ field: 'preset', messages: [`${query.preset} has no ${kind} preset`], in: 'query' as const }]
+      : []),
+  ];
   if (errors.length > 0) throw new RequestValidationError(errors);
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const charset = /charset=([^;]+)/i
@@ -426,6 +515,8 @@ function importRequest(
   return {
     kind,
     mapping,
+    values,
+    presets: presetColumns,
     ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
     delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
     defaultCountry,
@@ -473,4 +564,35 @@ function parseMapping(mapping: string | Record<string, string> | undefined): Col
     ]);
   }
   return parsed as ColumnMapping;
+}
+
+/**
+ * `values[field][cell]=value` read again from the URL with numbers kept as keys: the query parser makes
+ * `values[size][1]=1-10` an array, which loses the cell it maps.
+ */
+function valuesAsSent(request: Request): Record<string, Record<string, string>> | undefined {
+  const query = request.originalUrl.split('?')[1] ?? '';
+  return (parseQuery(query, { parseArrays: false }) as { values?: Record<string, Record<string, string>> }).values;
+}
+
+/** `values` as sent: a qs object (`values[field][cell]=value`) or JSON text. */
+function parseValueMappings(values: string | Record<string, Record<string, string>> | undefined): ValueMappings {
+  if (values === undefined) return {};
+  if (typeof values !== 'string') return values;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isValueMappings(parsed) || typeof parsed === 'string') {
+    throw new RequestValidationError([
+      {
+        field: 'values',
+        messages: ['must be a JSON object of field to {cell: value}, or values[field][cell]=value'],
+        in: 'query',
+      },
+    ]);
+  }
+  return parsed as ValueMappings;
 }

@@ -13,10 +13,11 @@ import {
 } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
-import { CompanyAlreadyExists, companyAggregate, companyDecider, normalizeDomain } from '../../domain/company';
+import { CompanyAlreadyExists, companyAggregate, companyDecider } from '../../domain/company';
+import { companyNameKey } from '../../domain/company-names';
 import { CreateCompany, UpdateCompany, updateCompanyCommand } from '../commands/companies';
 import { companyListProjection } from '../read-models/company-list';
-import { companyWrite, readCompanyRow, type CompanyRow, type CompanyWrite } from './company-rows';
+import { companyWrite, domainOfCell, readCompanyRow, type CompanyRow, type CompanyWrite } from './company-rows';
 import { companyIdFor } from './external-ids';
 import type { CompanyField } from './import-columns';
 
@@ -25,13 +26,16 @@ const NEVER_SKIPPED: readonly CompanyField[] = ['companyId', 'externalId'];
 
 /**
  * Writes companies rows with the commands the companies API sends. A row finds its company by `companyId`,
- * else by the id its `externalId` stands for, else by one of its domains: among this job's rows first, then
- * in the company list (eventually consistent). Found: updated; else created. With `onInvalidCell=skip`, a row refused
- * for some of its cells is imported again without them, each reported as a warning. One per job (made by the import queue).
+ * else by the id its `externalId` stands for, else by one of its domains, else (a row with none of these) by its
+ * name as companyNameKey compares names: among this job's rows first, then in the company list (eventually
+ * consistent), so that importing such a file again updates what it created. Found: updated; else created. With
+ * `onInvalidCell=skip`, a row refused for some of its cells is imported again without them, each reported as a
+ * warning. One per job (made by the import queue).
  */
 @Injectable()
 export class CompanyRowImporter implements RowImporter<CompanyField> {
   private readonly companyByDomain = new Map<string, string>();
+  private readonly companyByName = new Map<string, string>();
   private readonly now = () => new Date().toISOString();
   private options: ImportOptions = {};
 
@@ -49,7 +53,8 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     return [
       ...(values.companyId ? [`id:${values.companyId.toLowerCase()}`] : []),
       ...(values.externalId ? [`external:${values.externalId}`] : []),
-      ...(listItems(values.domains) ?? []).map((domain) => `domain:${normalizeDomain(domain)}`),
+      ...(listItems(values.domains) ?? []).map((domain) => `domain:${domainOfCell(domain)}`),
+      ...(values.name ? [`name:${companyNameKey(values.name)}`] : []),
     ];
   }
 
@@ -95,7 +100,13 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
   /** The create or update the row amounts to, on the company as loaded now, and whether the company decider sees a change. */
   private async plan(row: CompanyRow): Promise<CompanyPlan> {
     const now = this.now();
-    const wanted = row.companyId ?? (row.externalId !== undefined ? companyIdFor(row.externalId) : await this.findByDomain(row));
+    const wanted =
+      row.companyId ??
+      (row.externalId !== undefined
+        ? companyIdFor(row.externalId)
+        : row.domains.length > 0
+          ? await this.findByDomain(row)
+          : await this.findByName(row.name));
     const found = wanted ? await this.companies.load(wanted) : undefined;
     const existing = found && found.state.status !== 'none' ? found.state : undefined;
     const write = companyWrite(row, existing?.profile);
@@ -116,6 +127,7 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
         ? await this.commands.execute(new CreateCompany(companyId, write.profile, now))
         : await this.commands.execute(new UpdateCompany(companyId, write.changes, [], now, loaded));
     for (const domain of row.domains) this.companyByDomain.set(domain, companyId);
+    if (row.name !== undefined) this.companyByName.set(companyNameKey(row.name), companyId);
     return write.action === 'create' ? 'created' : revision !== loaded ? 'updated' : 'unchanged';
   }
 
@@ -126,6 +138,31 @@ export class CompanyRowImporter implements RowImporter<CompanyField> {
     }
     return companyWithDomain(this.readModels, row.domains);
   }
+
+  private async findByName(name: string | undefined): Promise<string | undefined> {
+    if (name === undefined) return undefined;
+    const key = companyNameKey(name);
+    return this.companyByName.get(key) ?? companyWithName(this.readModels, key);
+  }
+}
+
+const NAME_CANDIDATES = 50;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The oldest listed company whose name has this key (companyNameKey). The list keeps names lower-cased without
+ * accents (`search`), so the names that start with the key's first word are read (by index), then compared by key.
+ */
+export async function companyWithName(readModels: ReadModels, key: string): Promise<string | undefined> {
+  const [firstWord] = key.split(' ');
+  if (!firstWord) return undefined;
+  const candidates = await readModels
+    .of(companyListProjection)
+    .find({ search: { $regex: `^${escapeRegExp(firstWord)}` } }, { projection: { companyId: 1, name: 1 } })
+    .sort({ createdAt: 1 })
+    .limit(NAME_CANDIDATES)
+    .toArray();
+  return candidates.find((company) => companyNameKey(company.name) === key)?.companyId;
 }
 
 /** What a row would write to its company (see CompanyRowImporter.plan). */

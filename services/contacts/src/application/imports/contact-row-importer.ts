@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CompanyProfile } from '@crm/contracts';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   importSkippingInvalidCells,
@@ -15,17 +16,20 @@ import {
 } from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
-import { companyAggregate, normalizeDomain } from '../../domain/company';
+import { CompanyAlreadyExists, companyAggregate } from '../../domain/company';
+import { companyNameKey } from '../../domain/company-names';
 import { ContactAlreadyExists, contactDecider, ContactErasedError, type Contact } from '../../domain/contact';
 import { normalizeEmail, normalizeProfile } from '../../domain/contact-values';
 import { CUSTOM_FIELDS_CATALOG_ID, customFieldsAggregate } from '../../domain/custom-fields';
+import { CreateCompany } from '../commands/companies';
 import { CreateContact } from '../commands/create-contact';
 import { LinkToCompany, linkToCompanyCommand } from '../commands/link-to-company';
 import { RecordConsent, recordConsentCommand, type ConsentStatement } from '../commands/record-consent';
 import { UpdateContact, updateContactCommand } from '../commands/update-contact';
 import { ContactLookup } from '../contact-lookup';
 import { contactListProjection } from '../read-models/contact-list';
-import { companyWithDomain } from './company-row-importer';
+import { companyWithDomain, companyWithName } from './company-row-importer';
+import { companyWrite, domainOfCell } from './company-rows';
 import { consentsToRecord, consentTimeErrors } from './contact-consents';
 import {
   contactDateFields,
@@ -57,6 +61,8 @@ const NEVER_SKIPPED: readonly ContactField[] = ['contactId', 'externalId'];
 export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   /** E-mail addresses this job has written, and to which contact: duplicates within one file merge. */
   private readonly contactByEmail = new Map<string, string>();
+  /** Companies this job linked by name (companyNameKey), created or found: one company per name in a file. */
+  private readonly companyByName = new Map<string, string>();
   /** The custom field catalog, read once per job (by the first row that needs it). */
   private declarations?: Promise<CustomFieldDeclarations>;
   private readonly now = () => new Date().toISOString();
@@ -81,14 +87,18 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       ...[values.email, ...(values.otherEmails ?? '').split(';')]
         .filter((email): email is string => !!email?.trim())
         .map((email) => `email:${normalizeEmail(email)}`),
+      // Rows that may create one company, one after the other; once the job knows the company, in parallel again.
+      ...(values.companyName && !this.companyByName.has(companyNameKey(values.companyName))
+        ? [`company:${companyNameKey(values.companyName)}`]
+        : []),
     ];
   }
 
   async importRow(values: ContactValues): Promise<RowOutcome | ImportedRow> {
-    return this.eachRow(values, ({ row, declarations, links }) =>
+    return this.eachRow(values, ({ row, declarations, links, newCompany }) =>
       // Created by someone else since it was looked up: the retry finds it and updates it.
       retryOnConflict(
-        () => this.write(row, declarations, links),
+        () => this.write(row, declarations, links, newCompany),
         (error) => error instanceof ContactAlreadyExists,
       ),
     );
@@ -133,7 +143,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const dates = readDateCells(cells, contactDateFields(cells, declarations, thisYear), this.options.dateOrders);
     const read = readContactRow(dates.values);
     const row = read.ok ? read.value : read.partial;
-    const { links, missing } = await this.companyLinks(row);
+    const { links, missing, newCompany } = await this.companyLinks(row);
     const refused = [
       ...dates.errors,
       ...(read.ok ? [] : read.errors),
@@ -147,7 +157,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
       const unknownContact = refused.some((error) => error.field === 'contactId');
       throw new InvalidRowError(mergeByField([...refused, ...(unknownContact ? [] : await this.writeErrors(row, declarations))]));
     }
-    return { row, declarations, links };
+    return { row, declarations, links, newCompany };
   }
 
   /** The contact a row is for: by `contactId`, else its `externalId`'s, else by e-mail; found or not. */
@@ -176,8 +186,12 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     row: ContactRow,
     declarations: CustomFieldDeclarations,
     links: Map<string, string | undefined>,
+    newCompany: NewCompany | undefined,
   ): Promise<RowOutcome> {
-    return this.apply(row, await this.plan(row, declarations, links));
+    const plan = await this.plan(row, declarations, links);
+    // Only for a row that is written: a bad row writes nothing, not even its company.
+    if (newCompany) await this.createCompany(newCompany, plan.now);
+    return this.apply(row, plan);
   }
 
   /**
@@ -240,30 +254,73 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     return oldest?.contactId;
   }
 
-  /** The companies the row links to (id → role), each checked to exist before the contact is written. */
-  private async companyLinks(row: ContactRow): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[] }> {
+  /**
+   * The companies the row links to (id → role), each checked to exist before the contact is written. The row's company
+   * is found by external id, else by domain, else by name (this job's first, then the company list); one that its
+   * name names and none has is to be created (`newCompany`, with the id its external id stands for, if it has one).
+   */
+  private async companyLinks(
+    row: ContactRow,
+  ): Promise<{ links: Map<string, string | undefined>; missing: RowFieldError[]; newCompany?: NewCompany }> {
     const links = new Map<string, string | undefined>(row.companyIds.map((id) => [id, undefined]));
     const missing: RowFieldError[] = [];
     for (const [index, id] of row.companyIds.entries()) {
       if ((await this.companies.load(id)).state.status === 'none')
         missing.push({ field: 'companyIds', items: [index + 1], messages: [`no company ${id}`] });
     }
-    if (row.company) {
-      const { domain, externalId, role } = row.company;
-      const companyId =
-        externalId !== undefined
-          ? companyIdFor(externalId)
-          : await companyWithDomain(this.readModels, [normalizeDomain(domain!)]);
-      const exists = companyId !== undefined && (await this.companies.load(companyId)).state.status !== 'none';
-      if (exists) links.set(companyId, role);
-      else
-        missing.push(
-          externalId !== undefined
-            ? { field: 'companyExternalId', messages: ['no company was imported with this external id'] }
-            : { field: 'companyDomain', messages: ['no company has this domain (import the companies first)'] },
-        );
+    if (!row.company) return { links, missing };
+    const { domain, externalId, name, role } = row.company;
+    const exists = async (id: string | undefined) => id !== undefined && (await this.companies.load(id)).state.status !== 'none';
+    const byId = externalId !== undefined ? companyIdFor(externalId) : undefined;
+    const byDomain =
+      byId === undefined && domain !== undefined ? await companyWithDomain(this.readModels, [domainOfCell(domain)]) : undefined;
+    const byName =
+      byId === undefined && byDomain === undefined && name !== undefined
+        ? (this.companyByName.get(companyNameKey(name)) ?? (await companyWithName(this.readModels, companyNameKey(name))))
+        : undefined;
+    const companyId = byId ?? byDomain ?? byName;
+    if (await exists(companyId)) {
+      links.set(companyId!, role);
+      if (name !== undefined) this.companyByName.set(companyNameKey(name), companyId!);
+      return { links, missing };
     }
-    return { links, missing };
+    if (name === undefined) {
+      missing.push(
+        externalId !== undefined
+          ? {
+              field: 'companyExternalId',
+              messages: [
+                'no company was imported with this external id: import the companies first, or give companyName to create it',
+              ],
+            }
+          : {
+              field: 'companyDomain',
+              messages: ['no company has this domain: import the companies first, or give companyName to create it'],
+            },
+      );
+      return { links, missing };
+    }
+    const write = companyWrite({ name, domains: domain === undefined ? [] : [domainOfCell(domain)] }, undefined);
+    if (!write.ok || write.value.action !== 'create') {
+      // The new company's name or domain, as the companies API would refuse it, on the row's column.
+      const errors = write.ok ? [] : write.errors;
+      missing.push(...errors.map((error) => ({ ...error, field: error.field === 'domains' ? 'companyDomain' : 'companyName' })));
+      return { links, missing };
+    }
+    const newCompany = { companyId: byId ?? newId(), key: companyNameKey(name), profile: write.value.profile };
+    links.set(newCompany.companyId, role);
+    return { links, missing, newCompany };
+  }
+
+  /** Creates a company a row names; one another row created meanwhile (the same external id) is as good. */
+  private async createCompany({ companyId, key, profile }: NewCompany, now: string): Promise<void> {
+    if (this.companyByName.get(key) === companyId) return;
+    try {
+      await this.commands.execute(new CreateCompany(companyId, profile, now));
+    } catch (error) {
+      if (!(error instanceof CompanyAlreadyExists)) throw error;
+    }
+    this.companyByName.set(key, companyId);
   }
 }
 
@@ -272,6 +329,8 @@ interface CheckedRow {
   row: ContactRow;
   declarations: CustomFieldDeclarations;
   links: Map<string, string | undefined>;
+  /** A company the row names that no company has: created when the row is written. */
+  newCompany?: NewCompany;
 }
 
 /** What a row would write to its contact (see ContactRowImporter.plan). */
@@ -309,4 +368,11 @@ function decidedOutcome(
     state = events.reduce(contactDecider.evolve, state);
   }
   return changed ? 'updated' : 'unchanged';
+}
+
+/** A company a contacts row names and no company has: created before the contact is linked to it. */
+interface NewCompany {
+  companyId: string;
+  key: string;
+  profile: CompanyProfile;
 }

@@ -72,7 +72,11 @@ describe('onInvalidCell=skip on contacts rows', () => {
   });
 
   it('reads placeholder cells as blank in every mode: no tag "null", no phone "N/A"', () => {
-    const columns = ['givenName', 'phone', 'tags', 'companyDomain'].map((field) => ({ header: field, field }));
+    const columns = ['givenName', 'phone', 'tags', 'companyDomain'].map((field, index) => ({
+      position: index + 1,
+      header: field,
+      field,
+    }));
     expect(valuesByField(columns, ['Ada', 'N/A', 'null', '-'])).toEqual({ givenName: 'Ada' });
   });
 });

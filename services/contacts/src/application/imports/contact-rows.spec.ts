@@ -35,11 +35,11 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'Given Name', field: 'givenName' },
-        { header: 'LAST_NAME', field: 'familyName' },
-        { header: 'E-Mail', field: 'email' },
-        { header: 'tags', field: 'tags' },
-        { header: 'status' }, // read-only, written by exports
+        { position: 1, header: 'Given Name', field: 'givenName' },
+        { position: 2, header: 'LAST_NAME', field: 'familyName' },
+        { position: 3, header: 'E-Mail', field: 'email' },
+        { position: 4, header: 'tags', field: 'tags' },
+        { position: 5, header: 'status' }, // read-only, written by exports
       ],
     });
   });
@@ -78,9 +78,9 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'email', field: 'email' },
-        { header: 'custom.plan', field: 'custom.plan' },
-        { header: 'Seats', field: 'custom.seats' },
+        { position: 1, header: 'email', field: 'email' },
+        { position: 2, header: 'custom.plan', field: 'custom.plan' },
+        { position: 3, header: 'Seats', field: 'custom.seats' },
       ],
     });
   });
@@ -105,14 +105,23 @@ describe('resolveColumns', () => {
     ]);
     const twice = contactImportKinds.resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
     expect(!twice.ok && twice.errors).toEqual([
-      { field: 'columns', messages: ['"custom.plan" and "Plan" both fill custom.plan'] },
+      {
+        field: 'columns',
+        messages: [
+          'columns 1 ("custom.plan") and 2 ("Plan") both fill custom.plan; map one by position: mapping[#2]=<field> or mapping[#2]=ignore',
+        ],
+      },
     ]);
   });
 });
 
 describe('valuesByField', () => {
   it('trims cells, leaves blank ones out, and takes the spreadsheet escape off formula-like text', () => {
-    const columns: Column[] = [{ header: 'a', field: 'givenName' }, { header: 'b', field: 'familyName' }, { header: 'c' }];
+    const columns: Column[] = [
+      { position: 1, header: 'a', field: 'givenName' },
+      { position: 2, header: 'b', field: 'familyName' },
+      { position: 3, header: 'c' },
+    ];
     expect(valuesByField(columns, ['  Ada ', '   ', 'x'])).toEqual({ givenName: 'Ada' });
     expect(valuesByField(columns, ["'=1+1", "'Brien"])).toEqual({ givenName: '=1+1', familyName: "'Brien" });
   });
@@ -227,6 +236,10 @@ describe('contactWrite', () => {
     const errors = !write.ok ? write.errors : [];
     expect(errors.map((e) => e.field).sort()).toEqual(['email', 'lifecycleStage', 'otherEmails', 'phone']);
     expect(errors.find((e) => e.field === 'lifecycleStage')?.messages[0]).toContain('lifecycleStage must be one of');
+    // Another system's stage (HubSpot's `Marketing Qualified Lead`): the message says how to map it.
+    expect(errors.find((e) => e.field === 'lifecycleStage')?.messages).toContain(
+      'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset',
+    );
     expect(errors.find((e) => e.field === 'phone')?.messages[0]).toContain('is not a valid phone number');
   });
 

@@ -56,8 +56,11 @@ export interface ContactRow {
   address?: Partial<PostalAddress>;
   /** Companies to link (without a role), by id. */
   companyIds: string[];
-  /** One company to link, found by domain or external id, with the person's role there. */
-  company?: { domain?: string; externalId?: string; role?: string };
+  /**
+   * One company to link, with the person's role there: by external id, else by domain, else by name (compared as
+   * companyNameKey does); a company the name names and none has is created.
+   */
+  company?: { domain?: string; externalId?: string; name?: string; role?: string };
   /** Custom field cells by key (`custom.plan` → `plan`), read by the field's declared type when written. */
   customFields: Record<string, string>;
   /** Consent statements (`consent.<channel>.<purpose>`), recorded once the contact is written. */
@@ -108,11 +111,14 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
   const companyExternalId = readExternalIdCell(values.companyExternalId, 'companyExternalId', errors);
   const company =
-    values.companyDomain !== undefined || companyExternalId !== undefined
-      ? { domain: values.companyDomain, externalId: companyExternalId, role: values.role }
+    values.companyDomain !== undefined || companyExternalId !== undefined || values.companyName !== undefined
+      ? { domain: values.companyDomain, externalId: companyExternalId, name: values.companyName, role: values.role }
       : undefined;
   if (values.role !== undefined && !company) {
-    errors.push({ field: 'role', messages: ['is a role at a company: give companyDomain or companyExternalId too'] });
+    errors.push({
+      field: 'role',
+      messages: ['is a role at a company: give companyName, companyDomain or companyExternalId too'],
+    });
   }
   const consent = readConsentCells(values);
   if (!consent.ok) errors.push(...consent.errors);
@@ -133,7 +139,8 @@ export function readContactRow(values: ContactValues): ContactRowRead {
       address: withoutUndefined({
         lines: listItems(values.street) ?? [],
         ...addressParts,
-        country: readCountryCell(values.addressCountry, 'addressCountry', errors),
+        // Exports give one country per person (HubSpot's Country/Region): the address is in it unless told otherwise.
+        country: values.addressCountry === undefined ? country : readCountryCell(values.addressCountry, 'addressCountry', errors),
       }),
     }),
     companyIds: companyIds.filter(isUuid).map((id) => id.toLowerCase()),
@@ -401,6 +408,8 @@ function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[])
   };
 }
 
+const LIFECYCLE_HINT = 'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset';
+
 const NAME_FIELDS: Record<string, ContactField> = {
   given: 'givenName',
   family: 'familyName',
@@ -445,7 +454,9 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
   if (head === 'addresses' && !origins.address.includes(field as ContactField) && origins.address.length > 0) {
     return { field: origins.address[0], messages: messages.map((message) => `${field} ${message}`) };
   }
-  return { field, ...listItemOf(head, index, origins), messages: [...messages] };
+  // Another system's stages are the user's to map: say how (docs/import-export.md, value mappings).
+  const hint = field === 'lifecycleStage' ? [LIFECYCLE_HINT] : [];
+  return { field, ...listItemOf(head, index, origins), messages: [...messages, ...hint] };
 }
 
 /** Of an error on one entry of `otherEmails` or `otherPhones`: which item of that cell it is (from 1). */

@@ -33,6 +33,7 @@ export const CONTACT_FIELDS = [
   'companyIds',
   'companyDomain',
   'companyExternalId',
+  'companyName',
   'role',
   'consentSource',
   'consentAt',
@@ -97,6 +98,7 @@ const CONTACT_ALIASES: Partial<Record<ContactField, readonly string[]>> = {
   email: ['Email Address'],
   phone: ['Phone Number'],
   tags: ['Tag'],
+  companyName: ['Company Name', 'Company'],
   // How HubSpot, Salesforce, Pipedrive and Odoo name a record's owner: by e-mail or name, never by one of our ids.
   owner: ['Contact owner', 'Owner Email', 'Owner Name', 'Salesperson'],
 };
@@ -106,6 +108,9 @@ const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
   domains: ['Domain', 'Website'],
 };
 
+/** Fields that hold lists (`;`-separated), which several columns may fill (`HomePhone`, `OtherPhone`). */
+const LISTS: ReadonlySet<string> = new Set(['otherEmails', 'otherPhones', 'tags', 'street', 'companyIds', 'domains']);
+
 /** Our ids: filled without a mapping only by a column headed exactly so (`OwnerId` of another system is not ours). */
 const OUR_IDS: ReadonlySet<string> = new Set(['contactId', 'companyId', 'companyIds', 'ownerId']);
 
@@ -114,7 +119,13 @@ const declared = <F extends string>(
   aliases: Partial<Record<F, readonly string[]>>,
   dates: readonly F[] = [],
 ): FieldDeclaration[] => [
-  ...fields.map((name) => ({ name, aliases: aliases[name], exactNameOnly: OUR_IDS.has(name), date: dates.includes(name) })),
+  ...fields.map((name) => ({
+    name,
+    aliases: aliases[name],
+    exactNameOnly: OUR_IDS.has(name),
+    list: LISTS.has(name),
+    date: dates.includes(name),
+  })),
   ...READ_ONLY_COLUMNS.map((name) => ({ name, readOnly: true })),
 ];
 
