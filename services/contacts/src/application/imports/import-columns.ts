@@ -20,6 +20,7 @@ export const CONTACT_FIELDS = [
   'country',
   'birthday',
   'source',
+  'sourceCreatedAt',
   'lifecycleStage',
   'ownerId',
   'owner',
