@@ -137,7 +137,10 @@ describe('lenient contacts imports', () => {
       expect.objectContaining({ row: '2', severity: 'warning', column: 'Additional email addresses', field: 'otherEmails' }),
       expect.objectContaining({ row: '2', severity: 'warning', column: 'Phone Number', field: 'phone' }),
       expect.objectContaining({ row: '3', severity: 'warning', column: 'Contact owner', field: 'owner' }),
-      expect.objectContaining({ row: '5', severity: 'error' }),
+      // Without its bad e-mail and phone the row has no name, e-mail or phone left: refused, each reason listed.
+      expect.objectContaining({ row: '5', severity: 'error', field: 'email' }),
+      expect.objectContaining({ row: '5', severity: 'error', field: 'givenName' }),
+      expect.objectContaining({ row: '5', severity: 'error', field: 'phone' }),
     ]);
     const warnings = await http()
       .get(`/v1/imports/${lenient.jobId}/errors`)

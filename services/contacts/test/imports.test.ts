@@ -349,6 +349,106 @@ describe('contacts import and export', () => {
     });
   });
 
+  it('imports a HubSpot export of contacts known by e-mail or phone only, with extensions, a city alone and the Create Date (issue 16)', async () => {
+    const file = readFileSync(join(__dirname, 'fixtures/imports/hubspot-email-only.csv'), 'utf8');
+    const hubspot = {
+      'mapping[Country/Region]': 'country',
+      'mapping[Original Source]': 'source',
+      'mapping[Create Date]': 'sourceCreatedAt',
+    };
+    const job = await imported(file, hubspot);
+    expect(job).toMatchObject({ status: 'completed', created: 5, failed: 1 });
+    // The row with no name, e-mail or phone, on its First Name column.
+    expect(job.badRows).toEqual([
+      expect.objectContaining({
+        row: 7,
+        errors: [
+          {
+            field: 'givenName',
+            column: 'First Name',
+            messages: [
+              'a contact needs a name (givenName or familyName), an e-mail address (email) or a phone number (phone): the row gives none',
+            ],
+          },
+        ],
+      }),
+    ]);
+    const contact = async (recordId: string) =>
+      (
+        await http()
+          .get(`/v1/contacts/${contactIdFor(recordId)}`)
+          .set('Authorization', analyst)
+          .expect(200)
+      ).body;
+    const lena = await contact('151234567901');
+    expect(lena).not.toHaveProperty('name');
+    expect(lena).toMatchObject({
+      emails: [{ address: 'lena.marsh@hubspot-fixture.example', primary: true }],
+      sourceCreatedAt: '2021-03-04T10:15:00.000Z',
+    });
+    expect(lena.createdAt).not.toBe(lena.sourceCreatedAt);
+    expect(await contact('151234567903')).toMatchObject({
+      name: { given: 'Mara', family: 'Quinn' },
+      phones: [{ number: '+13125550103', extension: '123', primary: true }],
+      // A city alone, in the contact's country.
+      addresses: [{ lines: [], city: 'Chicago', country: 'US' }],
+      sourceCreatedAt: '2020-01-15T16:45:00.000Z',
+    });
+    expect(await contact('151234567904')).toMatchObject({
+      phones: [{ number: '+16175550104', extension: '43023', primary: true }],
+      sourceCreatedAt: '2019-11-30T00:00:00.000Z',
+    });
+    expect(await contact('151234567905')).toMatchObject({
+      phones: [{ number: '+41446681800', extension: '43023', primary: true }],
+      addresses: [{ lines: [], city: 'Zürich', country: 'CH' }],
+    });
+
+    // Again: nothing changes (phones compare by number and extension, the source date is kept).
+    const before = await eventCount();
+    expect(await imported(file, hubspot)).toMatchObject({ created: 0, updated: 0, unchanged: 5, failed: 1 });
+    expect(await eventCount()).toBe(before);
+
+    // The export writes the extensions and the source date back; importing it changes nothing.
+    const filter = { source: 'Offline Sources' };
+    await eventually(async () => (await listed(filter)).length === 5, 'the HubSpot contacts listed');
+    const csv = await http()
+      .get('/v1/contacts/export')
+      .query({ ...filter, format: 'csv', sort: 'createdAt' })
+      .set('Authorization', sales)
+      .expect(200);
+    const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(rows.find((row) => row.contactId === contactIdFor('151234567904'))).toMatchObject({
+      givenName: '',
+      email: '',
+      // Text that starts with `+` is marked as text for spreadsheets (escapeCell); the import takes the mark off.
+      phone: "'+16175550104 ext. 43023",
+      sourceCreatedAt: '2019-11-30T00:00:00.000Z',
+    });
+    expect(await imported(csv.text)).toMatchObject({ created: 0, updated: 0, unchanged: 5, failed: 0 });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('takes a city or a postal code alone in the default country, and names its column when no country is known (issue 16)', async () => {
+    const file = [
+      'First Name,Email,City,Postal Code',
+      `Ada,ada.city.${run}@example.com,Zürich,`,
+      `Alan,alan.zip.${run}@example.com,,8001`,
+    ].join('\n');
+    const job = await imported(file);
+    expect(job).toMatchObject({ created: 0, failed: 2 });
+    const message = 'addressCountry is needed: the address names no country and the contact has none';
+    expect(job.badRows.map((bad) => bad.errors)).toEqual([
+      [{ field: 'city', column: 'City', messages: [message] }],
+      [{ field: 'postalCode', column: 'Postal Code', messages: [message] }],
+    ]);
+    expect(await imported(file, { defaultCountry: 'CH' })).toMatchObject({ created: 2, failed: 0 });
+    const byEmail = { email: `alan.zip.${run}@example.com` };
+    await eventually(async () => (await listed(byEmail)).length === 1, 'the postal-code-only contact listed');
+    const [alan] = await listed(byEmail);
+    const read = await http().get(`/v1/contacts/${alan.contactId}`).set('Authorization', analyst).expect(200);
+    expect(read.body.addresses).toEqual([{ lines: [], postalCode: '8001', country: 'CH' }]);
+  });
+
   describe('preview (issue 16)', () => {
     const preview = (csv: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) =>
       http()
@@ -497,9 +597,10 @@ describe('contacts import and export', () => {
       expect(job.badRows.map(({ row, errors }) => ({ row, errors }))).toEqual(
         failedRows.map(({ row, errors }) => ({ row, errors })),
       );
-      // Once imported, the same file plans nothing but unchanged rows and the same failures.
+      // Once imported, the same file plans nothing but unchanged rows and the same failure; the last row (a family name
+      // alone: no id or e-mail to find its contact by) would be created again, as docs/import-export.md says.
       const again = (await preview(file(previewRows), query).expect(200)).body.rows as { outcome: string }[];
-      expect(again.map((row) => row.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'failed', 'failed']);
+      expect(again.map((row) => row.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'failed', 'created']);
     });
 
     it('refuses what POST /v1/imports refuses before reading the file, with the same roles', async () => {

@@ -8,8 +8,10 @@ import {
   ContactCreated,
   ContactCreatedV1,
   ContactCreatedV2,
+  ContactCreatedV3,
   contactCreatedV1ToV2,
   contactCreatedV2ToV3,
+  contactCreatedV3ToV4,
 } from './contact-created';
 import { ContactErased } from './contact-erased';
 import { ContactEmailChanged } from './contact-email-changed';
@@ -17,18 +19,23 @@ import { ContactExternalIdRecorded } from './contact-external-id';
 import {
   ContactMergedInto,
   ContactMergeUndone,
+  ContactMergeUndoneV1,
+  contactMergeUndoneV1ToV2,
   ContactsMerged,
   contactsMergedV1ToV2,
+  contactsMergedV2ToV3,
   ContactsMergedV1,
+  ContactsMergedV2,
   ContactUnmerged,
 } from './contact-merge';
 import { ContactRenamed } from './contact-renamed';
-import { ContactUpdated } from './contact-updated';
+import { ContactUpdated, ContactUpdatedV1, contactUpdatedV1ToV2 } from './contact-updated';
 import { CustomFieldDefined } from './custom-field-defined';
 import { InteractionLogged } from './interaction-logged';
 
 export * from './person-name';
 export * from './contact-profile';
+export * from './display-name';
 export * from './contact-created';
 export * from './contact-updated';
 export * from './contact-renamed';
@@ -79,7 +86,11 @@ export const contactsContracts: ContractSet = {
     ...contactStreamContracts,
     ContactCreatedV1,
     ContactCreatedV2,
+    ContactCreatedV3,
+    ContactUpdatedV1,
     ContactsMergedV1,
+    ContactsMergedV2,
+    ContactMergeUndoneV1,
     CompanyCreated,
     CompanyUpdated,
     CompanyArchived,
@@ -87,5 +98,13 @@ export const contactsContracts: ContractSet = {
     CustomFieldDefined,
     ContactExternalIdRecorded,
   ],
-  upcasters: [contactCreatedV1ToV2, contactCreatedV2ToV3, contactsMergedV1ToV2],
+  upcasters: [
+    contactCreatedV1ToV2,
+    contactCreatedV2ToV3,
+    contactCreatedV3ToV4,
+    contactUpdatedV1ToV2,
+    contactsMergedV1ToV2,
+    contactsMergedV2ToV3,
+    contactMergeUndoneV1ToV2,
+  ],
 };

@@ -215,7 +215,9 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const names = new Map<string, PersonName>();
     for (const contactId of new Set(contactIds.filter((id) => id !== undefined))) {
       const { state } = await this.lookup.resolve(contactId);
-      if (state.status === 'active' || state.status === 'archived') names.set(contactId, state.profile.name);
+      // A contact without a name (known by e-mail or phone only) has none to tell people apart: unknown.
+      if ((state.status === 'active' || state.status === 'archived') && state.profile.name)
+        names.set(contactId, state.profile.name);
     }
     return names;
   }

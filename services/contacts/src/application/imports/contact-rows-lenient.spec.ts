@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { CustomFieldDefinedData } from '@crm/contracts';
-import { importSkippingInvalidCells, InvalidRowError, valuesByField } from '@crm/csv';
+import { importSkippingInvalidCells, InvalidRowError, readDateCells, valuesByField } from '@crm/csv';
 import { contactDateFields, contactWrite, readContactRow, resolveOwner } from './contact-rows';
 import type { ContactValues } from './import-columns';
 
@@ -58,10 +58,14 @@ describe('onInvalidCell=skip on contacts rows', () => {
     ]);
   });
 
-  it('still refuses a row left without a name, and never leaves out the id that says which contact', async () => {
+  it('still refuses a row left without a name, e-mail or phone, and never leaves out the id that says which contact', async () => {
+    await expect(importSkippingInvalidCells({ phone: '1234' }, createContact, ['contactId'])).rejects.toMatchObject({
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'givenName' })]),
+    });
+    // An e-mail address is enough to create the contact without its bad phone.
     await expect(
       importSkippingInvalidCells({ email: 'ada@example.com', phone: '1234' }, createContact, ['contactId']),
-    ).rejects.toMatchObject({ errors: expect.arrayContaining([expect.objectContaining({ field: 'givenName' })]) });
+    ).resolves.toMatchObject({ outcome: 'created' });
     await expect(
       importSkippingInvalidCells({ contactId: 'not-a-uuid', givenName: 'Ada' }, createContact, ['contactId']),
     ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'contactId' })] });
@@ -116,7 +120,20 @@ describe('contact date fields', () => {
     expect(contactDateFields({ 'custom.renewal': '1/2/40', 'custom.plan': 'pro' }, declarations, 2026)).toEqual({
       birthday: 2026,
       consentAt: 2026,
+      sourceCreatedAt: 2026,
       'custom.renewal': 2046,
+    });
+  });
+
+  it("reads a source's creation time in its column's day/month order, its time kept (Odoo's `Erstellt am`)", () => {
+    const dated = readDateCells({ sourceCreatedAt: '06.05.2023 14:30:12' }, contactDateFields({}, new Map(), 2026), {
+      sourceCreatedAt: 'dmy',
+    });
+    expect(dated).toEqual({ values: { sourceCreatedAt: '2023-05-06T14:30:12' }, errors: [] });
+    const read = readContactRow({ email: 'ada@example.com', ...dated.values });
+    expect(read.ok && contactWrite(read.value, undefined, today)).toMatchObject({
+      ok: true,
+      value: { action: 'create', input: { sourceCreatedAt: '2023-05-06T14:30:12.000Z' } },
     });
   });
 });

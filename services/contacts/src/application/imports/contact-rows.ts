@@ -24,7 +24,7 @@ import {
 } from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
-import { InvalidContactData, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
+import { InvalidContactData, normalizeProfile, phoneKey, type ProfileInput } from '../../domain/contact-values';
 import { CreateContactDto, UpdateContactDto } from '../inputs/contact.dto';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
 import {
@@ -46,7 +46,10 @@ export interface ContactRow {
   otherEmails: string[];
   phone?: string;
   otherPhones: string[];
-  profile: Pick<ProfileInput, 'jobTitle' | 'locale' | 'timezone' | 'country' | 'birthday' | 'source' | 'ownerId'> & {
+  profile: Pick<
+    ProfileInput,
+    'jobTitle' | 'locale' | 'timezone' | 'country' | 'birthday' | 'source' | 'sourceCreatedAt' | 'ownerId'
+  > & {
     lifecycleStage?: string;
   };
   tags?: string[];
@@ -69,7 +72,7 @@ export type CustomFieldDeclarations = ReadonlyMap<string, CustomFieldDefinedData
 const NO_DECLARATIONS: CustomFieldDeclarations = new Map();
 
 // Taken as written; `country` is read apart (readCountryCell).
-const SCALARS = ['jobTitle', 'locale', 'timezone', 'birthday', 'source', 'ownerId'] as const;
+const SCALARS = ['jobTitle', 'locale', 'timezone', 'birthday', 'source', 'sourceCreatedAt', 'ownerId'] as const;
 const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 'suffix', keyof FullPersonName> = {
   prefix: 'prefix',
   givenName: 'given',
@@ -256,15 +259,22 @@ function customFieldEntries(
 }
 
 /** What to do with a row: create the contact, or change the one found. */
-export type ContactWrite =
-  { action: 'create'; input: ProfileInput & { name: FullPersonName } } | { action: 'update'; input: ProfileInput };
+export type ContactWrite = { action: 'create' | 'update'; input: ProfileInput };
+
+/** A row that would create a contact must give one of what a contact needs (the domain's rule, missingIdentity). */
+const NEEDS_IDENTITY: RowFieldError = {
+  field: 'givenName',
+  messages: [
+    'a contact needs a name (givenName or familyName), an e-mail address (email) or a phone number (phone): the row gives none',
+  ],
+};
 
 /**
  * The create or update a row amounts to, checked as the API checks a request (the DTO, then the domain's
  * values) so that a bad row fails with the API's messages. An update changes what the row gives and keeps
  * the rest: a blank cell changes nothing, e-mails, phones, tags and addresses are added to the contact's
  * (the `email` and `phone` columns become primary), never removed, and custom values replace those of the
- * same key only. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
+ * same key only, and the source's creation date stays the first one known. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
  */
 export function contactWrite(
   row: ContactRow,
@@ -273,14 +283,10 @@ export function contactWrite(
   declarations: CustomFieldDeclarations = NO_DECLARATIONS,
   { defaultCountry }: ImportOptions = {},
 ): RowResult<ContactWrite> {
-  if (!existing && row.name.given === undefined) {
-    return rowFailure([{ field: 'givenName', messages: ['is needed to create a contact'] }]);
-  }
-  const name = existing
-    ? Object.keys(row.name).length > 0
-      ? { ...existing.name, ...row.name }
-      : undefined
-    : { family: '', ...row.name };
+  const namesSomeone = row.name.given !== undefined || row.name.family !== undefined;
+  if (!existing && !namesSomeone && row.email === undefined && row.phone === undefined) return rowFailure([NEEDS_IDENTITY]);
+  // Parts the row leaves out keep the contact's; a given or family name neither gives is empty.
+  const name = Object.keys(row.name).length > 0 ? { given: '', family: '', ...existing?.name, ...row.name } : undefined;
   const custom = customFieldEntries(row.customFields, declarations);
   const body: Record<string, unknown> = withoutUndefined({
     ...(existing ? {} : row.contactId !== undefined && { contactId: row.contactId }),
@@ -318,7 +324,7 @@ export function contactWrite(
     errors.push(...error.problems.map((p) => contactError(p.field, [p.message], origins)));
   }
   if (errors.length > 0) return rowFailure(mergeByField(errors));
-  if (!existing) return { ok: true, value: { action: 'create', input: normalized as ProfileInput & { name: FullPersonName } } };
+  if (!existing) return { ok: true, value: { action: 'create', input: normalized as ProfileInput } };
 
   const input: ProfileInput = withoutUndefined({
     ...normalized,
@@ -327,6 +333,8 @@ export function contactWrite(
     tags: normalized.tags && [...new Set([...existing.tags, ...normalized.tags])],
     addresses: normalized.addresses && mergeAddresses(existing.addresses, normalized.addresses),
     customFields: normalized.customFields && mergeCustomFields(existing.customFields, normalized.customFields),
+    // When the source created the contact does not change: a later row (another export, another system) only fills it.
+    sourceCreatedAt: existing.sourceCreatedAt ?? normalized.sourceCreatedAt,
   });
   // The merged lists may outgrow their bounds (ten e-mails...): checked again, as a PATCH with them would be.
   const mergedOrigins = { ...origins, customFields: (input.customFields ?? []).map((entry) => entry.key) };
@@ -344,7 +352,7 @@ function mergeEmails(
 }
 
 function mergePhones(existing: readonly PhoneNumber[], fromRow: readonly PhoneNumber[], rowNamesPrimary: boolean): PhoneNumber[] {
-  return mergeList(existing, fromRow, (p) => p.number, rowNamesPrimary);
+  return mergeList(existing, fromRow, phoneKey, rowNamesPrimary);
 }
 
 function mergeList<T extends { primary: boolean }>(
@@ -374,8 +382,11 @@ function mergeCustomFields(existing: readonly CustomFieldEntry[], fromRow: reado
   return [...existing.map((entry) => fromRowByKey.get(entry.key) ?? entry), ...fromRow.filter((entry) => !known.has(entry.key))];
 }
 
-/** The import field of each entry of the lists a row builds, to name it in an error (custom fields: their keys). */
-type ListOrigins = { emails: ContactField[]; phones: ContactField[]; customFields: string[] };
+/**
+ * The import field of each entry of the lists a row builds, to name it in an error (custom fields: their keys), and the
+ * address fields the row fills.
+ */
+type ListOrigins = { emails: ContactField[]; phones: ContactField[]; customFields: string[]; address: ContactField[] };
 
 /** Which column each entry of the row's e-mail and phone lists came from, to name it in an error. */
 function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[]): ListOrigins {
@@ -387,6 +398,9 @@ function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[])
     emails: of(row.email, row.otherEmails, 'email', 'otherEmails'),
     phones: of(row.phone, row.otherPhones, 'phone', 'otherPhones'),
     customFields: customFields.map((entry) => entry.key),
+    address: Object.entries(row.address ?? {})
+      .filter(([part, value]) => part !== 'lines' || (value as string[]).length > 0)
+      .map(([part]) => ADDRESS_FIELDS[part]),
   };
 }
 
@@ -431,6 +445,11 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
         return head;
     }
   })();
+  // An address error on a part the row left empty (its country, when none is known) goes on a column the row has, so
+  // that the report names a column of the file; the message names the part.
+  if (head === 'addresses' && !origins.address.includes(field as ContactField) && origins.address.length > 0) {
+    return { field: origins.address[0], messages: messages.map((message) => `${field} ${message}`) };
+  }
   // Another system's stages are the user's to map: say how (docs/import-export.md, value mappings).
   const hint = field === 'lifecycleStage' ? [LIFECYCLE_HINT] : [];
   return { field, ...listItemOf(head, index, origins), messages: [...messages, ...hint] };

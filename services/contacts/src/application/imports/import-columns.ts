@@ -20,6 +20,7 @@ export const CONTACT_FIELDS = [
   'country',
   'birthday',
   'source',
+  'sourceCreatedAt',
   'lifecycleStage',
   'ownerId',
   'owner',
@@ -40,7 +41,7 @@ export const CONTACT_FIELDS = [
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 /** The contacts fields that hold dates: read in the file's day/month order (`dateOrder`, or told by the column). */
-export const CONTACT_DATE_FIELDS: readonly ContactField[] = ['birthday', 'consentAt'];
+export const CONTACT_DATE_FIELDS: readonly ContactField[] = ['birthday', 'consentAt', 'sourceCreatedAt'];
 
 export const COMPANY_FIELDS = [
   'companyId',

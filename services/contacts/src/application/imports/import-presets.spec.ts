@@ -46,7 +46,9 @@ describe('import presets', () => {
       'companyName',
       'lifecycleStage',
     ]);
-    // The associated company's Phone Number, Create Date and Country/Region fill nothing.
+    // The person's Create Date is the source's creation date; the associated company's Phone Number, Create Date and
+    // Country/Region fill nothing.
+    expect(fields[11]).toBe('sourceCreatedAt');
     expect(fields.slice(19)).toEqual(['companyDomain', undefined, undefined, undefined]);
     expect(hubspot.ok && hubspot.columns[8].values?.['Marketing Qualified Lead']).toBe('marketing-qualified');
     const salesforce = contactImportKinds.resolveColumns(
@@ -63,6 +65,7 @@ describe('import presets', () => {
       ['ID', 'externalId'],
       ['ACCOUNTID', 'companyExternalId'],
     ]);
+    expect(salesforce.ok && salesforce.columns.find((column) => column.header === 'CREATEDDATE')?.field).toBe('sourceCreatedAt');
   });
 
   it('never map one header two ways', () => {
