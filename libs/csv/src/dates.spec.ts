@@ -17,6 +17,15 @@ describe('date cells', () => {
     expect(read('2024-03-14T09:30:00Z')).toEqual({ value: '2024-03-14T09:30:00Z' });
   });
 
+  it('makes a 12-hour or one-digit-hour time 24-hour, as HubSpot and US spreadsheets write them', () => {
+    expect(read('3/15/2024 2:30 PM', 'mdy')).toEqual({ value: '2024-03-15T14:30' });
+    expect(read('3/15/2024 12:05 am', 'mdy')).toEqual({ value: '2024-03-15T00:05' });
+    expect(read('3/15/2024 12:05:09 p.m.', 'mdy')).toEqual({ value: '2024-03-15T12:05:09' });
+    expect(read('15.03.2024 9:05', 'dmy')).toEqual({ value: '2024-03-15T09:05' });
+    // No time of a 12-hour clock: left for the field's rule to refuse.
+    expect(read('3/15/2024 13:00 PM', 'mdy')).toEqual({ value: '2024-03-15T13:00 PM' });
+  });
+
   it('reads two-digit years as the latest year up to the pivot: a birthday in 1980, not 2080', () => {
     expect(read('3/14/80', 'mdy')).toEqual({ value: '1980-03-14' });
     expect(read('3/14/26', 'mdy')).toEqual({ value: '2026-03-14' });

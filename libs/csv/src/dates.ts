@@ -61,7 +61,25 @@ export function readDateCell(cell: string, order: DateOrder | undefined, latestY
     return { problem: `is no date in the calendar read as ${readOrder}` };
   }
   const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return { value: iso + parts.rest.replace(/^ /, 'T') };
+  return { value: iso + timeOf(parts.rest) };
+}
+
+// A time as spreadsheets and US exports write it: `9:05`, `14:30:12`, `2:30 PM`, `12:00 am`.
+const CLOCK_TIME = /^[ T](\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?\s*([ap])\.?m\.?$|^[ T](\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?$/i;
+
+/**
+ * What follows a date, as ISO 8601's `THH:MM[:SS]`: a 12-hour time made 24-hour, a one-digit hour padded; anything else
+ * (an offset, `Z`) as written after the `T`, for the field's own rule to judge.
+ */
+function timeOf(rest: string): string {
+  const clock = CLOCK_TIME.exec(rest);
+  if (!clock) return rest.replace(/^ /, 'T');
+  const [hour, minutes, seconds = '', meridiem] = clock[1] !== undefined ? clock.slice(1, 5) : clock.slice(5, 8);
+  const h = Number(hour);
+  const h24 = meridiem === undefined ? h : (h % 12) + (meridiem.toLowerCase() === 'p' ? 12 : 0);
+  // `13:00 PM` is no time; left as written, it fails the field's rule.
+  if (meridiem !== undefined && (h < 1 || h > 12)) return rest.replace(/^ /, 'T');
+  return `T${String(h24).padStart(2, '0')}:${minutes}${seconds}`;
 }
 
 /**

@@ -19,6 +19,8 @@ interface Job {
   updated: number;
   unchanged: number;
   failed: number;
+  warnings: number;
+  onInvalidCell: string;
   columns: { position: number; header: string; field?: string; values?: Record<string, string> }[];
   badRows: unknown[];
 }
@@ -109,6 +111,31 @@ describe('imports of other systems’ exports', () => {
       name: { $in: [/Brightwave/, /Northpeak/, /Kestrel/, /Rheinblick/, /Lumen/] },
     });
     expect(created).toHaveLength(5);
+  });
+
+  it('leaves bad cells out with a warning by default with a preset, and refuses their rows when asked to be strict', async () => {
+    const csv = [
+      'Record ID,First Name,Last Name,Email,Phone Number,Create Date',
+      'skip-1,Noor,Placeholder,noor.placeholder@example.com,1234,3/15/2024 2:30 PM',
+      'skip-2,Omar,Valid,omar.valid@example.com,+1 617 555 0199,2024-01-15 10:00',
+    ].join('\n');
+    const lenient = await imported(csv, { preset: 'hubspot' });
+    expect(lenient).toMatchObject({ status: 'completed', onInvalidCell: 'skip', created: 2, failed: 0, warnings: 1 });
+    expect(await contact(contactIdFor('skip-1'))).toMatchObject({
+      phones: [],
+      sourceCreatedAt: '2024-03-15T14:30:00.000Z',
+    });
+
+    // Other people (ids, e-mails and the phone changed), so that none is found as the first import's.
+    const others = csv
+      .replace(/skip-/g, 'strict-')
+      .replace(/@example/g, '.strict@example')
+      .replace('0199', '0198');
+    const strict = await imported(others, {
+      preset: 'hubspot',
+      onInvalidCell: 'strict',
+    });
+    expect(strict).toMatchObject({ status: 'completed', onInvalidCell: 'strict', created: 1, failed: 1, warnings: 0 });
   });
 
   it("applies the user's own value mappings over the preset's, and refuses those of an unknown field (item 7)", async () => {

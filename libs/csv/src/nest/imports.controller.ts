@@ -180,7 +180,8 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
       enum: presetNames.length > 0 ? presetNames : undefined,
       description:
         "Another system's export as it is: its headers, ids, lifecycle values and columns of no use here are known " +
-        '(docs/import-export.md); `mapping` and `values` win over it.',
+        '(docs/import-export.md); `mapping` and `values` win over it. With a preset, `onInvalidCell` is `skip` unless ' +
+        'given: a migration lands every row it can and reports each cell it left out.',
     })
     @Optional()
     @IsIn(presetNames)
@@ -239,9 +240,10 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[], pr
       required: false,
       enum: ON_INVALID_CELL,
       description:
-        'What a cell that breaks a rule does: `strict` (the default) refuses its row; `skip` leaves the cell out and ' +
-        'imports the rest of the row, with a warning naming the column and the rule. A row left without what it needs ' +
-        '(a contact without a name) is refused all the same.',
+        'What a cell that breaks a rule does: `strict` (the default without a `preset`) refuses its row; `skip` (the ' +
+        'default with a `preset`) leaves the cell out and imports the rest of the row, with a warning naming the column ' +
+        'and the rule. A row left without what it needs (a contact without a name, an e-mail or a phone) is refused all ' +
+        'the same.',
     })
     @Optional()
     @IsIn(ON_INVALID_CELL)
@@ -488,7 +490,8 @@ function importRequest(
     ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
     delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
     defaultCountry,
-    onInvalidCell: query.onInvalidCell,
+    // Another system's export is taken as it is: its bad cells are reported, not its rows refused.
+    onInvalidCell: query.onInvalidCell ?? (query.preset !== undefined ? 'skip' : undefined),
     dateOrder: query.dateOrder,
     rowsWhere,
     format,
