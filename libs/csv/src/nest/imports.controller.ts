@@ -543,27 +543,37 @@ function uploadBody(example: string): RequestBodyObject {
   };
 }
 
-/** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
-function parseMapping(mapping: string | Record<string, string> | undefined): ColumnMapping {
-  if (mapping === undefined) return {};
-  if (typeof mapping !== 'string') return mapping;
+/**
+ * A query parameter that is an object: as qs reads `name[key]=…`, or as JSON text; refused with `form` (how to write
+ * it) when it is neither, or breaks `valid`.
+ */
+function objectParameter<T>(
+  value: string | T | undefined,
+  name: string,
+  valid: (parsed: unknown) => boolean,
+  form: string,
+): T | undefined {
+  if (value === undefined || typeof value !== 'string') return value;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(mapping);
+    parsed = JSON.parse(value);
   } catch {
     parsed = undefined;
   }
-  if (!isMapping(parsed) || typeof parsed === 'string') {
-    throw new RequestValidationError([
-      {
-        field: 'mapping',
-        messages: ['must be a JSON object of column header to field name, or mapping[Header]=field'],
-        in: 'query',
-      },
-    ]);
+  if (!valid(parsed) || typeof parsed === 'string') {
+    throw new RequestValidationError([{ field: name, messages: [form], in: 'query' }]);
   }
-  return parsed as ColumnMapping;
+  return parsed as T;
 }
+
+/** `mapping` as sent: a qs object (`mapping[Header]=field`) or JSON text. */
+const parseMapping = (mapping: string | Record<string, string> | undefined): ColumnMapping =>
+  objectParameter<ColumnMapping>(
+    mapping,
+    'mapping',
+    isMapping,
+    'must be a JSON object of column header to field name, or mapping[Header]=field',
+  ) ?? {};
 
 /**
  * `values[field][cell]=value` read again from the URL with numbers kept as keys: the query parser makes
@@ -575,23 +585,10 @@ function valuesAsSent(request: Request): Record<string, Record<string, string>> 
 }
 
 /** `values` as sent: a qs object (`values[field][cell]=value`) or JSON text. */
-function parseValueMappings(values: string | Record<string, Record<string, string>> | undefined): ValueMappings {
-  if (values === undefined) return {};
-  if (typeof values !== 'string') return values;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(values);
-  } catch {
-    parsed = undefined;
-  }
-  if (!isValueMappings(parsed) || typeof parsed === 'string') {
-    throw new RequestValidationError([
-      {
-        field: 'values',
-        messages: ['must be a JSON object of field to {cell: value}, or values[field][cell]=value'],
-        in: 'query',
-      },
-    ]);
-  }
-  return parsed as ValueMappings;
-}
+const parseValueMappings = (values: string | Record<string, Record<string, string>> | undefined): ValueMappings =>
+  objectParameter<ValueMappings>(
+    values,
+    'values',
+    isValueMappings,
+    'must be a JSON object of field to {cell: value}, or values[field][cell]=value',
+  ) ?? {};
