@@ -175,7 +175,7 @@ describe('lenient contacts imports', () => {
     expect(job.warningRows).toEqual([
       expect.objectContaining({
         row: 3,
-        errors: [{ field: 'owner', column: 'Owner', messages: [expect.stringContaining('kept as the tag')] }],
+        errors: [{ field: 'owner', column: 'Owner', messages: [expect.stringContaining('kept as a tag: owner:')] }],
       }),
     ]);
     expect(await contactByEmail('nora.owned@example.com')).toMatchObject({ ownerId: ANN, tags: [] });

@@ -199,7 +199,7 @@ export function resolveOwner(
     warnings: [
       {
         field: 'owner',
-        messages: ['names no user CONTACTS_IMPORT_OWNERS knows: kept as the tag "owner:" and the owner as written'],
+        messages: ['names no user CONTACTS_IMPORT_OWNERS knows: kept as a tag: owner:<the cell as written>'],
       },
     ],
   };
