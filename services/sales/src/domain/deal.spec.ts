@@ -49,7 +49,8 @@ const moved = (fromStageId: string, toStageId: string, at = t2): DealEvent => ({
   data: { dealId, contactId, pipelineId, fromStageId, toStageId, at },
 });
 const won: DealEvent = { type: 'DealWon', data: { dealId, contactId, value: eur(1_200_000), at: t2 } };
-const lost: DealEvent = { type: 'DealLost', data: { dealId, contactId, reason: 'No budget', at: t2 } };
+const lostAt = (at: string): DealEvent => ({ type: 'DealLost', data: { dealId, contactId, reason: 'No budget', at } });
+const lost = lostAt(t2);
 const reopened = (stageId: string, at = t3): DealEvent => ({ type: 'DealReopened', data: { dealId, contactId, stageId, at } });
 const rotted = (stageId: string, enteredStageAt: string, rottingDays: number, at: string): DealEvent => ({
   type: 'DealRotted',
@@ -293,7 +294,7 @@ describe('Deal', () => {
 
     it('is due again for the next stay, counted from when it began', () =>
       expect(
-        rottingDueAt(fold(dealDecider, [...inProposal, rotted(proposal, t2, 3, due), lost, reopened(proposal)]), pipeline),
+        rottingDueAt(fold(dealDecider, [...inProposal, rotted(proposal, t2, 3, due), lostAt(due), reopened(proposal)]), pipeline),
       ).toBe('2026-01-12T10:00:00.000Z'));
 
     it('flags a deal still in the stay the timer was set for', () =>
