@@ -1,4 +1,4 @@
-import { AmountOverflow, UnknownCurrency, isCurrencyInUse, minorUnitsOf, share, sum, times, total } from './money';
+import { AmountOverflow, UnknownCurrency, isCurrencyInUse, minorUnitsOf, share, split, sum, times, total } from './money';
 
 describe('money', () => {
   it('knows the currencies in use and their minor units', () => {
@@ -28,5 +28,12 @@ describe('money', () => {
     expect(share(1, 5000)).toBe(1); // 0.5
     expect(share(1, 4999)).toBe(0);
     expect(share(Number.MAX_SAFE_INTEGER, 10_000)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('splits an amount into equal whole minor units rounded down, and says what is left for the last part', () => {
+    expect(split(1000, 3)).toEqual({ partMinor: 333, remainderMinor: 1 });
+    expect(split(5397, 3)).toEqual({ partMinor: 1799, remainderMinor: 0 });
+    expect(split(0, 7)).toEqual({ partMinor: 0, remainderMinor: 0 });
+    expect(split(Number.MAX_SAFE_INTEGER, 1_000_000)).toEqual({ partMinor: 9_007_199_254, remainderMinor: 740_991 });
   });
 });

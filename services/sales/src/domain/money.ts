@@ -58,3 +58,13 @@ export function share(amountMinor: number, basisPoints: number): number {
 export function total(currency: string, amounts: readonly number[], what: string): Money {
   return { currency, amountMinor: sum(amounts, what) };
 }
+
+/**
+ * An amount split into `parts` equal whole minor units, rounded down, and the minor units left over: 1000 in 3 parts
+ * is 333 each with 1 left. Whoever takes the last part takes the remainder too, so the parts add up to the amount.
+ */
+export function split(amountMinor: number, parts: number): { partMinor: number; remainderMinor: number } {
+  const amount = BigInt(amountMinor);
+  const count = BigInt(parts);
+  return { partMinor: Number(amount / count), remainderMinor: Number(amount % count) };
+}
