@@ -33,8 +33,8 @@ const retire = { type: 'RetireProduct', data: { productId, now: t2 } } satisfies
 const reactivate = { type: 'ReactivateProduct', data: { productId, now: t2 } } satisfies ProductCommand;
 const retired: ProductEvent = { type: 'ProductRetired', data: { productId, at: t2 } };
 
-/** The problems an InvalidProductData names, as `field: message`. */
-function problemsOf(command: ProductCommand, given: ProductEvent[] = []): string[] {
+/** The fields the InvalidProductData that the command meets names, in order. */
+function badFieldsOf(command: ProductCommand, given: ProductEvent[] = []): string[] {
   try {
     productDecider.decide(command, given.reduce(productDecider.evolve, productDecider.initialState));
   } catch (error) {
@@ -64,20 +64,20 @@ describe('Product', () => {
 
   it('refuses currencies not in use, a second price in one currency and amounts that are no whole minor units', () => {
     const prices = [eur(1999), { currency: 'XXX', amountMinor: 1 }, gbp(17.5), eur(2099), { currency: 'USD', amountMinor: -1 }];
-    expect(problemsOf(create({ prices }))).toEqual([
+    expect(badFieldsOf(create({ prices }))).toEqual([
       'prices[1].currency',
       'prices[2].amountMinor',
       'prices[3].currency',
       'prices[4].amountMinor',
     ]);
-    expect(problemsOf(create({ prices: Array.from({ length: 51 }, () => eur(1)) }))).toEqual(['prices']);
+    expect(badFieldsOf(create({ prices: Array.from({ length: 51 }, () => eur(1)) }))).toEqual(['prices']);
   });
 
   it('refuses a SKU out of pattern and a blank name, naming each', () => {
-    expect(problemsOf(create({ sku: '-ENG', name: '  ' }))).toEqual(['sku', 'name']);
-    expect(problemsOf(create({ sku: 'ENG DIFF' }))).toEqual(['sku']);
-    expect(problemsOf(create({ sku: 'E'.repeat(65) }))).toEqual(['sku']);
-    expect(problemsOf(create({ name: 'n'.repeat(201) }))).toEqual(['name']);
+    expect(badFieldsOf(create({ sku: '-ENG', name: '  ' }))).toEqual(['sku', 'name']);
+    expect(badFieldsOf(create({ sku: 'ENG DIFF' }))).toEqual(['sku']);
+    expect(badFieldsOf(create({ sku: 'E'.repeat(65) }))).toEqual(['sku']);
+    expect(badFieldsOf(create({ name: 'n'.repeat(201) }))).toEqual(['name']);
   });
 
   it('records the name and prices that changed, whatever the order of the prices', () => {
@@ -101,7 +101,7 @@ describe('Product', () => {
   });
 
   it('checks the values of an update as those of a new product', () => {
-    expect(problemsOf(update({ name: '', prices: [eur(1), eur(2)] }), [created])).toEqual(['name', 'prices[1].currency']);
+    expect(badFieldsOf(update({ name: '', prices: [eur(1), eur(2)] }), [created])).toEqual(['name', 'prices[1].currency']);
   });
 
   it('is retired and reactivated, each once; retired, it does not change', () => {
