@@ -1,10 +1,14 @@
 import type { EventOf } from '../contract';
 import { DealLost, DealOpened, DealReopened, DealRotted, DealStageChanged, DealUpdated, DealWon } from './deal';
+import { OrderCancelled, OrderFulfilled, OrderPaid, OrderPlaced, OrderRefunded } from './order';
 import { PipelineCreated, PipelineRenamed, PipelineStagesChanged } from './pipeline';
+import { ProductCreated, ProductReactivated, ProductRetired, ProductUpdated } from './product';
 
 export * from './money';
 export * from './pipeline';
 export * from './deal';
+export * from './product';
+export * from './order';
 
 /** The contracts of a pipeline's stream, in their current versions (events about no customer). */
 export const pipelineStreamContracts = [PipelineCreated, PipelineRenamed, PipelineStagesChanged] as const;
@@ -21,3 +25,11 @@ export const dealStreamContracts = [
   DealRotted,
 ] as const;
 export type DealEvent = EventOf<(typeof dealStreamContracts)[number]>;
+
+/** The contracts of a product's stream (a catalog entry; no customer). */
+export const productStreamContracts = [ProductCreated, ProductUpdated, ProductRetired, ProductReactivated] as const;
+export type ProductEvent = EventOf<(typeof productStreamContracts)[number]>;
+
+/** The contracts of an order's stream: every event names the customer (`contactId`). */
+export const orderStreamContracts = [OrderPlaced, OrderPaid, OrderFulfilled, OrderCancelled, OrderRefunded] as const;
+export type OrderEvent = EventOf<(typeof orderStreamContracts)[number]>;
