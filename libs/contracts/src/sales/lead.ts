@@ -38,7 +38,8 @@ export type LeadPerson = Static<typeof leadPersonSchema>;
 // A lead is a person who may become a customer. Its id is their customer id until they are a contact (ADR 0020): the
 // Kafka key of every lead event, the subject whose key seals its personal data, the id of a contact created for it.
 const leadId = Uuid({ description: 'The lead: the customer id until the person is a contact.' });
-const attempt = Type.Integer({ minimum: 1, maximum: 1000, description: 'The conversion attempt, from 1.' });
+// Counted, not bounded: a lead may be retried as often as it fails.
+const attempt = Type.Integer({ minimum: 1, description: 'The conversion attempt, from 1.' });
 const sales = (title: string) => ({ category: 'sales', title });
 
 const LEAD_ID = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1f10';
