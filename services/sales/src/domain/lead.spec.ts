@@ -349,6 +349,10 @@ describe('Lead', () => {
       const readAfterErasure = fold(leadDecider, [createdAndErasedWithItsContact, qualified]);
       expect(readAfterErasure).toMatchObject({ status: 'qualified', person: null });
       expect(readAfterErasure).not.toHaveProperty('notes');
+      const noteReadAfterErasure = { ...disqualified, data: { ...disqualified.data, note: null } } as unknown as LeadEvent;
+      const disqualifiedAfterErasure = fold(leadDecider, [createdAndErasedWithItsContact, noteReadAfterErasure]);
+      expect(disqualifiedAfterErasure).toMatchObject({ status: 'disqualified', disqualification: { reason: 'no-budget' } });
+      expect(disqualifiedAfterErasure).not.toHaveProperty('disqualification.note');
     });
   });
 });
