@@ -9,6 +9,7 @@ export * from './pipeline';
 export * from './deal';
 export * from './product';
 export * from './order';
+export * from './lead';
 
 /** The contracts of a pipeline's stream, in their current versions (events about no customer). */
 export const pipelineStreamContracts = [PipelineCreated, PipelineRenamed, PipelineStagesChanged] as const;
