@@ -17,6 +17,7 @@ const LIBRARY_DEPENDENCIES = {
   projections: ['contracts', 'eventsourcing', 'messaging', 'platform'],
   'read-api': ['platform', 'projections'],
   csv: ['eventsourcing', 'platform', 'postgres', 'read-api'],
+  timers: ['platform', 'postgres'],
 };
 
 /** Packages of frameworks and infrastructure: never in a domain. */

@@ -38,6 +38,11 @@ const VIOLATIONS: Case[] = [
     "import { createPool } from '@crm/postgres';\nexport const x = createPool;",
   ],
   [
+    'the timers import the event store (services join them, ADR 0019)',
+    'libs/timers/src/x.ts',
+    "import { newId } from '@crm/eventsourcing';\nexport const x = newId;",
+  ],
+  [
     'a library imports the service kit',
     'libs/projections/src/x.ts',
     "import { defineService } from '@crm/service-kit';\nexport const x = defineService;",

@@ -5,6 +5,7 @@ import {
   importCliArgs,
   importSummary,
   importUsage,
+  problemText,
   type ImportCli,
 } from './cli';
 import type { ImportJobView } from './job-store';
@@ -75,6 +76,27 @@ describe('import command line', () => {
     ],
     badRowsUrl: '/v1/imports/j-1/errors',
   };
+
+  it('prints a refusal with the service’s hints in the command’s words', () => {
+    const refusal = {
+      title: 'The file’s columns do not fit the import',
+      detail: '1 problem with the columns; see errors.',
+      errors: [
+        {
+          field: 'columns[0]',
+          messages: [
+            'column "Mobile Phone" fills no field; map it (mapping[Mobile Phone]=<field>), drop it (mapping[Mobile Phone]=ignore) or send ignoreUnknownColumns=true',
+          ],
+        },
+      ],
+    };
+    expect(problemText(400, refusal)).toBe(
+      [
+        '400 The file’s columns do not fit the import: 1 problem with the columns; see errors.',
+        '  columns[0]: column "Mobile Phone" fills no field; map it (--map "Mobile Phone=<field>"), drop it (--map "Mobile Phone=ignore") or add --ignore-unknown-columns',
+      ].join('\n'),
+    );
+  });
 
   it('ends with the counts, the first bad rows, and an exit code that tells whether rows failed', () => {
     const { text, exitCode } = importSummary(job, 'people.csv', 1.25);

@@ -71,13 +71,22 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query };
 }
 
-/** A refused upload or request, from its problem details. */
+/**
+ * A refused upload or request, from its problem details, with the API's hints in this command's words: the service
+ * says `mapping[Phone]=phone` and `ignoreUnknownColumns=true`, the command takes `--map "Phone=phone"` and
+ * `--ignore-unknown-columns`.
+ */
 export function problemText(status: number, body: unknown): string {
   const problem = (body ?? {}) as { title?: string; detail?: string; errors?: { field: string; messages: string[] }[] };
   const lines = [`${status} ${problem.title ?? 'request failed'}${problem.detail ? `: ${problem.detail}` : ''}`];
-  for (const error of problem.errors ?? []) lines.push(`  ${error.field}: ${error.messages.join('; ')}`);
+  for (const error of problem.errors ?? []) lines.push(`  ${error.field}: ${error.messages.map(inCommandWords).join('; ')}`);
   return lines.join('\n');
 }
+
+const inCommandWords = (message: string): string =>
+  message
+    .replace(/\(mapping\[([^\]]+)\]=([^)\s]+)\)/g, '(--map "$1=$2")')
+    .replace(/\bsend ignoreUnknownColumns=true\b/g, 'add --ignore-unknown-columns');
 
 const SHOWN_BAD_ROWS = 10;
 

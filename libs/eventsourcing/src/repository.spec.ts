@@ -64,6 +64,16 @@ describe('AggregateRepository', () => {
     expect((await repository.load('a')).state.total).toBe(3);
   });
 
+  it('appends with the event ids it is given, so that a second run of the same work appends nothing', async () => {
+    const { store, repository } = setup();
+    const onceOnly = { eventIds: (index: number) => ['0f9e6a52-3c1b-5d7e-8f00-1a2b3c4d5e6f'][index] };
+    await repository.handle('a', { add: 2 }, onceOnly);
+    await repository.handle('a', { add: 2 }, onceOnly); // a decider that does not remember: the store does
+    const stored = await store.readStream('counter-a');
+    expect(stored.map((event) => event.id)).toEqual(['0f9e6a52-3c1b-5d7e-8f00-1a2b3c4d5e6f']);
+    expect((await repository.load('a')).state.total).toBe(2);
+  });
+
   it('appends a create without reading the stream when told it is new, and reads it when it was not', async () => {
     const { store, repository } = setup();
     const reads = jest.spyOn(store, 'readStream');

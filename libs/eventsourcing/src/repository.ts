@@ -21,6 +21,12 @@ export interface HandleOptions {
    * runs again the usual way (read, decide), so the decider still refuses a duplicate.
    */
   expectNew?: boolean;
+  /**
+   * The ids of the new events, by index, instead of fresh ones. Derived from work that must have its effect once (a
+   * timer's id: `timerEventId` in @crm/timers), they make a second run append nothing: the store takes an append of
+   * ids already in the stream as a retry that is done (PostgreSQL, in-memory; EventStoreDB only for an exact retry).
+   */
+  eventIds?: (index: number) => string;
 }
 
 export interface HandleResult<State, Event> {
@@ -128,7 +134,12 @@ export class AggregateRepository<State, Command, Event extends DomainEvent> {
     const command = typeof source === 'function' ? await (source as (state: State) => Command | Promise<Command>)(state) : source;
     const events = this.decider.decide(command, state);
     if (events.length === 0) return { state, events, revision };
-    const fresh = events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata: { ...options.metadata } }));
+    const fresh = events.map((event, index) => ({
+      id: options.eventIds?.(index) ?? newId(),
+      type: event.type,
+      data: event.data,
+      metadata: { ...options.metadata },
+    }));
     let prepared: PreparedEvents;
     try {
       prepared = await this.toNewEvents(fresh, { aggregateId: id, streamAssumedNew: assumeNew });

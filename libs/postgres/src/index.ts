@@ -1,4 +1,5 @@
 export { createPool } from './pool';
 export { qualifiedTable, runMigration } from './migration';
+export { PostgresNotificationWatcher } from './notification-watcher';
 export { PostgresTableStore } from './table-store';
 export { isTransientFailure } from './transient-failure';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
-import { createPool, qualifiedTable, runMigration } from '@crm/postgres';
+import { createPool, PostgresNotificationWatcher, qualifiedTable, runMigration } from '@crm/postgres';
 import { CompanionNotWrittenError, DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
@@ -21,7 +21,6 @@ import {
 import { revisionMatches } from '../expected-revision';
 import { newId } from '../ids';
 import { pollAll } from '../subscription';
-import { appendChannelOf, PostgresAppendWatcher } from './postgres-append-watcher';
 
 export interface PostgresEventStoreOptions {
   /** A pool the caller owns, or the settings to make one. */
@@ -48,6 +47,9 @@ interface EventRow extends QueryResultRow {
 }
 
 type IdentifiedEvent = NewEvent & { id: string };
+
+/** The NOTIFY channel of a schema's `events` table (at most 63 bytes; a clash would only wake a reader for nothing). */
+const appendChannelOf = (schema: string): string => `events_appended_${schema}`.slice(0, 63);
 
 // The xid8 goes out as text under another name: an output column named transaction_id would be what
 // `ORDER BY transaction_id` sorts by, as text ("1000" < "968"), skipping events once xids gain a digit.
@@ -116,7 +118,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Wakes a reader when an append commits (LISTEN/NOTIFY, one connection of its own per watcher). */
   watchAppends(): AppendWatcher {
-    return new PostgresAppendWatcher(this.pool, appendChannelOf(this.schema), this.pollIntervalMs);
+    return new PostgresNotificationWatcher(this.pool, appendChannelOf(this.schema), this.pollIntervalMs);
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {

@@ -1,17 +1,13 @@
 import { Client, type Pool } from 'pg';
-import type { AppendWatcher } from '../event-store';
-
-/** The NOTIFY channel of a schema's `events` table (at most 63 bytes; a clash would only wake a reader for nothing). */
-export const appendChannelOf = (schema: string): string => `events_appended_${schema}`.slice(0, 63);
 
 /**
- * Wakes a reader of the `events` table when a transaction that appended to it commits: a trigger on the table
- * NOTIFYs its channel, and this LISTENs on a connection of its own, opened at the first wait. A notification
- * that arrives while nobody waits is remembered, so one that lands between a reader's empty read and its wait
- * is not lost; (re)connecting counts as one too, for what was appended before the LISTEN. While the connection
- * is down (PostgreSQL restarting), waits last at most `whenDisconnectedMs`, and the next wait reconnects.
+ * Wakes a reader when a transaction that NOTIFYs a channel commits (the event store's appends, scheduled timers):
+ * it LISTENs on a connection of its own, opened at the first wait. A notification that arrives while nobody waits
+ * is remembered, so one that lands between a reader's empty read and its wait is not lost; (re)connecting counts
+ * as one too, for what was written before the LISTEN. While the connection is down (PostgreSQL restarting), waits
+ * last at most `whenDisconnectedMs`, and the next wait reconnects. `channel` is at most 63 bytes (PostgreSQL's limit).
  */
-export class PostgresAppendWatcher implements AppendWatcher {
+export class PostgresNotificationWatcher {
   private client?: Client;
   private connecting?: Promise<void>;
   private pending = false;
@@ -24,6 +20,7 @@ export class PostgresAppendWatcher implements AppendWatcher {
     private readonly whenDisconnectedMs = 10,
   ) {}
 
+  /** Resolves once notified since the last wake-up (at once if it already was), after `timeoutMs`, or on abort. */
   async next(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.pending || this.closed || signal?.aborted) {
       this.pending = false;
@@ -74,7 +71,7 @@ export class PostgresAppendWatcher implements AppendWatcher {
     const client = new Client(this.pool.options);
     const lost = () => {
       if (this.client === client) this.client = undefined;
-      this.pending = true; // what was appended meanwhile went unnoticed: read once more
+      this.pending = true; // what was written meanwhile went unnoticed: read once more
       this.wake?.();
     };
     client.on('error', lost);
@@ -96,6 +93,6 @@ export class PostgresAppendWatcher implements AppendWatcher {
       return;
     }
     this.client = client;
-    this.pending = true; // what was appended before the LISTEN went unnoticed: read once more
+    this.pending = true; // what was written before the LISTEN went unnoticed: read once more
   }
 }
