@@ -33,6 +33,9 @@ describe('import command line', () => {
       ignoreUnknownColumns: 'true',
     });
     expect(importCliArgs(contacts, ['a.csv', '--url', 'https://crm.example/'], {})).toMatchObject({ url: 'https://crm.example' });
+    expect(importCliArgs(contacts, ['a.csv', '--default-country', 'Schweiz', '--delimiter', ';'], {})).toMatchObject({
+      query: new URLSearchParams({ kind: 'contacts', delimiter: ';', defaultCountry: 'Schweiz' }),
+    });
     expect(importCliArgs(contacts, ['a.csv'], { CONTACTS_URL: 'http://contacts:3000/' })).toMatchObject({
       url: 'http://contacts:3000',
       query: new URLSearchParams({ kind: 'contacts' }),

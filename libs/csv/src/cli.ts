@@ -25,7 +25,7 @@ export interface ImportCli {
 export function importUsage(cli: ImportCli): string {
   const usage = `usage: ${cli.command ?? 'npm run import --'} `;
   return `${usage}<file.csv> [--kind ${cli.kinds.join('|')}] [--map "Header=field" ...]
-${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--url ${cli.defaultUrl}]
+${' '.repeat(usage.length)}[--ignore-unknown-columns] [--delimiter ,|;|tab] [--default-country CH] [--url ${cli.defaultUrl}]
 The token is CRM_TOKEN, else an admin token signed with JWT_SECRET (the development one unless set).`;
 }
 
@@ -51,6 +51,7 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
       map: { type: 'string', multiple: true, default: [] },
       'ignore-unknown-columns': { type: 'boolean', default: false },
       delimiter: { type: 'string' },
+      'default-country': { type: 'string' },
       url: { type: 'string', default: env[cli.urlVariable] ?? cli.defaultUrl },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -68,6 +69,7 @@ export function importCliArgs(cli: ImportCli, argv: readonly string[], env: Node
   if (values.map.length > 0) query.set('mapping', JSON.stringify(mapping));
   if (values['ignore-unknown-columns']) query.set('ignoreUnknownColumns', 'true');
   if (values.delimiter) query.set('delimiter', values.delimiter === '\t' ? 'tab' : values.delimiter);
+  if (values['default-country']) query.set('defaultCountry', values['default-country']);
   return { file: positionals[0], url: values.url.replace(/\/+$/, ''), query };
 }
 

@@ -2,6 +2,8 @@
 // service declares, the job store, queue and runner, and the export side (cells, tables). README.md walks through
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
+export { countryCodeOf, readCountryCell } from './countries';
+export { readExternalIdCell } from './external-ids';
 export {
   defineImportKinds,
   headerKey,
@@ -55,6 +57,7 @@ export {
   withColumns,
   withoutUndefined,
   type RowFieldError,
+  type ImportOptions,
   type RowImporter,
   type RowOutcome,
   type RowResult,

@@ -24,6 +24,8 @@ export interface ImportJob extends ImportCounts {
   createdBy: string;
   columns: Column[];
   delimiter: CsvDelimiter;
+  /** The country of rows that name none (ISO 3166-1 alpha-2), when the import gave one. */
+  defaultCountry?: string;
   bytesTotal: number;
   rowsTotal: number;
   failureReason?: string;
@@ -53,6 +55,7 @@ interface JobRow {
   created_by: string;
   columns: Column[];
   delimiter: CsvDelimiter;
+  default_country: string | null;
   bytes_total: string;
   bytes_processed: string;
   rows_total: number;
@@ -95,6 +98,7 @@ export class ImportJobStore extends PostgresTableStore {
         created_by      text NOT NULL,
         columns         jsonb NOT NULL,
         delimiter       text NOT NULL,
+        default_country text,
         bytes_total     bigint NOT NULL,
         bytes_processed bigint NOT NULL DEFAULT 0,
         rows_total      integer NOT NULL,
@@ -124,18 +128,35 @@ export class ImportJobStore extends PostgresTableStore {
         IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = '${this.jobs}'::regclass AND conname = 'import_jobs_kind_check') THEN
           ALTER TABLE ${this.jobs} DROP CONSTRAINT import_jobs_kind_check;
         END IF;
+        -- Tables made before imports took a default country.
+        IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = '${this.jobs}'::regclass AND attname = 'default_country') THEN
+          ALTER TABLE ${this.jobs} ADD COLUMN default_country text;
+        END IF;
       END $$`;
   }
 
   async insert(
-    job: Pick<ImportJob, 'jobId' | 'kind' | 'createdBy' | 'columns' | 'delimiter' | 'bytesTotal' | 'rowsTotal'>,
+    job: Pick<
+      ImportJob,
+      'jobId' | 'kind' | 'createdBy' | 'columns' | 'delimiter' | 'defaultCountry' | 'bytesTotal' | 'rowsTotal'
+    >,
     owner: string,
   ) {
     if (!this.kinds.includes(job.kind)) throw new Error(`Unknown import kind "${job.kind}"; known: ${this.kinds.join(', ')}`);
     await this.pool.query(
-      `INSERT INTO ${this.jobs} (job_id, kind, status, created_by, columns, delimiter, bytes_total, rows_total, owner)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)`,
-      [job.jobId, job.kind, job.createdBy, JSON.stringify(job.columns), job.delimiter, job.bytesTotal, job.rowsTotal, owner],
+      `INSERT INTO ${this.jobs} (job_id, kind, status, created_by, columns, delimiter, default_country, bytes_total, rows_total, owner)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        job.jobId,
+        job.kind,
+        job.createdBy,
+        JSON.stringify(job.columns),
+        job.delimiter,
+        job.defaultCountry ?? null,
+        job.bytesTotal,
+        job.rowsTotal,
+        owner,
+      ],
     );
   }
 
@@ -238,6 +259,7 @@ function jobOf(row: JobRow): ImportJob {
     createdBy: row.created_by,
     columns: row.columns,
     delimiter: row.delimiter,
+    ...(row.default_country !== null && { defaultCountry: row.default_country }),
     bytesTotal: Number(row.bytes_total),
     bytesProcessed: Number(row.bytes_processed),
     rowsTotal: row.rows_total,

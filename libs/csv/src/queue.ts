@@ -31,6 +31,8 @@ export interface ImportRequest {
   ignoreUnknownColumns: boolean;
   /** Detected from the file when not given (detectDelimiter). */
   delimiter?: CsvDelimiter;
+  /** ISO 3166-1 alpha-2 (see ImportOptions). */
+  defaultCountry?: string;
   createdBy: string;
   correlationId: string;
 }
@@ -108,6 +110,7 @@ export class ImportQueue {
         createdBy: request.createdBy,
         columns: resolved.columns,
         delimiter,
+        defaultCountry: request.defaultCountry,
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;
@@ -136,10 +139,12 @@ export class ImportQueue {
         const { job, spoolPath, correlationId } = next;
         this.current = job.jobId;
         try {
+          const importer = await this.deps.importerFor(job.kind);
+          importer.configure?.({ defaultCountry: job.defaultCountry });
           await runImport(
             job,
             spoolPath,
-            await this.deps.importerFor(job.kind),
+            importer,
             { store: this.store, logger: this.logger, correlationId, problemOf: this.deps.problemOf },
             { concurrency: this.deps.settings.concurrency, stopping: () => this.stopping },
           );

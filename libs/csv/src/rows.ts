@@ -17,6 +17,14 @@ export interface RowImporter<Field extends string = string> {
   keysOf(values: RowValues<Field>): string[];
   /** Writes the row, or throws: a 4xx problem (`InvalidRowError`...) makes it a bad row, anything else stops the job. */
   importRow(values: RowValues<Field>): Promise<RowOutcome>;
+  /** What the import said of all its rows, given before the first row (an importer that uses none needs not have it). */
+  configure?(options: ImportOptions): void;
+}
+
+/** What an import says of all its rows. */
+export interface ImportOptions {
+  /** The country of rows that name none (ISO 3166-1 alpha-2): a contact's country, and what national numbers are read in. */
+  defaultCountry?: string;
 }
 
 /** One reason a row cannot be imported, named by the import field and the file's column. */

@@ -62,7 +62,7 @@ describe('import jobs (PostgreSQL)', () => {
     await rm(spoolDir, { recursive: true, force: true });
   });
 
-  it('takes a kind the table’s old CHECK did not list, and keeps the rows already in it', async () => {
+  it('takes a kind the table’s old CHECK did not list and a default country it had no column for, keeping the rows already in it', async () => {
     // The table as the contacts service made it when its kinds were fixed in the table.
     await pool.query(`CREATE SCHEMA "${schema}"`);
     await pool.query(`CREATE TABLE "${schema}".import_jobs (
@@ -94,9 +94,11 @@ describe('import jobs (PostgreSQL)', () => {
       columns: [],
       delimiter: ',' as const,
     };
-    await store.insert({ ...deal, bytesTotal: 20, rowsTotal: 2 }, 'here:1:new');
-    expect(await store.get(deal.jobId)).toMatchObject({ kind: 'deals', status: 'queued', rowsTotal: 2 });
+    await store.insert({ ...deal, defaultCountry: 'CH', bytesTotal: 20, rowsTotal: 2 }, 'here:1:new');
+    // The table also gained the default country's column, which the old rows have not.
+    expect(await store.get(deal.jobId)).toMatchObject({ kind: 'deals', status: 'queued', rowsTotal: 2, defaultCountry: 'CH' });
     expect(await store.get(old)).toMatchObject({ kind: 'contacts', status: 'completed', createdBy: 'sally' });
+    expect(await store.get(old)).not.toHaveProperty('defaultCountry');
 
     // The service's kinds are checked in code instead; the status CHECK stays.
     await expect(

@@ -223,6 +223,27 @@ describe('contacts import and export', () => {
     expect(tabbed).toMatchObject({ status: 'completed', created: 1 });
   });
 
+  it('reads a file without a country column in the import’s default country (issue 16)', async () => {
+    const ext = `swiss-${run}`;
+    const job = await imported(
+      ['externalId,First Name,Last Name,Phone Number', `${ext},Ada,Default${run},044 668 18 00`].join('\n'),
+      {
+        defaultCountry: 'Schweiz',
+      },
+    );
+    expect(job).toMatchObject({ status: 'completed', created: 1, failed: 0, defaultCountry: 'CH' });
+    const contact = await http()
+      .get(`/v1/contacts/${contactIdFor(ext)}`)
+      .set('Authorization', analyst)
+      .expect(200);
+    expect(contact.body).toMatchObject({ country: 'CH', phones: [{ number: '+41446681800', primary: true }] });
+
+    const refused = await upload('givenName\nAda', { defaultCountry: 'Atlantis' }).expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'defaultCountry', messages: ['"Atlantis" is no country name or ISO 3166-1 code'], in: 'query' },
+    ]);
+  });
+
   it('imports companies, then contacts that link to them by domain or external id with a role', async () => {
     const companies = await imported(
       [

@@ -42,6 +42,9 @@ const jobFields = {
       { additionalProperties: false },
     ),
   ),
+  defaultCountry: Type.Optional(
+    Type.String({ pattern: '^[A-Z]{2}$', description: 'The country of rows that name none, as the import gave it.' }),
+  ),
   bytesTotal: count('Size of the file.'),
   bytesProcessed: count('Bytes read so far: for a progress bar.'),
   rowsTotal: count('Rows in the file, the header not counted.'),

@@ -9,7 +9,7 @@ import {
   ApiTags,
   type ApiPropertyOptions,
 } from '@nestjs/swagger';
-import { IsIn, ValidateBy } from 'class-validator';
+import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
@@ -28,6 +28,7 @@ import {
   type SchemaObject,
 } from '@crm/platform/nest';
 import { escapeCell } from '../cells';
+import { countryCodeOf } from '../countries';
 import type { ColumnMapping, ImportKinds } from '../columns';
 import type { CsvDelimiter } from '../csv-file';
 import type { ImportJob, ImportJobView, RowError } from '../job-store';
@@ -112,6 +113,19 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
     @Optional()
     @IsIn(Object.keys(DELIMITER_NAMES))
     delimiter?: string;
+
+    @ApiProperty({
+      required: false,
+      description:
+        "The country of rows that name none: an ISO 3166-1 code, an alpha-3 code or a country's name (`CH`, `CHE`, " +
+        '`Switzerland`). A contact created without a country gets it, and national phone numbers are read in it.',
+      example: 'CH',
+      [OPENAPI_RULE_EXTENSION]: 'a country code or name',
+    } as ApiPropertyOptions)
+    @Optional()
+    @IsString()
+    @MaxLength(100)
+    defaultCountry?: string;
   }
 
   @ApiTags('imports')
@@ -165,11 +179,18 @@ export function importsController(kinds: ImportKinds, roles: readonly Role[]): T
           `Send the file as text/csv in UTF-8; received ${mediaType ? `"${mediaType}"` : 'no Content-Type'}.`,
         );
       }
+      const defaultCountry = query.defaultCountry === undefined ? undefined : countryCodeOf(query.defaultCountry);
+      if (query.defaultCountry !== undefined && defaultCountry === undefined) {
+        throw new RequestValidationError([
+          { field: 'defaultCountry', messages: [`"${query.defaultCountry}" is no country name or ISO 3166-1 code`], in: 'query' },
+        ]);
+      }
       const job = await this.jobs.submit(request, {
         kind,
         mapping,
         ignoreUnknownColumns: query.ignoreUnknownColumns === 'true',
         delimiter: query.delimiter === undefined ? undefined : DELIMITER_NAMES[query.delimiter],
+        defaultCountry,
         createdBy: caller.sub,
         correlationId: currentCorrelation()?.correlationId ?? randomUUID(),
       });

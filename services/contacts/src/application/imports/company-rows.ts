@@ -1,5 +1,15 @@
 import { INTERNET_DOMAIN_PATTERN, type CompanyProfile, type PostalAddress } from '@crm/contracts';
-import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import {
+  isUuid,
+  listItems,
+  mergeByField,
+  readCountryCell,
+  readExternalIdCell,
+  rowFailure,
+  withoutUndefined,
+  type RowFieldError,
+  type RowResult,
+} from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
 import { normalizeDomain } from '../../domain/company';
@@ -26,11 +36,15 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
   }
   const addressParts = { city: values.city, region: values.region, postalCode: values.postalCode };
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
+  const errors: RowFieldError[] = [];
+  const country = readCountryCell(values.addressCountry, 'addressCountry', errors);
+  const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
+  if (errors.length > 0) return rowFailure(errors);
   return {
     ok: true,
     value: withoutUndefined({
       companyId: values.companyId?.toLowerCase(),
-      externalId: values.externalId,
+      externalId,
       name: values.name,
       domains: [...new Set((listItems(values.domains) ?? []).map(normalizeDomain))],
       industry: values.industry,
@@ -39,7 +53,7 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
         ? withoutUndefined({
             lines: listItems(values.street) ?? [],
             ...addressParts,
-            country: values.addressCountry?.toUpperCase(),
+            country,
           })
         : undefined,
     }),

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InvalidRowError, mergeByField, retryOnConflict, type RowFieldError, type RowImporter, type RowOutcome } from '@crm/csv';
+import {
+  InvalidRowError,
+  mergeByField,
+  retryOnConflict,
+  type ImportOptions,
+  type RowFieldError,
+  type RowImporter,
+  type RowOutcome,
+} from '@crm/csv';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, ReadModels, type RepositoryOf } from '@crm/service-kit';
 import { companyAggregate, normalizeDomain } from '../../domain/company';
@@ -34,6 +42,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   /** The custom field catalog, read once per job (by the first row that needs it). */
   private declarations?: Promise<CustomFieldDeclarations>;
   private readonly now = () => new Date().toISOString();
+  private options: ImportOptions = {};
 
   constructor(
     private readonly commands: CommandBus,
@@ -42,6 +51,10 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     @InjectRepository(customFieldsAggregate) private readonly customFields: RepositoryOf<typeof customFieldsAggregate>,
     private readonly readModels: ReadModels,
   ) {}
+
+  configure(options: ImportOptions): void {
+    this.options = options;
+  }
 
   keysOf(values: ContactValues): string[] {
     return [
@@ -89,7 +102,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
   private async writeErrors(row: ContactRow, declarations: CustomFieldDeclarations): Promise<RowFieldError[]> {
     const { found, existing } = await this.target(row);
     if (found?.state.status === 'erased') return [];
-    const write = contactWrite(row, existing?.profile, this.now().slice(0, 10), declarations);
+    const write = contactWrite(row, existing?.profile, this.now().slice(0, 10), declarations, this.options);
     return write.ok ? [] : write.errors;
   }
 
@@ -108,7 +121,7 @@ export class ContactRowImporter implements RowImporter<keyof ContactValues> {
     const { wanted, found, existing } = await this.target(row);
     if (found?.state.status === 'erased') throw new ContactErasedError(found.contactId);
 
-    const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations);
+    const write = contactWrite(row, existing?.profile, now.slice(0, 10), declarations, this.options);
     if (!write.ok) throw new InvalidRowError(write.errors);
     const contactId = found?.contactId ?? wanted ?? newId();
     // What each command wrote shows in the revision: one that changed nothing leaves it as it was.

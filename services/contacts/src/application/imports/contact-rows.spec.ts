@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ContactProfile, CustomFieldDefinedData } from '@crm/contracts';
 import { escapeCell, valuesByField, type Column } from '@crm/csv';
 import { contactWrite, customFieldValue, readContactRow, type ContactRow, type CustomFieldDeclarations } from './contact-rows';
+import { readCompanyRow } from './company-rows';
 import { readConsentCells } from './contact-consents';
 import { contactExport } from './export-records';
 import { contactImportKinds, type ContactValues } from './import-columns';
@@ -154,6 +155,60 @@ describe('contactWrite', () => {
         },
       },
     });
+  });
+
+  it('reads countries by name in many languages or by alpha-3 code (issue 16), and names a cell that is no country', () => {
+    const read = (country: string, addressCountry: string) => row({ givenName: 'Ada', country, addressCountry, city: 'x' });
+    expect(read('Schweiz', 'CHE')).toMatchObject({ profile: { country: 'CH' }, address: { country: 'CH' } });
+    expect(read('United States', 'Deutschland')).toMatchObject({ profile: { country: 'US' }, address: { country: 'DE' } });
+    // A national phone number is read in the country the name gives.
+    const write = contactWrite(row({ givenName: 'Ada', country: 'Switzerland', phone: '044 668 18 00' }), undefined, today);
+    expect(write.ok && write.value.input.phones).toEqual([{ number: '+41446681800', primary: true }]);
+
+    const bad = readContactRow({ givenName: 'Ada', country: 'Neverland', addressCountry: 'XX', city: 'x' });
+    expect(!bad.ok && bad.errors).toEqual([
+      { field: 'country', messages: ['"Neverland" is no country name or ISO 3166-1 code'] },
+      { field: 'addressCountry', messages: ['"XX" is no country name or ISO 3166-1 code'] },
+    ]);
+  });
+
+  it('takes the import’s default country for a new contact without one, and reads national numbers in it (issue 16)', () => {
+    const options = { defaultCountry: 'CH' };
+    const created = contactWrite(row({ givenName: 'Ada', phone: '044 668 18 00' }), undefined, today, undefined, options);
+    expect(created.ok && created.value.input).toMatchObject({ country: 'CH', phones: [{ number: '+41446681800' }] });
+    // The row's own country wins; an existing contact keeps its own, and its numbers are read in it.
+    const own = contactWrite(
+      row({ givenName: 'Ada', country: 'DE', phone: '030 1234567' }),
+      undefined,
+      today,
+      undefined,
+      options,
+    );
+    expect(own.ok && own.value.input).toMatchObject({ country: 'DE', phones: [{ number: '+49301234567' }] });
+    const update = contactWrite(row({ phone: '030 1234567' }), { ...existing, country: 'DE' }, today, undefined, options);
+    expect(update.ok && update.value.input).not.toHaveProperty('country');
+    expect(update.ok && update.value.input.phones?.[1]).toEqual({ number: '+49301234567', primary: true });
+    // Without one, a national number has no country to be read in.
+    expect(contactWrite(row({ givenName: 'Ada', phone: '044 668 18 00' }), undefined, today).ok).toBe(false);
+  });
+
+  it('refuses ids a spreadsheet rounded into scientific notation, which would make several people one (issue 16)', () => {
+    const bad = readContactRow({
+      givenName: 'Ada',
+      externalId: '1.52533E+11',
+      companyExternalId: '3,1E+09',
+      companyDomain: 'x.example',
+    });
+    const message = (cell: string) =>
+      `"${cell}" is an id a spreadsheet rounded into scientific notation; export the ids as text and import again`;
+    expect(!bad.ok && bad.errors).toEqual([
+      { field: 'externalId', messages: [message('1.52533E+11')] },
+      { field: 'companyExternalId', messages: [message('3,1E+09')] },
+    ]);
+    expect(row({ givenName: 'Ada', externalId: '152533000017' }).externalId).toBe('152533000017');
+    expect(row({ givenName: 'Ada', externalId: 'E2E-17' }).externalId).toBe('E2E-17');
+    const company = readCompanyRow({ name: 'Acme', externalId: '9.9E+12' });
+    expect(!company.ok && company.errors.map((error) => error.field)).toEqual(['externalId']);
   });
 
   it('reports every bad value of a row, named by its import field, with the API’s messages', () => {

@@ -9,7 +9,18 @@ import type {
   PhoneNumber,
   PostalAddress,
 } from '@crm/contracts';
-import { isUuid, listItems, mergeByField, rowFailure, withoutUndefined, type RowFieldError, type RowResult } from '@crm/csv';
+import {
+  readCountryCell,
+  readExternalIdCell,
+  isUuid,
+  listItems,
+  mergeByField,
+  rowFailure,
+  withoutUndefined,
+  type ImportOptions,
+  type RowFieldError,
+  type RowResult,
+} from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
 import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
@@ -71,8 +82,10 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   }
   const profile: ContactRow['profile'] = {};
   for (const field of SCALARS) if (values[field] !== undefined) profile[field] = values[field];
-  // Conveniences a spreadsheet needs: country codes and stages in any case.
-  if (profile.country) profile.country = profile.country.toUpperCase();
+  // Conveniences a spreadsheet needs: countries by code in any case, alpha-3 or name in any language; stages in any case.
+  const country = readCountryCell(values.country, 'country', errors);
+  if (country !== undefined) profile.country = country;
+  else delete profile.country;
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
   // Ids are keys: in lower case, as the API keeps them.
   if (profile.ownerId) profile.ownerId = profile.ownerId.toLowerCase();
@@ -81,9 +94,11 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   if (values.contactId !== undefined && !contactId) errors.push({ field: 'contactId', messages: ['must be a UUID'] });
   const companyIds = listItems(values.companyIds) ?? [];
   if (companyIds.some((id) => !isUuid(id))) errors.push({ field: 'companyIds', messages: ['must be UUIDs separated by ;'] });
+  const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
+  const companyExternalId = readExternalIdCell(values.companyExternalId, 'companyExternalId', errors);
   const company =
-    values.companyDomain !== undefined || values.companyExternalId !== undefined
-      ? { domain: values.companyDomain, externalId: values.companyExternalId, role: values.role }
+    values.companyDomain !== undefined || companyExternalId !== undefined
+      ? { domain: values.companyDomain, externalId: companyExternalId, role: values.role }
       : undefined;
   if (values.role !== undefined && !company) {
     errors.push({ field: 'role', messages: ['is a role at a company: give companyDomain or companyExternalId too'] });
@@ -95,7 +110,7 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   const hasAddress = [values.street, values.addressCountry, ...Object.values(addressParts)].some((v) => v !== undefined);
   const row: ContactRow = {
     ...(contactId !== undefined && { contactId }),
-    ...(values.externalId !== undefined && { externalId: values.externalId }),
+    ...(externalId !== undefined && { externalId }),
     name,
     email: values.email,
     otherEmails: listItems(values.otherEmails) ?? [],
@@ -107,7 +122,7 @@ export function readContactRow(values: ContactValues): ContactRowRead {
       address: withoutUndefined({
         lines: listItems(values.street) ?? [],
         ...addressParts,
-        country: values.addressCountry?.toUpperCase(),
+        country: readCountryCell(values.addressCountry, 'addressCountry', errors),
       }),
     }),
     companyIds: companyIds.filter(isUuid).map((id) => id.toLowerCase()),
@@ -195,6 +210,7 @@ export function contactWrite(
   existing: ContactProfile | undefined,
   today: string,
   declarations: CustomFieldDeclarations = NO_DECLARATIONS,
+  { defaultCountry }: ImportOptions = {},
 ): RowResult<ContactWrite> {
   if (!existing && row.name.given === undefined) {
     return rowFailure([{ field: 'givenName', messages: ['is needed to create a contact'] }]);
@@ -216,6 +232,8 @@ export function contactWrite(
       ...(row.phone === undefined ? [] : [{ number: row.phone, primary: true }]),
       ...row.otherPhones.map((number) => ({ number })),
     ]),
+    // A new contact from a row without a country is of the import's country; an existing one keeps its own.
+    ...(!existing && defaultCountry !== undefined && { country: defaultCountry }),
     ...row.profile,
     tags: row.tags,
     addresses: row.address ? [row.address] : undefined,
@@ -229,7 +247,11 @@ export function contactWrite(
   let normalized: Partial<ContactProfile> = {};
   try {
     const { contactId: _, ...profile } = body;
-    normalized = normalizeProfile(profile as ProfileInput, { country: existing?.country, customFields: declarations, today });
+    normalized = normalizeProfile(profile as ProfileInput, {
+      country: existing?.country ?? defaultCountry,
+      customFields: declarations,
+      today,
+    });
   } catch (error) {
     if (!(error instanceof InvalidContactData)) throw error;
     errors.push(...error.problems.map((p) => contactError(p.field, [p.message], origins)));
