@@ -16,7 +16,7 @@ const LIBRARY_DEPENDENCIES = {
   privacy: ['contracts', 'idempotency', 'platform', 'postgres'],
   projections: ['contracts', 'eventsourcing', 'messaging', 'platform'],
   'read-api': ['platform', 'projections'],
-  csv: ['eventsourcing', 'platform', 'postgres', 'read-api'],
+  csv: ['eventsourcing', 'idempotency', 'platform', 'postgres', 'read-api'],
   timers: ['platform', 'postgres'],
 };
 

@@ -1,5 +1,6 @@
 import { appendBenchmark } from './append.bench';
 import { cpuBenchmark } from './cpu.bench';
+import { importBenchmark } from './import.bench';
 import { printTargets } from './harness';
 import { platformBenchmark } from './platform.bench';
 import { steadyBenchmark } from './steady.bench';
@@ -18,6 +19,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   platform: platformBenchmark,
   cpu: cpuBenchmark,
   steady: steadyBenchmark,
+  import: importBenchmark,
 };
 
 async function main() {

@@ -206,6 +206,8 @@ export class CrmLedger {
     return {
       ...header,
       status: 'active',
+      // Every contact of the scenario has a name: that is what the profile shows (ADR 0021).
+      displayName: `${name.given} ${name.family}`,
       name,
       email: emails[0],
       ...(phones.length > 0 ? { phone: phones[0] } : {}),

@@ -11,12 +11,14 @@ describe('import configuration', () => {
       'CUSTOMER_SUCCESS_IMPORT_MAX_ROWS',
       'CUSTOMER_SUCCESS_IMPORT_CONCURRENCY',
       'CUSTOMER_SUCCESS_IMPORT_SPOOL_DIR',
+      'CUSTOMER_SUCCESS_IMPORT_OWNERS',
     ]);
     expect(importSettingsOf('CUSTOMER_SUCCESS', loadConfig(spec, {}))).toEqual({
       maxBytes: 50 * 1024 * 1024,
       maxRows: 100_000,
       concurrency: 4,
       spoolDir: join(tmpdir(), 'crm-customer-success-imports'),
+      owners: new Map(),
     });
   });
 
@@ -25,5 +27,19 @@ describe('import configuration', () => {
     const config = loadConfig(spec, { CONTACTS_IMPORT_MAX_BYTES: '1mb', CONTACTS_IMPORT_SPOOL_DIR: '/var/spool/crm' });
     expect(importSettingsOf('CONTACTS', config)).toMatchObject({ maxBytes: 1024 * 1024, spoolDir: '/var/spool/crm' });
     expect(() => loadConfig(spec, { CONTACTS_IMPORT_CONCURRENCY: '64' })).toThrow(/CONTACTS_IMPORT_CONCURRENCY/);
+  });
+
+  it('reads the owners directory: e-mails and names, in any case, to user ids', () => {
+    const spec = importConfigSpec('CONTACTS');
+    const [ann, bob] = ['0192a8f0-0000-7000-8000-00000000000a', '0192a8f0-0000-7000-8000-00000000000b'];
+    const config = loadConfig(spec, { CONTACTS_IMPORT_OWNERS: `Ann@Example.com=${ann.toUpperCase()}; Bob Ray = ${bob};` });
+    expect(importSettingsOf('CONTACTS', config).owners).toEqual(
+      new Map([
+        ['ann@example.com', ann],
+        ['bob ray', bob],
+      ]),
+    );
+    expect(() => loadConfig(spec, { CONTACTS_IMPORT_OWNERS: 'ann@example.com' })).toThrow(/CONTACTS_IMPORT_OWNERS/);
+    expect(() => loadConfig(spec, { CONTACTS_IMPORT_OWNERS: 'ann@example.com=ann' })).toThrow(/CONTACTS_IMPORT_OWNERS/);
   });
 });

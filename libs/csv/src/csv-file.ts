@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -16,11 +16,16 @@ export const MAX_COLUMNS = 200;
 export const MAX_RECORD_CHARACTERS = 64 * 1024;
 
 /**
- * Writes a request body to `path` (created, private to the service's user) and returns its size. Past
- * `maxBytes` it stops writing, reads the rest of the body away as the JSON parser does (so that the client
+ * Writes a request body to `path` (created, private to the service's user), through `convert` when given (a charset's
+ * decoder), and returns the size received. Past `maxBytes` received it stops writing, reads the rest of the body away as the JSON parser does (so that the client
  * gets the 413 instead of a reset connection), deletes the file and throws PayloadTooLargeError.
  */
-export async function spoolBody(body: Readable, path: string, maxBytes: number): Promise<number> {
+export async function spoolBody(
+  body: Readable,
+  path: string,
+  maxBytes: number,
+  convert: Transform = new PassThrough(),
+): Promise<number> {
   let bytes = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -29,7 +34,7 @@ export async function spoolBody(body: Readable, path: string, maxBytes: number):
     },
   });
   try {
-    await pipeline(body, limit, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    await pipeline(body, limit, convert, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
     return bytes;
   } catch (error) {
     await rm(path, { force: true });

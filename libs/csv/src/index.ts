@@ -3,6 +3,9 @@
 // adding imports to a service; `@crm/csv/nest` is the HTTP side, `@crm/csv/cli` the import command.
 export { escapeCell, unescapeCell } from './cells';
 export { countryCodeOf, readCountryCell } from './countries';
+export { withDateOrders } from './date-columns';
+export { DATE_ORDERS, DateOrderEvidence, fullYear, readDateCell, readDateCells, type DateOrder, type DateRead } from './dates';
+export { isPlaceholderCell } from './placeholders';
 export { readExternalIdCell } from './external-ids';
 export {
   defineImportKinds,
@@ -13,12 +16,24 @@ export {
   listItems,
   valuesByField,
   type Column,
+  type ColumnConfidence,
   type ColumnFamily,
   type ColumnMapping,
   type FieldDeclaration,
   type ImportKindDeclaration,
+  type PresetColumns,
+  type ValueMapping,
+  type ValueMappings,
 } from './columns';
-export { IMPORT_MEDIA_TYPES, importConfigSpec, importSettingsOf, type ImportConfigSpec, type ImportSettings } from './config';
+export { defineImportPresets, ImportPresets, type ImportPresetDeclaration } from './presets';
+export {
+  IMPORT_MEDIA_TYPES,
+  importConfigSpec,
+  importSettingsOf,
+  ownersOf,
+  type ImportConfigSpec,
+  type ImportSettings,
+} from './config';
 export {
   checkCsvFile,
   CSV_DELIMITERS,
@@ -29,6 +44,7 @@ export {
   type CsvDelimiter,
   type CsvRecord,
 } from './csv-file';
+export { bomEncoding, CharsetSniffer, DECLARABLE_CHARSETS, encodingOf, utf8From } from './encoding';
 export { jsonArray } from './json-array';
 export {
   ImportJobStore,
@@ -38,8 +54,17 @@ export {
   type ImportJobView,
   type ImportStatus,
   type RowError,
+  type RowSeverity,
 } from './job-store';
-export { ImportColumnsError, ImportJobNotFound, ImportsBusyError, InvalidCsvError, TooManyRowsError } from './problems';
+export {
+  ImportColumnsError,
+  ImportJobNotFound,
+  ImportsBusyError,
+  InvalidCsvError,
+  InvalidWorkbookError,
+  TooManyRowsError,
+  WorkbookTooLargeError,
+} from './problems';
 export {
   ABANDONED_AFTER_MS,
   ABANDONED_REASON,
@@ -49,19 +74,36 @@ export {
   type ImportRequest,
 } from './queue';
 export {
+  MAX_PREVIEW_ROWS,
+  PREVIEW_ROWS,
+  previewFile,
+  samplesOf,
+  type ImportPreview,
+  type PreviewColumn,
+  type PreviewRequest,
+  type PreviewRow,
+} from './preview';
+export {
+  importSkippingInvalidCells,
   InvalidRowError,
   isUuid,
+  ON_INVALID_CELL,
   mergeByField,
   retryOnConflict,
   rowFailure,
   withColumns,
   withoutUndefined,
   type RowFieldError,
+  type ImportedRow,
   type ImportOptions,
+  type OnInvalidCell,
   type RowImporter,
   type RowOutcome,
+  type RowPlan,
   type RowResult,
   type RowValues,
 } from './rows';
-export { MAX_KEPT_ROW_ERRORS, runImport, type ProblemOf, type RunOptions } from './runner';
+export { MAX_KEPT_ROW_ERRORS, rowError, runImport, type ProblemOf, type RunOptions } from './runner';
 export { exportCell, listMatches, withoutPages, type TableExport } from './table-export';
+export { partFormatOf, spoolUpload, uploadFormatOf, XLSX_MEDIA_TYPE, type UploadFormat, type UploadLimits } from './upload';
+export { convertWorkbook, type WorkbookLimits } from './xlsx';

@@ -60,3 +60,24 @@ export class ImportsBusyError extends ProblemError {
     });
   }
 }
+
+/** An .xlsx file that cannot be read (not a zip, cut short, a worksheet too wide): refused as a whole. */
+export class InvalidWorkbookError extends ProblemError {
+  override name = 'InvalidWorkbookError';
+  constructor(detail: string) {
+    super({ status: 400, type: 'invalid-workbook', title: 'The file is not a readable .xlsx workbook', detail });
+  }
+}
+
+/** A workbook small as a file that unpacks, or converts, to more than an import takes (a zip bomb, or a huge sheet). */
+export class WorkbookTooLargeError extends ProblemError {
+  override name = 'WorkbookTooLargeError';
+  constructor(maxBytes: number, what: 'unpacks to' | 'converts to' = 'converts to') {
+    super({
+      status: 413,
+      type: 'payload-too-large',
+      title: 'The request body is too large',
+      detail: `The workbook ${what} more than ${maxBytes} bytes; an import takes at most that. Split it, or save its first sheet as CSV.`,
+    });
+  }
+}

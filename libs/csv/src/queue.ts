@@ -5,13 +5,17 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { newId } from '@crm/eventsourcing';
-import type { ColumnMapping, ImportKinds } from './columns';
+import type { Column, ColumnMapping, ImportKinds, PresetColumns, ValueMappings } from './columns';
 import type { ImportSettings } from './config';
-import { checkCsvFile, detectDelimiter, spoolBody, type CsvDelimiter } from './csv-file';
+import { checkCsvFile, detectDelimiter, type CsvDelimiter } from './csv-file';
+import { withDateOrders } from './date-columns';
+import type { DateOrder } from './dates';
 import type { ImportJob, ImportJobStore } from './job-store';
+import { previewFile, type ImportPreview } from './preview';
 import { ImportColumnsError, ImportsBusyError } from './problems';
-import type { RowImporter } from './rows';
-import { runImport, type ProblemOf } from './runner';
+import type { OnInvalidCell, RowImporter } from './rows';
+import { importPasses, runImport, type ProblemOf } from './runner';
+import { spoolUpload, type UploadFormat } from './upload';
 
 /** How often a process says it still runs its jobs, and after how long without that a job counts as abandoned. */
 const HEARTBEAT_MS = 10_000;
@@ -29,10 +33,22 @@ export interface ImportRequest {
   kind: string;
   mapping: ColumnMapping;
   ignoreUnknownColumns: boolean;
+  /** The client's value mappings, by field; kept on the columns that fill those fields. */
+  values?: ValueMappings;
+  /** What the chosen preset says of each kind's columns; the client's mapping and values win over it. */
+  presets?: Readonly<Partial<Record<string, PresetColumns>>>;
   /** Detected from the file when not given (detectDelimiter). */
   delimiter?: CsvDelimiter;
   /** ISO 3166-1 alpha-2 (see ImportOptions). */
   defaultCountry?: string;
+  /** How the body is sent (uploadFormatOf its Content-Type); a CSV in UTF-8 or a detected charset when not given. */
+  format?: UploadFormat;
+  /** `strict` unless given (see ImportOptions). */
+  onInvalidCell?: OnInvalidCell;
+  /** The order of day and month in every date column; when not given, each column's values tell it (withDateOrders). */
+  dateOrder?: DateOrder;
+  /** The file also holds rows of this kind: those whose cell in the column with this header is true. */
+  rowsWhere?: { kind: string; header: string };
   createdBy: string;
   correlationId: string;
 }
@@ -99,18 +115,31 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const bytesTotal = await spoolBody(body, spoolPath, this.deps.settings.maxBytes);
+      const { maxBytes, maxRows } = this.deps.settings;
+      const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
-      const resolved = this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, request);
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
+      const split =
+        request.rowsWhere &&
+        this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
+      const resolved =
+        split ||
+        this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, {
+          ...request,
+          preset: request.presets?.[request.kind],
+        });
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
+      const { columns } = await this.withDateOrders(spoolPath, delimiter, { kind: request.kind, ...resolved }, request);
+      const rowsWhere = split && split.ok ? await this.withDateOrders(spoolPath, delimiter, split.rowsWhere, request) : undefined;
       const job = {
         jobId,
         kind: request.kind,
         createdBy: request.createdBy,
-        columns: resolved.columns,
+        columns,
         delimiter,
         defaultCountry: request.defaultCountry,
+        onInvalidCell: request.onInvalidCell ?? 'strict',
+        rowsWhere,
       };
       await this.store.insert({ ...job, bytesTotal, rowsTotal: rows }, this.owner);
       const stored = (await this.store.get(jobId))!;
@@ -123,6 +152,71 @@ export class ImportQueue {
     } finally {
       this.receiving--;
     }
+  }
+
+  /**
+   * What importing the file would do (previewFile), writing nothing: no job, no event, the spooled file deleted. Its
+   * columns are shown even when they do not resolve, so that the caller can fix the mapping.
+   */
+  async preview(body: Readable, request: ImportRequest, rows: number): Promise<ImportPreview> {
+    const waiting = this.receiving + this.queue.length;
+    if (waiting >= MAX_WAITING_IMPORTS) throw new ImportsBusyError(waiting);
+    const spoolPath = join(this.spoolDir, `preview-${randomUUID()}.csv`);
+    this.receiving++;
+    try {
+      const { maxBytes, maxRows } = this.deps.settings;
+      await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
+      const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
+      return await previewFile(
+        spoolPath,
+        { ...request, delimiter, rows },
+        {
+          ...this.deps,
+          maxRows: this.deps.settings.maxRows,
+          withDateOrders: (kind, columns) => this.withDateOrders(spoolPath, delimiter, { kind, columns }, request),
+          importersFor: (job) =>
+            this.importersOf({
+              ...job,
+              defaultCountry: request.defaultCountry,
+              onInvalidCell: request.onInvalidCell ?? 'strict',
+            }),
+        },
+      );
+    } finally {
+      await rm(spoolPath, { force: true });
+      this.receiving--;
+    }
+  }
+
+  /** Fresh row importers for a job's kind and that of its `rowsWhere` rows, told the import's options and dates. */
+  private async importersOf(
+    job: Pick<ImportJob, 'kind' | 'columns' | 'rowsWhere' | 'defaultCountry' | 'onInvalidCell'>,
+  ): Promise<Record<string, RowImporter>> {
+    const importers: Record<string, RowImporter> = {};
+    for (const { kind, columns } of importPasses(job)) {
+      const importer = await this.deps.importerFor(kind);
+      importer.configure?.({
+        defaultCountry: job.defaultCountry,
+        onInvalidCell: job.onInvalidCell,
+        dateOrders: Object.fromEntries(
+          columns.flatMap(({ field, dateOrder }) => (field && dateOrder ? [[field, dateOrder]] : [])),
+        ),
+        owners: this.deps.settings.owners,
+      });
+      importers[kind] = importer;
+    }
+    return importers;
+  }
+
+  /** A kind's columns with the day/month order of its date columns (given with the import, or told by their values). */
+  private async withDateOrders<T extends { kind: string; columns: Column[] }>(
+    spoolPath: string,
+    delimiter: CsvDelimiter,
+    of: T,
+    request: Pick<ImportRequest, 'dateOrder'>,
+  ): Promise<T> {
+    const holdsDates = (field: string) => this.deps.kinds.holdsDates(of.kind, field);
+    return { ...of, columns: await withDateOrders(spoolPath, delimiter, of.columns, holdsDates, request.dateOrder) };
   }
 
   /** Stops taking rows: the job running fails once its rows in progress are written, and so do the queued ones. */
@@ -139,12 +233,10 @@ export class ImportQueue {
         const { job, spoolPath, correlationId } = next;
         this.current = job.jobId;
         try {
-          const importer = await this.deps.importerFor(job.kind);
-          importer.configure?.({ defaultCountry: job.defaultCountry });
           await runImport(
             job,
             spoolPath,
-            importer,
+            await this.importersOf(job),
             { store: this.store, logger: this.logger, correlationId, problemOf: this.deps.problemOf },
             { concurrency: this.deps.settings.concurrency, stopping: () => this.stopping },
           );

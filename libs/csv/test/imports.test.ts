@@ -8,30 +8,51 @@ import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { ProblemError } from '@crm/platform';
 import {
   defineImportKinds,
+  importSkippingInvalidCells,
   ImportJobStore,
   ImportQueue,
   InvalidRowError,
+  type ImportedRow,
   type ImportJob,
+  type ImportOptions,
   type RowImporter,
   type RowOutcome,
   type RowValues,
 } from '../src';
 
 // A service that is not contacts: it imports deals, one row after the other for the same account.
-const kinds = defineImportKinds({ deals: { fields: ['dealId', 'account', 'amount'] }, notes: { fields: ['text'] } });
+const kinds = defineImportKinds({
+  deals: { fields: ['dealId', 'account', 'amount', { name: 'closeDate', date: true }] },
+  notes: { fields: ['text'] },
+});
 
 class DealRowImporter implements RowImporter {
   readonly written: string[] = [];
   private running = new Set<string>();
   overlapped = false;
+  readonly closeDates: string[] = [];
+  private options: ImportOptions = {};
+
+  configure(options: ImportOptions): void {
+    this.options = options;
+  }
 
   keysOf(values: RowValues): string[] {
     return values.account ? [`account:${values.account}`] : [];
   }
 
-  async importRow(values: RowValues): Promise<RowOutcome> {
-    if (!/^\d+$/.test(values.amount ?? ''))
+  importRow(values: RowValues): Promise<RowOutcome | ImportedRow> {
+    // A deal needs its id: never left out; a bad amount is, when the import skips bad cells.
+    return this.options.onInvalidCell === 'skip'
+      ? importSkippingInvalidCells(values, (cells) => this.importDeal(cells), ['dealId'])
+      : this.importDeal(values);
+  }
+
+  private async importDeal(values: RowValues): Promise<RowOutcome> {
+    if (values.amount !== undefined && !/^\d+$/.test(values.amount))
       throw new InvalidRowError([{ field: 'amount', messages: ['must be a whole number'] }]);
+    if (!values.dealId?.startsWith('d-')) throw new InvalidRowError([{ field: 'dealId', messages: ['must start with d-'] }]);
+    if (values.closeDate) this.closeDates.push(`${this.options.dateOrders?.closeDate}:${values.closeDate}`);
     const account = values.account ?? '';
     if (this.running.has(account)) this.overlapped = true;
     this.running.add(account);
@@ -62,7 +83,7 @@ describe('import jobs (PostgreSQL)', () => {
     await rm(spoolDir, { recursive: true, force: true });
   });
 
-  it('takes a kind the table’s old CHECK did not list and a default country it had no column for, keeping the rows already in it', async () => {
+  it('takes a kind the table’s old CHECK did not list and a default country and warnings it had no columns for, keeping the rows already in it', async () => {
     // The table as the contacts service made it when its kinds were fixed in the table.
     await pool.query(`CREATE SCHEMA "${schema}"`);
     await pool.query(`CREATE TABLE "${schema}".import_jobs (
@@ -77,10 +98,17 @@ describe('import jobs (PostgreSQL)', () => {
       failure_reason text, owner text NOT NULL,
       heartbeat_at timestamptz NOT NULL DEFAULT now(), created_at timestamptz NOT NULL DEFAULT now(),
       started_at timestamptz, finished_at timestamptz)`);
+    await pool.query(`CREATE TABLE "${schema}".import_job_errors (
+      job_id uuid NOT NULL REFERENCES "${schema}".import_jobs (job_id) ON DELETE CASCADE,
+      row_number integer NOT NULL, problem jsonb NOT NULL, PRIMARY KEY (job_id, row_number))`);
     const old = '0192a8f0-2222-7000-8000-000000000001';
     await pool.query(
       `INSERT INTO "${schema}".import_jobs (job_id, kind, status, created_by, columns, delimiter, bytes_total, rows_total, owner)
        VALUES ($1, 'contacts', 'completed', 'sally', '[]', ',', 10, 1, 'gone:1:old')`,
+      [old],
+    );
+    await pool.query(
+      `INSERT INTO "${schema}".import_job_errors (job_id, row_number, problem) VALUES ($1, 2, '{"type":"validation","title":"The row is invalid"}')`,
       [old],
     );
 
@@ -94,15 +122,42 @@ describe('import jobs (PostgreSQL)', () => {
       columns: [],
       delimiter: ',' as const,
     };
-    await store.insert({ ...deal, defaultCountry: 'CH', bytesTotal: 20, rowsTotal: 2 }, 'here:1:new');
+    await store.insert({ ...deal, defaultCountry: 'CH', onInvalidCell: 'skip', bytesTotal: 20, rowsTotal: 2 }, 'here:1:new');
     // The table also gained the default country's column, which the old rows have not.
-    expect(await store.get(deal.jobId)).toMatchObject({ kind: 'deals', status: 'queued', rowsTotal: 2, defaultCountry: 'CH' });
-    expect(await store.get(old)).toMatchObject({ kind: 'contacts', status: 'completed', createdBy: 'sally' });
+    expect(await store.get(deal.jobId)).toMatchObject({
+      kind: 'deals',
+      status: 'queued',
+      rowsTotal: 2,
+      defaultCountry: 'CH',
+      onInvalidCell: 'skip',
+      warnings: 0,
+    });
+    // Old jobs were strict and had no warnings; their bad rows are errors.
+    expect(await store.get(old)).toMatchObject({
+      kind: 'contacts',
+      status: 'completed',
+      createdBy: 'sally',
+      onInvalidCell: 'strict',
+      warnings: 0,
+    });
+    expect(await store.rowErrors(old, 0, 10)).toEqual([
+      { row: 2, severity: 'error', type: 'validation', title: 'The row is invalid' },
+    ]);
     expect(await store.get(old)).not.toHaveProperty('defaultCountry');
 
     // The service's kinds are checked in code instead; the status CHECK stays.
     await expect(
-      store.insert({ ...deal, jobId: '0192a8f0-2222-7000-8000-000000000003', kind: 'tickets', bytesTotal: 1, rowsTotal: 1 }, 'x'),
+      store.insert(
+        {
+          ...deal,
+          jobId: '0192a8f0-2222-7000-8000-000000000003',
+          kind: 'tickets',
+          onInvalidCell: 'strict',
+          bytesTotal: 1,
+          rowsTotal: 1,
+        },
+        'x',
+      ),
     ).rejects.toThrow('Unknown import kind "tickets"; known: deals, notes');
     const { rows } = await pool.query<{ definition: string }>(
       `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = '"${schema}".import_jobs'::regclass AND contype = 'c'`,
@@ -118,7 +173,7 @@ describe('import jobs (PostgreSQL)', () => {
       store,
       kinds,
       importerFor: async () => importer,
-      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency: 4, spoolDir },
+      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency: 4, spoolDir, owners: new Map() },
       logger: pino({ level: 'silent' }),
       problemOf,
     });
@@ -157,6 +212,64 @@ describe('import jobs (PostgreSQL)', () => {
       const acme = rows.filter((row) => row.includes(',acme,')).map((row) => row.split(',')[0]);
       expect(importer.written.filter((id) => acme.includes(id))).toEqual(acme);
       expect(await readdir(spoolDir)).toEqual([]);
+    } finally {
+      await queue.stop();
+    }
+  });
+  it('lands a row without its bad cells when the import skips them, with warnings kept apart from bad rows', async () => {
+    const importer = new DealRowImporter();
+    const store = new ImportJobStore(pool, schema, kinds.names);
+    await store.migrate();
+    const queue = new ImportQueue({
+      store,
+      kinds,
+      importerFor: async () => importer,
+      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency: 2, spoolDir, owners: new Map() },
+      logger: pino({ level: 'silent' }),
+      problemOf,
+    });
+    await queue.start();
+    try {
+      const file = ['Deal ID,Account,Amount,Close Date', 'd-1,acme,lots,3/4/2025', 'x-2,acme,lots,', 'd-3,initech,12,12/25/2025'];
+      const submitted = await queue.submit(Readable.from([file.join('\n')]), {
+        kind: 'deals',
+        mapping: {},
+        ignoreUnknownColumns: false,
+        onInvalidCell: 'skip',
+        createdBy: 'dan',
+        correlationId: 'c-2',
+      });
+      // The close dates' order is told by the value with 25 in second place.
+      expect(submitted.columns[3]).toEqual({ position: 4, header: 'Close Date', field: 'closeDate', dateOrder: 'mdy' });
+      let job: ImportJob | undefined;
+      for (
+        let tries = 0;
+        tries < 200 && !['completed', 'failed'].includes((job = await store.get(submitted.jobId))!.status);
+        tries++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(job).toMatchObject({ status: 'completed', onInvalidCell: 'skip', created: 2, failed: 1, warnings: 1 });
+      expect(importer.closeDates.sort()).toEqual(['mdy:12/25/2025', 'mdy:3/4/2025']);
+      const warning = {
+        row: 2,
+        severity: 'warning',
+        type: 'https://crm.example/problems/import-warnings',
+        title: 'The row was imported with warnings',
+        errors: [{ field: 'amount', column: 'Amount', messages: ['must be a whole number'] }],
+      };
+      // A row with a cell that cannot be left out is a bad row, with every reason: the skipped cell too.
+      const bad = expect.objectContaining({
+        row: 3,
+        severity: 'error',
+        errors: [
+          { field: 'amount', column: 'Amount', messages: ['must be a whole number'] },
+          { field: 'dealId', column: 'Deal ID', messages: ['must start with d-'] },
+        ],
+      });
+      expect(await store.rowErrors(submitted.jobId, 0, 10)).toEqual([warning, bad]);
+      expect(await store.rowErrors(submitted.jobId, 0, 10, 'warning')).toEqual([warning]);
+      expect(await store.rowErrors(submitted.jobId, 0, 10, 'error')).toEqual([bad]);
     } finally {
       await queue.stop();
     }

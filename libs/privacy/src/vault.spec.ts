@@ -26,9 +26,10 @@ const created: ContactCreatedData = {
   at: '2025-01-15T09:30:00.000Z',
 };
 const createdV1: ContactCreatedV1Data = { contactId, fullName: 'Ada Lovelace', email: 'ada@example.com', at: created.at };
+const CURRENT = ContactCreated.version;
 const stored = (data: unknown, schemaVersion: number) => ({ type: 'ContactCreated', data, metadata: { schemaVersion } });
 
-/** Whether data is what the AsyncAPI document says Kafka carries for ContactCreated (v3). */
+/** Whether data is what the AsyncAPI document says Kafka carries for ContactCreated (its current version). */
 const asPublished = (() => {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats(ajv);
@@ -74,7 +75,7 @@ describe('PersonalDataVault', () => {
   });
 
   it('seals exactly the personal data, and opens it again', async () => {
-    const [sealed] = await vault.seal([stored(created, 3)]);
+    const [sealed] = await vault.seal([stored(created, CURRENT)]);
     const data = sealed.data as Record<string, unknown>;
     expect(data.contactId).toBe(contactId);
     expect(data.at).toBe(created.at);
@@ -83,17 +84,17 @@ describe('PersonalDataVault', () => {
     expect(isSealed(data.phones)).toBe(true);
     expect(JSON.stringify(sealed)).not.toMatch(/Ada|Lovelace|ada@/);
     const [opened] = await vault.open([sealed]);
-    expect(opened).toEqual(stored(created, 3));
+    expect(opened).toEqual(stored(created, CURRENT));
     expect(isRedacted(opened.data, ContactCreated.pii)).toBe(false);
     expect(await vault.toDomainEvents([sealed])).toEqual([{ type: 'ContactCreated', data: created }]);
   });
 
   it('opens an erased person’s data as null, and seals nothing new for them', async () => {
-    const [sealed] = await vault.seal([stored(created, 3)]);
+    const [sealed] = await vault.seal([stored(created, CURRENT)]);
     await vault.erase(contactId);
     const [opened] = await vault.open([sealed]);
     expect(opened).toEqual(
-      stored({ ...created, name: null, emails: null, phones: null, addresses: null, customFields: null }, 3),
+      stored({ ...created, name: null, emails: null, phones: null, addresses: null, customFields: null }, CURRENT),
     );
     expect(isRedacted(opened.data, ContactCreated.pii)).toBe(true);
     expect(await vault.toDomainEvents([sealed])).toEqual([
@@ -102,7 +103,7 @@ describe('PersonalDataVault', () => {
         data: { ...created, name: null, emails: null, phones: null, addresses: null, customFields: null },
       },
     ]);
-    await expect(vault.seal([stored(created, 3)])).rejects.toThrow(SubjectErasedError);
+    await expect(vault.seal([stored(created, CURRENT)])).rejects.toThrow(SubjectErasedError);
   });
 
   it('seals a value for one customer that opens only with their key, and not after their erasure', async () => {
@@ -118,10 +119,10 @@ describe('PersonalDataVault', () => {
   });
 
   it('publishes current versions as stored, and upcasts an old one with its data sealed again', async () => {
-    const [current, old] = [...(await vault.seal([stored(created, 3)])), ...(await vault.seal([stored(createdV1, 1)]))];
+    const [current, old] = [...(await vault.seal([stored(created, CURRENT)])), ...(await vault.seal([stored(createdV1, 1)]))];
     const published = await vault.toPublished([current, old]);
     expect(published[0]).toBe(current);
-    expect(published[1].metadata.schemaVersion).toBe(3);
+    expect(published[1].metadata.schemaVersion).toBe(CURRENT);
     expect(isSealed((published[1].data as Record<string, unknown>).name)).toBe(true);
     for (const event of published) expect(asPublished(event.data)).toEqual([true, null]);
     expect(await vault.toDomainEvents(published)).toEqual([
@@ -134,14 +135,14 @@ describe('PersonalDataVault', () => {
     const [old] = await vault.seal([stored(createdV1, 1)]);
     await vault.erase(contactId);
     const [published] = await vault.toPublished([old]);
-    // Upcast from v1: what v1 held is null, and so are the personal values v3 added (phones...), not empty lists in the clear.
+    // Upcast from v1: what v1 held is null, and so are the personal values later versions added (phones...), not empty lists in the clear.
     const nulls = { name: null, emails: null, phones: null, addresses: null, customFields: null };
-    expect(published).toEqual(stored({ ...created, ...nulls }, 3));
+    expect(published).toEqual(stored({ ...created, ...nulls }, CURRENT));
     expect(asPublished(published.data)).toEqual([true, null]);
     expect(await vault.toDomainEvents([published])).toEqual([{ type: 'ContactCreated', data: { ...created, ...nulls } }]);
   });
 
   it('passes plaintext stored before sealing existed through', async () => {
-    expect(await vault.toDomainEvents([stored(created, 3)])).toEqual([{ type: 'ContactCreated', data: created }]);
+    expect(await vault.toDomainEvents([stored(created, CURRENT)])).toEqual([{ type: 'ContactCreated', data: created }]);
   });
 });

@@ -35,9 +35,10 @@ export async function applyBatch<Doc extends object>(
   }
   // None of its events: nothing to read, fence or write (a topic carries every event of its service).
   if (ids.size === 0) return { status: 'written', applied: 0, skipped: 0 };
-  const apply = () => readPlanWrite(projection, collection, events, [...ids], options);
+  const touched = [...ids];
+  const apply = () => readPlanWrite(projection, collection, events, touched, options);
   // A sole writer's writes are unguarded: its batches run at once only on different documents.
-  return options.soleWriter ? options.soleWriter.inTurn([...ids], apply) : apply();
+  return options.soleWriter ? options.soleWriter.inTurn(touched, apply) : apply();
 }
 
 async function readPlanWrite<Doc extends object>(

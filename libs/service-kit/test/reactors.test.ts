@@ -20,9 +20,9 @@ class Greeter {
   async greet(event: ReceivedEvent<typeof ContactCreated>): Promise<void> {
     // Erased before this ran (a late or replayed event): the name opens as null, and there is nobody to greet.
     if (event.personalDataErased) return;
-    if (event.data.name.given === 'Poison') throw new Error('cannot greet Poison');
+    if (event.data.name?.given === 'Poison') throw new Error('cannot greet Poison');
     const { actor, causationId } = currentCorrelation() ?? {};
-    seen.push({ type: event.type, given: event.data.name.given, id: event.id, actor, causationId });
+    seen.push({ type: event.type, given: event.data.name?.given, id: event.id, actor, causationId });
   }
 
   @OnEvent(ContactErased)

@@ -244,6 +244,7 @@ describe('analytics service', () => {
       customerId: ada.id,
       contactIds: [ada.id],
       status: 'active',
+      displayName: `Ada ${ada.family}`,
       name: { given: 'Ada', family: ada.family },
       email: ada.email,
       phone: ada.phone,
@@ -273,6 +274,43 @@ describe('analytics service', () => {
       lastSeenAt: '2025-03-05T10:00:00.000Z',
       createdAt: '2025-01-10T09:00:00.000Z',
     });
+  });
+
+  it('shows a contact known by e-mail or phone only by it, on its profile and timeline (issue 16)', async () => {
+    const byEmail = { id: newId(), email: `mail.only.${tag}@example.com` };
+    const byPhone = { id: newId(), phone: `+1202555${randomInt(1000, 9999)}` };
+    const nameless = (contactId: string, emails: object[], phones: object[]): ContactsEvent =>
+      ({
+        type: 'ContactCreated',
+        data: {
+          contactId,
+          emails,
+          phones,
+          addresses: [],
+          lifecycleStage: 'lead',
+          sourceCreatedAt: '2019-04-02T13:45:00.000Z',
+          tags: [],
+          customFields: [],
+          at: '2025-04-01T00:00:00.000Z',
+        },
+      }) as ContactsEvent;
+    await contact(byEmail.id, [nameless(byEmail.id, [{ address: byEmail.email, primary: true }], [])]);
+    await contact(byPhone.id, [nameless(byPhone.id, [], [{ number: byPhone.phone, extension: '43023', primary: true }])]);
+    await settled(byEmail.id, 1);
+    await settled(byPhone.id, 1);
+
+    const mailProfile = await profile(byEmail.id);
+    expect(mailProfile).toMatchObject({ displayName: byEmail.email, sourceCreatedAt: '2019-04-02T13:45:00.000Z' });
+    expect(mailProfile).not.toHaveProperty('name');
+    expect(await profile(byPhone.id)).toMatchObject({
+      displayName: `${byPhone.phone} ext. 43023`,
+      phone: byPhone.phone,
+      phoneExtension: '43023',
+    });
+    const [entry] = (await timeline(byPhone.id)).items as (Item & { title: string })[];
+    expect(entry).toMatchObject({ type: 'ContactCreated', category: 'profile', title: 'Contact created' });
+    expect(entry.data).not.toHaveProperty('name');
+    expect(entry.data.phones).toEqual([{ number: byPhone.phone, extension: '43023', primary: true }]);
   });
 
   it('dead-letters an event that breaks its contract (seen only once opened) instead of showing it', async () => {

@@ -9,6 +9,7 @@ import { ContactsApplication } from './contacts.application';
 import { companyAggregate } from './domain/company';
 import { contactAggregate } from './domain/contact';
 import { customFieldsAggregate } from './domain/custom-fields';
+import { contactExternalIdAggregate } from './domain/contact-external-id';
 import { interactionAggregate } from './domain/interaction';
 
 registerContactProblems();
@@ -31,7 +32,7 @@ export const contactsService = defineService({
   // docs/contacts.md has the table of roles per route.
   access: { read: ['sales', 'marketing', 'support', 'analyst'], write: ['sales', 'marketing', 'support'] },
   contracts: contactsContracts,
-  aggregates: [contactAggregate, companyAggregate, interactionAggregate, customFieldsAggregate],
+  aggregates: [contactAggregate, companyAggregate, interactionAggregate, customFieldsAggregate, contactExternalIdAggregate],
   projections: [contactListProjection, companyListProjection, contactInteractionsProjection],
   config: importConfigSpec('CONTACTS'),
   application: ContactsApplication,

@@ -45,7 +45,7 @@ describe('contacts API', () => {
     const { body } = await create({
       name: secret,
       emails: [{ address: email }],
-      phones: [{ number: '+41 44 668 18 00' }],
+      phones: [{ number: '+41 44 668 18 00', extension: '98765' }],
     }).expect(201);
     const { contactId } = body;
     await eventually(async () => (await listByEmail(email)).items.length === 1, 'listed with its opened e-mail');
@@ -62,6 +62,7 @@ describe('contacts API', () => {
       expect(await storedRows()).toContain('pii:v1:');
       expect(await storedRows()).not.toContain(secret.family);
       expect(await storedRows()).not.toContain(email);
+      expect(await storedRows()).not.toContain('98765');
       const onKafka = async () => (await readAll(kafka, topic)).join('\n');
       expect(await onKafka()).not.toContain(secret.family);
       expect(await onKafka()).not.toContain(email);
@@ -126,6 +127,81 @@ describe('contacts API', () => {
     expect(listed.items).toEqual([
       expect.objectContaining({ contactId, givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com' }),
     ]);
+  });
+
+  it('creates a contact known by an e-mail address or a phone number only, shown by it in the list', async () => {
+    const email = `nameless.${Date.now()}@example.com`;
+    const created = await create({
+      emails: [{ address: email }],
+      phones: [{ number: '+1 202-555-0123 ext. 43023' }, { number: '+41 44 668 18 00', extension: '12' }],
+      addresses: [{ city: 'Zürich' }],
+      country: 'CH',
+      sourceCreatedAt: '2019-04-02 13:45',
+    }).expect(201);
+    expect(created.body).not.toHaveProperty('name');
+    expect(created.body).toMatchObject({
+      phones: [
+        { number: '+12025550123', extension: '43023', primary: true },
+        { number: '+41446681800', extension: '12', primary: false },
+      ],
+      addresses: [{ lines: [], city: 'Zürich', country: 'CH' }],
+      sourceCreatedAt: '2019-04-02T13:45:00.000Z',
+    });
+    const read = await request(server()).get(`/v1/contacts/${created.body.contactId}`).set('Authorization', analyst).expect(200);
+    expect(read.body).toEqual(created.body);
+    await eventually(async () => (await listByEmail(email)).items.length === 1, 'listed');
+    expect((await listByEmail(email)).items).toEqual([
+      expect.objectContaining({
+        displayName: email,
+        givenName: '',
+        familyName: '',
+        phoneTexts: ['+12025550123 ext. 43023', '+41446681800 ext. 12'],
+        sourceCreatedAt: '2019-04-02T13:45:00.000Z',
+      }),
+    ]);
+
+    const phoneOnly = await create({ phones: [{ number: '+44 20 7123 4567' }] }).expect(201);
+    expect(phoneOnly.body.phones).toEqual([{ number: '+442071234567', primary: true }]);
+    const familyOnly = await create({ name: { given: '', family: 'Lovelace' } }).expect(201);
+    expect(familyOnly.body.name).toEqual({ given: '', family: 'Lovelace' });
+  });
+
+  it('refuses a contact with no name, e-mail address or phone number, and an update that would leave one so', async () => {
+    const none = await create({ jobTitle: 'Analyst', name: { given: ' ', family: '' } }).expect(400);
+    expect(none.body.errors).toEqual([
+      expect.objectContaining({ field: 'name', messages: [expect.stringContaining('must have a given or a family name')] }),
+    ]);
+    // Each value is fine, the contact as a whole is not: 422, as for a merge the contacts do not permit.
+    const nothing = await create({ jobTitle: 'Analyst' }).expect(422);
+    expect(nothing.headers['content-type']).toContain('application/problem+json');
+    expect(nothing.body.type).toBe('https://crm.example/problems/contact-without-identity');
+    expect(nothing.body.errors).toEqual([
+      {
+        field: 'name',
+        in: 'body',
+        messages: [
+          'is needed when the contact has no e-mail address (emails) and no phone number (phones): give one of the three',
+        ],
+      },
+    ]);
+    const future = await create({ emails: [{ address: 'f@example.com' }], sourceCreatedAt: '2999-01-01' }).expect(400);
+    expect(future.body.errors).toEqual([expect.objectContaining({ field: 'sourceCreatedAt' })]);
+
+    const { body } = await create({ name: { given: 'Ada', family: 'Lovelace' } }).expect(201);
+    const path = `/v1/contacts/${body.contactId}`;
+    const refused = await request(server())
+      .patch(path)
+      .set('Authorization', sales)
+      .send({ clear: ['name'] })
+      .expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
+    const cleared = await request(server())
+      .patch(path)
+      .set('Authorization', sales)
+      .send({ emails: [{ address: 'ada@example.com' }], clear: ['name'] })
+      .expect(200);
+    expect(cleared.body).not.toHaveProperty('name');
+    expect(cleared.body.revision).toBe(1);
   });
 
   it('updates with If-Match and refuses a stale one with 412, changing nothing', async () => {

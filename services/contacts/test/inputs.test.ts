@@ -76,7 +76,7 @@ describe('contacts API inputs', () => {
   const name = { prefix: 'Dr.', given: 'Ada', middle: 'K', family: 'Lovelace', suffix: 'PhD' };
   const profile = {
     emails: [{ address: 'ada@example.com', label: 'work', primary: true }],
-    phones: [{ number: '+41 44 668 18 00', label: 'work', primary: true }],
+    phones: [{ number: '+41 44 668 18 00', extension: '12', label: 'work', primary: true }],
     addresses: [address],
     jobTitle: 'Analyst',
     locale: 'de-CH',
@@ -84,6 +84,7 @@ describe('contacts API inputs', () => {
     country: 'CH',
     birthday: '1990-05-01',
     source: 'web',
+    sourceCreatedAt: '2019-04-02T13:45:00Z',
     lifecycleStage: 'lead',
     ownerId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e99',
     tags: ['vip'],

@@ -52,6 +52,26 @@ describe('contacts on the wire: every event type as published, checked against t
     await pool.end();
   });
 
+  /** An import row with an external id that finds its contact by e-mail (once the list has it) records the id. */
+  const recordExternalIdByImport = async (email: string) => {
+    const get = (path: string) => request(app.getHttpServer()).get(path).set('Authorization', sales);
+    for (let tries = 0; (await get(`/v1/contacts?email=${email}`)).body.items.length === 0; tries++) {
+      if (tries === 300) throw new Error(`${email} never listed`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const csv = `externalId,email\nwire-${schema},${email}`;
+    const posted = await request(app.getHttpServer())
+      .post('/v1/imports')
+      .set('Authorization', sales)
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(202);
+    for (let tries = 0; (await get(`/v1/imports/${posted.body.jobId}`)).body.status !== 'completed'; tries++) {
+      if (tries === 300) throw new Error('the import never completed');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   it('publishes every event type, each valid against its AsyncAPI message and keyed as the catalog says', async () => {
     await send(
       'post',
@@ -73,6 +93,7 @@ describe('contacts on the wire: every event type as published, checked against t
       ['Lovelace', 'King', 'Byron'].map(async (name) => (await send('post', '/v1/contacts', person(name)).expect(201)).body),
     );
     await send('patch', `/v1/contacts/${ada.contactId}`, { jobTitle: 'Analyst' }).expect(200);
+    await recordExternalIdByImport('ada.lovelace@example.com');
     const consent = { channel: 'email', purpose: 'newsletter', source: 'web-form', status: 'granted' };
     await send('post', `/v1/contacts/${ada.contactId}/consents`, { ...consent, at: '2026-01-01T00:00:00Z' }).expect(200);
     await send('put', `/v1/contacts/${ada.contactId}/companies/${company.companyId}`, { role: 'Analyst' }).expect(200);

@@ -3,8 +3,10 @@ import {
   ContactCreated,
   ContactCreatedV1,
   ContactCreatedV2,
+  ContactCreatedV3,
   contactCreatedV1ToV2,
   contactCreatedV2ToV3,
+  contactCreatedV3ToV4,
   type ContactCreatedV2Data,
   splitFullName,
   type ContactCreatedV1Data,
@@ -34,7 +36,7 @@ describe('splitFullName', () => {
 
 describe('ContactCreated v1 → v2', () => {
   it('is the first upcaster of ContactCreated', () => {
-    expect(registry.upcastersOf('ContactCreated')).toEqual([contactCreatedV1ToV2, contactCreatedV2ToV3]);
+    expect(registry.upcastersOf('ContactCreated')).toEqual([contactCreatedV1ToV2, contactCreatedV2ToV3, contactCreatedV3ToV4]);
     expect(registry.currentVersion('ContactCreated')).toBe(ContactCreated.version);
   });
 
@@ -119,5 +121,47 @@ describe('ContactCreated v2 → v3', () => {
       expect(registry.validate('ContactCreated', data, 2)).toEqual([]);
       expect(registry.validate('ContactCreated', contactCreatedV2ToV3.upcast(data))).toEqual([]);
     }
+  });
+});
+
+describe('ContactCreated v3 → v4', () => {
+  const { name: _, ...nameless } = ContactCreated.example;
+  const valid = (data: unknown) => registry.validate('ContactCreated', data);
+  const phone = (extension: string) => ({
+    ...ContactCreated.example,
+    phones: [{ number: '+12025550123', extension, primary: true }],
+  });
+
+  it('reads a stored v3 event as it is', () => {
+    expect(registry.toCurrent('ContactCreated', 3, ContactCreatedV3.example)).toEqual(ContactCreatedV3.example);
+    expect(valid(ContactCreatedV3.example)).toEqual([]);
+  });
+
+  it('takes a contact without a name, and a name with a family name only, which v3 refused', () => {
+    expect(valid(nameless)).toEqual([]);
+    expect(registry.validate('ContactCreated', nameless, 3)).toContainEqual(expect.objectContaining({ keyword: 'required' }));
+    const familyOnly = { ...ContactCreated.example, name: { given: '', family: 'Lovelace' } };
+    expect(valid(familyOnly)).toEqual([]);
+    expect(registry.validate('ContactCreated', familyOnly, 3)).toContainEqual(
+      expect.objectContaining({ path: '/name/given', keyword: 'minLength' }),
+    );
+  });
+
+  it('keeps a phone extension of digits only', () => {
+    expect(valid(phone('43023'))).toEqual([]);
+    expect(valid(phone('x12'))).toContainEqual(expect.objectContaining({ path: '/phones/0/extension', keyword: 'pattern' }));
+    expect(valid(phone(''))).not.toEqual([]);
+  });
+
+  it('keeps the source system’s creation time in UTC', () => {
+    expect(valid({ ...ContactCreated.example, sourceCreatedAt: '2019-04-02T13:45:00.000Z' })).toEqual([]);
+    expect(valid({ ...ContactCreated.example, sourceCreatedAt: '2019-04-02' })).toContainEqual(
+      expect.objectContaining({ path: '/sourceCreatedAt' }),
+    );
+  });
+
+  it('keeps the name, phones and their extensions personal data, erased with the person', () => {
+    expect(ContactCreated.pii).toEqual(ContactCreatedV3.pii);
+    expect(ContactCreated.pii).toEqual(expect.arrayContaining(['/name', '/phones']));
   });
 });

@@ -3,7 +3,7 @@ import { Closed, Email, UtcTimestamp, Uuid } from '../common-schemas';
 import { defineEvent, type DataOf } from '../contract';
 import { pii } from '../json-schema';
 import { defineUpcaster } from '../upcaster';
-import { profileFieldSchemas } from './contact-profile';
+import { profileFieldSchemas, profileFieldSchemasV3 } from './contact-profile';
 import { personNameSchema, type PersonName } from './person-name';
 
 const contactId = Uuid({ description: 'The new contact: the customer id.' });
@@ -54,15 +54,17 @@ export const ContactCreatedV2 = defineEvent({
 });
 export type ContactCreatedV2Data = DataOf<typeof ContactCreatedV2>;
 
-/** The current shape: the whole profile at creation. */
-export const ContactCreated = defineEvent({
+const CREATED_DESCRIPTION = 'A person became a contact of the CRM, with their whole profile: the first event of every contact.';
+
+/** The third shape: the whole profile, always with a given name. */
+export const ContactCreatedV3 = defineEvent({
   service: 'contacts',
   name: 'ContactCreated',
   version: 3,
-  description: 'A person became a contact of the CRM, with their whole profile: the first event of every contact.',
+  description: CREATED_DESCRIPTION,
   customerIdField: 'contactId',
   timeline,
-  schema: Closed({ contactId, ...profileFieldSchemas, at }),
+  schema: Closed({ contactId, ...profileFieldSchemasV3, at }),
   example: {
     contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
     name: { given: 'Ada', family: 'Lovelace' },
@@ -75,6 +77,43 @@ export const ContactCreated = defineEvent({
     country: 'GB',
     birthday: '1815-12-10',
     source: 'web-form',
+    lifecycleStage: 'lead',
+    ownerId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e99',
+    tags: ['vip'],
+    customFields: [{ key: 'shoeSize', value: 38 }],
+    at: '2025-01-15T09:30:00.000Z',
+  },
+});
+export type ContactCreatedV3Data = DataOf<typeof ContactCreatedV3>;
+
+/**
+ * The current shape: the name is optional (a contact needs a name, an e-mail address or a phone number), a phone may
+ * have an extension, and `sourceCreatedAt` keeps when the system it was imported from created it.
+ */
+export const ContactCreated = defineEvent({
+  service: 'contacts',
+  name: 'ContactCreated',
+  version: 4,
+  description:
+    CREATED_DESCRIPTION +
+    ' It has a name, an e-mail address or a phone number, any of them or all; `name` is absent for a person known by ' +
+    'an address or number only.',
+  customerIdField: 'contactId',
+  timeline,
+  schema: Closed({ contactId, ...profileFieldSchemas, at }),
+  example: {
+    contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e40',
+    name: { given: 'Ada', family: 'Lovelace' },
+    emails: [{ address: 'ada@example.com', label: 'work', primary: true }],
+    phones: [{ number: '+442071234567', extension: '43023', primary: true }],
+    addresses: [{ lines: ['12 St James Square'], city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' }],
+    jobTitle: 'Analyst',
+    locale: 'en-GB',
+    timezone: 'Europe/London',
+    country: 'GB',
+    birthday: '1815-12-10',
+    source: 'import',
+    sourceCreatedAt: '2019-04-02T13:45:00.000Z',
     lifecycleStage: 'lead',
     ownerId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e99',
     tags: ['vip'],
@@ -106,7 +145,7 @@ export const contactCreatedV1ToV2 = defineUpcaster(
 
 export const contactCreatedV2ToV3 = defineUpcaster(
   ContactCreatedV2,
-  ContactCreated,
+  ContactCreatedV3,
   'The e-mail address, when there was one, becomes the one primary entry of `emails`; phones, addresses, tags and custom ' +
     'fields start empty, and the lifecycle stage is `lead` (what every contact was before stages existed).',
   ({ contactId, name, email, at }) => ({
@@ -121,4 +160,11 @@ export const contactCreatedV2ToV3 = defineUpcaster(
     customFields: [],
     at,
   }),
+);
+
+export const contactCreatedV3ToV4 = defineUpcaster(
+  ContactCreatedV3,
+  ContactCreated,
+  'Same data: every v3 contact has a name, its phones no extension and no `sourceCreatedAt`, which v4 all allow.',
+  (data) => data,
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Closed, Email, OneOf, StringEnum, Uuid } from '../common-schemas';
+import { Closed, Email, OneOf, StringEnum, UtcTimestamp, Uuid } from '../common-schemas';
 import { pii } from '../json-schema';
 
 /** Where a person stands in the customer journey, in the order they usually move through it. */
@@ -27,15 +27,20 @@ const namePart = (description: string) => Type.Optional(Type.String({ minLength:
 /** A phone number in E.164, as libphonenumber-js formats it. */
 export const e164Schema = Type.String({ pattern: '^\\+[1-9]\\d{1,14}$', minLength: 3, maxLength: 16 });
 
-/** A person's full name; `given` and `family` are the parts every consumer can rely on. */
+const nameParts = (given: { minLength: number; description: string }) => ({
+  prefix: namePart('Honorific before the name: `Dr.`.'),
+  given: Type.String({ minLength: given.minLength, maxLength: 200, description: given.description }),
+  middle: namePart('Middle name(s).'),
+  family: Type.String({ maxLength: 200, description: 'Family name; empty for a person known by a single name.' }),
+  suffix: namePart('After the name: `Jr.`, `PhD`.'),
+});
+
+/**
+ * A person's full name; `given` and `family` are the parts every consumer can rely on. At least one of them holds
+ * a name (the contacts domain checks it); a contact known by a family name only has an empty `given`.
+ */
 export const fullPersonNameSchema = pii(
-  Closed({
-    prefix: namePart('Honorific before the name: `Dr.`.'),
-    given: Type.String({ minLength: 1, maxLength: 200, description: 'Given name(s).' }),
-    middle: namePart('Middle name(s).'),
-    family: Type.String({ maxLength: 200, description: 'Family name; empty for a person known by a single name.' }),
-    suffix: namePart('After the name: `Jr.`, `PhD`.'),
-  }),
+  Closed(nameParts({ minLength: 0, description: 'Given name(s); empty for a person known by a family name only.' })),
 );
 export type FullPersonName = Static<typeof fullPersonNameSchema>;
 
@@ -55,12 +60,21 @@ export const emailsSchema = pii(
   }),
 );
 
-const phoneNumberSchema = Closed({ number: e164Schema, label: Type.Optional(label), primary: Type.Boolean() });
+/** The digits dialled after the number is answered: `ext. 43023` → `43023`. */
+export const PHONE_EXTENSION_PATTERN = '^[0-9]{1,20}$';
+
+const phoneNumberSchema = Closed({
+  number: e164Schema,
+  extension: Type.Optional(
+    Type.String({ pattern: PHONE_EXTENSION_PATTERN, minLength: 1, maxLength: 20, description: 'Extension, digits only.' }),
+  ),
+  label: Type.Optional(label),
+  primary: Type.Boolean(),
+});
 export type PhoneNumber = Static<typeof phoneNumberSchema>;
 
-export const phonesSchema = pii(
-  Type.Array(phoneNumberSchema, { maxItems: 10, description: 'Phone numbers in E.164; exactly one primary when there are any.' }),
-);
+const PHONES_DESCRIPTION = 'Phone numbers in E.164; exactly one primary when there are any.';
+export const phonesSchema = pii(Type.Array(phoneNumberSchema, { maxItems: 10, description: PHONES_DESCRIPTION }));
 
 /** A postal address; personal data where it is a person's (contacts), not where it is a company's. */
 export const postalAddressSchema = Closed({
@@ -100,7 +114,8 @@ export const customFieldValuesSchema = pii(
 
 /** The schema of each profile field, as creates and updates carry it. Personal data is marked. */
 export const profileFieldSchemas = {
-  name: fullPersonNameSchema,
+  // Absent for a contact known by an e-mail address or a phone number only.
+  name: Type.Optional(fullPersonNameSchema),
   emails: emailsSchema,
   phones: phonesSchema,
   addresses: addressesSchema,
@@ -113,6 +128,8 @@ export const profileFieldSchemas = {
   birthday: Type.Optional(pii(Type.String({ format: 'date', minLength: 10, maxLength: 10 }))),
   // Where the contact came from: `web-form`, `import`, `trade-fair-2025`.
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  // An import's `Create Date` (HubSpot), `CreatedDate` (Salesforce): not when the CRM recorded the contact.
+  sourceCreatedAt: Type.Optional(UtcTimestamp({ description: 'When the system the contact came from created it.' })),
   lifecycleStage: StringEnum(LIFECYCLE_STAGES),
   // The user who owns the relationship.
   ownerId: Type.Optional(Uuid()),
@@ -132,7 +149,6 @@ type OptionalKeyOf<T> = { [Key in keyof T]-?: undefined extends T[Key] ? Key : n
 
 // The profile's required and optional fields, for code that needs them at run time (a spec checks both lists are complete).
 export const REQUIRED_PROFILE_FIELDS = [
-  'name',
   'emails',
   'phones',
   'addresses',
@@ -141,12 +157,14 @@ export const REQUIRED_PROFILE_FIELDS = [
   'customFields',
 ] as const satisfies readonly Exclude<ProfileField, OptionalKeyOf<ContactProfile>>[];
 export const OPTIONAL_PROFILE_FIELDS = [
+  'name',
   'jobTitle',
   'locale',
   'timezone',
   'country',
   'birthday',
   'source',
+  'sourceCreatedAt',
   'ownerId',
 ] as const satisfies readonly OptionalKeyOf<ContactProfile>[];
 export type OptionalProfileField = (typeof OPTIONAL_PROFILE_FIELDS)[number];
@@ -154,5 +172,28 @@ export type OptionalProfileField = (typeof OPTIONAL_PROFILE_FIELDS)[number];
 /** Optional fields of a profile that were removed. */
 export const clearedProfileFieldsSchema = Type.Array(StringEnum(OPTIONAL_PROFILE_FIELDS), {
   maxItems: OPTIONAL_PROFILE_FIELDS.length,
+  uniqueItems: true,
+});
+
+/**
+ * The profile as events carried it before issue 16 (ContactCreated v3, ContactUpdated v1, ContactsMerged v1 and v2,
+ * ContactMergeUndone v1): a name with a given name always, phones without extensions, no `sourceCreatedAt`. Stored
+ * events of those versions are read against it; each is valid data of the current version as it is.
+ */
+const { sourceCreatedAt: _, ...earlierFieldSchemas } = profileFieldSchemas;
+const OPTIONAL_PROFILE_FIELDS_V3 = ['jobTitle', 'locale', 'timezone', 'country', 'birthday', 'source', 'ownerId'] as const;
+export const profileFieldSchemasV3 = {
+  ...earlierFieldSchemas,
+  name: pii(Closed(nameParts({ minLength: 1, description: 'Given name(s).' }))),
+  phones: pii(
+    Type.Array(Closed({ number: e164Schema, label: Type.Optional(label), primary: Type.Boolean() }), {
+      maxItems: 10,
+      description: PHONES_DESCRIPTION,
+    }),
+  ),
+};
+export const profileChangesSchemaV3 = Type.Partial(Closed(profileFieldSchemasV3));
+export const clearedProfileFieldsSchemaV3 = Type.Array(StringEnum(OPTIONAL_PROFILE_FIELDS_V3), {
+  maxItems: OPTIONAL_PROFILE_FIELDS_V3.length,
   uniqueItems: true,
 });

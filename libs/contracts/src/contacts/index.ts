@@ -8,26 +8,34 @@ import {
   ContactCreated,
   ContactCreatedV1,
   ContactCreatedV2,
+  ContactCreatedV3,
   contactCreatedV1ToV2,
   contactCreatedV2ToV3,
+  contactCreatedV3ToV4,
 } from './contact-created';
 import { ContactErased } from './contact-erased';
 import { ContactEmailChanged } from './contact-email-changed';
+import { ContactExternalIdRecorded } from './contact-external-id';
 import {
   ContactMergedInto,
   ContactMergeUndone,
+  ContactMergeUndoneV1,
+  contactMergeUndoneV1ToV2,
   ContactsMerged,
   contactsMergedV1ToV2,
+  contactsMergedV2ToV3,
   ContactsMergedV1,
+  ContactsMergedV2,
   ContactUnmerged,
 } from './contact-merge';
 import { ContactRenamed } from './contact-renamed';
-import { ContactUpdated } from './contact-updated';
+import { ContactUpdated, ContactUpdatedV1, contactUpdatedV1ToV2 } from './contact-updated';
 import { CustomFieldDefined } from './custom-field-defined';
 import { InteractionLogged } from './interaction-logged';
 
 export * from './person-name';
 export * from './contact-profile';
+export * from './display-name';
 export * from './contact-created';
 export * from './contact-updated';
 export * from './contact-renamed';
@@ -40,6 +48,7 @@ export * from './contact-merge';
 export * from './company';
 export * from './interaction-logged';
 export * from './custom-field-defined';
+export * from './contact-external-id';
 
 /** The contracts of a contact's stream, in their current versions. */
 export const contactStreamContracts = [
@@ -66,6 +75,7 @@ export type ContactStreamEvent = EventOf<(typeof contactStreamContracts)[number]
 export type CompanyEvent = EventOf<typeof CompanyCreated | typeof CompanyUpdated | typeof CompanyArchived>;
 export type InteractionEvent = EventOf<typeof InteractionLogged>;
 export type CustomFieldEvent = EventOf<typeof CustomFieldDefined>;
+export type ContactExternalIdEvent = EventOf<typeof ContactExternalIdRecorded>;
 
 /** The contacts service's events in their current versions, as its domain produces them (the `crm.contacts` topic). */
 export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent;
@@ -76,12 +86,25 @@ export const contactsContracts: ContractSet = {
     ...contactStreamContracts,
     ContactCreatedV1,
     ContactCreatedV2,
+    ContactCreatedV3,
+    ContactUpdatedV1,
     ContactsMergedV1,
+    ContactsMergedV2,
+    ContactMergeUndoneV1,
     CompanyCreated,
     CompanyUpdated,
     CompanyArchived,
     InteractionLogged,
     CustomFieldDefined,
+    ContactExternalIdRecorded,
   ],
-  upcasters: [contactCreatedV1ToV2, contactCreatedV2ToV3, contactsMergedV1ToV2],
+  upcasters: [
+    contactCreatedV1ToV2,
+    contactCreatedV2ToV3,
+    contactCreatedV3ToV4,
+    contactUpdatedV1ToV2,
+    contactsMergedV1ToV2,
+    contactsMergedV2ToV3,
+    contactMergeUndoneV1ToV2,
+  ],
 };

@@ -96,9 +96,11 @@ describe('AsyncAPI document', () => {
     }
     expect(Object.keys(doc.components.messages)).toEqual([
       'ContactCreated',
+      'ContactCreated_v3',
       'ContactCreated_v2',
       'ContactCreated_v1',
       'ContactUpdated',
+      'ContactUpdated_v1',
       'ContactRenamed',
       'ContactEmailChanged',
       'ContactArchived',
@@ -107,8 +109,10 @@ describe('AsyncAPI document', () => {
       'ContactLinkedToCompany',
       'ContactUnlinkedFromCompany',
       'ContactsMerged',
+      'ContactsMerged_v2',
       'ContactsMerged_v1',
       'ContactMergeUndone',
+      'ContactMergeUndone_v1',
       'ContactMergedInto',
       'ContactUnmerged',
       'CompanyCreated',
@@ -116,6 +120,7 @@ describe('AsyncAPI document', () => {
       'CompanyArchived',
       'InteractionLogged',
       'CustomFieldDefined',
+      'ContactExternalIdRecorded',
       'ProductPriced',
     ]);
   });

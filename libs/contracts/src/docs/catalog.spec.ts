@@ -27,7 +27,7 @@ describe('event catalog', () => {
   it('says it is generated, and lists the topics with their events', () => {
     expect(catalog.startsWith('<!-- Generated from libs/contracts')).toBe(true);
     expect(catalog).toContain(
-      '| `crm.contacts` | contacts | ContactCreated, ContactUpdated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased, ContactConsentChanged, ContactLinkedToCompany, ContactUnlinkedFromCompany, ContactsMerged, ContactMergeUndone, ContactMergedInto, ContactUnmerged, CompanyCreated, CompanyUpdated, CompanyArchived, InteractionLogged, CustomFieldDefined |',
+      '| `crm.contacts` | contacts | ContactCreated, ContactUpdated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased, ContactConsentChanged, ContactLinkedToCompany, ContactUnlinkedFromCompany, ContactsMerged, ContactMergeUndone, ContactMergedInto, ContactUnmerged, CompanyCreated, CompanyUpdated, CompanyArchived, InteractionLogged, CustomFieldDefined, ContactExternalIdRecorded |',
     );
     expect(catalog).toContain('| `crm.audit` | audit | AuditNoted |');
   });
@@ -52,13 +52,14 @@ describe('event catalog', () => {
   it('describes an event: type, version, key, personal data, timeline, upcasting, schema and example', () => {
     const created = section('### ContactCreated');
     expect(created).toContain('| CloudEvents type | `crm.contacts.ContactCreated` |');
-    expect(created).toContain('| Current version | 3 |');
+    expect(created).toContain('| Current version | 4 |');
     expect(created).toContain('`contactId` of the data: the customer id');
     expect(created).toContain('| Personal data | `/name`, `/emails`, `/phones`, `/addresses`, `/birthday`, `/customFields` |');
     expect(created).toContain('| Timeline | `profile`: Contact created |');
     expect(created).toContain('v1 → v2: `fullName` is split at its last space');
     expect(created).toContain('v2 → v3: The e-mail address, when there was one, becomes the one primary entry');
-    const [current, , earlier] = registry.history('ContactCreated').reverse();
+    expect(created).toContain('v3 → v4: Same data');
+    const [current, , , earlier] = registry.history('ContactCreated').reverse();
     expect(created).toContain(JSON.stringify(current.schema, null, 2));
     expect(created).toContain(JSON.stringify(current.example, null, 2));
     expect(created).toContain('#### ContactCreated v1 (superseded)');

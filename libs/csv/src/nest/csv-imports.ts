@@ -4,6 +4,7 @@ import type { Role } from '@crm/platform';
 import { createPool } from '@crm/postgres';
 import type { ImportKinds } from '../columns';
 import type { ImportSettings } from '../config';
+import type { ImportPresets } from '../presets';
 import { ImportJobStore } from '../job-store';
 import type { RowImporter } from '../rows';
 import { IMPORT_JOB_STORE, IMPORT_POOL, IMPORTS_DEFINITION, IMPORTS_OPTIONS, ImportJobs } from './import-jobs';
@@ -20,6 +21,8 @@ export interface ImportsOptions {
 /** How a service takes CSV imports: its kinds, a row importer per kind, who may import, and its options. */
 export interface CsvImportsDefinition<Kind extends string = string> {
   readonly kinds: ImportKinds<Kind>;
+  /** Other systems' exports this service reads as they are (`preset=hubspot`). */
+  readonly presets?: ImportPresets<Kind>;
   /** A row importer class per kind, made anew for each job with the service's providers injected. */
   readonly importers: Readonly<Record<Kind, Type<RowImporter>>>;
   /** Who may import and see their imports (an admin sees everyone's). */
@@ -57,5 +60,5 @@ export function csvImports<Kind extends string>(
     },
     ImportJobs,
   ];
-  return { controller: importsController(definition.kinds, definition.roles), providers };
+  return { controller: importsController(definition.kinds, definition.roles, definition.presets), providers };
 }

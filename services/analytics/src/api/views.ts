@@ -97,18 +97,23 @@ const interactionSummarySchema = Closed({
   }),
 });
 
-const { locale, timezone, country, jobTitle, source, ownerId, tags } = profileFieldSchemas;
+const { locale, timezone, country, jobTitle, source, sourceCreatedAt, ownerId, tags } = profileFieldSchemas;
 const liveProfileSchema = Closed({
   ...headerFields,
   status: StringEnum(['active', 'archived', 'merged'] as const),
+  displayName: Type.Optional(
+    Type.String({ description: 'The full name, else the primary e-mail address, else the primary phone number.' }),
+  ),
   name: Type.Optional(fullPersonNameSchema),
   email: Type.Optional(Email({ description: 'The primary e-mail address.' })),
   phone: Type.Optional({ ...e164Schema, description: 'The primary phone number.' }),
+  phoneExtension: Type.Optional({ ...profileFieldSchemas.phones.items.properties.extension, description: 'Its extension.' }),
   country,
   locale,
   timezone,
   jobTitle,
   source,
+  sourceCreatedAt,
   lifecycleStage: Type.Optional(profileFieldSchemas.lifecycleStage),
   tags,
   ownerId,

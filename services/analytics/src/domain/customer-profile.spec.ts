@@ -69,6 +69,7 @@ describe('customer profile', () => {
     expect(profileOf([created()])).toEqual({
       contactId: ADA,
       status: 'active',
+      displayName: 'Ada Lovelace',
       name: { given: 'Ada', family: 'Lovelace' },
       email: 'ada@example.com',
       phone: '+442071234567',
@@ -272,5 +273,49 @@ describe('customer profile', () => {
         status: 'erased',
       });
     });
+  });
+});
+
+describe('customer profile of a contact without a name (issue 16)', () => {
+  const { name: _, ...nameless } = created().data as Extract<ContactsEvent, { type: 'ContactCreated' }>['data'];
+  const update = (changes: object, cleared: string[] = []): ContactsEvent =>
+    ({ type: 'ContactUpdated', data: { contactId: ADA, changes, cleared, at: '2025-02-01T00:00:00.000Z' } }) as ContactsEvent;
+
+  it('shows the full name when there is one', () => {
+    expect(live(profileOf([created()])).displayName).toBe('Ada Lovelace');
+  });
+
+  it('shows a contact known by e-mail only by its primary address, and one known by phone only by its number and extension', () => {
+    const byEmail = live(profileOf([{ type: 'ContactCreated', data: nameless }]));
+    expect(byEmail).not.toHaveProperty('name');
+    expect(byEmail.displayName).toBe('ada@example.com');
+    const byPhone = live(
+      profileOf([
+        {
+          type: 'ContactCreated',
+          data: { ...nameless, emails: [], phones: [{ number: '+12025550123', extension: '43023', primary: true }] },
+        },
+      ]),
+    );
+    expect(byPhone).toMatchObject({ displayName: '+12025550123 ext. 43023', phone: '+12025550123', phoneExtension: '43023' });
+  });
+
+  it('follows a cleared name and a later one, and keeps the source’s creation time', () => {
+    const cleared = live(profileOf([created(), update({ sourceCreatedAt: '2019-04-02T13:45:00.000Z' }, ['name'])]));
+    expect(cleared).toMatchObject({ displayName: 'ada@example.com', sourceCreatedAt: '2019-04-02T13:45:00.000Z' });
+    expect(cleared).not.toHaveProperty('name');
+    const named = live(profileOf([created(), update({}, ['name']), update({ name: { given: '', family: 'King' } })]));
+    expect(named.displayName).toBe('King');
+  });
+
+  it('drops an extension the primary phone no longer has', () => {
+    const profile = live(
+      profileOf([
+        created(),
+        update({ phones: [{ number: '+12025550123', extension: '1', primary: true }] }),
+        update({ phones: [{ number: '+12025550123', primary: true }] }),
+      ]),
+    );
+    expect(profile).not.toHaveProperty('phoneExtension');
   });
 });

@@ -8,7 +8,7 @@ import type {
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
-import { withoutRedacted } from '@crm/contracts';
+import { contactDisplayName, withoutRedacted } from '@crm/contracts';
 
 /** The current consent for one channel and purpose: the ledger entry with the latest `at`. */
 export type ConsentState = ConsentEntry;
@@ -29,14 +29,21 @@ export interface LiveProfile {
   contactId: string;
   status: 'active' | 'archived' | 'merged';
   // Identity: name, e-mail and phone are personal data in plaintext, so the document goes when the person is erased.
+  /** How the contact is shown: the full name, else the primary e-mail address, else the primary phone (contactDisplayName). */
+  displayName?: string;
+  /** Absent for a contact known by e-mail or phone only. */
   name?: FullPersonName;
   email?: string;
   phone?: string;
+  /** The primary phone's extension. */
+  phoneExtension?: string;
   country?: string;
   locale?: string;
   timezone?: string;
   jobTitle?: string;
   source?: string;
+  /** When the system the contact was imported from created it. */
+  sourceCreatedAt?: string;
   lifecycleStage?: LifecycleStage;
   tags: string[];
   ownerId?: string;
@@ -85,7 +92,7 @@ export function evolveProfile(
   if (doc?.status === 'erased') return doc;
   if (redacted) return { contactId: customerId, status: 'erased' };
   const seen = seenAt(doc ?? newProfile(customerId, occurredAt), occurredAt);
-  const next = apply(seen, event, occurredAt);
+  const next = withDisplayName(apply(seen, event, occurredAt));
   return { ...next, status: next.mergedInto ? 'merged' : next.archivedAt ? 'archived' : 'active' };
 }
 
@@ -169,13 +176,44 @@ function apply(profile: LiveProfile, event: ContactsEvent, occurredAt: string): 
   }
 }
 
+/**
+ * The profile with its display name from what it keeps of the contact (name, primary e-mail, primary phone), and without
+ * the fields a change left without a value (a primary phone without an extension): JSON has no undefined.
+ */
+function withDisplayName({ displayName: _, ...kept }: LiveProfile): LiveProfile {
+  const profile = Object.fromEntries(Object.entries(kept).filter(([, value]) => value !== undefined)) as unknown as LiveProfile;
+  const { name, email, phone, phoneExtension } = profile;
+  const displayName = contactDisplayName({
+    name,
+    emails: email === undefined ? [] : [{ address: email, primary: true }],
+    phones:
+      phone === undefined
+        ? []
+        : [{ number: phone, ...(phoneExtension !== undefined && { extension: phoneExtension }), primary: true }],
+  });
+  // Nothing to show before ContactCreated arrives (an event from another topic came first).
+  return displayName === '' ? profile : { ...profile, displayName };
+}
+
 function withoutMerge({ mergedInto: _mergedInto, mergeId: _mergeId, ...profile }: LiveProfile): LiveProfile {
   return profile;
 }
 
 type IdentityFields = Pick<
   LiveProfile,
-  'name' | 'email' | 'phone' | 'country' | 'locale' | 'timezone' | 'jobTitle' | 'source' | 'lifecycleStage' | 'tags' | 'ownerId'
+  | 'name'
+  | 'email'
+  | 'phone'
+  | 'phoneExtension'
+  | 'country'
+  | 'locale'
+  | 'timezone'
+  | 'jobTitle'
+  | 'source'
+  | 'sourceCreatedAt'
+  | 'lifecycleStage'
+  | 'tags'
+  | 'ownerId'
 >;
 
 /** The profile fields a create, update or merge carries, as the profile keeps them (only those present). */
@@ -183,8 +221,22 @@ function identityOf(fields: Partial<ContactProfile>): Partial<IdentityFields> {
   const identity: Partial<IdentityFields> = {};
   if ('name' in fields) identity.name = fields.name;
   if ('emails' in fields) identity.email = primaryOf(fields.emails ?? [])?.address;
-  if ('phones' in fields) identity.phone = primaryOf(fields.phones ?? [])?.number;
-  for (const key of ['country', 'locale', 'timezone', 'jobTitle', 'source', 'lifecycleStage', 'ownerId'] as const) {
+  if ('phones' in fields) {
+    const primary = primaryOf(fields.phones ?? []);
+    identity.phone = primary?.number;
+    identity.phoneExtension = primary?.extension;
+  }
+  const scalars = [
+    'country',
+    'locale',
+    'timezone',
+    'jobTitle',
+    'source',
+    'sourceCreatedAt',
+    'lifecycleStage',
+    'ownerId',
+  ] as const;
+  for (const key of scalars) {
     if (key in fields) (identity as Record<string, unknown>)[key] = fields[key];
   }
   if ('tags' in fields) identity.tags = fields.tags ?? [];

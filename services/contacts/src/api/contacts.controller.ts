@@ -51,6 +51,8 @@ import {
 const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
 
+const WITHOUT_IDENTITY = 'The contact would have no name, e-mail address or phone number (`contact-without-identity`)';
+
 @ApiTags('contacts')
 @ApiBearerAuth()
 @Controller('v1/contacts')
@@ -68,6 +70,7 @@ export class ContactsController {
   })
   @ApiResponds(contactView, { status: 201, location: true })
   @ApiProblemResponse(409, 'A contact with this contactId exists already')
+  @ApiProblemResponse(422, WITHOUT_IDENTITY)
   async create(@Body() body: CreateContactDto, @Res({ passthrough: true }) response: Response): Promise<ContactView> {
     const { contactId = newId(), ...input } = body;
     const written = await this.commands.execute(new CreateContact(contactId, input, now()));
@@ -115,6 +118,7 @@ export class ContactsController {
   })
   @ApiResponds(contactView)
   @ApiContactProblems({ writes: true })
+  @ApiProblemResponse(422, WITHOUT_IDENTITY)
   async update(
     @Param('id', uuid) id: string,
     @Body() body: UpdateContactDto,

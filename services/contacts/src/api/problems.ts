@@ -8,6 +8,7 @@ import {
   ContactErasedError,
   ContactMergedError,
   ContactNotFound,
+  ContactWithoutIdentity,
   MergeNotFound,
   MergeNotPossible,
 } from '../domain/contact';
@@ -36,6 +37,13 @@ export function registerContactProblems(): void {
     title: 'The request is invalid',
     detail: `${error.problems.length} ${error.problems.length === 1 ? 'value breaks' : 'values break'} the contact rules; see errors.`,
     errors: error.problems.map((p) => ({ field: p.field, messages: [p.message], in: 'body' as const })),
+  }));
+  registerProblem(ContactWithoutIdentity, (error) => ({
+    status: 422,
+    type: 'contact-without-identity',
+    title: 'A contact needs a name, an e-mail address or a phone number',
+    detail: 'The contact would have none of them; see errors.',
+    errors: [{ field: error.problem.field, messages: [error.problem.message], in: 'body' as const }],
   }));
   registerProblem(ExternalIdTaken, {
     status: 409,

@@ -84,16 +84,25 @@ export const companyView = named<CompanyView>('Company', companyViewSchema);
 
 const listedContactSchema = Closed({
   contactId: Uuid(),
-  givenName: Type.String(),
+  displayName: Type.Optional(
+    Type.String({ description: 'The full name, else the primary e-mail address, else the primary phone number.' }),
+  ),
+  givenName: Type.String({ description: 'Empty for a contact without a name.' }),
   familyName: Type.String(),
   email: Type.Optional(Email({ description: 'The primary e-mail address.' })),
   emails: Type.Array(Email()),
   phone: Type.Optional({ ...e164Schema, description: 'The primary phone number.' }),
   phones: Type.Array(e164Schema),
+  phoneTexts: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'The phone numbers with their extensions (`+12025550123 ext. 12`), the primary first.',
+    }),
+  ),
   jobTitle: Type.Optional(Type.String()),
   country: Type.Optional(Type.String()),
   locale: Type.Optional(Type.String()),
   source: Type.Optional(Type.String()),
+  sourceCreatedAt: Type.Optional(UtcTimestamp({ description: 'When the system the contact came from created it.' })),
   lifecycleStage: StringEnum(LIFECYCLE_STAGES),
   ownerId: Type.Optional(Uuid()),
   tags: Type.Array(Type.String()),

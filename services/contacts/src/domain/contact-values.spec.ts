@@ -1,5 +1,5 @@
 import { crmContracts, type CustomFieldDefinedData } from '@crm/contracts';
-import { InvalidContactData, normalizeProfile, phoneTextProblem } from './contact-values';
+import { InvalidContactData, missingIdentity, normalizeProfile, phoneTextProblem, type PhoneInput } from './contact-values';
 
 const at = '2026-01-01T00:00:00.000Z';
 const declarations = new Map<string, CustomFieldDefinedData>([
@@ -134,14 +134,119 @@ describe('normalizeProfile', () => {
     ).toEqual(['birthday', 'timezone', 'locale']);
   });
 
-  it('trims names and tags, and refuses a blank given name', () => {
+  it('trims names and tags, and refuses a name with neither a given nor a family name', () => {
     expect(
       normalizeProfile({ name: { given: ' Ada ', family: ' Lovelace ', middle: ' ' }, tags: [' vip', 'vip ', ''] }, context),
     ).toEqual({
       name: { given: 'Ada', family: 'Lovelace' },
       tags: ['vip'],
     });
-    expect(problemsOf(() => normalizeProfile({ name: { given: '  ', family: 'X' } }, context))).toEqual(['name.given']);
+    expect(normalizeProfile({ name: { given: '  ', family: 'Lovelace' } }, context).name).toEqual({
+      given: '',
+      family: 'Lovelace',
+    });
+    expect(normalizeProfile({ name: { family: 'Lovelace' } }, context).name).toEqual({ given: '', family: 'Lovelace' });
+    expect(problemsOf(() => normalizeProfile({ name: { given: '  ', family: '', prefix: 'Dr.' } }, context))).toEqual(['name']);
+  });
+
+  describe('phone extensions', () => {
+    const phonesOf = (phones: PhoneInput[], country?: string) => normalizeProfile({ phones }, { ...context, country }).phones;
+
+    it.each([
+      ['+1 202-555-0123 x123', '123'],
+      ['+1 202-555-0123 ext. 43023', '43023'],
+      ['+1 (202) 555-0123 Ext 43023', '43023'],
+      ['+12025550123;ext=12', '12'],
+      ['tel:+1-202-555-0123;ext=12', '12'],
+    ])('keeps the extension written in "%s" apart from the E.164 number', (number, extension) => {
+      expect(phonesOf([{ number }])).toEqual([{ number: '+12025550123', extension, primary: true }]);
+    });
+
+    it('reads a national number with its extension in the contact’s country', () => {
+      expect(phonesOf([{ number: '020 7123 4567 ext 4' }], 'GB')).toEqual([
+        { number: '+442071234567', extension: '4', primary: true },
+      ]);
+    });
+
+    it('takes an extension given apart, and refuses one that is not digits or differs from the one in the number', () => {
+      expect(phonesOf([{ number: '+12025550123', extension: ' 77 ' }])).toEqual([
+        { number: '+12025550123', extension: '77', primary: true },
+      ]);
+      expect(
+        problemsOf(() =>
+          normalizeProfile(
+            {
+              phones: [
+                { number: '+12025550123', extension: 'x77' },
+                { number: '+12025550124 x1', extension: '2' },
+              ],
+            },
+            context,
+          ),
+        ),
+      ).toEqual(['phones[0].extension', 'phones[1].extension']);
+    });
+
+    it('tells phones apart by number and extension: a switchboard with two extensions is two phones', () => {
+      expect(
+        phonesOf([{ number: '+12025550123 x1' }, { number: '+1 202 555 0123', extension: '1' }, { number: '+12025550123 x2' }]),
+      ).toEqual([
+        { number: '+12025550123', extension: '1', primary: true },
+        { number: '+12025550123', extension: '2', primary: false },
+      ]);
+    });
+  });
+
+  describe('partial addresses', () => {
+    it('takes a city alone or a postal code alone, in the contact’s country when the address names none', () => {
+      expect(normalizeProfile({ country: 'CH', addresses: [{ city: ' Zürich ' }] }, context).addresses).toEqual([
+        { lines: [], city: 'Zürich', country: 'CH' },
+      ]);
+      expect(normalizeProfile({ addresses: [{ postalCode: '8001' }] }, { ...context, country: 'CH' }).addresses).toEqual([
+        { lines: [], postalCode: '8001', country: 'CH' },
+      ]);
+      expect(normalizeProfile({ country: 'CH', addresses: [{ city: 'Paris', country: 'FR' }] }, context).addresses).toEqual([
+        { lines: [], city: 'Paris', country: 'FR' },
+      ]);
+    });
+
+    it('refuses an address with no part, and one with no country when the contact has none', () => {
+      expect(
+        problemsOf(() => normalizeProfile({ addresses: [{ lines: [' '], country: 'CH' }, { city: 'Zürich' }] }, context)),
+      ).toEqual(['addresses[0]', 'addresses[1].country']);
+    });
+  });
+
+  describe('sourceCreatedAt', () => {
+    const read = (sourceCreatedAt: string) => normalizeProfile({ sourceCreatedAt }, context).sourceCreatedAt;
+
+    it.each([
+      ['2019-04-02T13:45:00Z', '2019-04-02T13:45:00.000Z'],
+      ['2019-04-02T15:45:00+02:00', '2019-04-02T13:45:00.000Z'],
+      ['2019-04-02T13:45:00.123', '2019-04-02T13:45:00.123Z'],
+      ['2019-04-02 13:45', '2019-04-02T13:45:00.000Z'],
+      ['2019-04-02', '2019-04-02T00:00:00.000Z'],
+    ])('reads "%s" as %s (UTC when no offset is given)', (text, instant) => {
+      expect(read(text)).toBe(instant);
+    });
+
+    it('refuses what is no date, and a date in the future', () => {
+      for (const text of ['04/02/2019', '2019-02-30', '2019-04-02 24:00', '2019-04-02 25:00', 'yesterday']) {
+        expect({ text, problems: problemsOf(() => read(text)) }).toEqual({ text, problems: ['sourceCreatedAt'] });
+      }
+      expect(problemsOf(() => read('2026-01-02'))).toEqual(['sourceCreatedAt']);
+      expect(read('2026-01-01T23:00:00Z')).toBe('2026-01-01T23:00:00.000Z');
+    });
+  });
+
+  describe('missingIdentity', () => {
+    const none = { emails: [], phones: [] };
+    it('asks for a name, an e-mail address or a phone number, and any one of them will do', () => {
+      expect(missingIdentity(none)).toEqual({ field: 'name', message: expect.stringContaining('e-mail address (emails)') });
+      expect(missingIdentity({ ...none, name: { given: '', family: 'Lovelace' } })).toBeUndefined();
+      expect(missingIdentity({ ...none, emails: [{ address: 'ada@example.com', primary: true }] })).toBeUndefined();
+      expect(missingIdentity({ ...none, phones: [{ number: '+12025550123', primary: true }] })).toBeUndefined();
+    });
   });
 
   it('keeps only what the event contract takes: whatever it accepts, a ContactUpdated can carry', () => {

@@ -7,9 +7,11 @@ import {
   ContactErasedError,
   ContactMergedError,
   ContactNotFound,
+  ContactWithoutIdentity,
   contactDecider,
   MergeNotFound,
   MergeNotPossible,
+  type ContactCommand,
   type ContactEvent,
   type LiveContact,
 } from './contact';
@@ -49,6 +51,34 @@ describe('Contact', () => {
         .given([])
         .when({ type: 'CreateContact', data: { contactId: id, profile: profile(), now: t1 } })
         .then([created()]));
+
+    describe('a contact needs a name, an e-mail address or a phone number', () => {
+      const { name: _, ...nameless } = profile();
+      const create = (p: ContactProfile) => ({ type: 'CreateContact', data: { contactId: id, profile: p, now: t1 } }) as const;
+
+      it('creates a contact known by its e-mail address only', () =>
+        spec(contactDecider)
+          .given([])
+          .when(create(nameless))
+          .then([{ type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } }]));
+
+      it('creates a contact known by its phone number only', () => {
+        const phoneOnly = { ...nameless, emails: [], phones: [{ number: '+12025550123', extension: '12', primary: true }] };
+        spec(contactDecider)
+          .given([])
+          .when(create(phoneOnly))
+          .then([{ type: 'ContactCreated', data: { contactId: id, ...phoneOnly, at: t1 } }]);
+      });
+
+      it('refuses a contact with none of the three, naming the name', () =>
+        spec(contactDecider)
+          .given([])
+          .when(create({ ...nameless, emails: [] }))
+          .thenThrows(
+            ContactWithoutIdentity,
+            /name: is needed when the contact has no e-mail address \(emails\) and no phone number/,
+          ));
+    });
 
     it('refuses to create the same contact twice', () =>
       spec(contactDecider)
@@ -94,6 +124,47 @@ describe('Contact', () => {
         .given([created()])
         .when(update({ name: new NameDto('Ada', 'Lovelace') }))
         .then([]);
+    });
+
+    describe('what an update may remove', () => {
+      const clearName: ContactCommand = {
+        type: 'UpdateContact',
+        data: { contactId: id, changes: {}, cleared: ['name'], now: t2 },
+      };
+
+      it('clears the name of a contact that keeps an e-mail address', () =>
+        spec(contactDecider)
+          .given([created()])
+          .when(clearName)
+          .then([{ type: 'ContactUpdated', data: { contactId: id, changes: {}, cleared: ['name'], at: t2 } }]));
+
+      it('refuses to clear the name of a contact without e-mail or phone', () =>
+        spec(contactDecider)
+          .given([created(id, { emails: [] })])
+          .when(clearName)
+          .thenThrows(ContactWithoutIdentity, /name: is needed/));
+
+      it('refuses to remove the last e-mail address of a contact without name or phone', () => {
+        const { name: _, ...nameless } = profile();
+        spec(contactDecider)
+          .given([{ type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } }])
+          .when({ type: 'UpdateContact', data: { contactId: id, changes: { emails: [] }, cleared: [], now: t2 } })
+          .thenThrows(ContactWithoutIdentity, /name: is needed/);
+      });
+
+      it('names a contact that had none', () =>
+        spec(contactDecider)
+          .given([created(id, { name: undefined })])
+          .when({
+            type: 'UpdateContact',
+            data: { contactId: id, changes: { name: { given: 'Ada', family: 'Lovelace' } }, cleared: [], now: t2 },
+          })
+          .then([
+            {
+              type: 'ContactUpdated',
+              data: { contactId: id, changes: { name: { given: 'Ada', family: 'Lovelace' } }, cleared: [], at: t2 },
+            },
+          ]));
     });
 
     it('records nothing when nothing changes', () =>
@@ -386,6 +457,48 @@ describe('Contact', () => {
           { type: 'ContactUnmerged', data: { contactId: dupId, survivorId: id, mergeId, at: t4 } },
         ]).mergedInto,
       ).toBeUndefined();
+    });
+
+    describe('a survivor known by e-mail only, and phones with extensions', () => {
+      const { name: _, ...nameless } = profile({ phones: [{ number: '+442071234567', extension: '12', primary: true }] });
+      const survivor: ContactEvent = { type: 'ContactCreated', data: { contactId: id, ...nameless, at: t1 } };
+      const mergedWithName: ContactEvent = {
+        type: 'ContactsMerged',
+        data: {
+          contactId: id,
+          mergeId,
+          mergedContactIds: [dupId],
+          changes: {
+            name: { given: 'Ada', family: 'King' },
+            emails: [
+              { address: 'ada@example.com', primary: true },
+              { address: 'ada@king.org', primary: false },
+            ],
+            // The duplicate's number without an extension is another phone than the survivor's with one.
+            phones: [
+              { number: '+442071234567', extension: '12', primary: true },
+              { number: '+442071234567', primary: false },
+            ],
+            tags: ['vip'],
+            lifecycleStage: 'customer',
+            country: 'GB',
+          },
+          consents: [{ channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: t2 }],
+          companyLinks: [{ companyId, role: 'CTO' }],
+          at: t3,
+        },
+      };
+
+      it('takes the duplicate’s name and keeps both phones of one number with different extensions', () =>
+        spec(contactDecider).given([survivor]).when(merge()).then([mergedWithName]));
+
+      it('clears the name again when the merge is undone', () => {
+        const [undone] = contactDecider.decide(
+          { type: 'UndoMerge', data: { contactId: id, mergeId, now: t4 } },
+          live([survivor, mergedWithName]),
+        );
+        expect(undone).toMatchObject({ type: 'ContactMergeUndone', data: { cleared: expect.arrayContaining(['name']) } });
+      });
     });
 
     describe('UndoMerge', () => {

@@ -18,7 +18,7 @@ import {
   statementOf,
   type ConsentKey,
 } from './consent';
-import { InvalidContactData } from './contact-values';
+import { InvalidContactData, missingIdentity, type InvalidValue } from './contact-values';
 import { mergeProfiles, MergeNotPossible, undoMerge, type MergeRecord } from './merge';
 
 export { consentKey, type ConsentKey } from './consent';
@@ -129,6 +129,23 @@ export class MergeNotFound extends Error {
   }
 }
 
+/**
+ * A contact would have none of a name, an e-mail address and a phone number. Each value may be fine on its own (a
+ * request without a name, an update that empties the phones): the contact as a whole could not be told apart.
+ */
+export class ContactWithoutIdentity extends Error {
+  override readonly name = 'ContactWithoutIdentity';
+  constructor(readonly problem: InvalidValue) {
+    super(`${problem.field}: ${problem.message}`);
+  }
+}
+
+/** A contact needs a name, an e-mail address or a phone number: one that would have none is refused. */
+function assertIdentifies(profile: ContactProfile): void {
+  const problem = missingIdentity(profile);
+  if (problem) throw new ContactWithoutIdentity(problem);
+}
+
 /** The contact, if it exists and may change: not erased, not merged away, and (unless allowed) not archived. */
 function changeable(state: Contact, contactId: string, options: { archivedToo?: boolean } = {}): LiveContact {
   if (state.status === 'none') throw new ContactNotFound(contactId);
@@ -143,6 +160,7 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
     case 'CreateContact': {
       const { contactId, profile, now } = command.data;
       if (state.status !== 'none') throw new ContactAlreadyExists(contactId);
+      assertIdentifies(profile);
       return [{ type: 'ContactCreated', data: { contactId, ...profile, at: now } }];
     }
     case 'UpdateContact': {
@@ -150,6 +168,7 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       const contact = changeable(state, contactId);
       const { changes, cleared } = changedFields(contact.profile, command.data.changes, command.data.cleared);
       if (Object.keys(changes).length === 0 && cleared.length === 0) return [];
+      assertIdentifies(applyChanges(contact.profile, changes, cleared));
       return [{ type: 'ContactUpdated', data: { contactId, changes, cleared, at: now } }];
     }
     case 'ArchiveContact': {

@@ -75,6 +75,13 @@ describe('name similarity', () => {
     expect(nameSimilarity({ givenName: 'Alex', familyName: 'Smith' }, { givenName: 'Alexander', familyName: 'Smith' })).toBe(0.9);
   });
 
+  it('finds no likeness in a missing name: two colleagues known by e-mail only are not one person by it', () => {
+    const nameless = { givenName: '', familyName: '' };
+    expect(nameSimilarity(nameless, nameless)).toBe(0);
+    expect(nameSimilarity(nameless, { givenName: 'Ada', familyName: 'Lovelace' })).toBe(0);
+    expect(nameSimilarity({ givenName: '', familyName: 'Lovelace' }, { givenName: '', familyName: 'Lovelace' })).toBe(1);
+  });
+
   it('keeps different people apart', () => {
     expect(nameSimilarity({ givenName: 'John', familyName: 'Smith' }, { givenName: 'Jane', familyName: 'Smyth' })).toBeLessThan(
       0.8,

@@ -47,6 +47,8 @@ export function normalizeName(name: string): string {
  */
 export function nameSimilarity(a: Pick<DuplicateProbe, 'givenName' | 'familyName'>, b: typeof a): number {
   const [givenA, familyA, givenB, familyB] = [a.givenName, a.familyName, b.givenName, b.familyName].map(normalizeName);
+  // A contact known by e-mail or phone only has no name to resemble another's.
+  if (!(givenA || familyA) || !(givenB || familyB)) return 0;
   const similarity = (x: string, y: string) => (x || y ? 1 - distance(x, y) / Math.max(x.length, y.length) : 1);
   const full = Math.max(
     similarity(`${givenA} ${familyA}`, `${givenB} ${familyB}`),

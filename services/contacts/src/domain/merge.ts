@@ -12,6 +12,7 @@ import {
 import { sameValue } from './changes';
 import type { LiveContact } from './contact';
 import { consentKey } from './consent';
+import { phoneKey } from './contact-values';
 
 /** What a merge did to the survivor, kept in its state so that the merge can be undone. */
 export interface MergeRecord {
@@ -79,7 +80,7 @@ export function mergedProfile(
     ),
     phones: union(
       all.map((p) => p.phones),
-      (p) => p.number,
+      phoneKey,
       10,
     ),
     addresses: union(
@@ -97,7 +98,7 @@ export function mergedProfile(
   };
   for (const field of OPTIONAL_PROFILE_FIELDS) {
     const first = all.find((p) => p[field] !== undefined)?.[field];
-    if (first !== undefined) merged[field] = first;
+    if (first !== undefined) (merged as unknown as Record<string, unknown>)[field] = first;
   }
   for (const [field, chosenId] of Object.entries(choices) as [keyof ContactProfile, string][]) {
     const chosen = chosenId === survivorId ? survivor : duplicates.find((d) => d.contactId === chosenId)?.profile;

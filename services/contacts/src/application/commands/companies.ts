@@ -57,13 +57,7 @@ export class CreateCompanyHandler extends CompanyCommandHandler implements IComm
 @CommandHandler(UpdateCompany)
 export class UpdateCompanyHandler extends CompanyCommandHandler implements ICommandHandler<UpdateCompany> {
   execute({ companyId, changes, cleared, now, expectedRevision }: UpdateCompany): Promise<Written<CompanyView>> {
-    const { domains, ...rest } = changes;
-    const normalized = { ...rest, ...(domains ? { domains: normalizeDomains(domains) } : {}) };
-    return this.run(
-      companyId,
-      { type: 'UpdateCompany', data: { companyId, changes: normalized, cleared, now } },
-      expectedRevision,
-    );
+    return this.run(companyId, updateCompanyCommand(companyId, changes, cleared, now), expectedRevision);
   }
 }
 
@@ -72,4 +66,16 @@ export class ArchiveCompanyHandler extends CompanyCommandHandler implements ICom
   execute({ companyId, now }: ArchiveCompany): Promise<Written<CompanyView>> {
     return this.run(companyId, { type: 'ArchiveCompany', data: { companyId, now } });
   }
+}
+
+/** The domain command of an update, its domains normalized (an import's plan decides it too). */
+export function updateCompanyCommand(
+  companyId: string,
+  changes: Partial<CompanyProfile>,
+  cleared: ('industry' | 'size')[],
+  now: string,
+): CompanyCommand {
+  const { domains, ...rest } = changes;
+  const normalized = { ...rest, ...(domains ? { domains: normalizeDomains(domains) } : {}) };
+  return { type: 'UpdateCompany', data: { companyId, changes: normalized, cleared, now } };
 }

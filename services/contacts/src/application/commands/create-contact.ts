@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ContactProfile, FullPersonName } from '@crm/contracts';
+import type { ContactProfile } from '@crm/contracts';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
@@ -9,7 +9,7 @@ import { writtenContact, type ContactView } from '../contact-view';
 export class CreateContact extends Command<Written<ContactView>> {
   constructor(
     readonly contactId: string,
-    readonly input: ProfileInput & { name: FullPersonName },
+    readonly input: ProfileInput,
     readonly now: string,
   ) {
     super();
@@ -33,7 +33,6 @@ export class CreateContactHandler implements ICommandHandler<CreateContact> {
       tags: [],
       customFields: [],
       ...profile,
-      name: profile.name ?? input.name,
     };
     // A fresh id: appended without reading the stream first (a taken id falls back to the read, and a 409).
     const result = await this.contacts.handle(

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { companyAggregate, CompanyNotFound } from '../../domain/company';
-import { contactAggregate } from '../../domain/contact';
+import { contactAggregate, type ContactCommand } from '../../domain/contact';
 import { writtenContact, type ContactView } from '../contact-view';
 
 /** Links the contact to an existing company, with a role (a link again with another role changes the role). */
@@ -26,10 +26,15 @@ export class LinkToCompanyHandler implements ICommandHandler<LinkToCompany> {
   async execute({ contactId, companyId, role, now }: LinkToCompany): Promise<Written<ContactView>> {
     const { state } = await this.companies.load(companyId);
     if (state.status === 'none') throw new CompanyNotFound(companyId);
-    const result = await this.contacts.handle(contactId, {
-      type: 'LinkToCompany',
-      data: { contactId, companyId, ...(role ? { role } : {}), now },
-    });
+    const result = await this.contacts.handle(contactId, linkToCompanyCommand(contactId, companyId, role, now));
     return writtenContact(contactId, result);
   }
 }
+
+/** The domain command of a link (an import's plan decides it too). */
+export const linkToCompanyCommand = (
+  contactId: string,
+  companyId: string,
+  role: string | undefined,
+  now: string,
+): ContactCommand => ({ type: 'LinkToCompany', data: { contactId, companyId, ...(role ? { role } : {}), now } });

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ContactConsentChangedData } from '@crm/contracts';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
-import { contactAggregate } from '../../domain/contact';
+import { contactAggregate, type ContactCommand } from '../../domain/contact';
 import { ContactLookup } from '../contact-lookup';
 import { writtenContact, type ContactView } from '../contact-view';
 
@@ -30,11 +30,13 @@ export class RecordConsentHandler implements ICommandHandler<RecordConsent> {
 
   async execute({ contactId, statement, now }: RecordConsent): Promise<Written<ContactView>> {
     const { contactId: liveId } = (await this.lookup.live(contactId)).state;
-    const at = new Date(statement.at ?? now).toISOString();
-    const result = await this.contacts.handle(liveId, {
-      type: 'RecordConsent',
-      data: { ...statement, contactId: liveId, at, now },
-    });
+    const result = await this.contacts.handle(liveId, recordConsentCommand(liveId, statement, now));
     return writtenContact(liveId, result);
   }
 }
+
+/** The domain command of a statement on a live contact; `at` defaults to `now` (an import's plan decides it too). */
+export const recordConsentCommand = (contactId: string, statement: ConsentStatement, now: string): ContactCommand => ({
+  type: 'RecordConsent',
+  data: { ...statement, contactId, at: new Date(statement.at ?? now).toISOString(), now },
+});

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { OptionalProfileField } from '@crm/contracts';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
-import { contactAggregate } from '../../domain/contact';
+import type { ContactProfile, OptionalProfileField } from '@crm/contracts';
+import { contactAggregate, type ContactCommand } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
 import { ContactProfiles } from '../contact-profiles';
 import { writtenContact, type ContactView } from '../contact-view';
@@ -33,10 +33,18 @@ export class UpdateContactHandler implements ICommandHandler<UpdateContact> {
       async (state) => {
         const country = state.status === 'active' || state.status === 'archived' ? state.profile.country : undefined;
         const changes = await this.profiles.normalize(input, now, country);
-        return { type: 'UpdateContact', data: { contactId, changes, cleared, now } };
+        return updateContactCommand(contactId, changes, cleared, now);
       },
       { expectedRevision },
     );
     return writtenContact(contactId, result);
   }
 }
+
+/** The domain command of an update whose changes are normalized (an import's plan decides it too). */
+export const updateContactCommand = (
+  contactId: string,
+  changes: Partial<ContactProfile>,
+  cleared: OptionalProfileField[],
+  now: string,
+): ContactCommand => ({ type: 'UpdateContact', data: { contactId, changes, cleared, now } });

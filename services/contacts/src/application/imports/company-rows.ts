@@ -30,6 +30,15 @@ export interface CompanyRow {
 
 const DOMAIN = new RegExp(INTERNET_DOMAIN_PATTERN);
 
+/** A domain cell, which exports often fill with a website: `https://www.acme.com/about` → `acme.com`. */
+export const domainOfCell = (cell: string): string =>
+  normalizeDomain(
+    cell
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .replace(/[/?#:].*$/, ''),
+  );
+
 export function readCompanyRow(values: Partial<Record<CompanyField, string>>): RowResult<CompanyRow> {
   if (values.companyId !== undefined && !isUuid(values.companyId)) {
     return rowFailure([{ field: 'companyId', messages: ['must be a UUID'] }]);
@@ -46,7 +55,7 @@ export function readCompanyRow(values: Partial<Record<CompanyField, string>>): R
       companyId: values.companyId?.toLowerCase(),
       externalId,
       name: values.name,
-      domains: [...new Set((listItems(values.domains) ?? []).map(normalizeDomain))],
+      domains: [...new Set((listItems(values.domains) ?? []).map(domainOfCell))],
       industry: values.industry,
       size: values.size,
       address: hasAddress

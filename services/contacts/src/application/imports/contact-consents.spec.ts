@@ -26,11 +26,11 @@ describe('consent columns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'email', field: 'email' },
-        { header: 'consent.email.marketing', field: 'consent.email.marketing' },
-        { header: 'SMS surveys', field: 'consent.sms.surveys' },
-        { header: 'Consent Source', field: 'consentSource' },
-        { header: 'consent_at', field: 'consentAt' },
+        { position: 1, header: 'email', field: 'email' },
+        { position: 2, header: 'consent.email.marketing', field: 'consent.email.marketing' },
+        { position: 3, header: 'SMS surveys', field: 'consent.sms.surveys' },
+        { position: 4, header: 'Consent Source', field: 'consentSource' },
+        { position: 5, header: 'consent_at', field: 'consentAt' },
       ],
     });
   });
@@ -51,7 +51,12 @@ describe('consent columns', () => {
       Mail: 'consent.email.marketing',
     });
     expect(!twice.ok && twice.errors).toEqual([
-      { field: 'columns', messages: ['"consent.email.marketing" and "Mail" both fill consent.email.marketing'] },
+      {
+        field: 'columns',
+        messages: [
+          'columns 1 ("consent.email.marketing") and 2 ("Mail") both fill consent.email.marketing; map one by position: mapping[#2]=<field> or mapping[#2]=ignore',
+        ],
+      },
     ]);
   });
 

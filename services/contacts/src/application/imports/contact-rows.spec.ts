@@ -35,11 +35,11 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'Given Name', field: 'givenName' },
-        { header: 'LAST_NAME', field: 'familyName' },
-        { header: 'E-Mail', field: 'email' },
-        { header: 'tags', field: 'tags' },
-        { header: 'status' }, // read-only, written by exports
+        { position: 1, header: 'Given Name', field: 'givenName' },
+        { position: 2, header: 'LAST_NAME', field: 'familyName' },
+        { position: 3, header: 'E-Mail', field: 'email' },
+        { position: 4, header: 'tags', field: 'tags' },
+        { position: 5, header: 'status' }, // read-only, written by exports
       ],
     });
   });
@@ -78,9 +78,9 @@ describe('resolveColumns', () => {
     expect(resolved).toEqual({
       ok: true,
       columns: [
-        { header: 'email', field: 'email' },
-        { header: 'custom.plan', field: 'custom.plan' },
-        { header: 'Seats', field: 'custom.seats' },
+        { position: 1, header: 'email', field: 'email' },
+        { position: 2, header: 'custom.plan', field: 'custom.plan' },
+        { position: 3, header: 'Seats', field: 'custom.seats' },
       ],
     });
   });
@@ -105,14 +105,23 @@ describe('resolveColumns', () => {
     ]);
     const twice = contactImportKinds.resolveColumns('contacts', ['custom.plan', 'Plan'], { Plan: 'custom.plan' });
     expect(!twice.ok && twice.errors).toEqual([
-      { field: 'columns', messages: ['"custom.plan" and "Plan" both fill custom.plan'] },
+      {
+        field: 'columns',
+        messages: [
+          'columns 1 ("custom.plan") and 2 ("Plan") both fill custom.plan; map one by position: mapping[#2]=<field> or mapping[#2]=ignore',
+        ],
+      },
     ]);
   });
 });
 
 describe('valuesByField', () => {
   it('trims cells, leaves blank ones out, and takes the spreadsheet escape off formula-like text', () => {
-    const columns: Column[] = [{ header: 'a', field: 'givenName' }, { header: 'b', field: 'familyName' }, { header: 'c' }];
+    const columns: Column[] = [
+      { position: 1, header: 'a', field: 'givenName' },
+      { position: 2, header: 'b', field: 'familyName' },
+      { position: 3, header: 'c' },
+    ];
     expect(valuesByField(columns, ['  Ada ', '   ', 'x'])).toEqual({ givenName: 'Ada' });
     expect(valuesByField(columns, ["'=1+1", "'Brien"])).toEqual({ givenName: '=1+1', familyName: "'Brien" });
   });
@@ -227,20 +236,103 @@ describe('contactWrite', () => {
     const errors = !write.ok ? write.errors : [];
     expect(errors.map((e) => e.field).sort()).toEqual(['email', 'lifecycleStage', 'otherEmails', 'phone']);
     expect(errors.find((e) => e.field === 'lifecycleStage')?.messages[0]).toContain('lifecycleStage must be one of');
+    // Another system's stage (HubSpot's `Marketing Qualified Lead`): the message says how to map it.
+    expect(errors.find((e) => e.field === 'lifecycleStage')?.messages).toContain(
+      'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset',
+    );
     expect(errors.find((e) => e.field === 'phone')?.messages[0]).toContain('is not a valid phone number');
   });
 
-  it('needs a given name to create, and refuses a bad birthday, time zone or locale as the domain does', () => {
+  it('creates a contact from a name, an e-mail address or a phone number alone, and refuses a row with none', () => {
     expect(contactWrite(row({ email: 'a@example.com' }), undefined, today)).toEqual({
-      ok: false,
-      errors: [{ field: 'givenName', messages: ['is needed to create a contact'] }],
+      ok: true,
+      value: { action: 'create', input: { emails: [{ address: 'a@example.com', primary: true }] } },
     });
+    expect(contactWrite(row({ familyName: 'Lovelace' }), undefined, today)).toEqual({
+      ok: true,
+      value: { action: 'create', input: { name: { given: '', family: 'Lovelace' } } },
+    });
+    expect(contactWrite(row({ phone: '+1 202-555-0123 ext. 43023' }), undefined, today)).toEqual({
+      ok: true,
+      value: { action: 'create', input: { phones: [{ number: '+12025550123', extension: '43023', primary: true }] } },
+    });
+    expect(contactWrite(row({ jobTitle: 'Analyst', city: 'Zürich' }), undefined, today)).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'givenName',
+          messages: [
+            'a contact needs a name (givenName or familyName), an e-mail address (email) or a phone number (phone): the row gives none',
+          ],
+        },
+      ],
+    });
+  });
+
+  it('refuses a bad birthday, time zone or locale as the domain does', () => {
     const write = contactWrite(
       row({ givenName: 'A', birthday: '2030-01-01', timezone: 'Mars/Olympus', locale: '!!' }),
       undefined,
       today,
     );
     expect(!write.ok && write.errors.map((e) => e.field).sort()).toEqual(['birthday', 'locale', 'timezone']);
+  });
+
+  it('keeps the source’s creation date, and refuses one that is no date on its column', () => {
+    expect(contactWrite(row({ email: 'a@example.com', sourceCreatedAt: '2019-04-02 13:45' }), undefined, today)).toEqual({
+      ok: true,
+      value: {
+        action: 'create',
+        input: { emails: [{ address: 'a@example.com', primary: true }], sourceCreatedAt: '2019-04-02T13:45:00.000Z' },
+      },
+    });
+    const write = contactWrite(row({ email: 'a@example.com', sourceCreatedAt: 'last tuesday' }), undefined, today);
+    expect(!write.ok && write.errors.map((e) => e.field)).toEqual(['sourceCreatedAt']);
+    // A later row keeps the date the contact has, and fills it when it has none.
+    const dated = { ...existing, sourceCreatedAt: '2018-01-01T00:00:00.000Z' };
+    const again = contactWrite(row({ email: 'ada@example.com', sourceCreatedAt: '2020-05-05' }), dated, today);
+    expect(again.ok && again.value.input.sourceCreatedAt).toBe('2018-01-01T00:00:00.000Z');
+    const filled = contactWrite(row({ email: 'ada@example.com', sourceCreatedAt: '2020-05-05' }), existing, today);
+    expect(filled.ok && filled.value.input.sourceCreatedAt).toBe('2020-05-05T00:00:00.000Z');
+  });
+
+  describe('partial addresses', () => {
+    it('takes a city alone, in the row’s country, else the contact’s, else the import’s default country', () => {
+      const addressOf = (values: ContactValues, profile?: ContactProfile, defaultCountry?: string) => {
+        const write = contactWrite(row({ email: 'a@example.com', ...values }), profile, today, undefined, { defaultCountry });
+        return write.ok ? write.value.input.addresses : write.errors;
+      };
+      expect(addressOf({ city: 'Paris', country: 'France' })).toEqual([{ lines: [], city: 'Paris', country: 'FR' }]);
+      expect(addressOf({ postalCode: '8001' }, existing)).toEqual([{ lines: [], postalCode: '8001', country: 'CH' }]);
+      expect(addressOf({ city: 'Wien' }, undefined, 'AT')).toEqual([{ lines: [], city: 'Wien', country: 'AT' }]);
+      expect(addressOf({ city: 'Wien', addressCountry: 'DE' }, undefined, 'AT')).toEqual([
+        { lines: [], city: 'Wien', country: 'DE' },
+      ]);
+    });
+
+    it('names a column the row has when no country is known (not the empty addressCountry, which has no column)', () => {
+      expect(contactWrite(row({ email: 'a@example.com', city: 'Zürich' }), undefined, today)).toEqual({
+        ok: false,
+        errors: [
+          { field: 'city', messages: ['addressCountry is needed: the address names no country and the contact has none'] },
+        ],
+      });
+      const write = contactWrite(
+        row({ email: 'a@example.com', city: 'Zürich', addressCountry: 'CH', street: 'x'.repeat(201) }),
+        undefined,
+        today,
+      );
+      expect(!write.ok && write.errors.map((e) => e.field)).toEqual(['street']);
+    });
+  });
+
+  it('adds a phone with another extension of a known number, and not the same phone again', () => {
+    const switchboard = { ...existing, phones: [{ number: '+41446681800', extension: '12', primary: true }] };
+    const write = contactWrite(row({ otherPhones: '+41 44 668 18 00 x12;+41 44 668 18 00 x13' }), switchboard, today);
+    expect(write.ok && write.value.input.phones).toEqual([
+      { number: '+41446681800', extension: '12', primary: true },
+      { number: '+41446681800', extension: '13', primary: false },
+    ]);
   });
 
   it('updates only what the row gives, adding e-mails, phones and tags to the contact’s rather than replacing them', () => {
@@ -474,6 +566,38 @@ describe('export records', () => {
       phone: '+41446681800',
       tags: ['vip', 'math'],
     });
+  });
+
+  it('write phones with their extensions and the source’s creation time, which read back unchanged', () => {
+    const { columns, record: recordOf } = contactExport();
+    const record = recordOf({
+      contactId: '0192a8f0-0000-7000-8000-000000000001',
+      givenName: '',
+      familyName: '',
+      email: 'ada@example.com',
+      emails: ['ada@example.com'],
+      phone: '+12025550123',
+      phones: ['+41446681800', '+12025550123'],
+      phoneTexts: ['+12025550123 ext. 43023', '+41446681800'],
+      sourceCreatedAt: '2019-04-02T13:45:00.000Z',
+      lifecycleStage: 'lead',
+      tags: [],
+      companyIds: [],
+      status: 'active',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const resolved = contactImportKinds.resolveColumns('contacts', [...columns], {});
+    if (!resolved.ok) throw new Error('export columns do not import');
+    const write = contactWrite(row(valuesByField(resolved.columns, record)), undefined, today);
+    expect(write.ok && write.value.input).toMatchObject({
+      phones: [
+        { number: '+12025550123', extension: '43023', primary: true },
+        { number: '+41446681800', primary: false },
+      ],
+      sourceCreatedAt: '2019-04-02T13:45:00.000Z',
+    });
+    expect(write.ok && write.value.input.name).toBeUndefined();
   });
 
   it('write a custom.<key> column per declared field, in a form the import reads back to the same values', () => {

@@ -13,6 +13,7 @@ import {
   readCountryCell,
   readExternalIdCell,
   isUuid,
+  LIST_SEPARATOR,
   listItems,
   mergeByField,
   rowFailure,
@@ -23,10 +24,17 @@ import {
 } from '@crm/csv';
 import { inputErrors } from '@crm/platform/nest';
 import { sameValue } from '../../domain/changes';
-import { InvalidContactData, normalizeEmail, normalizeProfile, type ProfileInput } from '../../domain/contact-values';
+import { InvalidContactData, normalizeProfile, phoneKey, type ProfileInput } from '../../domain/contact-values';
 import { CreateContactDto, UpdateContactDto } from '../inputs/contact.dto';
 import { IMPORT_CONSENT_SOURCE, readConsentCells, type ConsentCells } from './contact-consents';
-import { customFieldColumn, customFieldKey, isCustomFieldColumn, type ContactField, type ContactValues } from './import-columns';
+import {
+  CONTACT_DATE_FIELDS,
+  customFieldColumn,
+  customFieldKey,
+  isCustomFieldColumn,
+  type ContactField,
+  type ContactValues,
+} from './import-columns';
 
 /** A contacts CSV row read into the import's terms; values are still as the file wrote them. */
 export interface ContactRow {
@@ -38,15 +46,21 @@ export interface ContactRow {
   otherEmails: string[];
   phone?: string;
   otherPhones: string[];
-  profile: Pick<ProfileInput, 'jobTitle' | 'locale' | 'timezone' | 'country' | 'birthday' | 'source' | 'ownerId'> & {
+  profile: Pick<
+    ProfileInput,
+    'jobTitle' | 'locale' | 'timezone' | 'country' | 'birthday' | 'source' | 'sourceCreatedAt' | 'ownerId'
+  > & {
     lifecycleStage?: string;
   };
   tags?: string[];
   address?: Partial<PostalAddress>;
   /** Companies to link (without a role), by id. */
   companyIds: string[];
-  /** One company to link, found by domain or external id, with the person's role there. */
-  company?: { domain?: string; externalId?: string; role?: string };
+  /**
+   * One company to link, with the person's role there: by external id, else by domain, else by name (compared as
+   * companyNameKey does); a company the name names and none has is created.
+   */
+  company?: { domain?: string; externalId?: string; name?: string; role?: string };
   /** Custom field cells by key (`custom.plan` → `plan`), read by the field's declared type when written. */
   customFields: Record<string, string>;
   /** Consent statements (`consent.<channel>.<purpose>`), recorded once the contact is written. */
@@ -57,7 +71,8 @@ export interface ContactRow {
 export type CustomFieldDeclarations = ReadonlyMap<string, CustomFieldDefinedData>;
 const NO_DECLARATIONS: CustomFieldDeclarations = new Map();
 
-const SCALARS = ['jobTitle', 'locale', 'timezone', 'country', 'birthday', 'source', 'ownerId'] as const;
+// Taken as written; `country` is read apart (readCountryCell).
+const SCALARS = ['jobTitle', 'locale', 'timezone', 'birthday', 'source', 'sourceCreatedAt', 'ownerId'] as const;
 const NAME_PARTS: Record<'prefix' | 'givenName' | 'middleName' | 'familyName' | 'suffix', keyof FullPersonName> = {
   prefix: 'prefix',
   givenName: 'given',
@@ -85,7 +100,6 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   // Conveniences a spreadsheet needs: countries by code in any case, alpha-3 or name in any language; stages in any case.
   const country = readCountryCell(values.country, 'country', errors);
   if (country !== undefined) profile.country = country;
-  else delete profile.country;
   if (values.lifecycleStage) profile.lifecycleStage = values.lifecycleStage.toLowerCase();
   // Ids are keys: in lower case, as the API keeps them.
   if (profile.ownerId) profile.ownerId = profile.ownerId.toLowerCase();
@@ -97,11 +111,14 @@ export function readContactRow(values: ContactValues): ContactRowRead {
   const externalId = readExternalIdCell(values.externalId, 'externalId', errors);
   const companyExternalId = readExternalIdCell(values.companyExternalId, 'companyExternalId', errors);
   const company =
-    values.companyDomain !== undefined || companyExternalId !== undefined
-      ? { domain: values.companyDomain, externalId: companyExternalId, role: values.role }
+    values.companyDomain !== undefined || companyExternalId !== undefined || values.companyName !== undefined
+      ? { domain: values.companyDomain, externalId: companyExternalId, name: values.companyName, role: values.role }
       : undefined;
   if (values.role !== undefined && !company) {
-    errors.push({ field: 'role', messages: ['is a role at a company: give companyDomain or companyExternalId too'] });
+    errors.push({
+      field: 'role',
+      messages: ['is a role at a company: give companyName, companyDomain or companyExternalId too'],
+    });
   }
   const consent = readConsentCells(values);
   if (!consent.ok) errors.push(...consent.errors);
@@ -122,7 +139,8 @@ export function readContactRow(values: ContactValues): ContactRowRead {
       address: withoutUndefined({
         lines: listItems(values.street) ?? [],
         ...addressParts,
-        country: readCountryCell(values.addressCountry, 'addressCountry', errors),
+        // Exports give one country per person (HubSpot's Country/Region): the address is in it unless told otherwise.
+        country: values.addressCountry === undefined ? country : readCountryCell(values.addressCountry, 'addressCountry', errors),
       }),
     }),
     companyIds: companyIds.filter(isUuid).map((id) => id.toLowerCase()),
@@ -135,6 +153,56 @@ export function readContactRow(values: ContactValues): ContactRowRead {
     consent: consent.ok ? consent.value : { statements: [], source: IMPORT_CONSENT_SOURCE },
   };
   return errors.length > 0 ? { ok: false, errors, partial: row } : { ok: true, value: row };
+}
+
+/** Custom dates may be ahead (a renewal): their two-digit years reach this far past this year. */
+const CUSTOM_DATES_AHEAD_YEARS = 20;
+
+/**
+ * The row's date cells, each with the latest year a two-digit year stands for: birthdays, consent and the like are
+ * past (`3/14/27` is 1927 in 2026); a custom field of type date may be up to 20 years ahead.
+ */
+export function contactDateFields(
+  values: ContactValues,
+  declarations: CustomFieldDeclarations,
+  thisYear: number,
+): Partial<Record<keyof ContactValues, number>> {
+  const custom = Object.keys(values).filter(
+    (field) => isCustomFieldColumn(field) && declarations.get(customFieldKey(field))?.type === 'date',
+  );
+  return Object.fromEntries([
+    ...CONTACT_DATE_FIELDS.map((field) => [field, thisYear]),
+    ...custom.map((field) => [field, thisYear + CUSTOM_DATES_AHEAD_YEARS]),
+  ]);
+}
+
+/** Tags are at most this long (the API's rule). */
+const MAX_TAG_LENGTH = 50;
+
+/**
+ * The row with its `owner` (a user as another system names them: an e-mail or a name) as our `ownerId`, when the owners
+ * directory (`CONTACTS_IMPORT_OWNERS`) knows them; an `ownerId` column wins over it. An owner it does not know is kept as
+ * a tag `owner:<as written>` (on the contact, to filter by and assign later) with a warning: never dropped unsaid.
+ */
+export function resolveOwner(
+  values: ContactValues,
+  owners: ReadonlyMap<string, string> = new Map(),
+): { values: ContactValues; warnings: RowFieldError[] } {
+  const { owner, ...others } = values;
+  if (owner === undefined) return { values, warnings: [] };
+  const ownerId = owners.get(owner.toLowerCase());
+  if (ownerId !== undefined) return { values: { ownerId, ...others }, warnings: [] };
+  // One tag, whatever the name holds: the list separator would cut it in two.
+  const tag = `owner:${owner.replaceAll(LIST_SEPARATOR, ',')}`.slice(0, MAX_TAG_LENGTH);
+  return {
+    values: { ...others, tags: others.tags === undefined ? tag : `${others.tags}${LIST_SEPARATOR}${tag}` },
+    warnings: [
+      {
+        field: 'owner',
+        messages: ['names no user CONTACTS_IMPORT_OWNERS knows: kept as a tag: owner:<the cell as written>'],
+      },
+    ],
+  };
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -190,20 +258,23 @@ function customFieldEntries(
   return { entries, errors };
 }
 
-/** The e-mail addresses a row is known by, normalized: the keys of the dedupe. */
-export const rowEmails = (row: ContactRow): string[] =>
-  [...(row.email === undefined ? [] : [row.email]), ...row.otherEmails].map(normalizeEmail);
-
 /** What to do with a row: create the contact, or change the one found. */
-export type ContactWrite =
-  { action: 'create'; input: ProfileInput & { name: FullPersonName } } | { action: 'update'; input: ProfileInput };
+export type ContactWrite = { action: 'create' | 'update'; input: ProfileInput };
+
+/** A row that would create a contact must give one of what a contact needs (the domain's rule, missingIdentity). */
+const NEEDS_IDENTITY: RowFieldError = {
+  field: 'givenName',
+  messages: [
+    'a contact needs a name (givenName or familyName), an e-mail address (email) or a phone number (phone): the row gives none',
+  ],
+};
 
 /**
  * The create or update a row amounts to, checked as the API checks a request (the DTO, then the domain's
  * values) so that a bad row fails with the API's messages. An update changes what the row gives and keeps
  * the rest: a blank cell changes nothing, e-mails, phones, tags and addresses are added to the contact's
  * (the `email` and `phone` columns become primary), never removed, and custom values replace those of the
- * same key only. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
+ * same key only, and the source's creation date stays the first one known. `today` dates birthdays; `declarations` (the custom field catalog) type custom cells.
  */
 export function contactWrite(
   row: ContactRow,
@@ -212,14 +283,10 @@ export function contactWrite(
   declarations: CustomFieldDeclarations = NO_DECLARATIONS,
   { defaultCountry }: ImportOptions = {},
 ): RowResult<ContactWrite> {
-  if (!existing && row.name.given === undefined) {
-    return rowFailure([{ field: 'givenName', messages: ['is needed to create a contact'] }]);
-  }
-  const name = existing
-    ? Object.keys(row.name).length > 0
-      ? { ...existing.name, ...row.name }
-      : undefined
-    : { family: '', ...row.name };
+  const namesSomeone = row.name.given !== undefined || row.name.family !== undefined;
+  if (!existing && !namesSomeone && row.email === undefined && row.phone === undefined) return rowFailure([NEEDS_IDENTITY]);
+  // Parts the row leaves out keep the contact's; a given or family name neither gives is empty.
+  const name = Object.keys(row.name).length > 0 ? { given: '', family: '', ...existing?.name, ...row.name } : undefined;
   const custom = customFieldEntries(row.customFields, declarations);
   const body: Record<string, unknown> = withoutUndefined({
     ...(existing ? {} : row.contactId !== undefined && { contactId: row.contactId }),
@@ -257,7 +324,7 @@ export function contactWrite(
     errors.push(...error.problems.map((p) => contactError(p.field, [p.message], origins)));
   }
   if (errors.length > 0) return rowFailure(mergeByField(errors));
-  if (!existing) return { ok: true, value: { action: 'create', input: normalized as ProfileInput & { name: FullPersonName } } };
+  if (!existing) return { ok: true, value: { action: 'create', input: normalized as ProfileInput } };
 
   const input: ProfileInput = withoutUndefined({
     ...normalized,
@@ -266,6 +333,8 @@ export function contactWrite(
     tags: normalized.tags && [...new Set([...existing.tags, ...normalized.tags])],
     addresses: normalized.addresses && mergeAddresses(existing.addresses, normalized.addresses),
     customFields: normalized.customFields && mergeCustomFields(existing.customFields, normalized.customFields),
+    // When the source created the contact does not change: a later row (another export, another system) only fills it.
+    sourceCreatedAt: existing.sourceCreatedAt ?? normalized.sourceCreatedAt,
   });
   // The merged lists may outgrow their bounds (ten e-mails...): checked again, as a PATCH with them would be.
   const mergedOrigins = { ...origins, customFields: (input.customFields ?? []).map((entry) => entry.key) };
@@ -283,7 +352,7 @@ function mergeEmails(
 }
 
 function mergePhones(existing: readonly PhoneNumber[], fromRow: readonly PhoneNumber[], rowNamesPrimary: boolean): PhoneNumber[] {
-  return mergeList(existing, fromRow, (p) => p.number, rowNamesPrimary);
+  return mergeList(existing, fromRow, phoneKey, rowNamesPrimary);
 }
 
 function mergeList<T extends { primary: boolean }>(
@@ -313,8 +382,11 @@ function mergeCustomFields(existing: readonly CustomFieldEntry[], fromRow: reado
   return [...existing.map((entry) => fromRowByKey.get(entry.key) ?? entry), ...fromRow.filter((entry) => !known.has(entry.key))];
 }
 
-/** The import field of each entry of the lists a row builds, to name it in an error (custom fields: their keys). */
-type ListOrigins = { emails: ContactField[]; phones: ContactField[]; customFields: string[] };
+/**
+ * The import field of each entry of the lists a row builds, to name it in an error (custom fields: their keys), and the
+ * address fields the row fills.
+ */
+type ListOrigins = { emails: ContactField[]; phones: ContactField[]; customFields: string[]; address: ContactField[] };
 
 /** Which column each entry of the row's e-mail and phone lists came from, to name it in an error. */
 function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[]): ListOrigins {
@@ -326,8 +398,13 @@ function listOrigins(row: ContactRow, customFields: readonly CustomFieldEntry[])
     emails: of(row.email, row.otherEmails, 'email', 'otherEmails'),
     phones: of(row.phone, row.otherPhones, 'phone', 'otherPhones'),
     customFields: customFields.map((entry) => entry.key),
+    address: Object.entries(row.address ?? {})
+      .filter(([part, value]) => part !== 'lines' || (value as string[]).length > 0)
+      .map(([part]) => ADDRESS_FIELDS[part]),
   };
 }
+
+const LIFECYCLE_HINT = 'map other values to a stage with values[lifecycleStage][<value>]=<stage>, or use a preset';
 
 const NAME_FIELDS: Record<string, ContactField> = {
   given: 'givenName',
@@ -368,7 +445,22 @@ function contactError(path: string, messages: readonly string[], origins: ListOr
         return head;
     }
   })();
-  return { field, messages: [...messages] };
+  // An address error on a part the row left empty (its country, when none is known) goes on a column the row has, so
+  // that the report names a column of the file; the message names the part.
+  if (head === 'addresses' && !origins.address.includes(field as ContactField) && origins.address.length > 0) {
+    return { field: origins.address[0], messages: messages.map((message) => `${field} ${message}`) };
+  }
+  // Another system's stages are the user's to map: say how (docs/import-export.md, value mappings).
+  const hint = field === 'lifecycleStage' ? [LIFECYCLE_HINT] : [];
+  return { field, ...listItemOf(head, index, origins), messages: [...messages, ...hint] };
+}
+
+/** Of an error on one entry of `otherEmails` or `otherPhones`: which item of that cell it is (from 1). */
+function listItemOf(head: string, index: string | undefined, origins: ListOrigins): { items?: number[] } {
+  if ((head !== 'emails' && head !== 'phones') || index === undefined) return {};
+  const other = head === 'emails' ? 'otherEmails' : 'otherPhones';
+  const entries = origins[head].slice(0, Number(index) + 1);
+  return entries[Number(index)] === other ? { items: [entries.filter((field) => field === other).length] } : {};
 }
 
 function listOrUndefined<T>(items: T[]): T[] | undefined {

@@ -31,6 +31,7 @@ const CONTACT_EXPORT_FIELDS = [
   'country',
   'locale',
   'source',
+  'sourceCreatedAt',
   'lifecycleStage',
   'ownerId',
   'tags',
@@ -74,12 +75,16 @@ function contactCells(item: Omit<ContactListItem, 'search'>): Partial<Record<Con
     familyName: item.familyName,
     email: item.email,
     otherEmails: others(item.emails, item.email),
-    phone: item.phone,
-    otherPhones: others(item.phones, item.phone),
+    // With their extensions (`+12025550123 ext. 12`), which the import reads back; documents from before extensions
+    // have numbers only.
+    ...(item.phoneTexts
+      ? { phone: item.phoneTexts[0], otherPhones: item.phoneTexts.slice(1) }
+      : { phone: item.phone, otherPhones: others(item.phones, item.phone) }),
     jobTitle: item.jobTitle,
     country: item.country,
     locale: item.locale,
     source: item.source,
+    sourceCreatedAt: item.sourceCreatedAt,
     lifecycleStage: item.lifecycleStage,
     ownerId: item.ownerId,
     tags: item.tags,

@@ -20,8 +20,10 @@ export const CONTACT_FIELDS = [
   'country',
   'birthday',
   'source',
+  'sourceCreatedAt',
   'lifecycleStage',
   'ownerId',
+  'owner',
   'tags',
   'street',
   'city',
@@ -31,11 +33,15 @@ export const CONTACT_FIELDS = [
   'companyIds',
   'companyDomain',
   'companyExternalId',
+  'companyName',
   'role',
   'consentSource',
   'consentAt',
 ] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/** The contacts fields that hold dates: read in the file's day/month order (`dateOrder`, or told by the column). */
+export const CONTACT_DATE_FIELDS: readonly ContactField[] = ['birthday', 'consentAt', 'sourceCreatedAt'];
 
 export const COMPANY_FIELDS = [
   'companyId',
@@ -92,6 +98,9 @@ const CONTACT_ALIASES: Partial<Record<ContactField, readonly string[]>> = {
   email: ['Email Address'],
   phone: ['Phone Number'],
   tags: ['Tag'],
+  companyName: ['Company Name', 'Company'],
+  // How HubSpot, Salesforce, Pipedrive and Odoo name a record's owner: by e-mail or name, never by one of our ids.
+  owner: ['Contact owner', 'Owner Email', 'Owner Name', 'Salesperson'],
 };
 const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
   externalId: ['Company ID', 'Record ID'],
@@ -99,20 +108,36 @@ const COMPANY_ALIASES: Partial<Record<CompanyField, readonly string[]>> = {
   domains: ['Domain', 'Website'],
 };
 
+/** Fields that hold lists (`;`-separated), which several columns may fill (`HomePhone`, `OtherPhone`). */
+const LISTS: ReadonlySet<string> = new Set(['otherEmails', 'otherPhones', 'tags', 'street', 'companyIds', 'domains']);
+
 /** Our ids: filled without a mapping only by a column headed exactly so (`OwnerId` of another system is not ours). */
 const OUR_IDS: ReadonlySet<string> = new Set(['contactId', 'companyId', 'companyIds', 'ownerId']);
 
-const declared = <F extends string>(fields: readonly F[], aliases: Partial<Record<F, readonly string[]>>): FieldDeclaration[] => [
-  ...fields.map((name) => ({ name, aliases: aliases[name], exactNameOnly: OUR_IDS.has(name) })),
+const declared = <F extends string>(
+  fields: readonly F[],
+  aliases: Partial<Record<F, readonly string[]>>,
+  dates: readonly F[] = [],
+): FieldDeclaration[] => [
+  ...fields.map((name) => ({
+    name,
+    aliases: aliases[name],
+    exactNameOnly: OUR_IDS.has(name),
+    list: LISTS.has(name),
+    date: dates.includes(name),
+  })),
   ...READ_ONLY_COLUMNS.map((name) => ({ name, readOnly: true })),
 ];
 
 // `custom.` and a key as POST /v1/custom-fields takes it; whether the key is declared is checked per row.
-const customFieldColumns: ColumnFamily = { pattern: 'custom.<key>', includes: isCustomFieldColumn };
+const customFieldColumns: ColumnFamily = { pattern: 'custom.<key>', includes: isCustomFieldColumn, mayHoldDates: true };
 const consentColumns: ColumnFamily = { pattern: 'consent.<channel>.<purpose>', includes: isConsentColumn };
 
 /** What the contacts service imports: contacts (with their custom fields and consents) and companies. */
 export const contactImportKinds = defineImportKinds({
-  contacts: { fields: declared(CONTACT_FIELDS, CONTACT_ALIASES), families: [customFieldColumns, consentColumns] },
+  contacts: {
+    fields: declared(CONTACT_FIELDS, CONTACT_ALIASES, CONTACT_DATE_FIELDS),
+    families: [customFieldColumns, consentColumns],
+  },
   companies: { fields: declared(COMPANY_FIELDS, COMPANY_ALIASES) },
 });

@@ -50,11 +50,22 @@ function IsPhoneNumberText(): PropertyDecorator {
   });
 }
 
+/** A given or a family name, or both: a person known by a family name only has an empty given name. */
 export class PersonNameDto {
   @BoundedString(100, { optional: true, example: 'Dr.' }) prefix?: string;
-  @BoundedString(200, { minLength: 1, example: 'Ada', rule: 'not blank' }) given!: string;
+  @BoundedString(200, {
+    example: 'Ada',
+    description: 'Empty for a person known by a family name only.',
+    rule: 'a given or a family name',
+  })
+  given!: string;
   @BoundedString(100, { optional: true }) middle?: string;
-  @BoundedString(200, { example: 'Lovelace', description: 'Empty for a person known by a single name.' }) family!: string;
+  @BoundedString(200, {
+    example: 'Lovelace',
+    description: 'Empty for a person known by a single name.',
+    rule: 'a given or a family name',
+  })
+  family!: string;
   @BoundedString(100, { optional: true, example: 'PhD' }) suffix?: string;
 }
 
@@ -82,6 +93,14 @@ export class PhoneDto {
   @IsPhoneNumberText()
   number!: string;
 
+  @BoundedString(20, {
+    optional: true,
+    pattern: /^\d+$/,
+    example: '43023',
+    description: 'Digits dialled after the number answers; may also be written in `number` (`x123`, `ext. 43023`).',
+  })
+  extension?: string;
+
   @BoundedString(40, { optional: true, minLength: 1, example: 'mobile' }) label?: string;
 
   @ApiProperty({ required: false })
@@ -99,6 +118,23 @@ export class AddressDto {
   @IsCountryCode()
   @BoundedString(2, { pattern: COUNTRY, description: 'ISO 3166-1 alpha-2.', example: 'CH' })
   country!: string;
+}
+
+/** A person's address: any part of it will do (a city alone); without a country it is in the contact's. */
+export class ContactAddressDto {
+  @BoundedString(40, { optional: true, minLength: 1 }) label?: string;
+  @BoundedStringArray(4, 200, { optional: true, minLength: 1, description: 'Street lines.' }) lines?: string[];
+  @BoundedString(100, { optional: true, minLength: 1 }) city?: string;
+  @BoundedString(100, { optional: true, minLength: 1 }) region?: string;
+  @BoundedString(20, { optional: true, minLength: 1 }) postalCode?: string;
+  @IsCountryCode()
+  @BoundedString(2, {
+    optional: true,
+    pattern: COUNTRY,
+    description: 'ISO 3166-1 alpha-2; the contact’s country when left out.',
+    example: 'CH',
+  })
+  country?: string;
 }
 
 /** A custom field value: text, number, boolean or a list of options; checked against the field's declared type. */
@@ -150,7 +186,12 @@ class ProfileFieldsDto {
     example: [{ number: '+41 44 668 18 00', label: 'mobile', primary: true }],
   })
   phones?: PhoneDto[];
-  @BoundedArray(5, AddressDto, { optional: true }) addresses?: AddressDto[];
+  @BoundedArray(5, ContactAddressDto, {
+    optional: true,
+    rule: 'each names a street, city, region or postal code, and has a country or is in the contact’s',
+    example: [{ lines: ['Bahnhofstrasse 1'], city: 'Zürich', postalCode: '8001', country: 'CH' }],
+  })
+  addresses?: ContactAddressDto[];
   @BoundedString(200, { optional: true, minLength: 1, example: 'Analyst' }) jobTitle?: string;
   @BoundedString(35, {
     optional: true,
@@ -173,6 +214,15 @@ class ProfileFieldsDto {
   country?: string;
   @BoundedString(10, { optional: true, pattern: DATE, example: '1990-05-01', rule: 'a past date' }) birthday?: string;
   @BoundedString(100, { optional: true, minLength: 1, example: 'web-form' }) source?: string;
+  @BoundedString(35, {
+    optional: true,
+    minLength: 10,
+    example: '2019-04-02T13:45:00Z',
+    description:
+      'When the system the contact came from created it (an import’s `Create Date`): a date-time, read as UTC without an offset, or a date.',
+    rule: 'a date-time or a date, not in the future',
+  })
+  sourceCreatedAt?: string;
 
   @ApiProperty({ required: false, enum: LIFECYCLE_STAGES })
   @Optional()
@@ -199,8 +249,8 @@ export class CreateContactDto extends ProfileFieldsDto {
   @IsUuid()
   contactId?: string;
 
-  @Nested(PersonNameDto)
-  name!: PersonNameDto;
+  @Nested(PersonNameDto, { optional: true })
+  name?: PersonNameDto;
 }
 
 export class UpdateContactDto extends ProfileFieldsDto {

@@ -92,8 +92,8 @@ function probeOf(contact: LiveContact): DuplicateProbe {
   const { name, emails, phones } = contact.profile;
   return {
     contactId: contact.contactId,
-    givenName: name.given,
-    familyName: name.family,
+    givenName: name?.given ?? '',
+    familyName: name?.family ?? '',
     emails: emails.map((email) => email.address),
     phones: phones.map((phone) => phone.number),
     companyIds: Object.keys(contact.companies),

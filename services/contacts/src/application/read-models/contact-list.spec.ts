@@ -96,3 +96,43 @@ describe('contact list item: consent', () => {
     expect(undone.consents).toEqual(own.consents);
   });
 });
+
+describe('contact list item: display name, extensions, source date', () => {
+  const { name: _, ...nameless } = ContactCreated.example;
+  const createdAs = (data: object) => evolveContactListItem(undefined, { type: 'ContactCreated', data } as ContactEvent)!;
+
+  it('shows a named contact by its full name, and one without a name by its e-mail address, else its phone', () => {
+    expect(createdAs(ContactCreated.example).displayName).toBe('Ada Lovelace');
+    expect(createdAs(nameless)).toMatchObject({ displayName: 'ada@example.com', givenName: '', familyName: '' });
+    expect(createdAs({ ...nameless, emails: [] }).displayName).toBe('+442071234567 ext. 43023');
+  });
+
+  it('finds a contact without a name by its e-mail address and phone', () => {
+    expect(createdAs(nameless).search).toEqual(expect.arrayContaining(['ada@example.com', '+442071234567', '442071234567']));
+  });
+
+  it('empties the name a ContactUpdated clears, and shows the e-mail address instead', () => {
+    const cleared = evolveContactListItem(createdAs(ContactCreated.example), {
+      type: 'ContactUpdated',
+      data: { contactId, changes: {}, cleared: ['name'], at: '2026-01-01T00:00:00.000Z' },
+    } as ContactEvent);
+    expect(cleared).toMatchObject({ givenName: '', familyName: '', displayName: 'ada@example.com' });
+    expect(cleared?.search).not.toContain('ada');
+  });
+
+  it('keeps phones with their extensions (primary first) and the source’s creation time', () => {
+    const item = createdAs({
+      ...ContactCreated.example,
+      phones: [
+        { number: '+41446681800', primary: false },
+        { number: '+12025550123', extension: '12', primary: true },
+      ],
+    });
+    expect(item).toMatchObject({
+      phone: '+12025550123',
+      phones: ['+41446681800', '+12025550123'],
+      phoneTexts: ['+12025550123 ext. 12', '+41446681800'],
+      sourceCreatedAt: ContactCreated.example.sourceCreatedAt,
+    });
+  });
+});

@@ -1,6 +1,8 @@
 import {
+  contactDisplayName,
   contactStreamContracts,
   LIFECYCLE_STAGES,
+  phoneText,
   type ConsentEntry,
   type ContactProfile,
   type CustomFieldEntry,
@@ -15,6 +17,9 @@ import { normalizeEmail } from '../../domain/contact-values';
 /** A contact as lists and searches see it: the contacts service's own read model, one document per contact. */
 export interface ContactListItem {
   contactId: string;
+  /** How the product names the contact: the full name, else the primary e-mail address, else the primary phone. */
+  displayName?: string;
+  /** Empty for a contact without a name (known by e-mail or phone only). */
   givenName: string;
   familyName: string;
   /** The primary e-mail address. */
@@ -23,10 +28,14 @@ export interface ContactListItem {
   /** The primary phone number (E.164). */
   phone?: string;
   phones: string[];
+  /** The phone numbers as people and exports write them (`+12025550123 ext. 12`), the primary first. */
+  phoneTexts?: string[];
   jobTitle?: string;
   country?: string;
   locale?: string;
   source?: string;
+  /** When the system the contact was imported from created it. */
+  sourceCreatedAt?: string;
   lifecycleStage: ContactProfile['lifecycleStage'];
   ownerId?: string;
   tags: string[];
@@ -44,6 +53,8 @@ export interface ContactListItem {
   search: string[];
 }
 
+const NO_NAME = { givenName: '', familyName: '' };
+
 function profileFields(profile: Partial<ContactProfile>): Partial<ContactListItem> {
   const fields: Partial<ContactListItem> = {};
   if (profile.name) Object.assign(fields, { givenName: profile.name.given, familyName: profile.name.family });
@@ -52,9 +63,16 @@ function profileFields(profile: Partial<ContactProfile>): Partial<ContactListIte
       emails: profile.emails.map((e) => e.address),
       email: profile.emails.find((e) => e.primary)?.address,
     });
-  if (profile.phones)
-    Object.assign(fields, { phones: profile.phones.map((p) => p.number), phone: profile.phones.find((p) => p.primary)?.number });
-  for (const field of ['jobTitle', 'country', 'locale', 'source', 'lifecycleStage', 'ownerId', 'tags'] as const) {
+  if (profile.phones) {
+    const primaryFirst = [...profile.phones].sort((a, b) => Number(b.primary) - Number(a.primary));
+    Object.assign(fields, {
+      phones: profile.phones.map((p) => p.number),
+      phone: profile.phones.find((p) => p.primary)?.number,
+      phoneTexts: primaryFirst.map(phoneText),
+    });
+  }
+  const scalars = ['jobTitle', 'country', 'locale', 'source', 'sourceCreatedAt', 'lifecycleStage', 'ownerId', 'tags'] as const;
+  for (const field of scalars) {
     if (field in profile) (fields as Record<string, unknown>)[field] = profile[field];
   }
   // Personal data: null in a merge whose values were erased, which changes nothing here.
@@ -62,11 +80,23 @@ function profileFields(profile: Partial<ContactProfile>): Partial<ContactListIte
   return fields;
 }
 
-/** Search keys from the current values, so that a search by name, e-mail or phone is an indexed prefix match. */
+/**
+ * What follows from the current values: the display name (the domain's rule, contactDisplayName), and search keys so
+ * that a search by name, e-mail or phone is an indexed prefix match.
+ */
 function withSearchKeys(doc: Omit<ContactListItem, 'search'>): ContactListItem {
   const name = [doc.givenName, doc.familyName].filter(Boolean).join(' ');
   const keys = [doc.givenName, doc.familyName, name, ...doc.emails, ...doc.phones, ...doc.phones.map((p) => p.slice(1))];
-  return { ...doc, search: [...new Set(keys.filter(Boolean).map(normalizeSearchText))] };
+  // The document keeps the primary phone as text (with its extension), which is what the rule shows of it.
+  const byNameOrEmail = contactDisplayName({
+    name: { given: doc.givenName, family: doc.familyName },
+    emails: doc.email === undefined ? [] : [{ address: doc.email, primary: true }],
+  });
+  return {
+    ...doc,
+    displayName: byNameOrEmail || (doc.phoneTexts?.[0] ?? doc.phone ?? ''),
+    search: [...new Set(keys.filter(Boolean).map(normalizeSearchText))],
+  };
 }
 
 /** The document with its consents changed as `change` says (the aggregate's own rules, domain/consent.ts). */
@@ -87,7 +117,10 @@ function withProfileChanges(
   cleared: readonly OptionalProfileField[],
 ): ContactListItem {
   const updated: Partial<ContactListItem> = { ...doc, ...profileFields(changes) };
-  for (const field of cleared) delete updated[field as keyof ContactListItem];
+  for (const field of cleared) {
+    if (field === 'name') Object.assign(updated, NO_NAME);
+    else delete (updated as Record<string, unknown>)[field];
+  }
   return withSearchKeys(updated as ContactListItem);
 }
 
@@ -96,6 +129,7 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
     const { contactId, at, ...profile } = event.data;
     return withSearchKeys({
       contactId,
+      ...NO_NAME,
       ...(profileFields(profile) as Pick<
         ContactListItem,
         'givenName' | 'familyName' | 'emails' | 'phones' | 'lifecycleStage' | 'tags'
@@ -161,8 +195,9 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
 export const contactListProjection = defineProjection({
   name: 'contact-list',
   collection: 'contact_list',
-  // 2: customFields; 3: consents (lists built before lack them for contacts not changed since).
-  version: 3,
+  // 2: customFields; 3: consents; 4: displayName, phoneTexts, sourceCreatedAt (lists built before lack them for contacts
+  // not changed since).
+  version: 4,
   handles: contactStreamContracts,
   documentId: (event) => event.data.contactId,
   // An erased person's events read with null personal data (a replay after the erasure): no document.
