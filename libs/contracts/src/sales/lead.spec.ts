@@ -55,12 +55,13 @@ describe('lead contracts', () => {
     },
   );
 
-  it('refuse a phone number not in E.164, an unknown source and a person without a given name', () => {
+  it('refuse a phone number not in E.164 and an unknown source; take a person known by a family name only', () => {
     const { example } = LeadCreated;
     const invalid = (data: object) => registry.validate('LeadCreated', data).map((violation) => violation.path);
     expect(invalid({ ...example, person: { ...example.person, phone: '020 7123 4567' } })).toEqual(['/person/phone']);
     expect(invalid({ ...example, source: 'cold-call' })).toEqual(['/source']);
-    expect(invalid({ ...example, person: { name: { given: '', family: 'Lovelace' } } })).toEqual(['/person/name/given']);
+    // The contact profile's name (ADR 0021): an empty given name is a person known by the family name.
+    expect(invalid({ ...example, person: { name: { given: '', family: 'Lovelace' } } })).toEqual([]);
   });
 
   it('carry money in integer minor units', () => {
