@@ -1,6 +1,7 @@
 import { salesContracts } from '@crm/contracts';
 import { defineService } from '@crm/service-kit';
 import { registerSalesProblems } from './api/problems';
+import { pipelineListProjection, productListProjection } from './application/read-models/catalog-lists';
 import { dealListProjection } from './application/read-models/deal-list';
 import { purchaseHistoryProjection } from './application/read-models/purchase-history';
 import { dealAggregate } from './domain/deal';
@@ -25,7 +26,7 @@ export const salesService = defineService({
   access: { read: ['sales', 'analyst'], write: ['sales'] },
   contracts: salesContracts,
   aggregates: [pipelineAggregate, dealAggregate, productAggregate, orderAggregate],
-  projections: [dealListProjection, purchaseHistoryProjection],
+  projections: [pipelineListProjection, dealListProjection, productListProjection, purchaseHistoryProjection],
   application: SalesApplication,
   responseSubject: subjectOfResponse,
 });

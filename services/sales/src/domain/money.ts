@@ -25,6 +25,9 @@ export class AmountOverflow extends Error {
 
 export const isCurrencyInUse = (currency: string): boolean => MINOR_UNITS.has(currency);
 
+/** The ISO 4217 codes in use, in order: what a request may name as a currency. */
+export const CURRENCIES_IN_USE: readonly string[] = [...MINOR_UNITS.keys()].sort();
+
 /** Digits after the decimal point of the currency's major unit: 2 for EUR, 0 for JPY, 3 for BHD. */
 export function minorUnitsOf(currency: string): number {
   const digits = MINOR_UNITS.get(currency);

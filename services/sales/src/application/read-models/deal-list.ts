@@ -1,5 +1,6 @@
 import { dealStreamContracts, type DealEvent, type Money } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
+import { defineListQuery } from '@crm/read-api';
 
 /** One stay of a deal in a stage: from when it entered to when it left (moved, won or lost), if it has. */
 export interface StageStay {
@@ -123,5 +124,23 @@ export const dealListProjection = defineProjection({
     { fields: { pipelineId: 1, openedAt: 1, _id: 1 } },
     { fields: { contactId: 1, openedAt: 1, _id: 1 } },
     { fields: { ownerId: 1, openedAt: 1, _id: 1 } },
+    { fields: { stageId: 1, openedAt: 1, _id: 1 } },
+    { fields: { status: 1, openedAt: 1, _id: 1 } },
   ],
+});
+
+/** What the deal list filters and sorts on: a board is `pipelineId` and `stageId`, a pipeline's open deals `status`. */
+export const dealListQuery = defineListQuery({
+  readModel: dealListProjection,
+  fields: {
+    pipelineId: { type: 'uuid' },
+    stageId: { type: 'uuid' },
+    contactId: { type: 'uuid' },
+    ownerId: { type: 'uuid' },
+    status: { type: 'enum', values: ['open', 'won', 'lost'] },
+    openedAt: { type: 'date-time' },
+    updatedAt: { type: 'date-time' },
+  },
+  sortable: ['openedAt', 'updatedAt'],
+  defaultSort: '-openedAt',
 });

@@ -1,0 +1,76 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
+import { CLEARABLE_DEAL_FIELDS, type ClearableDealField } from '@crm/contracts';
+import { BoundedString, ClearList, IsUuid, Nested, Optional } from '@crm/platform/nest';
+import { MoneyDto } from './money.dto';
+
+// The inputs of the deals' commands.
+
+const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+class DealFieldsDto {
+  @ApiProperty({ required: false, format: 'uuid', description: 'The company the deal is with.' })
+  @Optional()
+  @IsUuid()
+  companyId?: string;
+
+  @ApiProperty({ required: false, format: 'uuid', description: 'The user responsible for the deal.' })
+  @Optional()
+  @IsUuid()
+  ownerId?: string;
+
+  @ApiProperty({ required: false, format: 'date', example: '2025-06-30', description: 'A calendar date.' })
+  @Optional()
+  @Matches(CALENDAR_DATE, { message: 'expectedCloseDate must be a calendar date: 2025-06-30' })
+  expectedCloseDate?: string;
+}
+
+export class OpenDealDto extends DealFieldsDto {
+  @ApiProperty({ required: false, format: 'uuid', description: 'Client-chosen UUID, so that a retried open is harmless.' })
+  @Optional()
+  @IsUuid()
+  dealId?: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The customer (a contact).' })
+  @IsUuid()
+  contactId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUuid()
+  pipelineId!: string;
+
+  @ApiProperty({ required: false, format: 'uuid', description: 'The stage it starts in; the pipeline’s first when absent.' })
+  @Optional()
+  @IsUuid()
+  stageId?: string;
+
+  @BoundedString(200, { minLength: 1, pattern: /\S/, example: 'Difference engine for the observatory' }) title!: string;
+
+  @Nested(MoneyDto, { description: 'What the deal is worth: integer minor units and currency.' }) value!: MoneyDto;
+}
+
+export class UpdateDealDto extends DealFieldsDto {
+  @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/ }) title?: string;
+
+  @Nested(MoneyDto, { optional: true }) value?: MoneyDto;
+
+  @ClearList(CLEARABLE_DEAL_FIELDS)
+  clear?: ClearableDealField[];
+}
+
+export class MoveDealDto {
+  @ApiProperty({ format: 'uuid', description: 'A stage of the deal’s pipeline that is not retired.' })
+  @IsUuid()
+  stageId!: string;
+}
+
+export class LoseDealDto {
+  @BoundedString(500, { minLength: 1, pattern: /\S/, example: 'Chose a competitor' }) reason!: string;
+}
+
+export class ReopenDealDto {
+  @ApiProperty({ required: false, format: 'uuid', description: 'The stage it reopens in; the one it was closed in when absent.' })
+  @Optional()
+  @IsUuid()
+  stageId?: string;
+}
