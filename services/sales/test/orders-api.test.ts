@@ -52,6 +52,18 @@ describe('sales API: orders', () => {
     ]);
   });
 
+  it('answers retries of an order with the same Idempotency-Key with the first result: one order, placed once', async () => {
+    const key = `order-${Date.now()}`;
+    const body = { lines: [{ productId: engine, quantity: 2 }] };
+    const responses = await Promise.all([1, 2, 3].map(() => place(body).set('Idempotency-Key', key)));
+    expect(responses.map((response) => response.status)).toEqual([201, 201, 201]);
+    for (const response of responses) expect(response.body).toEqual(responses[0].body);
+    expect((await api.get(`/v1/orders/${responses[0].body.orderId}`).expect(200)).body.revision).toBe(0);
+    await place({ lines: [{ productId: engine, quantity: 3 }] })
+      .set('Idempotency-Key', key)
+      .expect(422);
+  });
+
   it('refuses an unknown currency, a negative quantity and a fractional price (400 naming the field), storing nothing', async () => {
     const orderId = newId();
     expectProblem(await place({ orderId, currency: 'ABC', lines: [{ productId: engine, quantity: 1 }] }), 400, 'currency');

@@ -91,7 +91,7 @@ export class OrdersController {
     @Body() body: CancelOrderDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderView> {
-    return respond(response, await this.commands.execute(new CancelOrder(id, body.reason.trim(), now())));
+    return respond(response, await this.commands.execute(new CancelOrder(id, body.reason, now())));
   }
 
   @Post(':id/refunds')
@@ -112,7 +112,7 @@ export class OrdersController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderView> {
     const { refundId = newId(), lines, reason } = body;
-    return respond(response, await this.commands.execute(new RefundOrder(id, refundId, lines, reason?.trim(), now())));
+    return respond(response, await this.commands.execute(new RefundOrder(id, refundId, lines, reason, now())));
   }
 }
 

@@ -1,12 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 import { CLEARABLE_DEAL_FIELDS, type ClearableDealField } from '@crm/contracts';
+import { isCalendarDate } from '@crm/platform';
 import { BoundedString, ClearList, IsUuid, Nested, Optional } from '@crm/platform/nest';
 import { MoneyDto } from './money.dto';
 
 // The inputs of the deals' commands.
 
-const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day that exists (`2025-02-30` does not), as the contract's `date` format takes it. */
+const IsCalendarDate = () =>
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        DATE.test(value) &&
+        isCalendarDate(...(value.split('-').map(Number) as [number, number, number])),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must be a calendar date that exists: 2025-06-30`,
+    },
+  });
 
 class DealFieldsDto {
   @ApiProperty({ required: false, format: 'uuid', description: 'The company the deal is with.' })
@@ -19,9 +33,8 @@ class DealFieldsDto {
   @IsUuid()
   ownerId?: string;
 
-  @ApiProperty({ required: false, format: 'date', example: '2025-06-30', description: 'A calendar date.' })
-  @Optional()
-  @Matches(CALENDAR_DATE, { message: 'expectedCloseDate must be a calendar date: 2025-06-30' })
+  @IsCalendarDate()
+  @BoundedString(10, { optional: true, pattern: DATE, example: '2025-06-30', rule: 'a calendar date that exists' })
   expectedCloseDate?: string;
 }
 
