@@ -43,12 +43,12 @@ describe('sales API: products', () => {
     });
   });
 
-  it('refuses an unknown currency, two prices in one currency and a negative price, naming the field, and stores nothing', async () => {
+  it('refuses an unknown currency and a negative price (400), two prices in one currency (422), naming the field, and stores nothing', async () => {
     const code = sku();
     const create = (body: object) => api.post('/v1/products', { sku: code, name: 'Bad', ...body });
     expectProblem(await create({ prices: [{ currency: 'XXY', amountMinor: 100 }] }), 400, 'prices[0].currency');
     expectProblem(await create({ prices: [{ currency: 'EUR', amountMinor: -100 }] }), 400, 'prices[0].amountMinor');
-    expectProblem(await create({ prices: [prices[0], { currency: 'EUR', amountMinor: 1 }] }), 400, 'prices[1].currency');
+    expectProblem(await create({ prices: [prices[0], { currency: 'EUR', amountMinor: 1 }] }), 422, 'prices[1].currency');
     expectProblem(await create({ sku: 'no spaces', prices }), 400, 'sku');
     // Created now, so the refusals above stored nothing.
     await create({ prices }).expect(201);

@@ -27,7 +27,7 @@ const refusedValue = (type: string, title: string, field: string, message: strin
   errors: [{ field, messages: [message], in: 'body' as const }],
 });
 
-/** A 400 naming each value that breaks the domain's rules, as the request validation names its own. */
+/** A 400 naming each value of the wrong shape, as the request validation names its own. */
 const invalidValues = (problems: readonly { field: string; message: string }[]) =>
   new RequestValidationError(problems.map(({ field, message }) => ({ field, messages: [message], in: 'body' as const }))).problem;
 
@@ -66,7 +66,14 @@ export function registerSalesProblems(): void {
     extensions: { productId: error.productId },
   }));
   registerProblem(ProductRetiredError, { status: 409, type: 'product-retired', title: 'The product is retired' });
-  registerProblem(InvalidProductData, (error) => invalidValues(error.problems));
+  // What is left for the domain once the request is valid: a currency priced twice, a name blank once trimmed.
+  registerProblem(InvalidProductData, (error) => ({
+    status: 422,
+    type: 'invalid-product',
+    title: 'The catalog’s rules refuse a value',
+    detail: error.message,
+    errors: error.problems.map(({ field, message }) => ({ field, messages: [message], in: 'body' as const })),
+  }));
 
   registerProblem(OrderNotFound, { status: 404, type: 'order-not-found', title: 'Order not found' });
   registerProblem(OrderAlreadyExists, { status: 409, type: 'order-already-exists', title: 'Order already exists' });

@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
-import { InvalidOrderValue, orderAggregate, type OrderCommand, type OrderLineRequest } from '../../domain/order';
+import { orderAggregate, OrderValueRefused, type OrderCommand, type OrderLineRequest } from '../../domain/order';
 import { productAggregate, productSnapshot, type ProductSnapshot } from '../../domain/product';
 import type { LineDiscountDto, OrderLineDto, RefundLineDto } from '../inputs/order.dto';
 import { writtenOrder, type OrderView } from '../sales-views';
@@ -59,12 +59,20 @@ export class RefundOrder extends Command<Written<OrderView>> {
   }
 }
 
+/** A line's discount gives both a percentage and an amount, or neither: which one was meant cannot be known. */
+export class AmbiguousDiscount extends OrderValueRefused {
+  override readonly name = 'AmbiguousDiscount';
+  constructor(field: string) {
+    super(field, 'give basisPoints or amountMinor, exactly one of them');
+  }
+}
+
 /** The discount of a line as the domain takes it: one of a percentage or an amount, never both. */
 function discountOf(discount: LineDiscountDto | undefined, index: number): OrderLineRequest['discount'] {
   if (discount === undefined) return undefined;
   const { basisPoints, amountMinor } = discount;
   if ((basisPoints === undefined) === (amountMinor === undefined)) {
-    throw new InvalidOrderValue(`lines[${index}].discount`, 'give basisPoints or amountMinor, exactly one of them');
+    throw new AmbiguousDiscount(`lines[${index}].discount`);
   }
   return basisPoints !== undefined ? { basisPoints } : { amountMinor: amountMinor! };
 }

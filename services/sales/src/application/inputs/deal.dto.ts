@@ -4,6 +4,7 @@ import { CLEARABLE_DEAL_FIELDS, type ClearableDealField } from '@crm/contracts';
 import { isCalendarDate } from '@crm/platform';
 import { BoundedString, ClearList, IsUuid, Nested, Optional } from '@crm/platform/nest';
 import { MoneyDto } from './money.dto';
+import { NOT_BLANK } from './text';
 
 // The inputs of the deals' commands.
 
@@ -57,13 +58,13 @@ export class OpenDealDto extends DealFieldsDto {
   @IsUuid()
   stageId?: string;
 
-  @BoundedString(200, { minLength: 1, pattern: /\S/, example: 'Difference engine for the observatory' }) title!: string;
+  @BoundedString(200, { minLength: 1, pattern: NOT_BLANK, example: 'Difference engine for the observatory' }) title!: string;
 
   @Nested(MoneyDto, { description: 'What the deal is worth: integer minor units and currency.' }) value!: MoneyDto;
 }
 
 export class UpdateDealDto extends DealFieldsDto {
-  @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/ }) title?: string;
+  @BoundedString(200, { optional: true, minLength: 1, pattern: NOT_BLANK }) title?: string;
 
   @Nested(MoneyDto, { optional: true }) value?: MoneyDto;
 
@@ -78,7 +79,7 @@ export class MoveDealDto {
 }
 
 export class LoseDealDto {
-  @BoundedString(500, { minLength: 1, pattern: /\S/, example: 'Chose a competitor' }) reason!: string;
+  @BoundedString(500, { minLength: 1, pattern: NOT_BLANK, example: 'Chose a competitor' }) reason!: string;
 }
 
 export class ReopenDealDto {

@@ -3,6 +3,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import { MAX_DISCOUNT_BASIS_POINTS, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '@crm/contracts';
 import { BoundedArray, BoundedString, IsUuid, Nested, Optional } from '@crm/platform/nest';
 import { Currency, MinorUnits } from './money.dto';
+import { NOT_BLANK } from './text';
 
 // The inputs of the orders' commands. Amounts are integer minor units of the order's currency.
 
@@ -75,7 +76,7 @@ export class PlaceOrderDto {
 }
 
 export class CancelOrderDto {
-  @BoundedString(200, { minLength: 1, pattern: /\S/, example: 'duplicate order' }) reason!: string;
+  @BoundedString(200, { minLength: 1, pattern: NOT_BLANK, example: 'duplicate order' }) reason!: string;
 }
 
 export class RefundLineDto {
@@ -94,5 +95,5 @@ export class RefundOrderDto {
 
   @BoundedArray(MAX_ORDER_LINES, RefundLineDto, { minItems: 1 }) lines!: RefundLineDto[];
 
-  @BoundedString(200, { optional: true, minLength: 1, pattern: /\S/, example: 'damaged' }) reason?: string;
+  @BoundedString(200, { optional: true, minLength: 1, pattern: NOT_BLANK, example: 'damaged' }) reason?: string;
 }

@@ -2,13 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { MAX_PIPELINE_STAGES } from '@crm/contracts';
 import { BoundedArray, BoundedString, IsUuid, Optional } from '@crm/platform/nest';
+import { NOT_BLANK } from './text';
 
 export class PipelineStageDto {
   @ApiProperty({ format: 'uuid', description: 'The stage: deals name it by this id, whatever it is renamed to.' })
   @IsUuid()
   stageId!: string;
 
-  @BoundedString(100, { minLength: 1, pattern: /\S/, example: 'Qualified' }) name!: string;
+  @BoundedString(100, { minLength: 1, pattern: NOT_BLANK, example: 'Qualified' }) name!: string;
 
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, description: 'Chance in percent that a deal here is won.' })
   @IsInt()
@@ -44,9 +45,9 @@ export class CreatePipelineDto extends PipelineStagesDto {
   @IsUuid()
   pipelineId?: string;
 
-  @BoundedString(100, { minLength: 1, pattern: /\S/, example: 'New business' }) name!: string;
+  @BoundedString(100, { minLength: 1, pattern: NOT_BLANK, example: 'New business' }) name!: string;
 }
 
 export class RenamePipelineDto {
-  @BoundedString(100, { minLength: 1, pattern: /\S/, example: 'Renewals' }) name!: string;
+  @BoundedString(100, { minLength: 1, pattern: NOT_BLANK, example: 'Renewals' }) name!: string;
 }
