@@ -14,6 +14,7 @@ import type { ProductView } from '../application/sales-views';
 import { listedProduct, productView } from './views';
 
 const ApiProductNotFound = () => ApiProblemResponse(404, 'No product has this id');
+const ApiPricesRefused = () => ApiProblemResponse(422, 'Two prices in one currency, or a name blank once trimmed');
 
 const uuid = new ParseIdPipe();
 const now = () => new Date().toISOString();
@@ -36,6 +37,7 @@ export class ProductsController {
   })
   @ApiResponds(productView, { status: 201, location: true })
   @ApiProblemResponse(409, 'A product with this SKU exists already')
+  @ApiPricesRefused()
   async create(@Body() body: CreateProductDto, @Res({ passthrough: true }) response: Response): Promise<ProductView> {
     const written = await this.commands.execute(new CreateProduct(body.sku, body.name, body.prices, now()));
     return respond(response, written, { status: 201, location: `/v1/products/${written.view.productId}` });
@@ -67,6 +69,7 @@ export class ProductsController {
   @ApiResponds(productView)
   @ApiProductNotFound()
   @ApiProblemResponse(409, 'The product is retired, or another request changed it at the same moment')
+  @ApiPricesRefused()
   async update(
     @Param('id', uuid) id: string,
     @Body() body: UpdateProductDto,
