@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createKafka, deadLetterTopicOf, parseBrokers } from '@crm/messaging';
 import { TEST_JWT_SECRET } from '@crm/platform/nest/testing';
+import { ensureTopicsOfServicesNotStarted } from '../support/source-topics';
 import { removeRunData } from './cleanup';
 import { startService, type ServiceProcess } from './service-process';
 
@@ -17,6 +18,8 @@ export class ServicePair {
   readonly schema: string;
   private readonly databases: { contacts: string; analytics: string };
   private started: ServiceProcess[] = [];
+  /** The topics of the services it does not start (sales), created empty: analytics waits for them. */
+  private otherTopics: string[] = [];
 
   constructor(private readonly name: string) {
     this.prefix = `${name}-${this.run}`;
@@ -50,6 +53,8 @@ export class ServicePair {
       ...env,
     };
     const { contacts, analytics } = this.databases;
+    const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `${this.prefix}-topics` });
+    this.otherTopics = await ensureTopicsOfServicesNotStarted(kafka, this.prefix, ['contacts']);
     this.started.push(await startService('contacts', { ...shared, CONTACTS_DB_SCHEMA: this.schema, CONTACTS_READ_DB: contacts }));
     this.started.push(await startService('analytics', { ...shared, ANALYTICS_READ_DB: analytics }));
   }
@@ -66,7 +71,7 @@ export class ServicePair {
         mongoUri: process.env.MONGODB_URI!,
         databases: [this.databases.contacts, this.databases.analytics],
         kafka,
-        topics: [this.topic, deadLetterTopicOf(this.topic)],
+        topics: [this.topic, deadLetterTopicOf(this.topic), ...this.otherTopics],
       });
       if (problems.length > 0) console.warn(`${this.name} clean-up left something behind:\n${problems.join('\n')}`);
     } finally {

@@ -16,6 +16,7 @@ import { rebuildCommand } from '@crm/service-kit';
 import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
 import { analyticsService } from '../src/analytics.service';
 import { ContactsSource } from '../../../test/support/contacts-source';
+import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 
 /**
  * The analytics service against the real PostgreSQL, Kafka and MongoDB-wire servers, fed the way the contacts
@@ -38,6 +39,7 @@ describe('analytics service', () => {
 
   beforeAll(async () => {
     await source.start();
+    await ensureTopicsOfServicesNotStarted(source.kafka, prefix, ['contacts']);
     app = await createServiceTestApp(analyticsService, config);
     readModels = app.get<Connection>(READ_MODELS);
   });

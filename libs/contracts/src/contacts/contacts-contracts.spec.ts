@@ -82,7 +82,15 @@ describe('contacts contracts', () => {
       'CustomFieldDefined v1': undefined,
       'ContactExternalIdRecorded v1': 'profile: External id recorded',
     });
-    expect(crmContracts.timelineCategories()).toEqual(['profile', 'privacy', 'consent', 'company', 'merge', 'interaction']);
+    expect(crmContracts.timelineCategories()).toEqual([
+      'profile',
+      'privacy',
+      'consent',
+      'company',
+      'merge',
+      'interaction',
+      'sales',
+    ]);
   });
 
   it('lists the required and the optional profile fields completely', () => {

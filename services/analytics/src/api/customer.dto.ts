@@ -6,11 +6,18 @@ import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
 import { BoundedString, IsTimestamp, OPENAPI_RULE_EXTENSION, Optional } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
 
-/** Event types that concern a customer: the only ones a timeline holds. */
-export const TIMELINE_EVENT_TYPES = crmContracts
-  .all()
-  .filter((contract) => contract.customerIdField !== undefined)
-  .map((contract) => contract.name);
+/** Event types that concern a customer: the only ones a timeline holds (each once, whatever its versions). */
+export const TIMELINE_EVENT_TYPES = [
+  ...new Set(
+    crmContracts
+      .all()
+      .filter((contract) => contract.customerIdField !== undefined)
+      .map((contract) => contract.name),
+  ),
+];
+
+/** The most repeats of one query parameter read as a list: qs reads more of them as an object (its arrayLimit). */
+const MAX_REPEATS = 20;
 
 /** `?type=A&type=B` and `?type=A,B` both mean A or B; anything but strings is left for the validators to refuse. */
 const toList = ({ value }: TransformFnParams): unknown => {
@@ -24,7 +31,7 @@ const OneOrSeveral = (values: readonly string[], description: string): PropertyD
   Optional(),
   Transform(toList),
   IsArray(),
-  ArrayMaxSize(values.length),
+  ArrayMaxSize(Math.min(values.length, MAX_REPEATS)),
   IsIn(values, { each: true }),
 ];
 

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { newId } from '@crm/eventsourcing';
+import { Access, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
+import type { ListPage } from '@crm/read-api';
+import { ApiListQuery } from '@crm/read-api/nest';
+import { ApiResponds, respond } from '@crm/service-kit';
+import { ChangePipelineStages, CreatePipeline, RenamePipeline } from '../application/commands/pipelines';
+import { CreatePipelineDto, PipelineStagesDto, RenamePipelineDto } from '../application/inputs/pipeline.dto';
+import { GetPipeline, ListPipelines } from '../application/queries/sales-queries';
+import { pipelineListQuery, type PipelineListItem } from '../application/read-models/catalog-lists';
+import type { PipelineView } from '../application/sales-views';
+import { listedPipeline, pipelineView } from './views';
+
+const ApiPipelineNotFound = () => ApiProblemResponse(404, 'No pipeline has this id');
+const ApiInvalidStages = () =>
+  ApiProblemResponse(422, 'The stages cannot make a pipeline: a stage id or name twice, none, or too many');
+
+const uuid = new ParseIdPipe();
+const now = () => new Date().toISOString();
+
+@ApiTags('pipelines')
+@ApiBearerAuth()
+@Controller('v1/pipelines')
+export class PipelinesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @Access('write')
+  @ApiOperation({
+    summary: 'Create a pipeline',
+    description: 'Its stages in order. Give `pipelineId` (a UUID) to make a retried create harmless: the second one is a 409.',
+  })
+  @ApiResponds(pipelineView, { status: 201, location: true })
+  @ApiProblemResponse(409, 'A pipeline with this pipelineId exists already')
+  @ApiInvalidStages()
+  async create(@Body() body: CreatePipelineDto, @Res({ passthrough: true }) response: Response): Promise<PipelineView> {
+    const { pipelineId = newId(), name, stages } = body;
+    const written = await this.commands.execute(new CreatePipeline(pipelineId, name, stages, now()));
+    return respond(response, written, { status: 201, location: `/v1/pipelines/${pipelineId}` });
+  }
+
+  @Get()
+  @Access('read')
+  @ApiOperation({ summary: 'List pipelines', description: 'From the read model (eventually consistent).' })
+  @ApiListQuery(pipelineListQuery, { items: listedPipeline })
+  list(@Query() query: Record<string, unknown>): Promise<ListPage<PipelineListItem>> {
+    return this.queries.execute(new ListPipelines(query));
+  }
+
+  @Get(':id')
+  @Access('read')
+  @ApiOperation({ summary: 'Get a pipeline' })
+  @ApiResponds(pipelineView)
+  @ApiPipelineNotFound()
+  async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<PipelineView> {
+    return respond(response, await this.queries.execute(new GetPipeline(id)));
+  }
+
+  @Patch(':id')
+  @Access('write')
+  @ApiOperation({ summary: 'Rename a pipeline', description: '`If-Match` makes it conditional.' })
+  @ApiResponds(pipelineView)
+  @ApiPipelineNotFound()
+  @ApiProblemResponse(409, 'Another request changed the pipeline at the same moment')
+  async rename(
+    @Param('id', uuid) id: string,
+    @Body() body: RenamePipelineDto,
+    @IfMatch() expectedRevision: number | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PipelineView> {
+    return respond(response, await this.commands.execute(new RenamePipeline(id, body.name, now(), expectedRevision)));
+  }
+
+  @Put(':id/stages')
+  @Access('write')
+  @ApiOperation({
+    summary: "Change a pipeline's stages",
+    description:
+      'The stages deals go through from now on, in order. A stage left out is kept, retired: deals in it stay, none enters it; listing it again brings it back. Deals are not moved.',
+  })
+  @ApiResponds(pipelineView)
+  @ApiPipelineNotFound()
+  @ApiProblemResponse(409, 'Another request changed the pipeline at the same moment')
+  @ApiInvalidStages()
+  async changeStages(
+    @Param('id', uuid) id: string,
+    @Body() body: PipelineStagesDto,
+    @IfMatch() expectedRevision: number | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PipelineView> {
+    return respond(response, await this.commands.execute(new ChangePipelineStages(id, body.stages, now(), expectedRevision)));
+  }
+}

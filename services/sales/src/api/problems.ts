@@ -1,0 +1,111 @@
+import { registerProblem, RequestValidationError } from '@crm/platform';
+import { DealAlreadyExists, DealAlreadyOpen, DealClosed, DealNotFound, StageNotInPipeline, StageRetired } from '../domain/deal';
+import { AmountOverflow, UnknownCurrency } from '../domain/money';
+import {
+  DiscountExceedsLine,
+  InvalidOrderValue,
+  InvalidQuantity,
+  NoPriceInCurrency,
+  OrderAlreadyExists,
+  OrderAlreadyPaid,
+  OrderCancelledError,
+  OrderFullyRefunded,
+  OrderNotFound,
+  OrderNotPaid,
+  OrderValueRefused,
+  PaidOrderNotCancellable,
+} from '../domain/order';
+import { InvalidPipelineStages, PipelineAlreadyExists, PipelineNotFound } from '../domain/pipeline';
+import { InvalidProductData, ProductAlreadyExists, ProductNotFound, ProductRetiredError } from '../domain/product';
+
+/** A 422 that points at the one request value the rule refuses. */
+const refusedValue = (type: string, title: string, field: string, message: string) => ({
+  status: 422,
+  type,
+  title,
+  detail: message,
+  errors: [{ field, messages: [message], in: 'body' as const }],
+});
+
+/** A 400 naming each value of the wrong shape, as the request validation names its own. */
+const invalidValues = (problems: readonly { field: string; message: string }[]) =>
+  new RequestValidationError(problems.map(({ field, message }) => ({ field, messages: [message], in: 'body' as const }))).problem;
+
+/** The one place the sales domain's errors become RFC 9457 problems. */
+export function registerSalesProblems(): void {
+  registerProblem(PipelineNotFound, { status: 404, type: 'pipeline-not-found', title: 'Pipeline not found' });
+  registerProblem(PipelineAlreadyExists, { status: 409, type: 'pipeline-already-exists', title: 'Pipeline already exists' });
+  registerProblem(InvalidPipelineStages, (error) =>
+    refusedValue('invalid-pipeline-stages', 'These stages cannot make a pipeline', 'stages', error.problems.join('; ')),
+  );
+
+  registerProblem(DealNotFound, { status: 404, type: 'deal-not-found', title: 'Deal not found' });
+  registerProblem(DealAlreadyExists, { status: 409, type: 'deal-already-exists', title: 'Deal already exists' });
+  registerProblem(DealClosed, (error) => ({
+    status: 409,
+    type: 'deal-closed',
+    title: 'The deal is won or lost: reopen it first',
+    detail: error.message,
+    extensions: { outcome: error.outcome },
+  }));
+  registerProblem(DealAlreadyOpen, { status: 409, type: 'deal-already-open', title: 'The deal is open' });
+  registerProblem(StageNotInPipeline, (error) =>
+    refusedValue('stage-not-in-pipeline', 'The stage is not one of the pipeline’s', 'stageId', error.message),
+  );
+  registerProblem(StageRetired, (error) =>
+    refusedValue('stage-retired', 'The stage is retired: no deal can enter it', 'stageId', error.message),
+  );
+
+  registerProblem(ProductNotFound, { status: 404, type: 'product-not-found', title: 'Product not found' });
+  registerProblem(ProductAlreadyExists, (error) => ({
+    status: 409,
+    type: 'product-already-exists',
+    title: 'A product with this SKU exists already',
+    detail: error.message,
+    errors: [{ field: 'sku', messages: [error.message], in: 'body' as const }],
+    extensions: { productId: error.productId },
+  }));
+  registerProblem(ProductRetiredError, { status: 409, type: 'product-retired', title: 'The product is retired' });
+  // What is left for the domain once the request is valid: a currency priced twice, a name blank once trimmed.
+  registerProblem(InvalidProductData, (error) => ({
+    status: 422,
+    type: 'invalid-product',
+    title: 'The catalog’s rules refuse a value',
+    detail: error.message,
+    errors: error.problems.map(({ field, message }) => ({ field, messages: [message], in: 'body' as const })),
+  }));
+
+  registerProblem(OrderNotFound, { status: 404, type: 'order-not-found', title: 'Order not found' });
+  registerProblem(OrderAlreadyExists, { status: 409, type: 'order-already-exists', title: 'Order already exists' });
+  registerProblem(OrderAlreadyPaid, { status: 409, type: 'order-already-paid', title: 'The order is paid already' });
+  registerProblem(OrderNotPaid, { status: 409, type: 'order-not-paid', title: 'The order is not paid' });
+  registerProblem(OrderCancelledError, { status: 409, type: 'order-cancelled', title: 'The order was cancelled' });
+  registerProblem(PaidOrderNotCancellable, {
+    status: 409,
+    type: 'paid-order-not-cancellable',
+    title: 'A paid order is refunded, not cancelled',
+  });
+  registerProblem(OrderFullyRefunded, { status: 409, type: 'order-refunded', title: 'The order was refunded in full' });
+  // Values of the wrong shape are a bad request; values the order's rules refuse (an unknown or retired product, a
+  // discount above the line, a refund above what is left) are well formed and unprocessable.
+  registerProblem(InvalidOrderValue, (error) => invalidValues([{ field: error.field, message: error.message }]));
+  registerProblem(InvalidQuantity, (error) => invalidValues([{ field: error.field, message: error.message }]));
+  registerProblem(OrderValueRefused, (error) =>
+    refusedValue('order-value-refused', 'The order’s rules refuse a value', error.field, error.message),
+  );
+  registerProblem(NoPriceInCurrency, (error) =>
+    refusedValue('no-price-in-currency', 'The product has no price in the order’s currency', error.field, error.message),
+  );
+  registerProblem(DiscountExceedsLine, (error) =>
+    refusedValue('discount-exceeds-line', 'The discount is more than the line', error.field, error.message),
+  );
+
+  // Which request field holds the currency or amount depends on the route: the request validation refuses an unknown
+  // currency first (naming it); what is left here is a sum the domain computed, named by `what`.
+  registerProblem(UnknownCurrency, (error) =>
+    refusedValue('unknown-currency', 'Not an ISO 4217 currency in use', 'currency', error.message),
+  );
+  registerProblem(AmountOverflow, (error) =>
+    refusedValue('amount-overflow', 'The amount is beyond what can be counted exactly', error.what, error.message),
+  );
+}

@@ -1,0 +1,146 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  Closed,
+  CurrencyCode,
+  keptStageSchema,
+  MinorAmount,
+  moneySchema,
+  ORDER_STATUSES,
+  orderLineSchema,
+  productNameSchema,
+  skuSchema,
+  StringEnum,
+  UtcTimestamp,
+  Uuid,
+} from '@crm/contracts';
+import { namedType as named, sameShape } from '@crm/platform/nest';
+import type { PipelineListItem, ProductListItem } from '../application/read-models/catalog-lists';
+import type { DealListItem } from '../application/read-models/deal-list';
+import type { PurchaseHistoryEntry } from '../application/read-models/purchase-history';
+import type { DealView, OrderView, PipelineView, ProductView } from '../application/sales-views';
+
+// The response bodies, written from the contracts' schemas and held to the handlers' types.
+
+const revision = Type.Integer({ minimum: 0, description: 'The stream revision this view shows: its ETag.' });
+const pipelineFields = {
+  pipelineId: Uuid(),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  stages: Type.Array(keptStageSchema, { description: 'In order; retired stages after the others.' }),
+  createdAt: UtcTimestamp(),
+  updatedAt: UtcTimestamp(),
+};
+
+const pipelineViewSchema = Closed({ ...pipelineFields, revision });
+sameShape<Static<typeof pipelineViewSchema>, PipelineView>(true);
+export const pipelineView = named<PipelineView>('Pipeline', pipelineViewSchema);
+
+const listedPipelineSchema = Closed(pipelineFields);
+sameShape<Static<typeof listedPipelineSchema>, PipelineListItem>(true);
+export const listedPipeline = named<PipelineListItem>('ListedPipeline', listedPipelineSchema);
+
+const dealStatus = StringEnum(['open', 'won', 'lost'] as const);
+const dealFields = {
+  dealId: Uuid(),
+  status: dealStatus,
+  contactId: Uuid({ description: 'The customer.' }),
+  pipelineId: Uuid(),
+  stageId: Uuid({ description: 'The stage it is in, or was in when it was won or lost.' }),
+  rotting: Type.Boolean({ description: 'Stayed longer than its stage allows during the current stay.' }),
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  value: moneySchema,
+  companyId: Type.Optional(Uuid()),
+  ownerId: Type.Optional(Uuid()),
+  expectedCloseDate: Type.Optional(Type.String({ format: 'date' })),
+  lostReason: Type.Optional(Type.String()),
+  openedAt: UtcTimestamp(),
+  closedAt: Type.Optional(UtcTimestamp({ description: 'When it was last won or lost.' })),
+  updatedAt: UtcTimestamp(),
+};
+
+const dealViewSchema = Closed({
+  ...dealFields,
+  enteredStageAt: UtcTimestamp({ description: 'When its current stay in the stage began.' }),
+  revision,
+});
+sameShape<Static<typeof dealViewSchema>, DealView>(true);
+export const dealView = named<DealView>('Deal', dealViewSchema);
+
+const stageStaySchema = Closed({
+  stageId: Uuid(),
+  enteredAt: UtcTimestamp(),
+  leftAt: Type.Optional(UtcTimestamp()),
+  daysInStage: Type.Optional(Type.Integer({ minimum: 0, description: 'Whole days of a stay that is over.' })),
+});
+const listedDealSchema = Closed({
+  ...dealFields,
+  stageHistory: Type.Array(stageStaySchema, { description: 'Every stay in a stage, oldest first.' }),
+});
+sameShape<Static<typeof listedDealSchema>, DealListItem>(true);
+export const listedDeal = named<DealListItem>('ListedDeal', listedDealSchema);
+
+const productStatus = StringEnum(['active', 'retired'] as const);
+const productFields = {
+  productId: Uuid({ description: 'Derived from the SKU: one SKU is one product.' }),
+  status: productStatus,
+  sku: skuSchema,
+  name: productNameSchema,
+  prices: Type.Array(moneySchema, { description: 'The list price per currency.' }),
+  createdAt: UtcTimestamp(),
+  updatedAt: UtcTimestamp(),
+};
+
+const productViewSchema = Closed({ ...productFields, revision });
+sameShape<Static<typeof productViewSchema>, ProductView>(true);
+export const productView = named<ProductView>('Product', productViewSchema);
+
+const listedProductSchema = Closed({
+  ...productFields,
+  currencies: Type.Array(CurrencyCode(), { description: 'The currencies it has a price in.' }),
+});
+sameShape<Static<typeof listedProductSchema>, ProductListItem>(true);
+export const listedProduct = named<ProductListItem>('ListedProduct', listedProductSchema);
+
+const orderStatus = StringEnum(ORDER_STATUSES);
+const orderViewSchema = Closed({
+  orderId: Uuid(),
+  status: orderStatus,
+  contactId: Uuid({ description: 'The customer.' }),
+  currency: CurrencyCode(),
+  totalMinor: MinorAmount(),
+  refundedMinor: MinorAmount({ description: 'Refunded so far.' }),
+  lines: Type.Array(
+    Closed({
+      lineId: Uuid(),
+      quantity: Type.Integer({ minimum: 1 }),
+      totalMinor: MinorAmount(),
+      refundedQuantity: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  fulfilled: Type.Boolean(),
+  revision,
+});
+sameShape<Static<typeof orderViewSchema>, OrderView>(true);
+export const orderView = named<OrderView>('Order', orderViewSchema);
+
+const purchaseSchema = Closed({
+  orderId: Uuid(),
+  contactId: Uuid(),
+  dealId: Type.Optional(Uuid()),
+  status: orderStatus,
+  currency: CurrencyCode(),
+  subtotalMinor: MinorAmount(),
+  discountMinor: MinorAmount(),
+  totalMinor: MinorAmount(),
+  refundedMinor: MinorAmount(),
+  lines: Type.Array(
+    Type.Composite([orderLineSchema, Closed({ refundedQuantity: Type.Integer({ minimum: 0 }) })], {
+      additionalProperties: false,
+    }),
+  ),
+  placedAt: UtcTimestamp(),
+  paidAt: Type.Optional(UtcTimestamp()),
+  fulfilledAt: Type.Optional(UtcTimestamp()),
+  cancelledAt: Type.Optional(UtcTimestamp()),
+});
+sameShape<Static<typeof purchaseSchema>, PurchaseHistoryEntry>(true);
+export const purchase = named<PurchaseHistoryEntry>('Purchase', purchaseSchema);

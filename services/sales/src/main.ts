@@ -1,0 +1,3 @@
+import { runService } from '@crm/service-kit/run';
+
+runService('sales', async () => (await import('./sales.service.js')).salesService);

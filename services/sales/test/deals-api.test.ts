@@ -1,0 +1,98 @@
+import { newId } from '@crm/eventsourcing';
+import { eventually, expectProblem, salesApi, stages } from './support';
+
+describe('sales API: deals', () => {
+  const api = salesApi('deals');
+  const [qualified, proposal, negotiation] = stages();
+  const pipelineId = newId();
+  const contactId = newId();
+  beforeAll(async () => {
+    await api.post('/v1/pipelines', { pipelineId, name: 'New business', stages: [qualified, proposal, negotiation] }).expect(201);
+  });
+  const value = { amountMinor: 1_250_000, currency: 'EUR' };
+  const open = (body: object = {}) => api.post('/v1/deals', { contactId, pipelineId, title: 'Engines', value, ...body });
+
+  it('opens a deal in the first stage, updates it, moves it, loses it with a reason, reopens and wins it', async () => {
+    const opened = await open().expect(201);
+    const { dealId } = opened.body;
+    expect(opened.headers.location).toBe(`/v1/deals/${dealId}`);
+    expect(opened.body).toMatchObject({ status: 'open', stageId: qualified.stageId, value, revision: 0 });
+    // After the open was stored, before the update: what `asOf` reads back below.
+    const afterOpen = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const updated = await api
+      .patch(`/v1/deals/${dealId}`, { title: 'Two engines', value: { amountMinor: 2_500_000, currency: 'EUR' } })
+      .set('If-Match', '"0"')
+      .expect(200);
+    expect(updated.body).toMatchObject({ title: 'Two engines', value: { amountMinor: 2_500_000 }, revision: 1 });
+    await api.post(`/v1/deals/${dealId}/stage`, { stageId: proposal.stageId }).expect(200);
+    const lost = await api.post(`/v1/deals/${dealId}/lose`, { reason: ' Chose a competitor ' }).expect(200);
+    expect(lost.body).toMatchObject({ status: 'lost', lostReason: 'Chose a competitor', stageId: proposal.stageId });
+    await api.post(`/v1/deals/${dealId}/reopen`, { stageId: negotiation.stageId }).expect(200);
+    const won = await api.post(`/v1/deals/${dealId}/win`).expect(200);
+    expect(won.body).toMatchObject({ status: 'won', stageId: negotiation.stageId, revision: 5 });
+
+    const asOpened = await api.get(`/v1/deals/${dealId}`).query({ asOf: afterOpen }).expect(200);
+    expect(asOpened.body).toMatchObject({ status: 'open', title: 'Engines', revision: 0 });
+
+    const board = await api
+      .get('/v1/deals')
+      .query({ pipelineId, stageId: negotiation.stageId, position: won.headers['position-token'] })
+      .expect(200);
+    expect(board.body.items).toEqual([
+      expect.objectContaining({ dealId, status: 'won', stageHistory: expect.arrayContaining([expect.anything()]) }),
+    ]);
+  });
+
+  it('lists a customer’s open deals', async () => {
+    const { body } = await open({ title: 'Listed' }).expect(201);
+    await eventually(
+      async () =>
+        (await api.get('/v1/deals').query({ contactId, status: 'open' }).expect(200)).body.items.some(
+          (deal: { dealId: string }) => deal.dealId === body.dealId,
+        ),
+      'the deal is listed',
+    );
+  });
+
+  it('refuses to move, update or lose a closed deal (409), and changes nothing', async () => {
+    const { body } = await open().expect(201);
+    await api.post(`/v1/deals/${body.dealId}/win`).expect(200);
+    const moved = await api.post(`/v1/deals/${body.dealId}/stage`, { stageId: proposal.stageId });
+    expect(moved.status).toBe(409);
+    expect(moved.body.type).toMatch(/deal-closed$/);
+    await api.patch(`/v1/deals/${body.dealId}`, { title: 'After the fact' }).expect(409);
+    await api.post(`/v1/deals/${body.dealId}/lose`, { reason: 'Too late' }).expect(409);
+    expect((await api.get(`/v1/deals/${body.dealId}`).expect(200)).body).toMatchObject({ status: 'won', revision: 1 });
+  });
+
+  it('refuses a stage of another pipeline (422 naming stageId), and stores nothing', async () => {
+    const [elsewhere] = stages();
+    await api.post('/v1/pipelines', { name: 'Other', stages: [elsewhere] }).expect(201);
+    const dealId = newId();
+    expectProblem(await open({ dealId, stageId: elsewhere.stageId }), 422, 'stageId');
+    await api.get(`/v1/deals/${dealId}`).expect(404);
+
+    const { body } = await open().expect(201);
+    expectProblem(await api.post(`/v1/deals/${body.dealId}/stage`, { stageId: elsewhere.stageId }), 422, 'stageId');
+    expect((await api.get(`/v1/deals/${body.dealId}`).expect(200)).body.revision).toBe(0);
+  });
+
+  it('refuses an unknown currency, a negative or fractional amount, and an amount beyond exact integers (400 naming the field)', async () => {
+    const dealId = newId();
+    expectProblem(await open({ dealId, value: { amountMinor: 100, currency: 'XYZ' } }), 400, 'value.currency');
+    expectProblem(await open({ dealId, value: { amountMinor: 100, currency: 'eur' } }), 400, 'value.currency');
+    expectProblem(await open({ dealId, value: { amountMinor: -1, currency: 'EUR' } }), 400, 'value.amountMinor');
+    expectProblem(await open({ dealId, value: { amountMinor: 12.5, currency: 'EUR' } }), 400, 'value.amountMinor');
+    expectProblem(await open({ dealId, value: { amountMinor: 2 ** 53, currency: 'EUR' } }), 400, 'value.amountMinor');
+    expectProblem(await open({ dealId, surprise: true }), 400, 'surprise');
+    await api.get(`/v1/deals/${dealId}`).expect(404);
+  });
+
+  it('answers an unknown pipeline with 404', async () => {
+    const response = await open({ pipelineId: newId() });
+    expect(response.status).toBe(404);
+    expect(response.body.type).toMatch(/pipeline-not-found$/);
+  });
+});

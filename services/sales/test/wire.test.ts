@@ -1,0 +1,92 @@
+import { Pool } from 'pg';
+import { crmContracts } from '@crm/contracts';
+import { newId } from '@crm/eventsourcing';
+import { createKafka, parseBrokers } from '@crm/messaging';
+import { header, publishedMessageValidators, readEvents } from '../../../test/support/wire';
+import { salesApi, stages } from './support';
+
+/** The Kafka key of each event type that concerns no customer, as the catalog gives it: its aggregate's id. */
+const NON_CUSTOMER_KEYS: Record<string, (data: unknown) => string> = {
+  PipelineCreated: (data) => (data as { pipelineId: string }).pipelineId,
+  PipelineRenamed: (data) => (data as { pipelineId: string }).pipelineId,
+  PipelineStagesChanged: (data) => (data as { pipelineId: string }).pipelineId,
+  ProductCreated: (data) => (data as { productId: string }).productId,
+  ProductUpdated: (data) => (data as { productId: string }).productId,
+  ProductRetired: (data) => (data as { productId: string }).productId,
+  ProductReactivated: (data) => (data as { productId: string }).productId,
+};
+
+/**
+ * What a consumer of another team does with the `crm.sales` topic: takes the messages the relay really published and
+ * checks each against the published AsyncAPI document and its key against the catalog. Every event type the API can
+ * cause is there (DealRotted waits for the rotting timer, not in this service yet).
+ */
+describe('sales on the wire: every event type as published, checked against the AsyncAPI document and the catalog', () => {
+  const api = salesApi('wire');
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS!), clientId: 'sales-wire-test' });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('publishes every event type, each valid against its AsyncAPI message and keyed as the catalog says', async () => {
+    const [first, second, third] = stages();
+    const contactId = newId();
+    const pipeline = (await api.post('/v1/pipelines', { name: 'Wire', stages: [first, second] }).expect(201)).body;
+    await api.patch(`/v1/pipelines/${pipeline.pipelineId}`, { name: 'Wire renamed' }).expect(200);
+    await api.put(`/v1/pipelines/${pipeline.pipelineId}/stages`, { stages: [first, second, third] }).expect(200);
+    const value = { amountMinor: 100_000, currency: 'EUR' };
+    const deal = (
+      await api.post('/v1/deals', { contactId, pipelineId: pipeline.pipelineId, title: 'Engines', value }).expect(201)
+    ).body;
+    await api.patch(`/v1/deals/${deal.dealId}`, { title: 'Two engines' }).expect(200);
+    await api.post(`/v1/deals/${deal.dealId}/stage`, { stageId: second.stageId }).expect(200);
+    await api.post(`/v1/deals/${deal.dealId}/lose`, { reason: 'Budget' }).expect(200);
+    await api.post(`/v1/deals/${deal.dealId}/reopen`).expect(200);
+    await api.post(`/v1/deals/${deal.dealId}/win`).expect(200);
+    const product = (await api.post('/v1/products', { sku: `W-${Date.now()}`, name: 'Engine', prices: [value] }).expect(201))
+      .body;
+    await api.patch(`/v1/products/${product.productId}`, { name: 'Engine No. 2' }).expect(200);
+    await api.post(`/v1/products/${product.productId}/retire`).expect(200);
+    await api.post(`/v1/products/${product.productId}/reactivate`).expect(200);
+    const lineId = newId();
+    const line = { lineId, productId: product.productId, quantity: 2 };
+    const cancelled = (await api.post('/v1/orders', { contactId, currency: 'EUR', lines: [line] }).expect(201)).body;
+    await api.post(`/v1/orders/${cancelled.orderId}/cancel`, { reason: 'duplicate order' }).expect(200);
+    const order = (await api.post('/v1/orders', { contactId, currency: 'EUR', lines: [line] }).expect(201)).body;
+    await api.post(`/v1/orders/${order.orderId}/pay`).expect(200);
+    await api.post(`/v1/orders/${order.orderId}/fulfil`).expect(200);
+    await api.post(`/v1/orders/${order.orderId}/refunds`, { lines: [{ lineId, quantity: 1 }] }).expect(200);
+
+    const stored = await pool.query<{ event_id: string }>(`SELECT event_id FROM "${api.schema}".events`);
+    const messages = await readEvents(kafka, `test-${api.schema}.sales`, new Set(stored.rows.map((row) => row.event_id)));
+
+    const validators = publishedMessageValidators();
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const type = header(message, 'ce_type')!;
+      const version = header(message, 'ce_dataversion')!;
+      const checked = validators.get(`${type} v${version}`);
+      const id = `${type} v${version} (${header(message, 'ce_id')})`;
+      expect([id, checked !== undefined]).toEqual([id, true]);
+      const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message, name)]));
+      const data: unknown = JSON.parse(String(message.value));
+      expect([id, checked!.headers(headers), checked!.headers.errors]).toEqual([id, true, null]);
+      expect([id, checked!.payload(data), checked!.payload.errors]).toEqual([id, true, null]);
+
+      const contract = crmContracts.get(type);
+      const customerId = crmContracts.subjectOf(type, data);
+      const key = contract.customerIdField ? customerId : NON_CUSTOMER_KEYS[contract.name]?.(data);
+      expect([id, message.key?.toString()]).toEqual([id, key]);
+      expect([id, header(message, 'ce_subject')]).toEqual([id, customerId]);
+      seen.add(contract.name);
+    }
+    expect([...seen].sort()).toEqual(
+      crmContracts
+        .all()
+        .filter((contract) => contract.service === 'sales' && contract.name !== 'DealRotted')
+        .map((contract) => contract.name)
+        .sort(),
+    );
+  });
+});
