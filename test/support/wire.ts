@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { parse } from 'yaml';
+import { crmContracts } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 
 // What a consumer of another team does with a service's topic: reads the messages the relay really published and
@@ -65,4 +66,36 @@ export async function readEvents(
     await consumer.disconnect();
   }
   return [...byId.values()];
+}
+
+/** The key of a message about no customer: the id of the aggregate it belongs to, by contract name. */
+export type NonCustomerKeys = Readonly<Record<string, (data: unknown) => string>>;
+
+/**
+ * Checks each published message as a consumer would: its headers and payload against the published document's
+ * message of its type and version, its key and `ce_subject` as the catalog says (the customer id for a customer event,
+ * else the id of the aggregate it belongs to, `nonCustomerKeys`). Returns the contract names seen.
+ */
+export function expectPublishedAsDocumented(messages: readonly KafkaMessage[], nonCustomerKeys: NonCustomerKeys): Set<string> {
+  const validators = publishedMessageValidators();
+  const seen = new Set<string>();
+  for (const message of messages) {
+    const type = header(message, 'ce_type')!;
+    const version = header(message, 'ce_dataversion')!;
+    const checked = validators.get(`${type} v${version}`);
+    const id = `${type} v${version} (${header(message, 'ce_id')})`;
+    expect([id, checked !== undefined]).toEqual([id, true]);
+    const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message, name)]));
+    const data: unknown = JSON.parse(String(message.value));
+    expect([id, checked!.headers(headers), checked!.headers.errors]).toEqual([id, true, null]);
+    expect([id, checked!.payload(data), checked!.payload.errors]).toEqual([id, true, null]);
+
+    const contract = crmContracts.get(type);
+    const customerId = crmContracts.subjectOf(type, data);
+    const key = contract.customerIdField ? customerId : nonCustomerKeys[contract.name]?.(data);
+    expect([id, message.key?.toString()]).toEqual([id, key]);
+    expect([id, header(message, 'ce_subject')]).toEqual([id, customerId]);
+    seen.add(contract.name);
+  }
+  return seen;
 }

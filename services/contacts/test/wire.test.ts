@@ -10,7 +10,7 @@ import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm
 import { createServiceTestApp } from '@crm/service-kit/testing';
 import { contactsService } from '../src/contacts.service';
 import { CUSTOM_FIELDS_CATALOG_ID } from '../src/domain/custom-fields';
-import { header, publishedMessageValidators, readEvents } from '../../../test/support/wire';
+import { expectPublishedAsDocumented, readEvents, type NonCustomerKeys } from '../../../test/support/wire';
 import { contactsTestConfig } from './support';
 
 /**
@@ -98,27 +98,7 @@ describe('contacts on the wire: every event type as published, checked against t
     const stored = await pool.query<{ event_id: string }>(`SELECT event_id FROM "${schema}".events`);
     const messages = await readEvents(kafka, topic, new Set(stored.rows.map((row) => row.event_id)));
 
-    const validators = publishedMessageValidators();
-    const seen = new Set<string>();
-    for (const message of messages) {
-      const type = header(message, 'ce_type')!;
-      const version = header(message, 'ce_dataversion')!;
-      const checked = validators.get(`${type} v${version}`);
-      const id = `${type} v${version} (${header(message, 'ce_id')})`;
-      expect([id, checked !== undefined]).toEqual([id, true]);
-      const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message, name)]));
-      const data: unknown = JSON.parse(String(message.value));
-      expect([id, checked!.headers(headers), checked!.headers.errors]).toEqual([id, true, null]);
-      expect([id, checked!.payload(data), checked!.payload.errors]).toEqual([id, true, null]);
-
-      // The catalog: the customer id (also ce_subject) for a customer event, else the id of the aggregate it belongs to.
-      const contract = crmContracts.get(type);
-      const customerId = crmContracts.subjectOf(type, data);
-      const key = contract.customerIdField ? customerId : NON_CUSTOMER_KEYS[contract.name]?.(data);
-      expect([id, message.key?.toString()]).toEqual([id, key]);
-      expect([id, header(message, 'ce_subject')]).toEqual([id, customerId]);
-      seen.add(contract.name);
-    }
+    const seen = expectPublishedAsDocumented(messages, NON_CUSTOMER_KEYS);
     // Every event type of this service's topic (the other services' events are on theirs).
     expect([...seen].sort()).toEqual(
       crmContracts
@@ -131,7 +111,7 @@ describe('contacts on the wire: every event type as published, checked against t
 });
 
 /** The Kafka key of each event type that concerns no customer, as the catalog gives it: its aggregate's id. */
-const NON_CUSTOMER_KEYS: Record<string, (data: unknown) => string> = {
+const NON_CUSTOMER_KEYS: NonCustomerKeys = {
   CompanyCreated: (data) => (data as { companyId: string }).companyId,
   CompanyUpdated: (data) => (data as { companyId: string }).companyId,
   CompanyArchived: (data) => (data as { companyId: string }).companyId,

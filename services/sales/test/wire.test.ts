@@ -2,11 +2,11 @@ import { Pool } from 'pg';
 import { crmContracts } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { createKafka, parseBrokers } from '@crm/messaging';
-import { header, publishedMessageValidators, readEvents } from '../../../test/support/wire';
+import { expectPublishedAsDocumented, readEvents, type NonCustomerKeys } from '../../../test/support/wire';
 import { salesApi, stages } from './support';
 
 /** The Kafka key of each event type that concerns no customer, as the catalog gives it: its aggregate's id. */
-const NON_CUSTOMER_KEYS: Record<string, (data: unknown) => string> = {
+const NON_CUSTOMER_KEYS: NonCustomerKeys = {
   PipelineCreated: (data) => (data as { pipelineId: string }).pipelineId,
   PipelineRenamed: (data) => (data as { pipelineId: string }).pipelineId,
   PipelineStagesChanged: (data) => (data as { pipelineId: string }).pipelineId,
@@ -61,26 +61,7 @@ describe('sales on the wire: every event type as published, checked against the 
     const stored = await pool.query<{ event_id: string }>(`SELECT event_id FROM "${api.schema}".events`);
     const messages = await readEvents(kafka, `test-${api.schema}.sales`, new Set(stored.rows.map((row) => row.event_id)));
 
-    const validators = publishedMessageValidators();
-    const seen = new Set<string>();
-    for (const message of messages) {
-      const type = header(message, 'ce_type')!;
-      const version = header(message, 'ce_dataversion')!;
-      const checked = validators.get(`${type} v${version}`);
-      const id = `${type} v${version} (${header(message, 'ce_id')})`;
-      expect([id, checked !== undefined]).toEqual([id, true]);
-      const headers = Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message, name)]));
-      const data: unknown = JSON.parse(String(message.value));
-      expect([id, checked!.headers(headers), checked!.headers.errors]).toEqual([id, true, null]);
-      expect([id, checked!.payload(data), checked!.payload.errors]).toEqual([id, true, null]);
-
-      const contract = crmContracts.get(type);
-      const customerId = crmContracts.subjectOf(type, data);
-      const key = contract.customerIdField ? customerId : NON_CUSTOMER_KEYS[contract.name]?.(data);
-      expect([id, message.key?.toString()]).toEqual([id, key]);
-      expect([id, header(message, 'ce_subject')]).toEqual([id, customerId]);
-      seen.add(contract.name);
-    }
+    const seen = expectPublishedAsDocumented(messages, NON_CUSTOMER_KEYS);
     expect([...seen].sort()).toEqual(
       crmContracts
         .all()
