@@ -165,7 +165,8 @@ describe('import jobs (PostgreSQL)', () => {
     expect(rows.map((row) => row.definition)).toEqual([expect.stringContaining('status')]);
   });
 
-  it('imports a file of another service’s kind: rows of one account in order, bad rows kept, the file deleted', async () => {
+  /** A queue of deals imports on this test's store and spool directory, started; `stop()` it. */
+  async function startedQueue(concurrency: number) {
     const importer = new DealRowImporter();
     const store = new ImportJobStore(pool, schema, kinds.names);
     await store.migrate();
@@ -173,11 +174,25 @@ describe('import jobs (PostgreSQL)', () => {
       store,
       kinds,
       importerFor: async () => importer,
-      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency: 4, spoolDir, owners: new Map() },
+      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency, spoolDir, owners: new Map() },
       logger: pino({ level: 'silent' }),
       problemOf,
     });
     await queue.start();
+    return { importer, store, queue };
+  }
+
+  /** The job once completed or failed (polled for up to 10 s), else as it last was. */
+  async function finished(store: ImportJobStore, jobId: string): Promise<ImportJob | undefined> {
+    let job: ImportJob | undefined;
+    for (let tries = 0; tries < 200 && !['completed', 'failed'].includes((job = await store.get(jobId))!.status); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return job;
+  }
+
+  it('imports a file of another service’s kind: rows of one account in order, bad rows kept, the file deleted', async () => {
+    const { importer, store, queue } = await startedQueue(4);
     try {
       const rows = Array.from(
         { length: 40 },
@@ -192,14 +207,7 @@ describe('import jobs (PostgreSQL)', () => {
         correlationId: 'c-1',
       });
       expect(submitted).toMatchObject({ kind: 'deals', status: 'queued', rowsTotal: 40 });
-      let job: ImportJob | undefined;
-      for (
-        let tries = 0;
-        tries < 200 && !['completed', 'failed'].includes((job = await store.get(submitted.jobId))!.status);
-        tries++
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const job = await finished(store, submitted.jobId);
       expect(job).toMatchObject({ status: 'completed', rowsRead: 40, created: 39, failed: 1 });
       expect(await store.rowErrors(submitted.jobId, 0, 10)).toEqual([
         expect.objectContaining({
@@ -217,18 +225,7 @@ describe('import jobs (PostgreSQL)', () => {
     }
   });
   it('lands a row without its bad cells when the import skips them, with warnings kept apart from bad rows', async () => {
-    const importer = new DealRowImporter();
-    const store = new ImportJobStore(pool, schema, kinds.names);
-    await store.migrate();
-    const queue = new ImportQueue({
-      store,
-      kinds,
-      importerFor: async () => importer,
-      settings: { maxBytes: 1024 * 1024, maxRows: 1000, concurrency: 2, spoolDir, owners: new Map() },
-      logger: pino({ level: 'silent' }),
-      problemOf,
-    });
-    await queue.start();
+    const { importer, store, queue } = await startedQueue(2);
     try {
       const file = ['Deal ID,Account,Amount,Close Date', 'd-1,acme,lots,3/4/2025', 'x-2,acme,lots,', 'd-3,initech,12,12/25/2025'];
       const submitted = await queue.submit(Readable.from([file.join('\n')]), {
@@ -241,14 +238,7 @@ describe('import jobs (PostgreSQL)', () => {
       });
       // The close dates' order is told by the value with 25 in second place.
       expect(submitted.columns[3]).toEqual({ position: 4, header: 'Close Date', field: 'closeDate', dateOrder: 'mdy' });
-      let job: ImportJob | undefined;
-      for (
-        let tries = 0;
-        tries < 200 && !['completed', 'failed'].includes((job = await store.get(submitted.jobId))!.status);
-        tries++
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const job = await finished(store, submitted.jobId);
       expect(job).toMatchObject({ status: 'completed', onInvalidCell: 'skip', created: 2, failed: 1, warnings: 1 });
       expect(importer.closeDates.sort()).toEqual(['mdy:12/25/2025', 'mdy:3/4/2025']);
       const warning = {
