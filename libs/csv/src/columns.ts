@@ -423,6 +423,22 @@ export class ImportKinds<Kind extends string = string> {
       : { ok: true, columns: main.columns, rowsWhere: split };
   }
 
+  /**
+   * The columns of an import's file: of its kind (read with the kind's preset), or of two kinds when `rowsWhere` names
+   * the column that tells their rows apart (resolveSplitColumns).
+   */
+  resolveImport(
+    headers: readonly string[],
+    request: { kind: Kind; mapping: ColumnMapping; rowsWhere?: { kind: Kind; header: string } } & SplitResolveOptions,
+  ):
+    | { ok: true; columns: Column[]; rowsWhere?: RowsWhere }
+    | { ok: false; errors: FieldError[]; columns: Column[]; rowsWhere?: RowsWhere } {
+    const { kind, mapping, rowsWhere } = request;
+    return rowsWhere
+      ? this.resolveSplitColumns(kind, rowsWhere, headers, mapping, request)
+      : this.resolveColumns(kind, headers, mapping, { ...request, preset: request.presets?.[kind] });
+  }
+
   /** The entries of a mapping that apply to `kind`: those naming one of its fields, or `ignore`. */
   mappingOf(kind: Kind, mapping: ColumnMapping): ColumnMapping {
     const columns = this.of(kind);

@@ -90,15 +90,11 @@ export async function previewFile(
 ): Promise<ImportPreview> {
   const { kinds } = deps;
   const { headers, rows: rowsTotal } = await checkCsvFile(spoolPath, { delimiter: request.delimiter, maxRows: deps.maxRows });
-  const split =
-    request.rowsWhere && kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
-  const resolved =
-    split ||
-    kinds.resolveColumns(request.kind, headers, request.mapping, { ...request, preset: request.presets?.[request.kind] });
+  const resolved = kinds.resolveImport(headers, request);
   const { columns } = await deps.withDateOrders(request.kind, resolved.columns);
-  const rowsWhere = split?.rowsWhere && {
-    ...split.rowsWhere,
-    columns: (await deps.withDateOrders(split.rowsWhere.kind, split.rowsWhere.columns)).columns,
+  const rowsWhere = resolved.rowsWhere && {
+    ...resolved.rowsWhere,
+    columns: (await deps.withDateOrders(resolved.rowsWhere.kind, resolved.rowsWhere.columns)).columns,
   };
   const firstRows = await leadingRecords(spoolPath, request.delimiter, Math.max(SAMPLE_ROWS, request.rows) + 1);
   const shown = (kind: string, columns: readonly Column[]) =>

@@ -119,18 +119,15 @@ export class ImportQueue {
       const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
       const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
       const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
-      const split =
-        request.rowsWhere &&
-        this.deps.kinds.resolveSplitColumns(request.kind, request.rowsWhere, headers, request.mapping, request);
-      const resolved =
-        split ||
-        this.deps.kinds.resolveColumns(request.kind, headers, request.mapping, {
-          ...request,
-          preset: request.presets?.[request.kind],
-        });
+      const resolved = this.deps.kinds.resolveImport(headers, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
-      const { columns } = await this.withDateOrders(spoolPath, delimiter, { kind: request.kind, ...resolved }, request);
-      const rowsWhere = split && split.ok ? await this.withDateOrders(spoolPath, delimiter, split.rowsWhere, request) : undefined;
+      const { columns } = await this.withDateOrders(
+        spoolPath,
+        delimiter,
+        { kind: request.kind, columns: resolved.columns },
+        request,
+      );
+      const rowsWhere = resolved.rowsWhere && (await this.withDateOrders(spoolPath, delimiter, resolved.rowsWhere, request));
       const job = {
         jobId,
         kind: request.kind,
