@@ -115,10 +115,8 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `${jobId}.csv`);
     this.receiving++;
     try {
-      const { maxBytes, maxRows } = this.deps.settings;
-      const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
-      const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
-      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows });
+      const { bytesTotal, delimiter } = await this.spooled(body, request, spoolPath);
+      const { headers, rows } = await checkCsvFile(spoolPath, { delimiter, maxRows: this.deps.settings.maxRows });
       const resolved = this.deps.kinds.resolveImport(headers, request);
       if (!resolved.ok) throw new ImportColumnsError(resolved.errors);
       const { columns } = await this.withDateOrders(
@@ -161,9 +159,7 @@ export class ImportQueue {
     const spoolPath = join(this.spoolDir, `preview-${randomUUID()}.csv`);
     this.receiving++;
     try {
-      const { maxBytes, maxRows } = this.deps.settings;
-      await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
-      const delimiter = request.delimiter ?? (await detectDelimiter(spoolPath));
+      const { delimiter } = await this.spooled(body, request, spoolPath);
       return await previewFile(
         spoolPath,
         { ...request, delimiter, rows },
@@ -206,6 +202,17 @@ export class ImportQueue {
   }
 
   /** A kind's columns with the day/month order of its date columns (given with the import, or told by their values). */
+  /** The upload on disk as UTF-8 CSV (within the size and row limits), its size, and its delimiter, given or detected. */
+  private async spooled(
+    body: Readable,
+    request: Pick<ImportRequest, 'format' | 'delimiter'>,
+    spoolPath: string,
+  ): Promise<{ bytesTotal: number; delimiter: CsvDelimiter }> {
+    const { maxBytes, maxRows } = this.deps.settings;
+    const bytesTotal = await spoolUpload(body, request.format ?? { type: 'csv' }, spoolPath, { maxBytes, maxRows });
+    return { bytesTotal, delimiter: request.delimiter ?? (await detectDelimiter(spoolPath)) };
+  }
+
   private async withDateOrders<T extends { kind: string; columns: Column[] }>(
     spoolPath: string,
     delimiter: CsvDelimiter,
