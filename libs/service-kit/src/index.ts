@@ -3,6 +3,7 @@
 export { defineService, InvalidServiceDefinitionError, type ServiceDefinition } from './service';
 export {
   envPrefixOf,
+  timersConfigSpec,
   loadServiceConfig,
   serviceConfigSpec,
   settingsOf,
@@ -16,5 +17,7 @@ export { positionIn, respond, type Written } from './respond';
 export { ApiResponds, type ApiRespondsOptions } from './respond-openapi';
 export { ReadModels, type ReadModelDocument } from './read-models';
 export { OnEvent, type ReceivedEvent } from './reactors/on-event';
+export { OnTimer } from './timers/on-timer';
+export { Timers, TimerHandlersMismatch } from './timers/timers.module';
 export { createService, serveService } from './bootstrap';
 export { rebuildCommand } from './cli';

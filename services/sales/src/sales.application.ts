@@ -35,6 +35,7 @@ import {
   ListProductsHandler,
   PurchaseHistoryHandler,
 } from './application/queries/sales-queries';
+import { DealRotting } from './application/deal-rotting';
 
 /** The sales service's API and use cases: a handler per command and query. */
 @Module({
@@ -66,6 +67,7 @@ import {
     ListProductsHandler,
     GetOrderHandler,
     PurchaseHistoryHandler,
+    DealRotting,
   ],
 })
 export class SalesApplication {}

@@ -73,6 +73,7 @@ const stageStaySchema = Closed({
 });
 const listedDealSchema = Closed({
   ...dealFields,
+  rottingSince: Type.Optional(UtcTimestamp({ description: 'When it was flagged as rotting, while it is.' })),
   stageHistory: Type.Array(stageStaySchema, { description: 'Every stay in a stage, oldest first.' }),
 });
 sameShape<Static<typeof listedDealSchema>, DealListItem>(true);
