@@ -15,6 +15,7 @@ export { SERVICE_CONFIG, SERVICE_SETTINGS, ServiceModule } from './service.modul
 export { InjectRepository, repositoryToken, type RepositoryOf } from './aggregates';
 export { positionIn, respond, type Written } from './respond';
 export { ApiResponds, type ApiRespondsOptions } from './respond-openapi';
+export { historyOf, ownFields, type FieldChange, type HistoryEntry, type RecordedChange } from './history';
 export { ReadModels, type ReadModelDocument } from './read-models';
 export { OnEvent, type ReceivedEvent } from './reactors/on-event';
 export { OnTimer } from './timers/on-timer';

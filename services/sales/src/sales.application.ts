@@ -36,6 +36,7 @@ import {
   PurchaseHistoryHandler,
 } from './application/queries/sales-queries';
 import { DealRotting } from './application/deal-rotting';
+import { GetDealHistoryHandler, GetHistoryHandler } from './application/queries/history';
 
 /** The sales service's API and use cases: a handler per command and query. */
 @Module({
@@ -67,6 +68,8 @@ import { DealRotting } from './application/deal-rotting';
     ListProductsHandler,
     GetOrderHandler,
     PurchaseHistoryHandler,
+    GetHistoryHandler,
+    GetDealHistoryHandler,
     DealRotting,
   ],
 })
