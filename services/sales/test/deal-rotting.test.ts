@@ -2,6 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Pool } from 'pg';
 import { newId } from '@crm/eventsourcing';
 import { Timers } from '@crm/service-kit';
+import { timerEventId } from '@crm/timers';
 import { OpenDeal } from '../src/application/commands/deals';
 import { eventually, salesApi } from './support';
 
@@ -55,6 +56,12 @@ describe('sales: deals that rot', () => {
     const rotting = await api.get('/v1/deals').query({ pipelineId, rotting: true }).expect(200);
     expect(rotting.body.items.map((deal: { dealId: string }) => deal.dealId)).toEqual([stale.dealId]);
     expect(await rottedEvents(stale.dealId)).toBe(1);
+    // Its id derived from the timer's: a second run of the timer would append nothing.
+    const { rows: rotted } = await pool.query<{ event_id: string }>(
+      `SELECT event_id FROM "${api.schema}".events WHERE stream_name = $1 AND event_type = 'DealRotted'`,
+      [`deal-${stale.dealId}`],
+    );
+    expect(rotted).toEqual([{ event_id: timerEventId(`deal-rotting:${stale.dealId}:0`) }]);
 
     // The others have timers, not due yet: a day after the fresh deal entered, 14 after the patient one did.
     const timers = api.app().get(Timers);
