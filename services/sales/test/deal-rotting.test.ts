@@ -4,7 +4,10 @@ import { newId } from '@crm/eventsourcing';
 import { Timers } from '@crm/service-kit';
 import { timerEventId } from '@crm/timers';
 import { OpenDeal } from '../src/application/commands/deals';
-import { eventually, salesApi } from './support';
+import { createServiceTestApp } from '@crm/service-kit/testing';
+import { dealRottingTimerId } from '../src/application/deal-rotting';
+import { salesService } from '../src/sales.service';
+import { eventually, salesApi, salesTestConfig } from './support';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
@@ -89,5 +92,37 @@ describe('sales: deals that rot', () => {
     const cleared = afterMove.body.items.find((deal: { dealId: string }) => deal.dealId === stale.dealId);
     expect(cleared).toMatchObject({ rotting: false, stageId: negotiation.stageId });
     expect(cleared).not.toHaveProperty('rottingSince');
+  });
+
+  it('runs each timer once with two replicas on one table: one DealRotted per deal, no timer run twice', async () => {
+    // A second replica of the service: the same schema, read database and topic prefix as the first.
+    const second = await createServiceTestApp(salesService, salesTestConfig(api.schema));
+    try {
+      const dealIds = Array.from({ length: 40 }, () => newId());
+      for (const dealId of dealIds) await openIn(proposal.stageId, daysAgo(3), dealId);
+      const timerIds = dealIds.map((dealId) => dealRottingTimerId(dealId, 0));
+      const timers = async () =>
+        (
+          await pool.query<{ state: string; attempts: number }>(
+            `SELECT state, attempts FROM "${api.schema}".timers WHERE id = ANY($1)`,
+            [timerIds],
+          )
+        ).rows;
+      await eventually(
+        async () => (await timers()).filter(({ state }) => state === 'fired').length === dealIds.length,
+        'every timer to fire',
+      );
+      // SKIP LOCKED: the two schedulers claimed different timers, none was run by both.
+      expect((await timers()).every(({ attempts }) => attempts === 1)).toBe(true);
+      const { rows } = await pool.query<{ stream_name: string; count: number }>(
+        `SELECT stream_name, count(*)::int AS count FROM "${api.schema}".events
+          WHERE event_type = 'DealRotted' AND stream_name = ANY($1) GROUP BY stream_name`,
+        [dealIds.map((dealId) => `deal-${dealId}`)],
+      );
+      expect(rows).toHaveLength(dealIds.length);
+      expect(rows.every(({ count }) => count === 1)).toBe(true);
+    } finally {
+      await second.close();
+    }
   });
 });
