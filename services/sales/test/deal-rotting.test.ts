@@ -65,6 +65,13 @@ describe('sales: deals that rot', () => {
       [`deal-${stale.dealId}`],
     );
     expect(rotted).toEqual([{ event_id: timerEventId(`deal-rotting:${stale.dealId}:0`) }]);
+    // In its history, done by the service itself.
+    const { body: history } = await api.get(`/v1/deals/${stale.dealId}/history`).expect(200);
+    expect(history.items.at(-1)).toMatchObject({
+      type: 'DealRotted',
+      actor: 'sales',
+      changes: [{ field: 'rotting', old: false, new: true }],
+    });
 
     // The others have timers, not due yet: a day after the fresh deal entered, 14 after the patient one did.
     const timers = api.app().get(Timers);
