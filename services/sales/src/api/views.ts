@@ -173,7 +173,7 @@ const stageTimeSchema = Closed({
   name: Type.Optional(Type.String({ description: 'The stage’s name now.' })),
   enteredAt: UtcTimestamp(),
   leftAt: Type.Optional(UtcTimestamp({ description: 'When it moved on, was won or lost; absent while it is there.' })),
-  durationMs: Type.Integer({ minimum: 0, description: 'From entering to leaving, or to now for the current stay.' }),
+  durationMs: Type.Integer({ description: 'From entering to leaving, or to now for the current stay.' }),
 });
 sameShape<Static<typeof stageTimeSchema>, StageTime>(true);
 
