@@ -40,7 +40,7 @@ const OPTIONS = Symbol('TIMERS_OPTIONS');
 const POOL = Symbol('TIMERS_POOL');
 
 /**
- * Creates the table when the module starts (before the reactors that schedule run), starts the scheduler once the
+ * Checks the handlers and creates the table when the module starts (before the reactors that schedule run), starts the scheduler once the
  * application is up, and stops it before anything closes on shutdown: the runs in flight end and are recorded while
  * the event store they append to is still open.
  */
@@ -57,14 +57,18 @@ class TimersHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicat
     @Inject(PLATFORM_LOGGER) private readonly logger: Logger,
   ) {}
 
+  private handlers: Record<string, TimerHandler> = {};
+
+  /** Checks the handlers against the declared kinds before anything connects, then creates the table. */
   async onModuleInit(): Promise<void> {
+    this.handlers = this.discover();
     await this.timers.migrate();
   }
 
   onApplicationBootstrap(): void {
     this.scheduler = new TimerScheduler({
       store: this.timers,
-      handlers: this.discover(),
+      handlers: this.handlers,
       pollIntervalMs: this.options.pollIntervalMs,
       batchSize: this.options.batchSize,
       leaseMs: this.options.leaseMs,
