@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import pino from 'pino';
+import request from 'supertest';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { currentCorrelation } from '@crm/platform';
 import { PLATFORM_LOGGER } from '@crm/platform/nest';
@@ -66,13 +67,16 @@ describe('timers in the service kit (@OnTimer)', () => {
   const stateOf = async (id: string) =>
     (await pool.query<{ state: string }>(`SELECT state FROM "${schema}".timers WHERE id = $1`, [id])).rows[0]?.state;
 
-  it('fires a due timer with the handler of its kind, the service acting, and on shutdown lets a run in flight end and be recorded', async () => {
+  it('fires a due timer with the handler of its kind, the service acting, counts it in /metrics, and on shutdown lets a run in flight end and be recorded', async () => {
     const app = await createServiceTestApp(service(['reminder']), config);
     const timers = app.get(Timers);
     const dueAt = new Date(Date.now() - 1000);
     await timers.schedule({ id: 'reminder:1', kind: 'reminder', dueAt, payload: {} });
     await eventually(async () => (await stateOf('reminder:1')) === 'fired', 30000, 'the timer fired');
     expect(ran).toEqual([{ id: 'reminder:1', actor: 'reminders', stopping: false }]);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^crm_timers_fired_total\{kind="reminder"\} 1$/m);
+    expect(metrics.text).toMatch(/^crm_timers_overdue_seconds /m);
 
     await timers.schedule({ id: 'reminder:2', kind: 'reminder', dueAt, payload: { slow: true } });
     await eventually(async () => (await timers.get('reminder:2'))?.claimedBy != null, 30000, 'the slow run to start');
