@@ -20,6 +20,7 @@ import {
 } from '@crm/contracts';
 import { namedSchema, namedType, sameShape } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
+import type { BoughtWithAnswer, ProductCustomersPage } from '../application/queries/products';
 import type { CustomerHeader, ProfileView, TimelineItem, TimelinePage } from '../application/views';
 import type { SalesFacts } from '../domain/sales-record';
 import { TIMELINE_EVENT_TYPES } from './customer.dto';
@@ -173,3 +174,35 @@ const erasedProfileSchema = Closed({
 const profileSchema = OneOf([liveProfileSchema, erasedProfileSchema]);
 sameShape<Static<typeof profileSchema>, ProfileView>(true);
 export const profileView = namedType<ProfileView>('CustomerProfile', profileSchema);
+
+const productCustomersPageSchema = Closed({
+  productId: Uuid({ description: 'The product bought.' }),
+  notBought: Type.Optional(Uuid({ description: 'The product none of them bought, when asked.' })),
+  items: Type.Array(
+    Closed({
+      customerId: Uuid({ description: 'The customer: a survivor stands for the contacts merged into it.' }),
+      quantity: Type.Integer({ minimum: 1, description: 'The units of the product it bought (paid, not refunded).' }),
+    }),
+    { description: 'By customer id.' },
+  ),
+  next: Type.Optional(Type.String({ description: 'Cursor of the next page; absent on the last one.' })),
+});
+sameShape<Static<typeof productCustomersPageSchema>, ProductCustomersPage>(true);
+export const productCustomersPage = namedType<ProductCustomersPage>('ProductCustomersPage', productCustomersPageSchema);
+
+const boughtWithSchema = Closed({
+  productId: Uuid({ description: 'The product bought.' }),
+  customers: Type.Integer({ minimum: 0, description: 'How many customers bought it.' }),
+  items: Type.Array(
+    Closed({
+      productId: Uuid(),
+      sku: skuSchema,
+      name: Type.String({ description: 'Its name on an order that bought it.' }),
+      customers: Type.Integer({ minimum: 1, description: 'How many of those customers bought this one too.' }),
+      quantity: Type.Integer({ minimum: 1, description: 'The units of this one they bought.' }),
+    }),
+    { description: 'Most customers first, then most units, then product id.' },
+  ),
+});
+sameShape<Static<typeof boughtWithSchema>, BoughtWithAnswer>(true);
+export const boughtWithAnswer = namedType<BoughtWithAnswer>('BoughtWith', boughtWithSchema);
