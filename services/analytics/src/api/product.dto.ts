@@ -1,7 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
-import { BoundedString, IsUuid, Optional } from '@crm/platform/nest';
+import { BoundedString, IsUuid, OPENAPI_RULE_EXTENSION, Optional } from '@crm/platform/nest';
 
 /** `?format=csv`: every customer as a CSV download instead of a JSON page. */
 export const PRODUCT_CUSTOMERS_FORMATS = ['csv'] as const;
@@ -28,7 +28,8 @@ export class ProductCustomersQuery {
   @ApiPropertyOptional({
     enum: PRODUCT_CUSTOMERS_FORMATS,
     description: 'csv: every customer (no pages: no `limit` or `cursor`) as a `text/csv` download.',
-  })
+    [OPENAPI_RULE_EXTENSION]: 'without `limit` and `cursor`',
+  } as ApiPropertyOptions)
   @Optional()
   @IsIn(PRODUCT_CUSTOMERS_FORMATS)
   format?: (typeof PRODUCT_CUSTOMERS_FORMATS)[number];
