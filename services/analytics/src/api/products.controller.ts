@@ -6,8 +6,8 @@ import { inMemoryItems, withoutPages } from '@crm/csv';
 import { sendTableExport } from '@crm/csv/nest';
 import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
 import {
-  BoughtWithQuery as BoughtWith,
-  ProductCustomersQuery as ProductCustomers,
+  ProductCustomers,
+  ProductsBoughtWith,
   type BoughtWithAnswer,
   type ProductCustomersPage,
 } from '../application/queries/products';
@@ -44,6 +44,7 @@ export class ProductsController {
     },
   })
   @ApiProblemResponse(400, 'A malformed id, `notBought`, `limit` or cursor, or pages asked of the CSV')
+  @ApiProblemResponse(422, "A customer's lifetime value in a currency is beyond what can be counted exactly")
   async customers(
     @Param('productId', new ParseIdPipe()) productId: string,
     @Query() { format, notBought, limit, cursor }: ProductCustomersQuery,
@@ -75,10 +76,11 @@ export class ProductsController {
   })
   @ApiJsonResponse(200, boughtWithAnswer)
   @ApiProblemResponse(400, 'A malformed id or `limit`')
+  @ApiProblemResponse(422, "A customer's lifetime value in a currency is beyond what can be counted exactly")
   boughtWith(
     @Param('productId', new ParseIdPipe()) productId: string,
     @Query() { limit }: BoughtWithQuery,
   ): Promise<BoughtWithAnswer> {
-    return this.queries.execute(new BoughtWith(productId, limit ?? DEFAULT_BOUGHT_WITH_LIMIT));
+    return this.queries.execute(new ProductsBoughtWith(productId, limit ?? DEFAULT_BOUGHT_WITH_LIMIT));
   }
 }

@@ -41,7 +41,7 @@ export function customersWhoBought(
   return found.sort((a, b) => compare(a.customerId, b.customerId));
 }
 
-export interface BoughtWith {
+export interface ProductBoughtWith {
   productId: string;
   sku: string;
   name: string;
@@ -52,8 +52,8 @@ export interface BoughtWith {
 }
 
 /** The other products bought by the customers who bought `productId`: most customers first, then most units, then id. */
-export function boughtWith(customers: ReadonlyMap<string, SalesFacts>, productId: string): BoughtWith[] {
-  const counts = new Map<string, BoughtWith>();
+export function boughtWith(customers: ReadonlyMap<string, SalesFacts>, productId: string): ProductBoughtWith[] {
+  const counts = new Map<string, ProductBoughtWith>();
   for (const facts of customers.values()) {
     if (!facts.products.some((product) => product.productId === productId)) continue;
     for (const { productId: otherId, sku, name, quantity } of facts.products) {

@@ -70,15 +70,18 @@ export const emptySalesRecord = (): SalesRecord => ({ orders: {}, deals: {}, bou
 /** The next record of a customer: one order or deal changes, and the products bought are derived again. */
 export function evolveSalesRecord(record: SalesRecord | undefined, event: SalesRecordEvent): SalesRecord {
   const held = record ?? emptySalesRecord();
-  if (event.type.startsWith('Order')) {
-    const { orderId } = event.data as { orderId: string };
-    const orders = { ...held.orders, [orderId]: evolveOrder(held.orders[orderId], event as OrderEvent) };
+  if (isOrderEvent(event)) {
+    const { orderId } = event.data;
+    const orders = { ...held.orders, [orderId]: evolveOrder(held.orders[orderId], event) };
     return { ...held, orders, boughtProductIds: Object.keys(productsBought(Object.values(orders))).sort() };
   }
-  const { dealId } = event.data as { dealId: string };
-  const deal = evolveDeal(held.deals[dealId], event as DealEvent);
+  const { dealId } = event.data;
+  const deal = evolveDeal(held.deals[dealId], event);
   return deal ? { ...held, deals: { ...held.deals, [dealId]: deal } } : held;
 }
+
+// Every order event names its order (OrderPlaced may name a deal too); no deal event names an order.
+const isOrderEvent = (event: SalesRecordEvent): event is OrderEvent => 'orderId' in event.data;
 
 function evolveOrder(order: OrderState | undefined, event: OrderEvent): OrderState {
   // An order's events come in the order of its stream (one Kafka key), so only OrderPlaced starts one; the fallback

@@ -5,7 +5,7 @@ import {
   boughtWith,
   customersWhoBought,
   factsByCustomer,
-  type BoughtWith,
+  type ProductBoughtWith,
   type ProductCustomer,
 } from '../../domain/product-buyers';
 import type { SalesFacts, SalesRecord } from '../../domain/sales-record';
@@ -24,7 +24,7 @@ export interface BoughtWithAnswer {
   productId: string;
   /** How many customers bought the product. */
   customers: number;
-  items: BoughtWith[];
+  items: ProductBoughtWith[];
 }
 
 /**
@@ -50,7 +50,7 @@ async function buyersOf(readModels: ReadModels, customers: Customers, productId:
 }
 
 /** The customers who bought a product and, with `notBought`, never bought another; by customer id, a page at a time. */
-export class ProductCustomersQuery extends Query<ProductCustomersPage> {
+export class ProductCustomers extends Query<ProductCustomersPage> {
   constructor(
     readonly productId: string,
     readonly request: { notBought?: string; limit?: number; cursor?: string },
@@ -59,14 +59,14 @@ export class ProductCustomersQuery extends Query<ProductCustomersPage> {
   }
 }
 
-@QueryHandler(ProductCustomersQuery)
-export class ProductCustomersHandler implements IQueryHandler<ProductCustomersQuery> {
+@QueryHandler(ProductCustomers)
+export class ProductCustomersHandler implements IQueryHandler<ProductCustomers> {
   constructor(
     private readonly readModels: ReadModels,
     private readonly customers: Customers,
   ) {}
 
-  async execute({ productId, request: { notBought, limit, cursor } }: ProductCustomersQuery): Promise<ProductCustomersPage> {
+  async execute({ productId, request: { notBought, limit, cursor } }: ProductCustomers): Promise<ProductCustomersPage> {
     const after = cursor === undefined ? undefined : decodeCustomerCursor(cursor);
     const found = customersWhoBought(await buyersOf(this.readModels, this.customers, productId), productId, notBought);
     const rest = after === undefined ? found : found.filter((customer) => customer.customerId > after);
@@ -77,7 +77,7 @@ export class ProductCustomersHandler implements IQueryHandler<ProductCustomersQu
 }
 
 /** The other products most often bought by the customers who bought this one. */
-export class BoughtWithQuery extends Query<BoughtWithAnswer> {
+export class ProductsBoughtWith extends Query<BoughtWithAnswer> {
   constructor(
     readonly productId: string,
     readonly limit: number,
@@ -86,14 +86,14 @@ export class BoughtWithQuery extends Query<BoughtWithAnswer> {
   }
 }
 
-@QueryHandler(BoughtWithQuery)
-export class BoughtWithHandler implements IQueryHandler<BoughtWithQuery> {
+@QueryHandler(ProductsBoughtWith)
+export class BoughtWithHandler implements IQueryHandler<ProductsBoughtWith> {
   constructor(
     private readonly readModels: ReadModels,
     private readonly customers: Customers,
   ) {}
 
-  async execute({ productId, limit }: BoughtWithQuery): Promise<BoughtWithAnswer> {
+  async execute({ productId, limit }: ProductsBoughtWith): Promise<BoughtWithAnswer> {
     const buyers = await buyersOf(this.readModels, this.customers, productId);
     return {
       productId,
