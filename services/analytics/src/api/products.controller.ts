@@ -2,11 +2,12 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { inMemoryItems, withoutPages } from '@crm/csv';
+import { withoutPages, type TableExport } from '@crm/csv';
 import { sendTableExport } from '@crm/csv/nest';
 import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
 import {
   ProductCustomers,
+  ProductCustomersTable,
   ProductsBoughtWith,
   type BoughtWithAnswer,
   type ProductCustomersPage,
@@ -44,7 +45,6 @@ export class ProductsController {
     },
   })
   @ApiProblemResponse(400, 'A malformed id, `notBought`, `limit` or cursor, or pages asked of the CSV')
-  @ApiProblemResponse(422, "A customer's lifetime value in a currency is beyond what can be counted exactly")
   async customers(
     @Param('productId', new ParseIdPipe()) productId: string,
     @Query() { format, notBought, limit, cursor }: ProductCustomersQuery,
@@ -58,14 +58,9 @@ export class ProductsController {
       return;
     }
     withoutPages({ ...(limit !== undefined && { limit }), ...(cursor !== undefined && { cursor }) });
-    const { items } = await this.queries.execute(new ProductCustomers(productId, { notBought }));
-    const name = notBought === undefined ? `customers-of-${productId}` : `customers-of-${productId}-not-${notBought}`;
-    await sendTableExport(response, { format }, undefined, async () => ({
-      name,
-      columns: ['customerId', 'quantity'],
-      record: ({ customerId, quantity }: ProductCustomersPage['items'][number]) => [customerId, String(quantity)],
-      items: inMemoryItems(items),
-    }));
+    await sendTableExport(response, { format }, undefined, (): Promise<TableExport> =>
+      this.queries.execute(new ProductCustomersTable(productId, notBought)),
+    );
   }
 
   @Get(':productId/bought-with')
@@ -76,7 +71,6 @@ export class ProductsController {
   })
   @ApiJsonResponse(200, boughtWithAnswer)
   @ApiProblemResponse(400, 'A malformed id or `limit`')
-  @ApiProblemResponse(422, "A customer's lifetime value in a currency is beyond what can be counted exactly")
   boughtWith(
     @Param('productId', new ParseIdPipe()) productId: string,
     @Query() { limit }: BoughtWithQuery,

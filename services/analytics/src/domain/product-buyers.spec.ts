@@ -1,4 +1,4 @@
-import { boughtWith, customersWhoBought, factsByCustomer } from './product-buyers';
+import { boughtWith, customersWhoBought, productsByCustomer } from './product-buyers';
 import type { SalesRecord } from './sales-record';
 import { survivorsOf, withMergedContacts, type BatchIdentityLinks } from './identity';
 
@@ -25,7 +25,7 @@ function bought(units: Record<string, number>): SalesRecord {
 
 describe('who bought what', () => {
   // Given Ada (with her twin merged into her), Byron and Mary
-  const customers = factsByCustomer(
+  const customers = productsByCustomer(
     [
       { contactId: ADA, sales: bought({ [ENGINE]: 1 }) },
       { contactId: TWIN, sales: bought({ [CARDS]: 2 }) },

@@ -1,22 +1,22 @@
-import { salesFactsOf, type SalesFacts, type SalesRecord } from './sales-record';
+import { productsBoughtOf, type ProductBought, type SalesRecord } from './sales-record';
 
 /**
  * "Bought X but not Y" and "bought with X", over customers: a survivor with the contacts merged into it counts once,
  * with what any of them bought. Bought means paid and not refunded (see SalesRecord).
  */
 
-/** The sales facts of each customer (keyed by survivor id), from the records of its contacts. */
-export function factsByCustomer(
+/** What each customer (keyed by survivor id) bought, from the records of its contacts. */
+export function productsByCustomer(
   records: readonly { contactId: string; sales: SalesRecord }[],
   survivorOf: ReadonlyMap<string, string>,
-): Map<string, SalesFacts> {
+): Map<string, ProductBought[]> {
   const byCustomer = new Map<string, SalesRecord[]>();
   // By contact id, so that a product renamed between orders is named the same way on every read.
   for (const { contactId, sales } of [...records].sort((a, b) => compare(a.contactId, b.contactId))) {
     const customerId = survivorOf.get(contactId) ?? contactId;
     byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), sales]);
   }
-  return new Map([...byCustomer].map(([customerId, held]) => [customerId, salesFactsOf(held)]));
+  return new Map([...byCustomer].map(([customerId, held]) => [customerId, productsBoughtOf(held)]));
 }
 
 export interface ProductCustomer {
@@ -27,15 +27,15 @@ export interface ProductCustomer {
 
 /** The customers who bought `productId` and, if given, never bought `notBoughtId`; by customer id. */
 export function customersWhoBought(
-  customers: ReadonlyMap<string, SalesFacts>,
+  customers: ReadonlyMap<string, readonly ProductBought[]>,
   productId: string,
   notBoughtId?: string,
 ): ProductCustomer[] {
   const found: ProductCustomer[] = [];
-  for (const [customerId, facts] of customers) {
-    const bought = facts.products.find((product) => product.productId === productId);
+  for (const [customerId, products] of customers) {
+    const bought = products.find((product) => product.productId === productId);
     if (!bought) continue;
-    if (notBoughtId !== undefined && facts.products.some((product) => product.productId === notBoughtId)) continue;
+    if (notBoughtId !== undefined && products.some((product) => product.productId === notBoughtId)) continue;
     found.push({ customerId, quantity: bought.quantity });
   }
   return found.sort((a, b) => compare(a.customerId, b.customerId));
@@ -52,11 +52,11 @@ export interface ProductBoughtWith {
 }
 
 /** The other products bought by the customers who bought `productId`: most customers first, then most units, then id. */
-export function boughtWith(customers: ReadonlyMap<string, SalesFacts>, productId: string): ProductBoughtWith[] {
+export function boughtWith(customers: ReadonlyMap<string, readonly ProductBought[]>, productId: string): ProductBoughtWith[] {
   const counts = new Map<string, ProductBoughtWith>();
-  for (const facts of customers.values()) {
-    if (!facts.products.some((product) => product.productId === productId)) continue;
-    for (const { productId: otherId, sku, name, quantity } of facts.products) {
+  for (const products of customers.values()) {
+    if (!products.some((product) => product.productId === productId)) continue;
+    for (const { productId: otherId, sku, name, quantity } of products) {
       if (otherId === productId) continue;
       const held = counts.get(otherId);
       counts.set(

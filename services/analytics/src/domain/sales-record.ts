@@ -192,7 +192,7 @@ export function salesFactsOf(records: readonly SalesRecord[]): SalesFacts {
   return {
     lifetimeValue: lifetimeValueOf(orders),
     ...(paidDates.length > 0 && { firstPurchaseAt: paidDates[0], lastPurchaseAt: paidDates[paidDates.length - 1] }),
-    products: Object.values(productsBought(orders)).sort((a, b) => compare(a.productId, b.productId)),
+    products: productsBoughtOf(records),
     openDeals: deals
       .filter(([, deal]) => deal.status === 'open')
       .map(([dealId, { pipelineId, stageId, title, value, openedAt, stageEnteredAt }]) => ({
@@ -206,6 +206,12 @@ export function salesFactsOf(records: readonly SalesRecord[]): SalesFacts {
       }))
       .sort((a, b) => compare(a.openedAt, b.openedAt) || compare(a.dealId, b.dealId)),
   };
+}
+
+/** The products bought by the contacts of these records (sorted by product id): all that "who bought what" reads. */
+export function productsBoughtOf(records: readonly SalesRecord[]): ProductBought[] {
+  const orders = records.flatMap((record) => Object.values(record.orders));
+  return Object.values(productsBought(orders)).sort((a, b) => compare(a.productId, b.productId));
 }
 
 function lifetimeValueOf(orders: readonly OrderState[]): Money[] {

@@ -1,14 +1,15 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { inMemoryItems, type TableExport } from '@crm/csv';
 import { RequestValidationError } from '@crm/platform';
 import { ReadModels } from '@crm/service-kit';
 import {
   boughtWith,
   customersWhoBought,
-  factsByCustomer,
+  productsByCustomer,
   type ProductBoughtWith,
   type ProductCustomer,
 } from '../../domain/product-buyers';
-import type { SalesFacts, SalesRecord } from '../../domain/sales-record';
+import type { ProductBought, SalesRecord } from '../../domain/sales-record';
 import { Customers } from '../customers';
 import { customerProfileProjection } from '../read-models/customer-profile';
 
@@ -28,11 +29,11 @@ export interface BoughtWithAnswer {
 }
 
 /**
- * The sales facts of every customer who bought a product, merged contacts combined: the contacts whose profile says
+ * What every customer who bought a product bought, merged contacts combined: the contacts whose profile says
  * they bought it, the customers they stand for now, and the records of all those customers' contacts (a contact merged
  * into a buyer may have bought what the buyer did not). An erased contact's profile keeps no sales: it counts nothing.
  */
-async function buyersOf(readModels: ReadModels, customers: Customers, productId: string): Promise<Map<string, SalesFacts>> {
+async function buyersOf(readModels: ReadModels, customers: Customers, productId: string): Promise<Map<string, ProductBought[]>> {
   const profiles = readModels.of(customerProfileProjection);
   const buyers = await profiles
     .find({ 'sales.boughtProductIds': productId }, { projection: { _id: 1 } })
@@ -46,14 +47,14 @@ async function buyersOf(readModels: ReadModels, customers: Customers, productId:
       return sales ? [{ contactId: profile._id, sales }] : [];
     },
   );
-  return factsByCustomer(records, await customers.survivorsOf(contactIds));
+  return productsByCustomer(records, await customers.survivorsOf(contactIds));
 }
 
 /** The customers who bought a product and, with `notBought`, never bought another; by customer id, a page at a time. */
 export class ProductCustomers extends Query<ProductCustomersPage> {
   constructor(
     readonly productId: string,
-    readonly request: { notBought?: string; limit?: number; cursor?: string },
+    readonly request: { notBought?: string; limit: number; cursor?: string },
   ) {
     super();
   }
@@ -70,9 +71,37 @@ export class ProductCustomersHandler implements IQueryHandler<ProductCustomers> 
     const after = cursor === undefined ? undefined : decodeCustomerCursor(cursor);
     const found = customersWhoBought(await buyersOf(this.readModels, this.customers, productId), productId, notBought);
     const rest = after === undefined ? found : found.filter((customer) => customer.customerId > after);
-    const items = limit === undefined ? rest : rest.slice(0, limit);
+    const items = rest.slice(0, limit);
     const page = { productId, ...(notBought !== undefined && { notBought }), items };
     return items.length < rest.length ? { ...page, next: encodeCustomerCursor(items[items.length - 1].customerId) } : page;
+  }
+}
+
+/** Every customer who bought a product and, with `notBought`, never bought another, as a table to download. */
+export class ProductCustomersTable extends Query<TableExport<ProductCustomer>> {
+  constructor(
+    readonly productId: string,
+    readonly notBought?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ProductCustomersTable)
+export class ProductCustomersTableHandler implements IQueryHandler<ProductCustomersTable> {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly customers: Customers,
+  ) {}
+
+  async execute({ productId, notBought }: ProductCustomersTable): Promise<TableExport<ProductCustomer>> {
+    const found = customersWhoBought(await buyersOf(this.readModels, this.customers, productId), productId, notBought);
+    return {
+      name: notBought === undefined ? `customers-of-${productId}` : `customers-of-${productId}-not-${notBought}`,
+      columns: ['customerId', 'quantity'],
+      record: ({ customerId, quantity }) => [customerId, String(quantity)],
+      items: inMemoryItems(found),
+    };
   }
 }
 
@@ -87,7 +116,7 @@ export class ProductsBoughtWith extends Query<BoughtWithAnswer> {
 }
 
 @QueryHandler(ProductsBoughtWith)
-export class BoughtWithHandler implements IQueryHandler<ProductsBoughtWith> {
+export class ProductsBoughtWithHandler implements IQueryHandler<ProductsBoughtWith> {
   constructor(
     private readonly readModels: ReadModels,
     private readonly customers: Customers,
