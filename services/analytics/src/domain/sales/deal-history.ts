@@ -76,7 +76,8 @@ export function evolveDealHistory(deal: DealHistory | undefined, event: DealEven
       return { ...deal, status: 'lost', closedAt: at, stays: ended(deal.stays, at) };
     case 'DealReopened': {
       const { closedAt: _closedAt, ...reopened } = deal;
-      return { ...reopened, status: 'open', stays: [...deal.stays, { stageId: event.data.stageId, from: at }] };
+      // `ended` is a no-op on a closed deal; it keeps stays apart should a reopening reach an open one.
+      return { ...reopened, status: 'open', stays: [...ended(deal.stays, at), { stageId: event.data.stageId, from: at }] };
     }
     case 'DealRotted':
       return deal;
