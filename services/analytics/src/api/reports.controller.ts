@@ -118,6 +118,7 @@ export class ReportsController {
       return;
     }
     const rows = report.rows;
+    // The exports' one CSV writer: header, quoting, formulas escaped, sent as a download.
     await sendTableExport(response, { format: 'csv' }, undefined, async () => ({
       name,
       columns,
