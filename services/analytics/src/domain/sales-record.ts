@@ -20,7 +20,6 @@ export interface SalesRecord {
 export interface OrderState {
   currency: string;
   status: 'placed' | 'paid' | 'cancelled';
-  placedAt?: string;
   paidAt?: string;
   paidMinor: number;
   refundedMinor: number;
@@ -65,7 +64,7 @@ const SALES_RECORD_EVENTS: ReadonlySet<string> = new Set<SalesRecordEvent['type'
 /** Whether an event changes a customer's sales record (fulfilments and rotting flags do not). */
 export const changesSalesRecord = (event: { type: string }): event is SalesRecordEvent => SALES_RECORD_EVENTS.has(event.type);
 
-export const emptySalesRecord = (): SalesRecord => ({ orders: {}, deals: {}, boughtProductIds: [] });
+const emptySalesRecord = (): SalesRecord => ({ orders: {}, deals: {}, boughtProductIds: [] });
 
 /** The next record of a customer: one order or deal changes, and the products bought are derived again. */
 export function evolveSalesRecord(record: SalesRecord | undefined, event: SalesRecordEvent): SalesRecord {
@@ -89,12 +88,12 @@ function evolveOrder(order: OrderState | undefined, event: OrderEvent): OrderSta
   const held = order ?? { currency: '', status: 'placed', paidMinor: 0, refundedMinor: 0, lines: {} };
   switch (event.type) {
     case 'OrderPlaced': {
-      const { currency, lines, at } = event.data;
+      const { currency, lines } = event.data;
       const kept = lines.map(({ lineId, productId, sku, name, quantity }) => [
         lineId,
         { productId, sku, name, quantity, refundedQuantity: 0 },
       ]);
-      return { ...held, currency, placedAt: at, lines: Object.fromEntries(kept) };
+      return { ...held, currency, lines: Object.fromEntries(kept) };
     }
     case 'OrderPaid':
       return { ...held, currency: event.data.currency, status: 'paid', paidAt: event.data.at, paidMinor: event.data.amountMinor };
