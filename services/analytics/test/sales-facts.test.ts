@@ -396,6 +396,7 @@ describe('analytics: sales facts and who bought what', () => {
     // Enough of the seed to mean something: purchases, refunds, cancellations, merges.
     expect(inputs.orders.filter((order) => order.refunds.length > 0).length).toBeGreaterThan(20);
     expect(inputs.orders.filter((order) => order.cancelled && !order.paidAt).length).toBeGreaterThan(20);
+    expect(survivorOf(inputs.contacts[0])).toBe(inputs.contacts[3]);
     for (const customerId of customers())
       expect({ customerId, sales: await profileSales(customerId) }).toEqual({ customerId, sales: expectedFacts(customerId) });
     // A merged contact answers with its survivor's facts; the erased one with nothing.
@@ -406,6 +407,10 @@ describe('analytics: sales facts and who bought what', () => {
 
   it('answers who bought X but not Y, page by page and as CSV, and what was bought with X', async () => {
     const [x, y] = inputs.products.map((product) => product.productId);
+    // The seed makes each question answer something.
+    expect(expectedBuyers(x, y).length).toBeGreaterThan(0);
+    expect(expectedBuyers(x).length).toBeGreaterThan(expectedBuyers(x, y).length);
+    expect(expectedBoughtWith(x).length).toBeGreaterThan(0);
     for (const { productId } of inputs.products) {
       expect({ productId, buyers: await allBuyers(productId) }).toEqual({ productId, buyers: expectedBuyers(productId) });
       expect({ productId, notBought: y, buyers: await allBuyers(productId, y) }).toEqual({
