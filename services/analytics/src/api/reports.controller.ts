@@ -2,7 +2,7 @@ import { applyDecorators, Controller, Get, Headers, Query, Res } from '@nestjs/c
 import { QueryBus, type IQuery } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { exportCell } from '@crm/csv';
+import { exportCell, inMemoryItems } from '@crm/csv';
 import { sendTableExport } from '@crm/csv/nest';
 import { RequestValidationError } from '@crm/platform';
 import { Access, ApiProblemResponse, type ReferenceObject } from '@crm/platform/nest';
@@ -123,12 +123,7 @@ export class ReportsController {
       name,
       columns,
       record: (row: Record<string, unknown>) => columns.map((column) => exportCell(cellOf(row[column]))),
-      items: Object.assign(
-        (async function* () {
-          yield* rows;
-        })(),
-        { close: async () => undefined },
-      ),
+      items: inMemoryItems(rows),
     }));
   }
 }
