@@ -221,6 +221,8 @@ export class CrmLedger {
       firstSeenAt: earliest(times),
       lastSeenAt: latest(times),
       createdAt: survivor.createdAt,
+      // The scenario places no order and opens no deal.
+      sales: { lifetimeValue: [], products: [], openDeals: [] },
     };
   }
 }

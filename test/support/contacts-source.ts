@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
-import { crmContracts, type ContactsEvent } from '@crm/contracts';
+import { crmContracts, type ContactsEvent, type SalesEvent } from '@crm/contracts';
 import { instanceOfStream, newId, PostgresEventStore } from '@crm/eventsourcing';
 import {
   createKafka,
@@ -14,10 +14,18 @@ import {
 import { DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
 
-/** The names of the contacts service's aggregates (a test of another service may not import it): its stream names. */
-const contactsAggregates = ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id'].map((name) => ({
-  name,
-}));
+/** A producing service as a test plays it: its name and its aggregates' names (a test may not import the service). */
+export interface SourceService {
+  name: string;
+  aggregates: readonly string[];
+}
+
+export const CONTACTS_SERVICE: SourceService = {
+  name: 'contacts',
+  aggregates: ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id'],
+};
+
+export const SALES_SERVICE: SourceService = { name: 'sales', aggregates: ['pipeline', 'deal', 'product', 'order'] };
 
 /**
  * The contacts service's side, as far as analytics sees it: events validated and sealed with the person's key
@@ -35,12 +43,17 @@ export class ContactsSource {
   constructor(
     readonly schema: string,
     readonly topic: string,
+    /** Another service (sales) publishes the same way, from a schema and onto a topic of its own. */
+    private readonly service: SourceService = CONTACTS_SERVICE,
   ) {
     this.pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
     this.store = new PostgresEventStore({ pool: this.pool, schema });
     this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), schema);
     this.vault = new PersonalDataVault(crmContracts, this.keys);
-    this.kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: 'analytics-test-contacts' });
+    this.kafka = createKafka({
+      brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''),
+      clientId: `analytics-test-${service.name}`,
+    });
   }
 
   async start(): Promise<void> {
@@ -50,21 +63,25 @@ export class ContactsSource {
     await checkpoints.migrate();
     await ensureTopics(this.kafka, [this.topic, deadLetterTopicOf(this.topic)]);
     this.relay = new EventRelay({
-      service: 'contacts',
+      service: this.service.name,
       store: this.store,
       kafka: this.kafka,
       topic: this.topic,
       checkpoints,
-      lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:contacts`),
+      lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:${this.service.name}`),
       subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
-      aggregateIdOf: (event) => instanceOfStream(contactsAggregates, event.streamName)!.id,
+      aggregateIdOf: (event) =>
+        instanceOfStream(
+          this.service.aggregates.map((name) => ({ name })),
+          event.streamName,
+        )!.id,
       prepare: (events) => this.vault.toPublished(events),
     });
     this.relay.start();
   }
 
   /** Records events as the contacts service does: checked against the contract, sealed, appended. Returns their ids. */
-  async record(stream: string, events: readonly ContactsEvent[], actor = 'user-ada-admin'): Promise<string[]> {
+  async record(stream: string, events: readonly (ContactsEvent | SalesEvent)[], actor = 'user-ada-admin'): Promise<string[]> {
     const prepared = events.map((event) => ({
       id: newId(),
       ...crmContracts.prepareForAppend<unknown>({ ...event, metadata: { actor, correlationId: newId() } }),

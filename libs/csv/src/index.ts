@@ -104,6 +104,6 @@ export {
   type RowValues,
 } from './rows';
 export { MAX_KEPT_ROW_ERRORS, rowError, runImport, type ProblemOf, type RunOptions } from './runner';
-export { exportCell, listMatches, withoutPages, type TableExport } from './table-export';
+export { exportCell, inMemoryItems, listMatches, withoutPages, type TableExport } from './table-export';
 export { partFormatOf, spoolUpload, uploadFormatOf, XLSX_MEDIA_TYPE, type UploadFormat, type UploadLimits } from './upload';
 export { convertWorkbook, type WorkbookLimits } from './xlsx';

@@ -37,3 +37,13 @@ export function listMatches<D extends { _id: string }>(
     .sort(parsed.sort as Record<string, 1 | -1>)
     .batchSize(500) as unknown as TableExport<Omit<D, '_id'>>['items'];
 }
+
+/** The items of a table already read (a report's rows, computed in full): what `TableExport.items` streams. */
+export function inMemoryItems<Item>(items: readonly Item[]): TableExport<Item>['items'] {
+  return Object.assign(
+    (async function* () {
+      yield* items;
+    })(),
+    { close: async () => undefined },
+  );
+}

@@ -275,6 +275,8 @@ describe('analytics service', () => {
       firstSeenAt: '2024-12-01T00:00:00.000Z',
       lastSeenAt: '2025-03-05T10:00:00.000Z',
       createdAt: '2025-01-10T09:00:00.000Z',
+      // No order nor deal yet: sales-facts.test.ts feeds them.
+      sales: { lifetimeValue: [], products: [], openDeals: [] },
     });
   });
 

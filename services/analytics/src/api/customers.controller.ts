@@ -43,10 +43,13 @@ export class CustomersController {
   @Access('read')
   @ApiOperation({
     summary: "A customer's profile",
-    description: "The customer's current facts, with the interactions of the contacts merged into it.",
+    description:
+      "The customer's current facts, with the interactions and sales (lifetime value, purchases, products, open deals) " +
+      'of the contacts merged into it.',
   })
   @ApiJsonResponse(200, profileView)
   @ApiProblemResponse(404, 'No event about this customer has reached analytics')
+  @ApiProblemResponse(422, "A customer's lifetime value in a currency is beyond what can be counted exactly")
   profile(@Param('id', new ParseIdPipe()) id: string): Promise<ProfileView> {
     return this.queries.execute(new CustomerProfileQuery(id.toLowerCase()));
   }

@@ -9,16 +9,20 @@ import {
   fullPersonNameSchema,
   INTERACTION_CHANNELS,
   INTERACTION_DIRECTIONS,
+  moneySchema,
   OneOf,
   openedSchema,
   profileFieldSchemas,
+  skuSchema,
   StringEnum,
   UtcTimestamp,
   Uuid,
 } from '@crm/contracts';
 import { namedSchema, namedType, sameShape } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
+import type { BoughtWithAnswer, ProductCustomersPage } from '../application/queries/products';
 import type { CustomerHeader, ProfileView, TimelineItem, TimelinePage } from '../application/views';
+import type { SalesFacts } from '../domain/sales-record';
 import { TIMELINE_EVENT_TYPES } from './customer.dto';
 
 // The bodies analytics answers with, as OpenAPI schemas: written once in TypeBox from the contracts' own schemas, and
@@ -97,6 +101,42 @@ const interactionSummarySchema = Closed({
   }),
 });
 
+export const productBoughtSchema = Closed({
+  productId: Uuid(),
+  sku: skuSchema,
+  name: Type.String({ description: 'Its name on the latest order that bought it.' }),
+  quantity: Type.Integer({ minimum: 1, description: 'Units of paid orders, less those refunded.' }),
+});
+
+const salesFactsSchema = Closed(
+  {
+    lifetimeValue: Type.Array(moneySchema, {
+      description:
+        'Per currency (sorted by code): what paid orders brought in minus what was refunded on them, in minor units. ' +
+        'Placed-only and cancelled orders count nothing.',
+    }),
+    firstPurchaseAt: Type.Optional(
+      UtcTimestamp({ description: 'When the first purchase (a paid order not fully refunded) was paid.' }),
+    ),
+    lastPurchaseAt: Type.Optional(UtcTimestamp({ description: 'When the latest purchase was paid.' })),
+    products: Type.Array(productBoughtSchema, { description: 'Every product bought, by product id.' }),
+    openDeals: Type.Array(
+      Closed({
+        dealId: Uuid(),
+        pipelineId: Uuid(),
+        stageId: Uuid({ description: 'The stage it is in.' }),
+        title: Type.String(),
+        value: moneySchema,
+        openedAt: UtcTimestamp(),
+        stageEnteredAt: UtcTimestamp({ description: 'When it entered its stage.' }),
+      }),
+      { description: 'Deals neither won nor lost, oldest first.' },
+    ),
+  },
+  { description: 'Orders and deals of the customer and of the contacts merged into it.' },
+);
+sameShape<Static<typeof salesFactsSchema>, SalesFacts>(true);
+
 const { locale, timezone, country, jobTitle, source, sourceCreatedAt, ownerId, tags } = profileFieldSchemas;
 const liveProfileSchema = Closed({
   ...headerFields,
@@ -124,6 +164,7 @@ const liveProfileSchema = Closed({
   lastSeenAt: UtcTimestamp(),
   createdAt: Type.Optional(UtcTimestamp()),
   archivedAt: Type.Optional(UtcTimestamp()),
+  sales: salesFactsSchema,
 });
 const erasedProfileSchema = Closed({
   ...headerFields,
@@ -133,3 +174,35 @@ const erasedProfileSchema = Closed({
 const profileSchema = OneOf([liveProfileSchema, erasedProfileSchema]);
 sameShape<Static<typeof profileSchema>, ProfileView>(true);
 export const profileView = namedType<ProfileView>('CustomerProfile', profileSchema);
+
+const productCustomersPageSchema = Closed({
+  productId: Uuid({ description: 'The product bought.' }),
+  notBought: Type.Optional(Uuid({ description: 'The product none of them bought, when asked.' })),
+  items: Type.Array(
+    Closed({
+      customerId: Uuid({ description: 'The customer: a survivor stands for the contacts merged into it.' }),
+      quantity: Type.Integer({ minimum: 1, description: 'The units of the product it bought (paid, not refunded).' }),
+    }),
+    { description: 'By customer id.' },
+  ),
+  next: Type.Optional(Type.String({ description: 'Cursor of the next page; absent on the last one.' })),
+});
+sameShape<Static<typeof productCustomersPageSchema>, ProductCustomersPage>(true);
+export const productCustomersPage = namedType<ProductCustomersPage>('ProductCustomersPage', productCustomersPageSchema);
+
+const boughtWithSchema = Closed({
+  productId: Uuid({ description: 'The product bought.' }),
+  customers: Type.Integer({ minimum: 0, description: 'How many customers bought it.' }),
+  items: Type.Array(
+    Closed({
+      productId: Uuid(),
+      sku: skuSchema,
+      name: Type.String({ description: 'Its name on an order that bought it.' }),
+      customers: Type.Integer({ minimum: 1, description: 'How many of those customers bought this one too.' }),
+      quantity: Type.Integer({ minimum: 1, description: 'The units of this one they bought.' }),
+    }),
+    { description: 'Most customers first, then most units, then product id.' },
+  ),
+});
+sameShape<Static<typeof boughtWithSchema>, BoughtWithAnswer>(true);
+export const boughtWithAnswer = namedType<BoughtWithAnswer>('BoughtWith', boughtWithSchema);

@@ -31,6 +31,7 @@ describe('profile view', () => {
         lastSeenAt: '2025-03-01T00:00:00.000Z',
       },
       [{ companyId: ENGINES, name: 'Analytical Engines', domains: [], status: 'active', updatedAt: '2025-01-01T00:00:00.000Z' }],
+      { lifetimeValue: [{ amountMinor: 1999, currency: 'EUR' }], products: [], openDeals: [] },
     );
     expect(view).toMatchObject({
       customerId: ADA,
@@ -38,6 +39,7 @@ describe('profile view', () => {
       name: { given: 'Ada' },
       interactions: { total: 4, byChannel: { email: { count: 3 } } },
       firstSeenAt: '2024-01-01T00:00:00.000Z',
+      sales: { lifetimeValue: [{ amountMinor: 1999, currency: 'EUR' }] },
       companies: [
         { companyId: ENGINES, role: 'CTO', name: 'Analytical Engines', companyStatus: 'active' },
         { companyId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e78' },

@@ -1,6 +1,7 @@
 import type { ChannelStats, CompanyLinkState, ConsentState, LiveProfile } from '../domain/customer-profile';
 import type { CompanySummary } from '../domain/company';
 import type { ResolvedCustomer } from '../domain/identity';
+import type { SalesFacts } from '../domain/sales-record';
 import type { TimelineEntry } from '../domain/timeline';
 
 /** Which customer answered: the survivor, with every contact id whose history is combined into the answer. */
@@ -32,24 +33,34 @@ export interface InteractionSummary {
 export type ProfileView = CustomerHeader &
   (
     | { status: 'erased'; erasedAt?: string }
-    | (Omit<LiveProfile, 'contactId' | 'companyLinks' | 'interactions' | 'mergedInto' | 'mergeId'> & {
+    | (Omit<LiveProfile, 'contactId' | 'companyLinks' | 'interactions' | 'mergedInto' | 'mergeId' | 'sales'> & {
         companies: CompanyLinkView[];
         consents: ConsentState[];
         interactions: InteractionSummary;
+        sales: SalesFacts;
       })
   );
 
 /**
- * The survivor's own facts (its fields already reflect merges through ContactsMerged), with the interactions and
- * first/last seen of every contact merged into it, and the names of the companies it is linked to.
+ * The survivor's own facts (its fields already reflect merges through ContactsMerged), with the interactions,
+ * first/last seen and sales of every contact merged into it, and the names of the companies it is linked to.
  */
 export function profileView(
   header: CustomerHeader,
   own: LiveProfile,
   activity: Pick<LiveProfile, 'interactions' | 'firstSeenAt' | 'lastSeenAt'>,
   companies: readonly CompanySummary[],
+  sales: SalesFacts,
 ): ProfileView {
-  const { contactId: _contactId, companyLinks, interactions: _own, mergedInto: _mergedInto, mergeId: _mergeId, ...facts } = own;
+  const {
+    contactId: _contactId,
+    companyLinks,
+    interactions: _own,
+    mergedInto: _mergedInto,
+    mergeId: _mergeId,
+    sales: _sales,
+    ...facts
+  } = own;
   const byId = new Map(companies.map((company) => [company.companyId, company]));
   return {
     ...header,
@@ -64,5 +75,6 @@ export function profileView(
       total: Object.values(activity.interactions).reduce((sum, stats) => sum + stats.count, 0),
       byChannel: activity.interactions,
     },
+    sales,
   };
 }

@@ -8,7 +8,8 @@ import type {
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
-import { contactDisplayName, withoutRedacted } from '@crm/contracts';
+import { contactDisplayName, withoutRedacted, type SalesEvent } from '@crm/contracts';
+import { changesSalesRecord, evolveSalesRecord, type SalesRecord } from './sales-record';
 
 /** The current consent for one channel and purpose: the ledger entry with the latest `at`. */
 export type ConsentState = ConsentEntry;
@@ -58,6 +59,8 @@ export interface LiveProfile {
   /** While merged into another contact (the survivor). */
   mergedInto?: string;
   mergeId?: string;
+  /** Orders and deals naming the contact; absent while there were none. Not personal, but gone with the erasure. */
+  sales?: SalesRecord;
 }
 
 /** What is left of an erased person: nothing personal. */
@@ -72,8 +75,8 @@ export type CustomerProfile = LiveProfile | ErasedProfile;
 
 export interface ProfileInput {
   customerId: string;
-  /** Decoded: upcast to the current version, personal data opened. */
-  event: ContactsEvent;
+  /** Decoded: upcast to the current version, personal data opened. Other services' events only date the profile. */
+  event: ContactsEvent | SalesEvent;
   occurredAt: string;
   /** Its personal data opened as null: the person was erased. */
   redacted: boolean;
@@ -92,7 +95,9 @@ export function evolveProfile(
   if (doc?.status === 'erased') return doc;
   if (redacted) return { contactId: customerId, status: 'erased' };
   const seen = seenAt(doc ?? newProfile(customerId, occurredAt), occurredAt);
-  const next = withDisplayName(apply(seen, event, occurredAt));
+  const next = withDisplayName(
+    changesSalesRecord(event) ? { ...seen, sales: evolveSalesRecord(seen.sales, event) } : apply(seen, event, occurredAt),
+  );
   return { ...next, status: next.mergedInto ? 'merged' : next.archivedAt ? 'archived' : 'active' };
 }
 
@@ -115,7 +120,7 @@ const seenAt = (profile: LiveProfile, at: string): LiveProfile => ({
   lastSeenAt: at > profile.lastSeenAt ? at : profile.lastSeenAt,
 });
 
-function apply(profile: LiveProfile, event: ContactsEvent, occurredAt: string): LiveProfile {
+function apply(profile: LiveProfile, event: ContactsEvent | SalesEvent, occurredAt: string): LiveProfile {
   switch (event.type) {
     case 'ContactCreated': {
       const { contactId: _contactId, at, ...fields } = event.data;

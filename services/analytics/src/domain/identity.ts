@@ -67,3 +67,41 @@ export async function resolveCustomer(requestedId: string, links: IdentityLinks)
   }
   return customerId === requestedId ? { customerId, contactIds } : { customerId, mergedInto: customerId, contactIds };
 }
+
+/** Reads the current links for many contacts at once (the `identities` read model). */
+export interface BatchIdentityLinks extends Pick<IdentityLinks, 'mergedInto'> {
+  /** The survivor each of `contactIds` is merged into, for those that are. */
+  survivorsOf(contactIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/**
+ * The customer each contact stands for now (the end of its merge chain, itself when not merged), with the same limits
+ * as `resolveCustomer`: what a query over many customers groups their contacts by.
+ */
+export async function survivorsOf(contactIds: readonly string[], links: BatchIdentityLinks): Promise<Map<string, string>> {
+  const survivors = new Map(contactIds.map((id) => [id, id]));
+  const chains = new Map(contactIds.map((id) => [id, new Set([id])]));
+  let pending = [...new Set(contactIds)];
+  for (let depth = 0; depth < MAX_MERGE_DEPTH && pending.length > 0; depth++) {
+    const next = await links.survivorsOf([...new Set(pending.map((id) => survivors.get(id)!))]);
+    pending = pending.filter((id) => {
+      const survivor = next.get(survivors.get(id)!);
+      if (survivor === undefined || chains.get(id)!.has(survivor)) return false;
+      chains.get(id)!.add(survivor);
+      survivors.set(id, survivor);
+      return true;
+    });
+  }
+  return survivors;
+}
+
+/** The survivors and every contact currently merged into them, recursively (bounded as `resolveCustomer` is). */
+export async function withMergedContacts(survivorIds: readonly string[], links: BatchIdentityLinks): Promise<string[]> {
+  const contactIds = new Set(survivorIds);
+  let frontier = [...contactIds];
+  for (let depth = 0; depth < MAX_MERGE_DEPTH && frontier.length > 0; depth++) {
+    frontier = (await links.mergedInto(frontier)).filter((id) => !contactIds.has(id));
+    for (const id of frontier) contactIds.add(id);
+  }
+  return [...contactIds];
+}

@@ -5,6 +5,7 @@ import type { PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 import { ReadModels } from '@crm/service-kit';
 import { combineActivity, type LiveProfile } from '../../domain/customer-profile';
+import { salesFactsOf, type SalesRecord } from '../../domain/sales-record';
 import { Customers } from '../customers';
 import { CustomerNotFound } from '../errors';
 import { companiesProjection } from '../read-models/companies';
@@ -57,7 +58,7 @@ export class CustomerTimelineHandler implements IQueryHandler<CustomerTimeline> 
   }
 }
 
-/** The customer's current facts, with the interactions of the contacts merged into it. */
+/** The customer's current facts, with the interactions and sales of the contacts merged into it. */
 export class CustomerProfileQuery extends Query<ProfileView> {
   constructor(readonly customerId: string) {
     super();
@@ -83,7 +84,16 @@ export class CustomerProfileHandler implements IQueryHandler<CustomerProfileQuer
     const { _id: _ownId, ...ownProfile } = own as LiveProfile & { _id: string };
     const companyIds = ownProfile.companyLinks.map((link) => link.companyId);
     const companies =
-      companyIds.length === 0 ? [] : await this.readModels.of(companiesProjection).find({ _id: { $in: companyIds } }).toArray();
-    return profileView(customer, ownProfile, combineActivity(profiles)!, companies);
+      companyIds.length === 0
+        ? []
+        : await this.readModels
+            .of(companiesProjection)
+            .find({ _id: { $in: companyIds } })
+            .toArray();
+    // A merged contact's orders and deals count for the survivor; an erased one's are gone with its profile.
+    const sales = profiles.flatMap((profile) =>
+      profile.status !== 'erased' && profile.sales ? [profile.sales as SalesRecord] : [],
+    );
+    return profileView(customer, ownProfile, combineActivity(profiles)!, companies, salesFactsOf(sales));
   }
 }
