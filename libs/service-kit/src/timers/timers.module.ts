@@ -40,9 +40,9 @@ const OPTIONS = Symbol('TIMERS_OPTIONS');
 const POOL = Symbol('TIMERS_POOL');
 
 /**
- * Checks the handlers and creates the table when the module starts (before the reactors that schedule run), starts the scheduler once the
- * application is up, and stops it before anything closes on shutdown: the runs in flight end and are recorded while
- * the event store they append to is still open.
+ * Checks the handlers and creates the table when the module starts (before the reactors that schedule run), starts
+ * the scheduler once the application is up, and stops it before anything closes on shutdown: the runs in flight end
+ * and are recorded while the event store they append to is still open.
  */
 class TimersHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private scheduler?: TimerScheduler;
