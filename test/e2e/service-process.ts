@@ -21,6 +21,8 @@ export interface ServiceProcess {
   output(lines?: number): string;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once, as a crash would end it, and waits until it has exited. */
+  kill(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -86,6 +88,11 @@ export async function startService(
     },
     output: (count = 60) =>
       `--- last output of ${name} (pid ${child.pid}, exit ${child.exitCode ?? child.signalCode ?? 'running'}) ---\n${lines.slice(-count).join('\n')}`,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop(graceMs = 12000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

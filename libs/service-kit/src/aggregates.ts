@@ -44,9 +44,11 @@ export function repositoryProviders(aggregates: readonly AnyAggregate[], contrac
       new AggregateRepository(store, aggregate.decider, (id) => streamOf(aggregate, id), {
         toNewEvents: async (events, { aggregateId, streamAssumedNew }) => {
           const correlation = correlationMetadata();
-          const prepared = events.map((event) =>
-            contracts.prepareForAppend({ ...event, metadata: { ...correlation, ...event.metadata } }),
-          );
+          // The ids the handler gave stay (events of a timer's run: their ids make a second run append nothing).
+          const prepared = events.map((event) => ({
+            ...(event.id !== undefined && { id: event.id }),
+            ...contracts.prepareForAppend({ ...event, metadata: { ...correlation, ...event.metadata } }),
+          }));
           if (!streamAssumedNew) return vault.seal(prepared);
           // A customer's own aggregate created (a contact): their new key is written with the events, in one statement
           // when they share a database. Events about someone else (an interaction with a contact) use that one's key.

@@ -9,7 +9,7 @@ import {
   type ConfigSpec,
   type Env,
 } from '@crm/platform';
-import { storesEvents, type ServiceDefinition } from './service';
+import { firesTimers, storesEvents, type ServiceDefinition } from './service';
 
 const postgresIdentifier = () =>
   envVar.string({ maxLength: 63, pattern: /^[a-z_][a-z0-9_]*$/, patternHint: 'a lower-case PostgreSQL identifier' });
@@ -28,6 +28,16 @@ const kitConfigSpec = {
 };
 
 export type KitConfig = ConfigOf<typeof kitConfigSpec>;
+/** What the kit reads of a service that declares timer kinds: how its scheduler claims and runs them (ADR 0019). */
+export const timersConfigSpec = {
+  /** The longest wait between looks for due timers; a timer scheduled by any replica wakes the schedulers at once. */
+  TIMERS_POLL_INTERVAL: envVar.duration().default(1000),
+  /** Timers a replica claims at once, and the most it runs at once. */
+  TIMERS_BATCH_SIZE: envVar.int({ min: 1, max: 1000 }).default(20),
+  /** How long a claim holds without renewal: after a replica's crash, its timers wait this long for another. */
+  TIMERS_LEASE: envVar.duration().default(30_000),
+};
+
 /** A service's configuration: the kit's variables, its own, and its schema and read database (`<NAME>_DB_SCHEMA`...). */
 export type ServiceConfig<Spec extends ConfigSpec = ConfigSpec> = KitConfig & ConfigOf<Spec> & Readonly<Record<string, unknown>>;
 
@@ -39,19 +49,22 @@ export const envPrefixOf = (service: string): string => service.replace(/-/g, '_
  * HTTP, auth, logging; Kafka, MongoDB, PostgreSQL; the shared subject keys; `<NAME>_DB_SCHEMA` (its tables,
  * default its name) and `<NAME>_READ_DB` (its read models, default `crm_<name>`); and its own.
  */
-export function serviceConfigSpec(definition: Pick<ServiceDefinition, 'name' | 'aggregates' | 'config'>): ConfigSpec {
+export function serviceConfigSpec(definition: Pick<ServiceDefinition, 'name' | 'aggregates' | 'timers' | 'config'>): ConfigSpec {
   const prefix = envPrefixOf(definition.name);
   const snake = definition.name.replace(/-/g, '_');
   return {
     ...kitConfigSpec,
-    // The relay keeps its checkpoint in PostgreSQL whatever the event store; without aggregates only the keys need it.
-    DATABASE_URL: storesEvents(definition)
-      ? envVar.url(['postgres', 'postgresql'])
-      : envVar
-          .url(['postgres', 'postgresql'])
-          .requiredWhen('SUBJECT_KEYS_DATABASE_URL is unset', (config) => !config.SUBJECT_KEYS_DATABASE_URL),
+    // The relay keeps its checkpoint in PostgreSQL whatever the event store, timers their table; without either only
+    // the keys need it.
+    DATABASE_URL:
+      storesEvents(definition) || firesTimers(definition)
+        ? envVar.url(['postgres', 'postgresql'])
+        : envVar
+            .url(['postgres', 'postgresql'])
+            .requiredWhen('SUBJECT_KEYS_DATABASE_URL is unset', (config) => !config.SUBJECT_KEYS_DATABASE_URL),
     [`${prefix}_DB_SCHEMA`]: postgresIdentifier().default(snake),
     [`${prefix}_READ_DB`]: mongoDatabase().default(`crm_${snake}`),
+    ...(firesTimers(definition) ? timersConfigSpec : {}),
     ...definition.config,
   };
 }

@@ -3,6 +3,7 @@
 export { defineService, InvalidServiceDefinitionError, type ServiceDefinition } from './service';
 export {
   envPrefixOf,
+  timersConfigSpec,
   loadServiceConfig,
   serviceConfigSpec,
   settingsOf,
@@ -14,7 +15,10 @@ export { SERVICE_CONFIG, SERVICE_SETTINGS, ServiceModule } from './service.modul
 export { InjectRepository, repositoryToken, type RepositoryOf } from './aggregates';
 export { positionIn, respond, type Written } from './respond';
 export { ApiResponds, type ApiRespondsOptions } from './respond-openapi';
+export { historyOf, ownFields, type FieldChange, type HistoryEntry, type RecordedChange } from './history';
 export { ReadModels, type ReadModelDocument } from './read-models';
 export { OnEvent, type ReceivedEvent } from './reactors/on-event';
+export { OnTimer } from './timers/on-timer';
+export { Timers, TimerHandlersMismatch } from './timers/timers.module';
 export { createService, serveService } from './bootstrap';
 export { rebuildCommand } from './cli';

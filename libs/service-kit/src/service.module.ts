@@ -9,10 +9,11 @@ import { vaultResponseProtection, type PersonalDataVault } from '@crm/privacy';
 import { PERSONAL_DATA_VAULT, PrivacyModule } from '@crm/privacy/nest';
 import { EVENT_DECODER, ReadModelsModule } from '@crm/projections/nest';
 import { aggregateIdOfStream, repositoryProviders } from './aggregates';
-import { settingsOf, type ServiceConfig, type ServiceSettings } from './config';
+import { settingsOf, type ServiceConfig, type ServiceSettings, type timersConfigSpec } from './config';
 import { ReactorsModule } from './reactors/reactors.module';
 import { ReadModels } from './read-models';
-import { storesEvents, type ServiceDefinition } from './service';
+import { firesTimers, storesEvents, type ServiceDefinition } from './service';
+import { TimersModule } from './timers/timers.module';
 
 /** Injection token of the service's configuration (`ServiceConfig<typeof spec>`): its own variables and the kit's. */
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -55,7 +56,8 @@ class ReadModelsAccessModule {}
 /**
  * The whole of a service but its own code, from its declaration: configuration; Kafka; the vault over the shared
  * subject keys (sealing when it has aggregates, opening only otherwise); with aggregates, the event store, the
- * relay to its topic, Idempotency-Key on POST and a repository per aggregate; with projections, its read-model
+ * relay to its topic, Idempotency-Key on POST and a repository per aggregate; with timer kinds, its timers and their
+ * scheduler; with projections, its read-model
  * database and the runners; its reactors; CQRS buses; then its application module. PlatformModule (HTTP, auth,
  * health, metrics, problems) is added beside it by `createService`.
  *
@@ -103,6 +105,20 @@ export class ServiceModule {
             inject: [PERSONAL_DATA_VAULT],
             useFactory: (vault: PersonalDataVault) => vaultResponseProtection(vault, definition.responseSubject!),
           },
+        }),
+      );
+    }
+    if (firesTimers(definition)) {
+      const timersConfig = config as ServiceConfig<typeof timersConfigSpec>;
+      imports.push(
+        TimersModule.forRoot({
+          service: definition.name,
+          databaseUrl: config.DATABASE_URL!,
+          schema: settings.schema,
+          kinds: definition.timers!,
+          pollIntervalMs: timersConfig.TIMERS_POLL_INTERVAL,
+          batchSize: timersConfig.TIMERS_BATCH_SIZE,
+          leaseMs: timersConfig.TIMERS_LEASE,
         }),
       );
     }

@@ -40,6 +40,8 @@ describe('defineService', () => {
     ],
     [{ projections: [projection('a', 'same'), projection('b', 'same')] }, /collection same is declared twice/],
     [{ access: { read: [], write: ['support'] } }, /no reader or no writer/],
+    [{ timers: ['sla-breach', 'sla-breach'] }, /timer kind sla-breach is declared twice/],
+    [{ timers: ['SLA breach'] }, /timer kind "SLA breach" must be lower-case kebab-case/],
   ])('refuses %p, naming what is wrong', (overrides, message) => {
     expect(() => defineService(definition(overrides as Partial<ServiceDefinition>))).toThrow(InvalidServiceDefinitionError);
     expect(() => defineService(definition(overrides as Partial<ServiceDefinition>))).toThrow(message);
@@ -88,6 +90,22 @@ describe('the configuration of a service', () => {
     expect(() =>
       loadServiceConfig(definition(), { ...withoutDatabase, SUBJECT_KEYS_DATABASE_URL: env.DATABASE_URL }),
     ).not.toThrow();
+  });
+
+  it('reads the timers’ variables of a service that declares timer kinds, with defaults, and needs DATABASE_URL for them', () => {
+    const withTimers = definition({ timers: ['sla-breach'] });
+    expect(loadServiceConfig(withTimers, env)).toMatchObject({
+      TIMERS_POLL_INTERVAL: 1000,
+      TIMERS_BATCH_SIZE: 20,
+      TIMERS_LEASE: 30_000,
+    });
+    expect(loadServiceConfig(withTimers, { ...env, TIMERS_LEASE: '2m' })).toMatchObject({ TIMERS_LEASE: 120_000 });
+    expect(() => loadServiceConfig(withTimers, { ...env, TIMERS_BATCH_SIZE: '0' })).toThrow(/TIMERS_BATCH_SIZE/);
+    expect(serviceConfigSpec(definition())).not.toHaveProperty('TIMERS_LEASE');
+    const { DATABASE_URL: _, ...withoutDatabase } = env;
+    expect(() => loadServiceConfig(withTimers, { ...withoutDatabase, SUBJECT_KEYS_DATABASE_URL: env.DATABASE_URL })).toThrow(
+      /DATABASE_URL/,
+    );
   });
 
   it('adds the variables the service declares, checked like the rest', () => {

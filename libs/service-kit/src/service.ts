@@ -22,6 +22,11 @@ export interface ServiceDefinition<Spec extends ConfigSpec = ConfigSpec> {
   readonly aggregates?: readonly AnyAggregate[];
   /** Its read models in MongoDB, kept up to date in the process and rebuilt by `main.js rebuild <name>`. */
   readonly projections?: readonly ProjectionDefinition<object>[];
+  /**
+   * The kinds of its durable timers (`deal-rotting`), each fired by one `@OnTimer(kind)` method of the application's
+   * providers. With any, the kit keeps `<schema>.timers` and runs a scheduler (ADR 0019); `Timers` schedules.
+   */
+  readonly timers?: readonly string[];
   /** Its own environment variables, beyond those the kit reads (`serviceConfigSpec`). */
   readonly config?: Spec;
   /** The Nest module of its API and use cases: controllers, command and query handlers, reactors. */
@@ -33,7 +38,11 @@ export interface ServiceDefinition<Spec extends ConfigSpec = ConfigSpec> {
 }
 
 /** Whether the service keeps an event store (and so a relay, idempotency keys, sealing): it has aggregates. */
-export const storesEvents = (definition: Pick<ServiceDefinition, 'aggregates'>): boolean => (definition.aggregates ?? []).length > 0;
+export const storesEvents = (definition: Pick<ServiceDefinition, 'aggregates'>): boolean =>
+  (definition.aggregates ?? []).length > 0;
+
+/** Whether the service fires durable timers: it declares timer kinds. */
+export const firesTimers = (definition: Pick<ServiceDefinition, 'timers'>): boolean => (definition.timers ?? []).length > 0;
 
 /** Service and aggregate names: lower-case kebab-case. */
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -71,6 +80,10 @@ export function defineService<Spec extends ConfigSpec = ConfigSpec>(
       (definition.projections ?? []).map((projection) => projection.collection),
     ),
   );
+  problems.push(...duplicates('timer kind', definition.timers ?? []));
+  for (const kind of (definition.timers ?? []).filter((kind) => !KEBAB_CASE.test(kind))) {
+    problems.push(`timer kind "${kind}" must be lower-case kebab-case`);
+  }
   if (definition.access.read.length === 0 || definition.access.write.length === 0) {
     problems.push('access names no reader or no writer (admin passes every check: name at least one role)');
   }

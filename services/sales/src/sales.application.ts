@@ -35,6 +35,8 @@ import {
   ListProductsHandler,
   PurchaseHistoryHandler,
 } from './application/queries/sales-queries';
+import { DealRotting } from './application/deal-rotting';
+import { GetDealHistoryHandler, GetHistoryHandler } from './application/queries/history';
 
 /** The sales service's API and use cases: a handler per command and query. */
 @Module({
@@ -66,6 +68,9 @@ import {
     ListProductsHandler,
     GetOrderHandler,
     PurchaseHistoryHandler,
+    GetHistoryHandler,
+    GetDealHistoryHandler,
+    DealRotting,
   ],
 })
 export class SalesApplication {}

@@ -8,6 +8,7 @@ import { dealAggregate } from './domain/deal';
 import { orderAggregate } from './domain/order';
 import { pipelineAggregate } from './domain/pipeline';
 import { productAggregate } from './domain/product';
+import { DEAL_ROTTING } from './application/deal-rotting';
 import { SalesApplication } from './sales.application';
 
 registerSalesProblems();
@@ -27,6 +28,7 @@ export const salesService = defineService({
   contracts: salesContracts,
   aggregates: [pipelineAggregate, dealAggregate, productAggregate, orderAggregate],
   projections: [pipelineListProjection, dealListProjection, productListProjection, purchaseHistoryProjection],
+  timers: [DEAL_ROTTING],
   application: SalesApplication,
   responseSubject: subjectOfResponse,
 });

@@ -45,6 +45,36 @@ describe('sales API: deals', () => {
     ]);
   });
 
+  it('tells a deal’s history: each change with who and when, and the time spent in each stage', async () => {
+    const { body } = await open({ title: 'Storied' }).expect(201);
+    await api.patch(`/v1/deals/${body.dealId}`, { title: 'Two stories' }).expect(200);
+    await api.post(`/v1/deals/${body.dealId}/stage`, { stageId: proposal.stageId }).expect(200);
+    await api.post(`/v1/deals/${body.dealId}/win`).expect(200);
+
+    const { body: history } = await api.get(`/v1/deals/${body.dealId}/history`).expect(200);
+    expect(history.items.map((entry: { type: string }) => entry.type)).toEqual([
+      'DealOpened',
+      'DealUpdated',
+      'DealStageChanged',
+      'DealWon',
+    ]);
+    expect(history.items[1]).toMatchObject({
+      revision: 1,
+      actor: expect.any(String),
+      changes: [{ field: 'title', old: 'Storied', new: 'Two stories' }],
+    });
+    expect(history.items[2].changes).toEqual(
+      expect.arrayContaining([{ field: 'stageId', old: qualified.stageId, new: proposal.stageId }]),
+    );
+    const [first, second] = history.stages;
+    expect(history.stages).toHaveLength(2);
+    expect(first).toMatchObject({ stageId: qualified.stageId, name: 'Qualified', leftAt: second.enteredAt });
+    expect(second).toMatchObject({ stageId: proposal.stageId, name: 'Proposal', leftAt: expect.any(String) });
+    for (const stay of history.stages) expect(stay.durationMs).toBe(Date.parse(stay.leftAt) - Date.parse(stay.enteredAt));
+
+    await api.get(`/v1/deals/${newId()}/history`).expect(404);
+  });
+
   it('lists a customer’s open deals', async () => {
     const { body } = await open({ title: 'Listed' }).expect(201);
     await eventually(

@@ -50,6 +50,18 @@ describe('sales API: orders', () => {
       expect.objectContaining({ orderId: id, status: 'refunded', refundedMinor: 5397 }),
       expect.objectContaining({ orderId, status: 'cancelled', totalMinor: 8857 }),
     ]);
+
+    // Its own history, event by event: the refund moved its status and what is refunded.
+    const { body: changes } = await api.get(`/v1/orders/${id}/history`).expect(200);
+    expect(changes.items.map((entry: { type: string }) => entry.type)).toEqual([
+      'OrderPlaced',
+      'OrderPaid',
+      'OrderFulfilled',
+      'OrderRefunded',
+      'OrderRefunded',
+    ]);
+    expect(changes.items[4].changes).toContainEqual({ field: 'status', old: 'fulfilled', new: 'refunded' });
+    await api.get(`/v1/orders/${newId()}/history`).expect(404);
   });
 
   it('answers retries of an order with the same Idempotency-Key with the first result: one order, placed once', async () => {

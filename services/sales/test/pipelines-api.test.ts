@@ -22,6 +22,15 @@ describe('sales API: pipelines', () => {
     // The Position-Token of the last write: the list waits until it shows it.
     const listed = await api.get('/v1/pipelines').query({ name: 'Renewals', position: changed.headers['position-token'] });
     expect(listed.body.items).toContainEqual(expect.objectContaining({ pipelineId, stages: changed.body.stages }));
+
+    const { body: history } = await api.get(`/v1/pipelines/${pipelineId}/history`).expect(200);
+    expect(history.items.map((entry: { type: string }) => entry.type)).toEqual([
+      'PipelineCreated',
+      'PipelineRenamed',
+      'PipelineStagesChanged',
+    ]);
+    expect(history.items[0].changes).toContainEqual({ field: 'stages', new: [qualified, proposal] });
+    expect(history.items[1].changes).toEqual([{ field: 'name', old: 'New business', new: 'Renewals' }]);
   });
 
   it('lists pipelines by name from the read model', async () => {

@@ -24,6 +24,14 @@ describe('sales API: products', () => {
     await api.patch(`/v1/products/${productId}`, { name: 'Renamed while retired' }).expect(409);
     const reactivated = await api.post(`/v1/products/${productId}/reactivate`).expect(200);
     expect(reactivated.body).toMatchObject({ status: 'active', name: 'Difference Engine No. 2', revision: 3 });
+    const { body: history } = await api.get(`/v1/products/${productId}/history`).expect(200);
+    expect(history.items.map((entry: { type: string }) => entry.type)).toEqual([
+      'ProductCreated',
+      'ProductUpdated',
+      'ProductRetired',
+      'ProductReactivated',
+    ]);
+    expect(history.items[2].changes).toEqual([{ field: 'status', old: 'active', new: 'retired' }]);
 
     const listed = await api
       .get('/v1/products')

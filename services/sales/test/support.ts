@@ -38,6 +38,8 @@ export function salesApi(name: string) {
     patch: (path: string, body: object, as = sales) => http().patch(path).set('Authorization', as).send(body),
     put: (path: string, body: object, as = sales) => http().put(path).set('Authorization', as).send(body),
     anonymous: () => http(),
+    /** The application itself, for what a test drives below HTTP (a command with a time of its own). */
+    app: () => app,
     /** Its PostgreSQL schema and read database; its topic is `test-<schema>.sales`. */
     schema,
   };

@@ -1,7 +1,6 @@
 import type { CompanyLink, CompanyProfile, ConsentEntry, ContactProfile } from '@crm/contracts';
-import { fold, streamOf } from '@crm/eventsourcing';
-import { positionIn, type Written } from '@crm/service-kit';
-import { sameValue } from '../domain/changes';
+import { streamOf } from '@crm/eventsourcing';
+import { historyOf, positionIn, type HistoryEntry, type RecordedChange, type Written } from '@crm/service-kit';
 import { companyAggregate, CompanyNotFound, type Company } from '../domain/company';
 import {
   contactAggregate,
@@ -85,22 +84,8 @@ export function writtenCompany(
   };
 }
 
-/** One change of one field in a contact's history. */
-export interface FieldChange {
-  field: string;
-  old?: unknown;
-  new?: unknown;
-}
-
-export interface HistoryEntry {
-  revision: number;
-  type: string;
-  /** When the change was recorded. */
-  at: string;
-  /** Who made it (user or service id), when known. */
-  actor?: string;
-  changes: FieldChange[];
-}
+// A contact's history is every aggregate's (`historyOf`), over its own flattened fields.
+export type { FieldChange, HistoryEntry } from '@crm/service-kit';
 
 type Flat = Record<string, unknown>;
 
@@ -115,32 +100,7 @@ function flatten(state: Contact): Flat {
   return flat;
 }
 
-function diff(before: Flat, after: Flat): FieldChange[] {
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return fields
-    .filter((field) => !sameValue(before[field], after[field]))
-    .map((field) => ({
-      field,
-      ...(before[field] === undefined ? {} : { old: before[field] }),
-      ...(after[field] === undefined ? {} : { new: after[field] }),
-    }));
-}
-
 /** Every change of a contact: who, when, which fields, old and new values (personal data as it reads now). */
-export function contactHistory(
-  entries: readonly { event: ContactEvent; recorded: { revision: number; recordedAt: Date; metadata: { actor?: string } } }[],
-): HistoryEntry[] {
-  let state: Contact = contactDecider.initialState;
-  return entries.map(({ event, recorded }) => {
-    const next = fold({ initialState: state, evolve: contactDecider.evolve }, [event]);
-    const entry: HistoryEntry = {
-      revision: recorded.revision,
-      type: event.type,
-      at: recorded.recordedAt.toISOString(),
-      ...(recorded.metadata.actor ? { actor: recorded.metadata.actor } : {}),
-      changes: diff(flatten(state), flatten(next)),
-    };
-    state = next;
-    return entry;
-  });
+export function contactHistory(entries: readonly RecordedChange<ContactEvent>[]): HistoryEntry[] {
+  return historyOf(contactDecider, entries, flatten);
 }

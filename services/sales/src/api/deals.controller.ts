@@ -3,17 +3,19 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { newId } from '@crm/eventsourcing';
-import { Access, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
 import { LoseDeal, MoveDealStage, OpenDeal, ReopenDeal, UpdateDeal, WinDeal } from '../application/commands/deals';
 import { LoseDealDto, MoveDealDto, OpenDealDto, ReopenDealDto, UpdateDealDto } from '../application/inputs/deal.dto';
+import { GetDealHistory } from '../application/queries/history';
 import { GetDeal, ListDeals } from '../application/queries/sales-queries';
 import { dealListQuery, type DealListItem } from '../application/read-models/deal-list';
+import type { DealHistory } from '../application/deal-history';
 import type { DealView } from '../application/sales-views';
 import { AsOfQuery } from './as-of.query';
-import { dealView, listedDeal } from './views';
+import { dealHistory, dealView, listedDeal } from './views';
 
 const ApiDealNotFound = () => ApiProblemResponse(404, 'No deal (or pipeline) has this id');
 const ApiDealClosed = () =>
@@ -72,6 +74,17 @@ export class DealsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<DealView> {
     return respond(response, await this.queries.execute(new GetDeal(id, query.asOf ? new Date(query.asOf) : undefined)));
+  }
+  @Get(':id/history')
+  @Access('read')
+  @ApiOperation({
+    summary: "A deal's history",
+    description: 'Every change (who, when, which fields, old and new values), and the time it spent in each stage.',
+  })
+  @ApiJsonResponse(200, dealHistory)
+  @ApiDealNotFound()
+  history(@Param('id', uuid) id: string): Promise<DealHistory> {
+    return this.queries.execute(new GetDealHistory(id, now()));
   }
 
   @Patch(':id')

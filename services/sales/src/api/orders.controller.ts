@@ -3,16 +3,18 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { newId } from '@crm/eventsourcing';
-import { Access, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
-import { ApiResponds, respond } from '@crm/service-kit';
+import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { CancelOrder, FulfillOrder, PayOrder, PlaceOrder, RefundOrder } from '../application/commands/orders';
 import { CancelOrderDto, PlaceOrderDto, RefundOrderDto } from '../application/inputs/order.dto';
 import { GetOrder, PurchaseHistory } from '../application/queries/sales-queries';
+import { GetHistory } from '../application/queries/history';
+import { orderAggregate, OrderNotFound } from '../domain/order';
 import { purchaseHistoryQuery, type PurchaseHistoryEntry } from '../application/read-models/purchase-history';
 import type { OrderView } from '../application/sales-views';
-import { orderView, purchase } from './views';
+import { history, orderView, purchase } from './views';
 
 const ApiOrderNotFound = () => ApiProblemResponse(404, 'No order has this id');
 const ApiOrderState = (refused: string) => ApiProblemResponse(409, refused);
@@ -55,6 +57,14 @@ export class OrdersController {
   @ApiOrderNotFound()
   async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderView> {
     return respond(response, await this.queries.execute(new GetOrder(id)));
+  }
+  @Get(':id/history')
+  @Access('read')
+  @ApiOperation({ summary: "An order's history", description: 'Every change: who, when, which fields, old and new values.' })
+  @ApiJsonResponse(200, history)
+  @ApiOrderNotFound()
+  async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
+    return { items: await this.queries.execute(new GetHistory(orderAggregate, id, (missing) => new OrderNotFound(missing))) };
   }
 
   @Post(':id/pay')

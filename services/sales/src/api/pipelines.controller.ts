@@ -3,16 +3,18 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { newId } from '@crm/eventsourcing';
-import { Access, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
-import { ApiResponds, respond } from '@crm/service-kit';
+import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { ChangePipelineStages, CreatePipeline, RenamePipeline } from '../application/commands/pipelines';
 import { CreatePipelineDto, PipelineStagesDto, RenamePipelineDto } from '../application/inputs/pipeline.dto';
 import { GetPipeline, ListPipelines } from '../application/queries/sales-queries';
+import { GetHistory } from '../application/queries/history';
+import { pipelineAggregate, PipelineNotFound } from '../domain/pipeline';
 import { pipelineListQuery, type PipelineListItem } from '../application/read-models/catalog-lists';
 import type { PipelineView } from '../application/sales-views';
-import { listedPipeline, pipelineView } from './views';
+import { history, listedPipeline, pipelineView } from './views';
 
 const ApiPipelineNotFound = () => ApiProblemResponse(404, 'No pipeline has this id');
 const ApiInvalidStages = () =>
@@ -60,6 +62,16 @@ export class PipelinesController {
   @ApiPipelineNotFound()
   async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<PipelineView> {
     return respond(response, await this.queries.execute(new GetPipeline(id)));
+  }
+  @Get(':id/history')
+  @Access('read')
+  @ApiOperation({ summary: "A pipeline's history", description: 'Every change: who, when, which fields, old and new values.' })
+  @ApiJsonResponse(200, history)
+  @ApiPipelineNotFound()
+  async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
+    return {
+      items: await this.queries.execute(new GetHistory(pipelineAggregate, id, (missing) => new PipelineNotFound(missing))),
+    };
   }
 
   @Patch(':id')

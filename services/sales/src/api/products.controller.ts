@@ -2,16 +2,18 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Access, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
+import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
-import { ApiResponds, respond } from '@crm/service-kit';
+import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { CreateProduct, ReactivateProduct, RetireProduct, UpdateProduct } from '../application/commands/products';
 import { CreateProductDto, UpdateProductDto } from '../application/inputs/product.dto';
 import { GetProduct, ListProducts } from '../application/queries/sales-queries';
+import { GetHistory } from '../application/queries/history';
+import { productAggregate, ProductNotFound } from '../domain/product';
 import { productListQuery, type ProductListItem } from '../application/read-models/catalog-lists';
 import type { ProductView } from '../application/sales-views';
-import { listedProduct, productView } from './views';
+import { history, listedProduct, productView } from './views';
 
 const ApiProductNotFound = () => ApiProblemResponse(404, 'No product has this id');
 const ApiPricesRefused = () => ApiProblemResponse(422, 'Two prices in one currency, or a name blank once trimmed');
@@ -58,6 +60,14 @@ export class ProductsController {
   @ApiProductNotFound()
   async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<ProductView> {
     return respond(response, await this.queries.execute(new GetProduct(id)));
+  }
+  @Get(':id/history')
+  @Access('read')
+  @ApiOperation({ summary: "A product's history", description: 'Every change: who, when, which fields, old and new values.' })
+  @ApiJsonResponse(200, history)
+  @ApiProductNotFound()
+  async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
+    return { items: await this.queries.execute(new GetHistory(productAggregate, id, (missing) => new ProductNotFound(missing))) };
   }
 
   @Patch(':id')

@@ -14,6 +14,8 @@ import {
   Uuid,
 } from '@crm/contracts';
 import { namedType as named, sameShape } from '@crm/platform/nest';
+import type { HistoryEntry } from '@crm/service-kit';
+import type { DealHistory, StageTime } from '../application/deal-history';
 import type { PipelineListItem, ProductListItem } from '../application/read-models/catalog-lists';
 import type { DealListItem } from '../application/read-models/deal-list';
 import type { PurchaseHistoryEntry } from '../application/read-models/purchase-history';
@@ -73,6 +75,7 @@ const stageStaySchema = Closed({
 });
 const listedDealSchema = Closed({
   ...dealFields,
+  rottingSince: Type.Optional(UtcTimestamp({ description: 'When it was flagged as rotting, while it is.' })),
   stageHistory: Type.Array(stageStaySchema, { description: 'Every stay in a stage, oldest first.' }),
 });
 sameShape<Static<typeof listedDealSchema>, DealListItem>(true);
@@ -144,3 +147,39 @@ const purchaseSchema = Closed({
 });
 sameShape<Static<typeof purchaseSchema>, PurchaseHistoryEntry>(true);
 export const purchase = named<PurchaseHistoryEntry>('Purchase', purchaseSchema);
+
+const historyEntrySchema = Closed({
+  revision: Type.Integer({ minimum: 0 }),
+  type: Type.String({ description: 'The event that made the change.' }),
+  at: UtcTimestamp({ description: 'When the change was recorded.' }),
+  actor: Type.Optional(Type.String({ description: 'Who made it (user or service id).' })),
+  changes: Type.Array(
+    Closed({
+      field: Type.String({ description: 'A field of the order, pipeline, product or deal.' }),
+      old: Type.Optional(Type.Unknown()),
+      new: Type.Optional(Type.Unknown()),
+    }),
+  ),
+});
+sameShape<Static<typeof historyEntrySchema>, HistoryEntry>(true);
+export const historyEntry = named<HistoryEntry>('SalesHistoryEntry', historyEntrySchema);
+
+const historySchema = Closed({ items: Type.Array(historyEntry) });
+sameShape<Static<typeof historySchema>, { items: HistoryEntry[] }>(true);
+export const history = named<{ items: HistoryEntry[] }>('SalesHistory', historySchema);
+
+const stageTimeSchema = Closed({
+  stageId: Uuid(),
+  name: Type.Optional(Type.String({ description: 'The stage’s name now.' })),
+  enteredAt: UtcTimestamp(),
+  leftAt: Type.Optional(UtcTimestamp({ description: 'When it moved on, was won or lost; absent while it is there.' })),
+  durationMs: Type.Integer({ description: 'From entering to leaving, or to now for the current stay.' }),
+});
+sameShape<Static<typeof stageTimeSchema>, StageTime>(true);
+
+const dealHistorySchema = Closed({
+  items: Type.Array(historyEntry),
+  stages: Type.Array(stageTimeSchema, { description: 'Every stay in a stage, oldest first, with the time spent there.' }),
+});
+sameShape<Static<typeof dealHistorySchema>, DealHistory>(true);
+export const dealHistory = named<DealHistory>('DealHistory', dealHistorySchema);

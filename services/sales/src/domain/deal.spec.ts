@@ -9,6 +9,7 @@ import {
   DealNotFound,
   PipelineMismatch,
   rottingDueAt,
+  stayRottingDueAt,
   StageNotInPipeline,
   StageRetired,
   type DealCommand,
@@ -290,6 +291,11 @@ describe('Deal', () => {
       expect(rottingDueAt(fold(dealDecider, [...inProposal, won]), pipeline)).toBeUndefined();
       expect(rottingDueAt(fold(dealDecider, [...inProposal, rotted(proposal, t2, 3, due)]), pipeline)).toBeUndefined();
       expect(rottingDueAt(fold(dealDecider, []), pipeline)).toBeUndefined();
+    });
+
+    it('is due for a stay the stage’s rotting days after it began, and never in a stage without them', () => {
+      expect(stayRottingDueAt(pipeline, proposal, t2)).toBe(due);
+      expect(stayRottingDueAt(pipeline, negotiation, t2)).toBeUndefined();
     });
 
     it('is due again for the next stay, counted from when it began', () =>

@@ -196,11 +196,21 @@ const daysAfter = (time: string, days: number): string => new Date(Date.parse(ti
 
 /**
  * When the deal's current stay in its stage turns rotting, as an ISO time; undefined when it cannot (closed, already
- * flagged, or its stage has no rotting days). The service sets the rotting timer for this time after each change.
+ * flagged, or its stage has no rotting days). The rotting timer, when it fires, checks it again against the pipeline.
  */
 export function rottingDueAt(deal: Deal, pipeline: PipelineSnapshot): string | undefined {
   const rottingDays = rottingDaysOf(deal, pipeline);
   return deal.status === 'none' || rottingDays === undefined ? undefined : daysAfter(deal.enteredStageAt, rottingDays);
+}
+
+/**
+ * When a stay in this stage that began at `enteredAt` turns rotting, by the stage's rotting days in the pipeline as
+ * it is; undefined when the stage has none (or is not the pipeline's). The service sets the rotting timer for this time
+ * when a deal enters a stage.
+ */
+export function stayRottingDueAt(pipeline: PipelineSnapshot, stageId: string, enteredAt: string): string | undefined {
+  const rottingDays = pipeline.stages.find((stage) => stage.stageId === stageId)?.rottingDays;
+  return rottingDays === undefined ? undefined : daysAfter(enteredAt, rottingDays);
 }
 
 export function decide(command: DealCommand, state: Deal): DealEvent[] {

@@ -104,7 +104,7 @@ describe('deal list', () => {
         updatedAt: '2026-01-04T09:00:00.000Z',
       }));
 
-  it('flags a rotting deal until it moves on', () => {
+  it('flags a rotting deal, since when it was flagged, until it moves on', () => {
     const rotting = [opened, moved(qualified, proposal, day(2)), rotted(proposal, day(2), day(5))];
     projectionSpec(dealListProjection)
       .given(rotting)
@@ -112,6 +112,7 @@ describe('deal list', () => {
         ...openDeal,
         stageId: proposal,
         rotting: true,
+        rottingSince: day(5),
         stageHistory: [
           { stageId: qualified, enteredAt: day(1), leftAt: day(2), daysInStage: 1 },
           { stageId: proposal, enteredAt: day(2) },

@@ -27,6 +27,8 @@ export interface DealListItem {
   lostReason?: string;
   /** Flagged as rotting during its current stay in the stage; cleared when it moves, closes or is reopened. */
   rotting: boolean;
+  /** When it was flagged as rotting, while it is. */
+  rottingSince?: string;
   /** Every stay in a stage, oldest first; the last one is the current stay of an open deal. */
   stageHistory: StageStay[];
   openedAt: string;
@@ -49,6 +51,12 @@ const entering = (history: readonly StageStay[], stageId: string, at: string): S
   ...leaving(history, at),
   { stageId, enteredAt: at },
 ];
+
+/** A new stay, or a closed deal: the rotting flag of the stay before is gone. */
+function notRotting<T extends DealListItem>(doc: T): T {
+  const { rottingSince: _, ...rest } = doc;
+  return { ...rest, rotting: false } as T;
+}
 
 /** The latest `at` seen: a deal's events come in order, so this is the last one's. */
 const later = (a: string, b: string): string => (Date.parse(b) > Date.parse(a) ? b : a);
@@ -81,29 +89,28 @@ export function evolveDealListItem(doc: DealListItem | undefined, event: DealEve
     }
     case 'DealStageChanged': {
       const { toStageId } = event.data;
-      return { ...next, stageId: toStageId, rotting: false, stageHistory: entering(doc.stageHistory, toStageId, at) };
+      return { ...notRotting(next), stageId: toStageId, stageHistory: entering(doc.stageHistory, toStageId, at) };
     }
     case 'DealWon':
       return {
-        ...next,
+        ...notRotting(next),
         status: 'won',
         value: event.data.value,
-        rotting: false,
         closedAt: at,
         stageHistory: leaving(doc.stageHistory, at),
       };
     case 'DealLost': {
       const { reason } = event.data;
       const history = leaving(doc.stageHistory, at);
-      return { ...next, status: 'lost', lostReason: reason, rotting: false, closedAt: at, stageHistory: history };
+      return { ...notRotting(next), status: 'lost', lostReason: reason, closedAt: at, stageHistory: history };
     }
     case 'DealReopened': {
       const { lostReason: _, ...reopened } = next;
       const { stageId } = event.data;
-      return { ...reopened, status: 'open', stageId, rotting: false, stageHistory: entering(doc.stageHistory, stageId, at) };
+      return { ...notRotting(reopened), status: 'open', stageId, stageHistory: entering(doc.stageHistory, stageId, at) };
     }
     case 'DealRotted':
-      return { ...next, rotting: true };
+      return { ...next, rotting: true, rottingSince: at };
   }
 }
 
@@ -126,10 +133,16 @@ export const dealListProjection = defineProjection({
     { fields: { ownerId: 1, openedAt: 1, _id: 1 } },
     { fields: { stageId: 1, openedAt: 1, _id: 1 } },
     { fields: { status: 1, openedAt: 1, _id: 1 } },
+    // The deals that need attention: rotting, in a pipeline or anywhere.
+    { fields: { rotting: 1, openedAt: 1, _id: 1 } },
+    { fields: { pipelineId: 1, rotting: 1, openedAt: 1, _id: 1 } },
   ],
 });
 
-/** What the deal list filters and sorts on: a board is `pipelineId` and `stageId`, a pipeline's open deals `status`. */
+/**
+ * What the deal list filters and sorts on: a board is `pipelineId` and `stageId`, a pipeline's open deals `status`,
+ * the deals that need attention `rotting=true`.
+ */
 export const dealListQuery = defineListQuery({
   readModel: dealListProjection,
   fields: {
@@ -138,6 +151,7 @@ export const dealListQuery = defineListQuery({
     contactId: { type: 'uuid' },
     ownerId: { type: 'uuid' },
     status: { type: 'enum', values: ['open', 'won', 'lost'] },
+    rotting: { type: 'boolean' },
     openedAt: { type: 'date-time' },
     updatedAt: { type: 'date-time' },
   },
