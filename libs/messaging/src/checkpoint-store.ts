@@ -1,5 +1,5 @@
 import { formatPosition, parsePosition, type GlobalPosition } from '@crm/eventsourcing';
-import { PostgresTableStore } from '@crm/postgres';
+import { PostgresTableStore, statementName } from '@crm/postgres';
 
 /** Where a subscriber (the relay) durably records how far it got. */
 export interface CheckpointStore {
@@ -28,7 +28,7 @@ export class PostgresCheckpointStore extends PostgresTableStore implements Check
 
   async save(name: string, position: GlobalPosition): Promise<void> {
     await this.pool.query({
-      name: `checkpoint-save:${this.checkpoints}`, // once per relay batch
+      name: statementName('checkpoint-save', this.checkpoints), // once per relay batch
       text: `INSERT INTO ${this.checkpoints} (name, position) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
       values: [name, formatPosition(position)],

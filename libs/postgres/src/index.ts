@@ -3,3 +3,4 @@ export { qualifiedTable, runMigration } from './migration';
 export { PostgresNotificationWatcher } from './notification-watcher';
 export { PostgresTableStore } from './table-store';
 export { isTransientFailure } from './transient-failure';
+export { statementName } from './statement-name';

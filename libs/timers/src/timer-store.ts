@@ -1,5 +1,5 @@
 import type { QueryResult, QueryResultRow } from 'pg';
-import { PostgresNotificationWatcher, PostgresTableStore } from '@crm/postgres';
+import { PostgresNotificationWatcher, PostgresTableStore, statementName } from '@crm/postgres';
 
 /** A timer to schedule. `id` is the caller's and deterministic (`deal-rotting:<dealId>:<stageEntry>`): it makes scheduling idempotent. */
 export interface NewTimer<Payload = unknown> {
@@ -130,7 +130,7 @@ export class PostgresTimerStore extends PostgresTableStore {
    */
   async claimDue(owner: string, kinds: readonly string[], limit: number, leaseMs: number): Promise<DueTimer[]> {
     const { rows } = await this.pool.query<Pick<TimerRow, 'id' | 'kind' | 'due_at' | 'payload' | 'attempts'>>({
-      name: `timers-claim:${this.timers}`, // every poll
+      name: statementName('timers-claim', this.timers), // every poll
       text: `WITH due AS (
                SELECT id FROM ${this.timers}
                 WHERE state = 'scheduled' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until <= now())
@@ -162,7 +162,7 @@ export class PostgresTimerStore extends PostgresTableStore {
   /** Marks a timer `owner` ran as fired; false if its claim was taken over or it was cancelled meanwhile. */
   async markFired(owner: string, id: string): Promise<boolean> {
     const { rowCount } = await this.pool.query({
-      name: `timers-fired:${this.timers}`,
+      name: statementName('timers-fired', this.timers),
       text: `UPDATE ${this.timers} SET state = 'fired', fired_at = now(), claimed_by = NULL, claimed_until = NULL
              WHERE id = $1 AND claimed_by = $2 AND state = 'scheduled'`,
       values: [id, owner],
@@ -187,7 +187,7 @@ export class PostgresTimerStore extends PostgresTableStore {
    */
   async msUntilNextAttempt(kinds: readonly string[]): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ ms: number | null }>({
-      name: `timers-next:${this.timers}`,
+      name: statementName('timers-next', this.timers),
       text: `SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM ${this.timers}
              WHERE state = 'scheduled' AND next_attempt_at > now() AND kind = ANY($1::text[])`,
       values: [kinds],
@@ -198,7 +198,7 @@ export class PostgresTimerStore extends PostgresTableStore {
   /** Seconds since the oldest timer still scheduled fell due (of every kind); 0 when none is overdue. */
   async overdueSeconds(): Promise<number> {
     const { rows } = await this.pool.query<{ seconds: number | null }>({
-      name: `timers-overdue:${this.timers}`,
+      name: statementName('timers-overdue', this.timers),
       text: `SELECT extract(epoch FROM now() - min(due_at))::float8 AS seconds FROM ${this.timers}
              WHERE state = 'scheduled' AND due_at <= now()`,
     });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
-import { createPool, PostgresNotificationWatcher, qualifiedTable, runMigration } from '@crm/postgres';
+import { createPool, PostgresNotificationWatcher, qualifiedTable, runMigration, statementName } from '@crm/postgres';
 import { CompanionNotWrittenError, DuplicateEventIdError, WrongExpectedRevisionError } from '../errors';
 import {
   NO_STREAM_REVISION,
@@ -152,7 +152,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     const { name, text } = companion
       ? this.appendWith(companion)
-      : (this.plainAppend ??= { name: `append:${this.table}`, text: this.appendText() });
+      : (this.plainAppend ??= { name: statementName('append', this.table), text: this.appendText() });
     const { rows } = await this.pool.query<{
       current: string;
       revision: string | null;
@@ -249,7 +249,7 @@ export class PostgresEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const [low, high] = backwards ? [options.toRevision, options.fromRevision] : [options.fromRevision, options.toRevision];
     const { rows } = await this.pool.query<EventRow>({
-      name: `read-stream-${backwards ? 'backwards' : 'forwards'}:${this.table}`, // every command loads its stream
+      name: statementName(`read-stream-${backwards ? 'backwards' : 'forwards'}`, this.table), // every command loads its stream
       text: `SELECT ${COLUMNS} FROM ${this.table}
         WHERE stream_name = $1
           AND ($2::bigint IS NULL OR stream_revision >= $2)
@@ -274,7 +274,7 @@ export class PostgresEventStore implements EventStore {
     const after = options.after ?? START;
     const fromStart = comparePositions(after, START) === 0;
     const { rows } = await this.pool.query<EventRow>({
-      name: `read-all${fromStart ? '-from-start' : ''}:${this.table}`, // every relay read
+      name: statementName(`read-all${fromStart ? '-from-start' : ''}`, this.table), // every relay read
       text: `SELECT ${COLUMNS} FROM ${this.table}
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ${fromStart ? '' : 'AND (transaction_id, position) > ($2::text::xid8, $3::bigint)'}

@@ -1,4 +1,4 @@
-import { PostgresTableStore } from '@crm/postgres';
+import { PostgresTableStore, statementName } from '@crm/postgres';
 
 /**
  * The last revision of each stream a reactor has handled, in `<schema>.reactor_positions`: an event at or below it
@@ -23,7 +23,7 @@ export class ReactorPositions extends PostgresTableStore {
   /** The last handled revision of each of these streams (absent: none handled). */
   async load(reactor: string, streams: readonly string[]): Promise<Map<string, number>> {
     const { rows } = await this.pool.query<{ stream: string; revision: string }>({
-      name: `reactor-positions-load:${this.positions}`,
+      name: statementName('reactor-positions-load', this.positions),
       text: `SELECT stream, revision FROM ${this.positions} WHERE reactor = $1 AND stream = ANY($2)`,
       values: [reactor, [...new Set(streams)]],
     });
@@ -33,7 +33,7 @@ export class ReactorPositions extends PostgresTableStore {
   /** Records a handled revision; never moves a stream back (two replicas during a rebalance). */
   async record(reactor: string, stream: string, revision: number): Promise<void> {
     await this.pool.query({
-      name: `reactor-positions-record:${this.positions}`,
+      name: statementName('reactor-positions-record', this.positions),
       text: `INSERT INTO ${this.positions} (reactor, stream, revision) VALUES ($1, $2, $3)
         ON CONFLICT (reactor, stream) DO UPDATE SET revision = greatest(${this.positions}.revision, EXCLUDED.revision), updated_at = now()`,
       values: [reactor, stream, revision],
