@@ -30,9 +30,12 @@ const Id = (description: string, required = false) =>
     IsUuid(),
   );
 
-/** The one way a report is asked for as CSV (else JSON): `?format=csv`, or `Accept: text/csv`. */
+/** The one way a report is asked for as CSV (else JSON): `?format=csv`, as every export of the CRM. */
 class ReportFormat {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Else from Accept: CSV when it asks for text/csv, else JSON.' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: 'csv: the rows as a `text/csv` download (the same columns); json (the default): the document.',
+  })
   @Optional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
