@@ -41,6 +41,8 @@ export interface LiveContact {
   mergedInto?: { survivorId: string; mergeId: string };
   /** Merges into this contact, oldest first; an undone one stays, marked. */
   merges: MergeRecord[];
+  /** Per lead linked to this contact, the conversion attempts recorded (ADR 0020), so that one is not answered twice. */
+  leadLinks: Readonly<Record<string, readonly number[]>>;
   createdAt: string;
   updatedAt: string;
 }
@@ -268,6 +270,7 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       statements: new Set(),
       companies: {},
       merges: [],
+      leadLinks: {},
       createdAt: at,
       updatedAt: at,
     };
@@ -348,6 +351,10 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
     case 'ContactUnmerged': {
       const { mergedInto: _, ...rest } = next;
       return rest;
+    }
+    case 'ContactLinkedToLead': {
+      const { leadId, attempt } = event.data;
+      return { ...next, leadLinks: { ...state.leadLinks, [leadId]: [...(state.leadLinks[leadId] ?? []), attempt] } };
     }
   }
 }
