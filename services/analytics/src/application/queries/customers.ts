@@ -83,12 +83,7 @@ export class CustomerProfileHandler implements IQueryHandler<CustomerProfileQuer
     const { _id: _ownId, ...ownProfile } = own as LiveProfile & { _id: string };
     const companyIds = ownProfile.companyLinks.map((link) => link.companyId);
     const companies =
-      companyIds.length === 0
-        ? []
-        : await this.readModels
-            .of(companiesProjection)
-            .find({ _id: { $in: companyIds } })
-            .toArray();
+      companyIds.length === 0 ? [] : await this.readModels.of(companiesProjection).find({ _id: { $in: companyIds } }).toArray();
     return profileView(customer, ownProfile, combineActivity(profiles)!, companies);
   }
 }
