@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
-import { crmContracts, type ContactsEvent, type SalesEvent } from '@crm/contracts';
+import { crmContracts, type ContactsEvent, type LeadEvent, type SalesEvent } from '@crm/contracts';
 import { instanceOfStream, newId, PostgresEventStore } from '@crm/eventsourcing';
 import {
   createKafka,
@@ -22,13 +22,13 @@ export interface SourceService {
 
 export const CONTACTS_SERVICE: SourceService = {
   name: 'contacts',
-  aggregates: ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id'],
+  aggregates: ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id', 'lead-link'],
 };
 
-export const SALES_SERVICE: SourceService = { name: 'sales', aggregates: ['pipeline', 'deal', 'product', 'order'] };
+export const SALES_SERVICE: SourceService = { name: 'sales', aggregates: ['pipeline', 'deal', 'product', 'order', 'lead'] };
 
 /**
- * The contacts service's side, as far as analytics sees it: events validated and sealed with the person's key
+ * The contacts service's side, as far as analytics sees it (or the sales service's leads, as contacts sees them): events validated and sealed with the person's key
  * (PostgreSQL key store), appended to a PostgreSQL event store, and published by the relay (upcast, still sealed,
  * CloudEvents binary mode, key = customer id) onto the topic. All in one schema and topic of its own.
  */
@@ -40,15 +40,21 @@ export class ContactsSource {
   private readonly vault: PersonalDataVault;
   private relay?: EventRelay;
 
+  readonly service: SourceService;
+
+  /**
+   * `service`: another service (sales) publishes the same way, from a schema and onto a topic of its own;
+   * `keysSchema`: the subject keys' schema, when another source's (the one key store services share, ADR 0015).
+   */
   constructor(
     readonly schema: string,
     readonly topic: string,
-    /** Another service (sales) publishes the same way, from a schema and onto a topic of its own. */
-    private readonly service: SourceService = CONTACTS_SERVICE,
+    { service = CONTACTS_SERVICE, keysSchema = schema }: { service?: SourceService; keysSchema?: string } = {},
   ) {
+    this.service = service;
     this.pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
     this.store = new PostgresEventStore({ pool: this.pool, schema });
-    this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), schema);
+    this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), keysSchema);
     this.vault = new PersonalDataVault(crmContracts, this.keys);
     this.kafka = createKafka({
       brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''),
@@ -80,8 +86,12 @@ export class ContactsSource {
     this.relay.start();
   }
 
-  /** Records events as the contacts service does: checked against the contract, sealed, appended. Returns their ids. */
-  async record(stream: string, events: readonly (ContactsEvent | SalesEvent)[], actor = 'user-ada-admin'): Promise<string[]> {
+  /** Records events as the service does: checked against the contract, sealed, appended. Returns their ids. */
+  async record(
+    stream: string,
+    events: readonly (ContactsEvent | SalesEvent | LeadEvent)[],
+    actor = 'user-ada-admin',
+  ): Promise<string[]> {
     const prepared = events.map((event) => ({
       id: newId(),
       ...crmContracts.prepareForAppend<unknown>({ ...event, metadata: { actor, correlationId: newId() } }),

@@ -146,7 +146,7 @@ describe('analytics: sales facts and who bought what', () => {
   const schema = uniqueSchema('analytics_sales');
   const prefix = `test-${schema}`;
   const contactsSource = new ContactsSource(schema, `${prefix}.contacts`);
-  const salesSource = new ContactsSource(`${schema}_sales`, `${prefix}.sales`, SALES_SERVICE);
+  const salesSource = new ContactsSource(`${schema}_sales`, `${prefix}.sales`, { service: SALES_SERVICE });
   const config = serviceTestConfig(analyticsService, {
     KAFKA_TOPIC_PREFIX: prefix,
     ANALYTICS_READ_DB: schema,

@@ -42,12 +42,14 @@ describe('contacts contracts', () => {
       'ContactMergeUndone v2': changes,
       'ContactMergedInto v1': [],
       'ContactUnmerged v1': [],
+      'ContactLinkedToLead v1': [],
       'CompanyCreated v1': [],
       'CompanyUpdated v1': [],
       'CompanyArchived v1': [],
       'InteractionLogged v1': ['/participants', '/subject', '/body'],
       'CustomFieldDefined v1': [],
       'ContactExternalIdRecorded v1': [],
+      'LeadLinkRefused v1': [],
     });
   });
 
@@ -75,12 +77,14 @@ describe('contacts contracts', () => {
       'ContactMergeUndone v2': 'merge: Merge undone',
       'ContactMergedInto v1': 'merge: Merged into another contact',
       'ContactUnmerged v1': 'merge: Split off again by an undone merge',
+      'ContactLinkedToLead v1': 'sales: Linked to a lead',
       'CompanyCreated v1': undefined,
       'CompanyUpdated v1': undefined,
       'CompanyArchived v1': undefined,
       'InteractionLogged v1': 'interaction: Interaction logged',
       'CustomFieldDefined v1': undefined,
       'ContactExternalIdRecorded v1': 'profile: External id recorded',
+      'LeadLinkRefused v1': 'sales: Contact link refused',
     });
     expect(crmContracts.timelineCategories()).toEqual([
       'profile',
@@ -88,8 +92,8 @@ describe('contacts contracts', () => {
       'consent',
       'company',
       'merge',
-      'interaction',
       'sales',
+      'interaction',
     ]);
   });
 

@@ -16,6 +16,7 @@ import {
 import { ContactErased } from './contact-erased';
 import { ContactEmailChanged } from './contact-email-changed';
 import { ContactExternalIdRecorded } from './contact-external-id';
+import { ContactLinkedToLead, LeadLinkRefused } from './contact-lead-link';
 import {
   ContactMergedInto,
   ContactMergeUndone,
@@ -49,6 +50,7 @@ export * from './company';
 export * from './interaction-logged';
 export * from './custom-field-defined';
 export * from './contact-external-id';
+export * from './contact-lead-link';
 
 /** The contracts of a contact's stream, in their current versions. */
 export const contactStreamContracts = [
@@ -67,6 +69,7 @@ export const contactStreamContracts = [
   ContactMergeUndone,
   ContactMergedInto,
   ContactUnmerged,
+  ContactLinkedToLead,
 ] as const;
 
 /** The events of a contact's stream, in their current versions. */
@@ -76,9 +79,11 @@ export type CompanyEvent = EventOf<typeof CompanyCreated | typeof CompanyUpdated
 export type InteractionEvent = EventOf<typeof InteractionLogged>;
 export type CustomFieldEvent = EventOf<typeof CustomFieldDefined>;
 export type ContactExternalIdEvent = EventOf<typeof ContactExternalIdRecorded>;
+/** A lead link's stream (`lead-link-<leadId>`): one refusal per lead and attempt (ADR 0020). */
+export type LeadLinkEvent = EventOf<typeof LeadLinkRefused>;
 
 /** The contacts service's events in their current versions, as its domain produces them (the `crm.contacts` topic). */
-export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent;
+export type ContactsEvent = ContactStreamEvent | CompanyEvent | InteractionEvent | CustomFieldEvent | LeadLinkEvent;
 
 export const contactsContracts: ContractSet = {
   // Older versions after the current ones: the registry orders events by first appearance and versions by number.
@@ -97,6 +102,7 @@ export const contactsContracts: ContractSet = {
     InteractionLogged,
     CustomFieldDefined,
     ContactExternalIdRecorded,
+    LeadLinkRefused,
   ],
   upcasters: [
     contactCreatedV1ToV2,

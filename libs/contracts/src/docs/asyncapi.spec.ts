@@ -115,12 +115,14 @@ describe('AsyncAPI document', () => {
       'ContactMergeUndone_v1',
       'ContactMergedInto',
       'ContactUnmerged',
+      'ContactLinkedToLead',
       'CompanyCreated',
       'CompanyUpdated',
       'CompanyArchived',
       'InteractionLogged',
       'CustomFieldDefined',
       'ContactExternalIdRecorded',
+      'LeadLinkRefused',
       'ProductPriced',
     ]);
   });

@@ -27,7 +27,7 @@ describe('event catalog', () => {
   it('says it is generated, and lists the topics with their events', () => {
     expect(catalog.startsWith('<!-- Generated from libs/contracts')).toBe(true);
     expect(catalog).toContain(
-      '| `crm.contacts` | contacts | ContactCreated, ContactUpdated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased, ContactConsentChanged, ContactLinkedToCompany, ContactUnlinkedFromCompany, ContactsMerged, ContactMergeUndone, ContactMergedInto, ContactUnmerged, CompanyCreated, CompanyUpdated, CompanyArchived, InteractionLogged, CustomFieldDefined, ContactExternalIdRecorded |',
+      '| `crm.contacts` | contacts | ContactCreated, ContactUpdated, ContactRenamed, ContactEmailChanged, ContactArchived, ContactErased, ContactConsentChanged, ContactLinkedToCompany, ContactUnlinkedFromCompany, ContactsMerged, ContactMergeUndone, ContactMergedInto, ContactUnmerged, ContactLinkedToLead, CompanyCreated, CompanyUpdated, CompanyArchived, InteractionLogged, CustomFieldDefined, ContactExternalIdRecorded, LeadLinkRefused |',
     );
     expect(catalog).toContain('| `crm.audit` | audit | AuditNoted |');
   });

@@ -41,6 +41,8 @@ export interface LiveContact {
   mergedInto?: { survivorId: string; mergeId: string };
   /** Merges into this contact, oldest first; an undone one stays, marked. */
   merges: MergeRecord[];
+  /** Per lead linked to this contact, the conversion attempts recorded (ADR 0020), so that one is not answered twice. */
+  leadLinks: Readonly<Record<string, readonly number[]>>;
   createdAt: string;
   updatedAt: string;
 }
@@ -78,7 +80,15 @@ export type ContactCommand =
     }
   | { type: 'MarkMergedInto'; data: { contactId: string; survivorId: string; mergeId: string; now: string } }
   | { type: 'UndoMerge'; data: { contactId: string; mergeId: string; now: string } }
-  | { type: 'Unmerge'; data: { contactId: string; survivorId: string; mergeId: string; now: string } };
+  | { type: 'Unmerge'; data: { contactId: string; survivorId: string; mergeId: string; now: string } }
+  /**
+   * A lead's conversion (ADR 0020) names this contact, or (`newContact`, then `contactId` is the lead's id) asks for the
+   * person to be created as one.
+   */
+  | {
+      type: 'LinkLead';
+      data: { contactId: string; leadId: string; attempt: number; newContact?: ContactProfile; now: string };
+    };
 
 export class ContactNotFound extends Error {
   override readonly name = 'ContactNotFound';
@@ -246,6 +256,20 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       if (state.status === 'erased' || state.mergedInto?.mergeId !== mergeId) return [];
       return [{ type: 'ContactUnmerged', data: { contactId, survivorId, mergeId, at: now } }];
     }
+    case 'LinkLead': {
+      const { contactId, leadId, attempt, newContact, now } = command.data;
+      if (state.status === 'none' && newContact) {
+        assertIdentifies(newContact);
+        return [
+          { type: 'ContactCreated', data: { contactId, ...newContact, at: now } },
+          { type: 'ContactLinkedToLead', data: { contactId, leadId, attempt, created: true, at: now } },
+        ];
+      }
+      // The person came back: an archived contact is linked too. Its profile stays its own.
+      const contact = changeable(state, contactId, { archivedToo: true });
+      if (contact.leadLinks[leadId]?.includes(attempt)) return [];
+      return [{ type: 'ContactLinkedToLead', data: { contactId, leadId, attempt, created: false, at: now } }];
+    }
   }
 }
 
@@ -268,6 +292,7 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
       statements: new Set(),
       companies: {},
       merges: [],
+      leadLinks: {},
       createdAt: at,
       updatedAt: at,
     };
@@ -348,6 +373,10 @@ export function evolve(state: Contact, event: ContactEvent): Contact {
     case 'ContactUnmerged': {
       const { mergedInto: _, ...rest } = next;
       return rest;
+    }
+    case 'ContactLinkedToLead': {
+      const { leadId, attempt } = event.data;
+      return { ...next, leadLinks: { ...state.leadLinks, [leadId]: [...(state.leadLinks[leadId] ?? []), attempt] } };
     }
   }
 }

@@ -1,6 +1,5 @@
-import type { ContactsEvent, SalesEvent } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
-import { evolveProfile, type CustomerProfile } from '../../domain/customer-profile';
+import { evolveProfile, type CustomerProfile, type ProfileInput } from '../../domain/customer-profile';
 import { occurredAtOf } from '../../domain/timeline';
 import { customerEvents } from './customer-events';
 
@@ -21,8 +20,8 @@ export const customerProfileProjection = defineProjection<CustomerProfile>({
   evolve: (profile, event) =>
     evolveProfile(profile, {
       customerId: event.subject!,
-      // Events of other services than contacts and sales only date the profile.
-      event: event as ContactsEvent | SalesEvent,
+      // Events of other services than contacts and sales only date the profile (a lead's erasure is a person's).
+      event: event as ProfileInput['event'],
       occurredAt: occurredAtOf(event),
       redacted: event.personalDataErased,
     }),
