@@ -307,7 +307,7 @@ describe('contacts API inputs', () => {
     const seededAfter = new Date().toISOString();
     await promisify(execFile)(
       process.execPath,
-      [seed, '--contacts', '12', '--companies', '2', '--interactions', '4', '--seed', '7'],
+      [seed, '--contacts', '12', '--companies', '2', '--interactions', '4', '--seed', '7', '--only', 'contacts'],
       {
         env: { ...process.env, CONTACTS_URL: `http://127.0.0.1:${port}`, CRM_TOKEN: testToken(['admin'], 'seed') },
       },
