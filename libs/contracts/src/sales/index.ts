@@ -1,6 +1,7 @@
 import type { EventOf } from '../contract';
 import type { ContractSet } from '../registry';
 import { DealLost, DealOpened, DealReopened, DealRotted, DealStageChanged, DealUpdated, DealWon } from './deal';
+import { leadStreamContracts, type LeadEvent } from './lead';
 import { OrderCancelled, OrderFulfilled, OrderPaid, OrderPlaced, OrderRefunded } from './order';
 import { PipelineCreated, PipelineRenamed, PipelineStagesChanged } from './pipeline';
 import { ProductCreated, ProductReactivated, ProductRetired, ProductUpdated } from './product';
@@ -37,13 +38,16 @@ export const orderStreamContracts = [OrderPlaced, OrderPaid, OrderFulfilled, Ord
 export type OrderEvent = EventOf<(typeof orderStreamContracts)[number]>;
 
 /** The sales service's events in their current versions, as its domain produces them (the `crm.sales` topic). */
-export type SalesEvent = PipelineEvent | DealEvent | ProductEvent | OrderEvent;
+export type SalesEvent = PipelineEvent | DealEvent | ProductEvent | OrderEvent | LeadEvent;
 
-/**
- * The sales service's contract set. The lead's events join it with lead conversion (ADR 0020): the service has no
- * lead aggregate yet, and its events are keyed by a lead, whom the timeline does not know as a customer yet.
- */
+/** The sales service's contract set. */
 export const salesContracts: ContractSet = {
-  contracts: [...pipelineStreamContracts, ...dealStreamContracts, ...productStreamContracts, ...orderStreamContracts],
+  contracts: [
+    ...pipelineStreamContracts,
+    ...dealStreamContracts,
+    ...productStreamContracts,
+    ...orderStreamContracts,
+    ...leadStreamContracts,
+  ],
   upcasters: [],
 };

@@ -2,11 +2,13 @@ import type { Money, OrderStatus, PipelineStage, ProductPrice } from '@crm/contr
 import { streamOf } from '@crm/eventsourcing';
 import { positionIn, type Written } from '@crm/service-kit';
 import { dealAggregate, DealNotFound, type Deal } from '../domain/deal';
+import { leadAggregate, LeadNotFound, type Lead, type LiveLead } from '../domain/lead';
 import { orderAggregate, OrderNotFound, type Order } from '../domain/order';
 import { pipelineAggregate, PipelineNotFound, type Pipeline } from '../domain/pipeline';
 import { productAggregate, ProductNotFound, type Product } from '../domain/product';
 import { pipelineListProjection, productListProjection } from './read-models/catalog-lists';
 import { dealListProjection } from './read-models/deal-list';
+import { leadListProjection } from './read-models/lead-list';
 import { purchaseHistoryProjection } from './read-models/purchase-history';
 
 // What the API answers about one pipeline, deal, product or order: its state as the write side has it, and revision.
@@ -65,6 +67,20 @@ export interface OrderView {
   revision: number;
 }
 
+/**
+ * A lead as its stream has it: its course (`converting` with the attempt, `converted` with the contact and deal,
+ * `conversion-failed` with the reason), and its personal data unless erased (then only the id and times remain).
+ */
+export type LeadView =
+  | (Omit<LiveLead, 'person'> & { person?: NonNullable<LiveLead['person']> } & { revision: number })
+  | {
+      leadId: string;
+      status: 'erased';
+      createdAt: string;
+      erasedAt: string;
+      revision: number;
+    };
+
 export function writtenPipeline(
   pipelineId: string,
   { state, revision }: { state: Pipeline; revision: number },
@@ -108,4 +124,20 @@ export function writtenOrder(orderId: string, { state, revision }: { state: Orde
     revision,
     position: positionIn(purchaseHistoryProjection, orderId, streamOf(orderAggregate, orderId), revision),
   };
+}
+
+export function writtenLead(leadId: string, { state, revision }: { state: Lead; revision: number }): Written<LeadView> {
+  if (state.status === 'none') throw new LeadNotFound(leadId);
+  // Erased with the contact it became: the person reads as nothing rather than null.
+  const view: LeadView =
+    state.status !== 'erased' && state.person === null ? withoutPerson(state, revision) : ({ ...state, revision } as LeadView);
+  return {
+    view,
+    revision,
+    position: positionIn(leadListProjection, leadId, streamOf(leadAggregate, leadId), revision),
+  };
+}
+
+function withoutPerson({ person: _, ...lead }: LiveLead, revision: number): LeadView {
+  return { ...lead, revision };
 }
