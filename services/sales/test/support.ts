@@ -27,6 +27,7 @@ export const salesTestConfig = (schema: string): ServiceConfig =>
 export const sales = `Bearer ${testToken(['sales'])}`;
 export const analyst = `Bearer ${testToken(['analyst'])}`;
 export const marketing = `Bearer ${testToken(['marketing'])}`;
+export const admin = `Bearer ${testToken(['admin'])}`;
 
 /** The sales service against the real PostgreSQL, Kafka and MongoDB-wire servers, and a client of it. */
 export function salesApi(name: string) {
@@ -47,6 +48,8 @@ export function salesApi(name: string) {
     patch: (path: string, body: object, as = sales) => http().patch(path).set('Authorization', as).send(body),
     put: (path: string, body: object, as = sales) => http().put(path).set('Authorization', as).send(body),
     anonymous: () => http(),
+    /** The running application, for what a test inspects besides the API (its read database). */
+    app: () => app,
     /** Its PostgreSQL schema and read database; its topic is `test-<schema>.sales`. */
     schema,
   };
