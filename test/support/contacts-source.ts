@@ -15,7 +15,7 @@ import { DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
 
 /** The names of the contacts service's aggregates (a test of another service may not import it): its stream names. */
-const contactsAggregates = ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id'].map((name) => ({
+const contactsAggregates = ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id', 'lead-link'].map((name) => ({
   name,
 }));
 
