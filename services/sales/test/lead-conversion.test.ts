@@ -11,7 +11,7 @@ import { admin, eventually, salesApi, stages } from './support';
  * the reactor CompleteLeadConversions.
  */
 describe('sales: completing lead conversions from contacts’ replies', () => {
-  const api = salesApi('conversion');
+  const api = salesApi('lc');
   const source = new ContactsSource(uniqueSchema('leadsrc'), `test-${api.schema}.contacts`);
   const pipelineId = newId();
   const [first] = stages();
