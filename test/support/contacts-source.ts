@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
-import { crmContracts, type ContactsEvent } from '@crm/contracts';
+import { crmContracts, type ContactsEvent, type LeadEvent } from '@crm/contracts';
 import { instanceOfStream, newId, PostgresEventStore } from '@crm/eventsourcing';
 import {
   createKafka,
@@ -14,13 +14,15 @@ import {
 import { DEV_PII_MASTER_KEY } from '@crm/platform';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
 
-/** The names of the contacts service's aggregates (a test of another service may not import it): its stream names. */
-const contactsAggregates = ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id', 'lead-link'].map((name) => ({
-  name,
-}));
+/** The names of a service's aggregates (a test of another service may not import it): its stream names. */
+const aggregatesOf = {
+  contacts: ['contact', 'company', 'interaction', 'custom-fields', 'external-contact-id', 'lead-link'],
+  // A lead's conversion (ADR 0020), as contacts receives it.
+  sales: ['lead'],
+};
 
 /**
- * The contacts service's side, as far as analytics sees it: events validated and sealed with the person's key
+ * The contacts service's side, as far as analytics sees it (or the sales service's leads, as contacts sees them): events validated and sealed with the person's key
  * (PostgreSQL key store), appended to a PostgreSQL event store, and published by the relay (upcast, still sealed,
  * CloudEvents binary mode, key = customer id) onto the topic. All in one schema and topic of its own.
  */
@@ -35,6 +37,7 @@ export class ContactsSource {
   constructor(
     readonly schema: string,
     readonly topic: string,
+    readonly service: keyof typeof aggregatesOf = 'contacts',
   ) {
     this.pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
     this.store = new PostgresEventStore({ pool: this.pool, schema });
@@ -50,21 +53,25 @@ export class ContactsSource {
     await checkpoints.migrate();
     await ensureTopics(this.kafka, [this.topic, deadLetterTopicOf(this.topic)]);
     this.relay = new EventRelay({
-      service: 'contacts',
+      service: this.service,
       store: this.store,
       kafka: this.kafka,
       topic: this.topic,
       checkpoints,
-      lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:contacts`),
+      lease: new PostgresLease({ connectionString: process.env.DATABASE_URL }, `relay:${this.schema}:${this.service}`),
       subjectOf: (event) => crmContracts.subjectOf(event.type, event.data),
-      aggregateIdOf: (event) => instanceOfStream(contactsAggregates, event.streamName)!.id,
+      aggregateIdOf: (event) =>
+        instanceOfStream(
+          aggregatesOf[this.service].map((name) => ({ name })),
+          event.streamName,
+        )!.id,
       prepare: (events) => this.vault.toPublished(events),
     });
     this.relay.start();
   }
 
-  /** Records events as the contacts service does: checked against the contract, sealed, appended. Returns their ids. */
-  async record(stream: string, events: readonly ContactsEvent[], actor = 'user-ada-admin'): Promise<string[]> {
+  /** Records events as the service does: checked against the contract, sealed, appended. Returns their ids. */
+  async record(stream: string, events: readonly (ContactsEvent | LeadEvent)[], actor = 'user-ada-admin'): Promise<string[]> {
     const prepared = events.map((event) => ({
       id: newId(),
       ...crmContracts.prepareForAppend<unknown>({ ...event, metadata: { actor, correlationId: newId() } }),

@@ -37,6 +37,7 @@ import {
   GetContactHandler,
   ListContactsHandler,
 } from './application/queries/contacts';
+import { LinkConvertedLeads } from './application/reactions/link-converted-leads';
 import { ExportCompaniesHandler, ExportContactsHandler } from './application/queries/exports';
 
 /** The contacts service's API and use cases: a handler per command and query. */
@@ -84,6 +85,7 @@ import { ExportCompaniesHandler, ExportContactsHandler } from './application/que
     ExportContactsHandler,
     ExportCompaniesHandler,
     ...contactImports.providers,
+    LinkConvertedLeads,
   ],
 })
 export class ContactsApplication {}

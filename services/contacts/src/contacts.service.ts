@@ -11,6 +11,7 @@ import { contactAggregate } from './domain/contact';
 import { customFieldsAggregate } from './domain/custom-fields';
 import { contactExternalIdAggregate } from './domain/contact-external-id';
 import { interactionAggregate } from './domain/interaction';
+import { leadLinkAggregate } from './domain/lead-link';
 
 registerContactProblems();
 
@@ -32,7 +33,14 @@ export const contactsService = defineService({
   // docs/contacts.md has the table of roles per route.
   access: { read: ['sales', 'marketing', 'support', 'analyst'], write: ['sales', 'marketing', 'support'] },
   contracts: contactsContracts,
-  aggregates: [contactAggregate, companyAggregate, interactionAggregate, customFieldsAggregate, contactExternalIdAggregate],
+  aggregates: [
+    contactAggregate,
+    companyAggregate,
+    interactionAggregate,
+    customFieldsAggregate,
+    contactExternalIdAggregate,
+    leadLinkAggregate,
+  ],
   projections: [contactListProjection, companyListProjection, contactInteractionsProjection],
   config: importConfigSpec('CONTACTS'),
   application: ContactsApplication,

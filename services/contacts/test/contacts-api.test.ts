@@ -5,7 +5,6 @@ import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { PLATFORM_LOGGER } from '@crm/platform/nest';
 import { answerHeaderLines, testToken } from '@crm/platform/nest/testing';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { Pool } from 'pg';
 import type { Connection } from 'mongoose';
 import type { Kafka } from 'kafkajs';
@@ -14,8 +13,7 @@ import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { companyListQuery } from '../src/application/read-models/company-list';
 import { contactInteractionsQuery } from '../src/application/read-models/contact-interactions';
 import { contactListQuery } from '../src/application/read-models/contact-list';
-import { contactsService } from '../src/contacts.service';
-import { contactsTestConfig } from './support';
+import { contactsTestConfig, createContactsTestApp } from './support';
 
 /** The contacts service against the real PostgreSQL, Kafka and MongoDB-wire servers. */
 describe('contacts API', () => {
@@ -27,7 +25,7 @@ describe('contacts API', () => {
   const topic = `test-${schema}.contacts`;
   beforeAll(async () => {
     const config = contactsTestConfig(schema);
-    app = await createServiceTestApp(contactsService, config);
+    app = await createContactsTestApp(config);
   });
   afterAll(async () => {
     await app?.close();

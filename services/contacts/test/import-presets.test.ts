@@ -7,10 +7,8 @@ import request from 'supertest';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { testToken } from '@crm/platform/nest/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { companyIdFor, contactIdFor } from '../src/application/imports/external-ids';
-import { contactsService } from '../src/contacts.service';
-import { contactsTestConfig } from './support';
+import { contactsTestConfig, createContactsTestApp } from './support';
 
 interface Job {
   jobId: string;
@@ -37,7 +35,7 @@ describe('imports of other systems’ exports', () => {
 
   beforeAll(async () => {
     spoolDir = await mkdtemp(join(tmpdir(), 'import-presets-test-'));
-    app = await createServiceTestApp(contactsService, contactsTestConfig(schema, { CONTACTS_IMPORT_SPOOL_DIR: spoolDir }));
+    app = await createContactsTestApp(contactsTestConfig(schema, { CONTACTS_IMPORT_SPOOL_DIR: spoolDir }));
   });
   afterAll(async () => {
     await app?.close();

@@ -5,9 +5,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { testToken } from '@crm/platform/nest/testing';
-import { createServiceTestApp } from '@crm/service-kit/testing';
-import { contactsTestConfig } from './support';
-import { contactsService } from '../src/contacts.service';
+import { contactsTestConfig, createContactsTestApp } from './support';
 import { contactIdFor } from '../src/application/imports/external-ids';
 
 interface RowReport {
@@ -41,8 +39,7 @@ describe('lenient contacts imports', () => {
   const analyst = `Bearer ${testToken(['analyst'])}`;
 
   beforeAll(async () => {
-    app = await createServiceTestApp(
-      contactsService,
+    app = await createContactsTestApp(
       contactsTestConfig(schema, { CONTACTS_IMPORT_OWNERS: `ann@example.com=${ANN};Ann Smith=${ANN}` }),
     );
   });

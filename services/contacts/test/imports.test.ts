@@ -12,10 +12,8 @@ import type { EventStore } from '@crm/eventsourcing';
 import { EVENT_STORE } from '@crm/eventsourcing/nest/event-store.module';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { testToken } from '@crm/platform/nest/testing';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { contactsTestConfig } from './support';
-import { contactsService } from '../src/contacts.service';
+import { contactsTestConfig, createContactsTestApp } from './support';
 import { ABANDONED_REASON } from '@crm/csv';
 import { ImportJobs } from '@crm/csv/nest';
 import { companyIdFor, contactIdFor } from '../src/application/imports/external-ids';
@@ -52,7 +50,7 @@ describe('contacts import and export', () => {
   beforeAll(async () => {
     spoolDir = await mkdtemp(join(tmpdir(), 'imports-test-'));
     const config = contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_BYTES: '1mb', CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
-    app = await createServiceTestApp(contactsService, config);
+    app = await createContactsTestApp(config);
     pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   });
   afterAll(async () => {
@@ -749,8 +747,7 @@ describe('contacts import and export', () => {
       const tooBig = await upload(Buffer.from(await big.xlsx.writeBuffer()), {}, sales, xlsx).expect(413);
       expect(tooBig.body.detail).toContain('converts to more than 1048576 bytes');
       // More rows than the instance takes (3 here), each counted as the sheet is converted.
-      const few = await createServiceTestApp(
-        contactsService,
+      const few = await createContactsTestApp(
         contactsTestConfig(schema, { CONTACTS_IMPORT_MAX_ROWS: '3', CONTACTS_IMPORT_SPOOL_DIR: spoolDir }),
       );
       try {
@@ -1272,7 +1269,7 @@ describe('contacts import and export', () => {
 
   it('fails the jobs of an instance that shuts down, so the file can be imported again', async () => {
     const config = contactsTestConfig(schema, { CONTACTS_IMPORT_SPOOL_DIR: spoolDir });
-    const other = await createServiceTestApp(contactsService, config);
+    const other = await createContactsTestApp(config);
     const rows = Array.from({ length: 1000 }, (_, i) => `Stop${i},Shutdown${run},stop${i}.${run}@example.com`);
     const response = await request(other.getHttpServer())
       .post('/v1/imports')

@@ -8,7 +8,6 @@ import request from 'supertest';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { edgeInputs, fieldPathsOf, testToken } from '@crm/platform/nest/testing';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { LogInteractionDto } from '../src/api/interaction.dto';
 import { DefineCustomFieldDto } from '../src/api/custom-fields.controller';
 import { CreateCompanyDto, UpdateCompanyDto } from '../src/application/inputs/company.dto';
@@ -19,8 +18,7 @@ import {
   RecordConsentDto,
   UpdateContactDto,
 } from '../src/application/inputs/contact.dto';
-import { contactsService } from '../src/contacts.service';
-import { contactsTestConfig } from './support';
+import { contactsTestConfig, createContactsTestApp } from './support';
 
 /** Values worth trying in particular fields, beside null, other types and variations of the valid value. */
 const FIELD_EDGES: Record<string, readonly unknown[]> = {
@@ -66,7 +64,7 @@ describe('contacts API inputs', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    app = await createServiceTestApp(contactsService, contactsTestConfig(uniqueSchema('contacts_inputs')));
+    app = await createContactsTestApp(contactsTestConfig(uniqueSchema('contacts_inputs')));
   });
   afterAll(async () => {
     await app?.close();

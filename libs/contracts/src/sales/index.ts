@@ -40,7 +40,7 @@ export type OrderEvent = EventOf<(typeof orderStreamContracts)[number]>;
 /** The sales service's events in their current versions, as its domain produces them (the `crm.sales` topic). */
 export type SalesEvent = PipelineEvent | DealEvent | ProductEvent | OrderEvent | LeadEvent;
 
-/** The sales service's contract set. */
+/** The sales service's contract set; a lead's events are keyed by the lead, a customer id of its own (ADR 0020). */
 export const salesContracts: ContractSet = {
   contracts: [
     ...pipelineStreamContracts,

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { NO_STREAM_REVISION } from '@crm/eventsourcing';
 import { InjectRepository, type RepositoryOf } from '@crm/service-kit';
-import { contactAggregate, ContactErasedError, ContactNotFound, type Contact, type LiveContact } from '../domain/contact';
+import {
+  contactAggregate,
+  ContactErasedError,
+  ContactNotFound,
+  type Contact,
+  type ContactEvent,
+  type LiveContact,
+} from '../domain/contact';
 import { contactHistory, type HistoryEntry } from './contact-view';
 
 // A chain of merges is short; the bound only guards against a cycle written by a bug.
@@ -52,14 +60,27 @@ export class ContactLookup {
     };
   }
 
-  /** The merges a contact took part in, as survivor or as a merged contact, undone or not. */
-  async mergesOf(contactId: string): Promise<string[]> {
-    const merges = (await this.contacts.history(contactId)).flatMap(({ event }) =>
-      event.type === 'ContactsMerged' || event.type === 'ContactMergedInto' ? [event.data.mergeId] : [],
-    );
-    return [...new Set(merges)];
+  /**
+   * The subjects whose keys hold a contact's personal data, with the revision of its stream they were read at: its
+   * own, every merge it took part in (as survivor or merged, undone or not), every lead linked to it (ADR 0020).
+   */
+  async subjectsOf(contactId: string): Promise<{ subjects: string[]; revision: number }> {
+    const history = await this.contacts.history(contactId);
+    const events = history.map(({ event }) => event);
+    return {
+      subjects: [...new Set([contactId, ...mergesOf(events), ...leadsOf(events)])],
+      revision: history.at(-1)?.recorded.revision ?? NO_STREAM_REVISION,
+    };
   }
 }
+
+/** The merges a contact's stream records it took part in. */
+const mergesOf = (events: readonly ContactEvent[]): string[] =>
+  events.flatMap((event) => (event.type === 'ContactsMerged' || event.type === 'ContactMergedInto' ? [event.data.mergeId] : []));
+
+/** The leads a contact's stream records it was linked to: their keys seal the person's data in sales. */
+const leadsOf = (events: readonly ContactEvent[]): string[] =>
+  events.flatMap((event) => (event.type === 'ContactLinkedToLead' ? [event.data.leadId] : []));
 
 /** The contact and every contact merged into it (not undone): whose interactions are its own now. */
 export function mergedIdsOf(contact: LiveContact): string[] {

@@ -15,4 +15,10 @@ export class ContactProfiles {
     const customFields = input.customFields ? (await this.catalog.load(CUSTOM_FIELDS_CATALOG_ID)).state.fields : new Map();
     return normalizeProfile(input, { country, customFields, today: now.slice(0, 10) });
   }
+
+  /** A new contact's whole profile: the input normalized, the lists it leaves out empty, a lead unless it says otherwise. */
+  async normalizeNew(input: ProfileInput, now: string): Promise<ContactProfile> {
+    const profile = await this.normalize(input, now);
+    return { emails: [], phones: [], addresses: [], lifecycleStage: 'lead', tags: [], customFields: [], ...profile };
+  }
 }

@@ -242,6 +242,71 @@ describe('Contact', () => {
         .thenThrows(ContactNotFound));
   });
 
+  describe('LinkLead (a lead’s conversion, ADR 0020)', () => {
+    const leadId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1f10';
+    const link = (attempt: number, newContact?: ContactProfile, contactId = id): ContactCommand => ({
+      type: 'LinkLead',
+      data: { contactId, leadId, attempt, ...(newContact ? { newContact } : {}), now: t2 },
+    });
+    const linked = (attempt: number, created = false, contactId = id): ContactEvent => ({
+      type: 'ContactLinkedToLead',
+      data: { contactId, leadId, attempt, created, at: t2 },
+    });
+    const fromLead = profile({ lifecycleStage: 'opportunity' });
+
+    it('creates the person as a contact with the lead’s id, linked to the lead, in one append', () =>
+      spec(contactDecider)
+        .given([])
+        .when(link(1, fromLead, leadId))
+        .then([{ type: 'ContactCreated', data: { contactId: leadId, ...fromLead, at: t2 } }, linked(1, true, leadId)]));
+
+    it('links an existing contact and leaves its profile as it is', () => {
+      spec(contactDecider)
+        .given([created()])
+        .when(link(1))
+        .then([linked(1)]);
+      expect(live([created(), linked(1)]).profile).toEqual(profile());
+    });
+
+    it('links the contact a new contact was asked for when it exists already (a retry after a refused deal)', () =>
+      spec(contactDecider)
+        .given([created(leadId), linked(1, true, leadId)])
+        .when(link(2, fromLead, leadId))
+        .then([linked(2, false, leadId)]));
+
+    it('links an archived contact: the person came back', () =>
+      spec(contactDecider)
+        .given([created(), archived])
+        .when(link(1))
+        .then([linked(1)]));
+
+    it('records nothing for an attempt it linked already (the request delivered again)', () => {
+      spec(contactDecider)
+        .given([created(), linked(1)])
+        .when(link(1))
+        .then([]);
+      spec(contactDecider)
+        .given([{ type: 'ContactCreated', data: { contactId: leadId, ...fromLead, at: t2 } }, linked(1, true, leadId)])
+        .when(link(1, fromLead, leadId))
+        .then([]);
+    });
+
+    it('refuses an erased contact', () =>
+      spec(contactDecider).given([created(), erased]).when(link(1)).thenThrows(ContactErasedError));
+
+    it('refuses a merged contact: the handler links its survivor', () =>
+      spec(contactDecider)
+        .given([created(), { type: 'ContactMergedInto', data: { contactId: id, survivorId: dupId, mergeId, at: t2 } }])
+        .when(link(1))
+        .thenThrows(ContactMergedError));
+
+    it('refuses an unknown contact when no new one is asked for', () =>
+      spec(contactDecider).given([]).when(link(1)).thenThrows(ContactNotFound));
+
+    it('keeps the attempts it linked per lead', () =>
+      expect(live([created(), linked(1), linked(2)]).leadLinks).toEqual({ [leadId]: [1, 2] }));
+  });
+
   describe('RecordConsent', () => {
     const consent = (status: 'granted' | 'withdrawn', at: string) =>
       ({

@@ -80,7 +80,15 @@ export type ContactCommand =
     }
   | { type: 'MarkMergedInto'; data: { contactId: string; survivorId: string; mergeId: string; now: string } }
   | { type: 'UndoMerge'; data: { contactId: string; mergeId: string; now: string } }
-  | { type: 'Unmerge'; data: { contactId: string; survivorId: string; mergeId: string; now: string } };
+  | { type: 'Unmerge'; data: { contactId: string; survivorId: string; mergeId: string; now: string } }
+  /**
+   * A lead's conversion (ADR 0020) names this contact, or (`newContact`, then `contactId` is the lead's id) asks for the
+   * person to be created as one.
+   */
+  | {
+      type: 'LinkLead';
+      data: { contactId: string; leadId: string; attempt: number; newContact?: ContactProfile; now: string };
+    };
 
 export class ContactNotFound extends Error {
   override readonly name = 'ContactNotFound';
@@ -247,6 +255,20 @@ export function decide(command: ContactCommand, state: Contact): ContactEvent[] 
       if (state.status === 'none') throw new ContactNotFound(contactId);
       if (state.status === 'erased' || state.mergedInto?.mergeId !== mergeId) return [];
       return [{ type: 'ContactUnmerged', data: { contactId, survivorId, mergeId, at: now } }];
+    }
+    case 'LinkLead': {
+      const { contactId, leadId, attempt, newContact, now } = command.data;
+      if (state.status === 'none' && newContact) {
+        assertIdentifies(newContact);
+        return [
+          { type: 'ContactCreated', data: { contactId, ...newContact, at: now } },
+          { type: 'ContactLinkedToLead', data: { contactId, leadId, attempt, created: true, at: now } },
+        ];
+      }
+      // The person came back: an archived contact is linked too. Its profile stays its own.
+      const contact = changeable(state, contactId, { archivedToo: true });
+      if (contact.leadLinks[leadId]?.includes(attempt)) return [];
+      return [{ type: 'ContactLinkedToLead', data: { contactId, leadId, attempt, created: false, at: now } }];
     }
   }
 }

@@ -1,5 +1,4 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ContactProfile } from '@crm/contracts';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
 import { contactAggregate } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
@@ -24,20 +23,11 @@ export class CreateContactHandler implements ICommandHandler<CreateContact> {
   ) {}
 
   async execute({ contactId, input, now }: CreateContact): Promise<Written<ContactView>> {
-    const profile = await this.profiles.normalize(input, now);
-    const complete: ContactProfile = {
-      emails: [],
-      phones: [],
-      addresses: [],
-      lifecycleStage: 'lead',
-      tags: [],
-      customFields: [],
-      ...profile,
-    };
+    const profile = await this.profiles.normalizeNew(input, now);
     // A fresh id: appended without reading the stream first (a taken id falls back to the read, and a 409).
     const result = await this.contacts.handle(
       contactId,
-      { type: 'CreateContact', data: { contactId, profile: complete, now } },
+      { type: 'CreateContact', data: { contactId, profile, now } },
       { expectNew: true },
     );
     return writtenContact(contactId, result);

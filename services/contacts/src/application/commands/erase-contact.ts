@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { WrongExpectedRevisionError } from '@crm/eventsourcing';
 import type { IdempotencyStore } from '@crm/idempotency';
 import { IDEMPOTENCY_STORE } from '@crm/idempotency/nest';
 import type { PersonalDataVault } from '@crm/privacy';
@@ -19,10 +20,10 @@ export class EraseContact extends Command<void> {
 }
 
 /**
- * The keys of the contact, of every contact merged into it, and of every merge any of them took part in (a merge's
- * values are sealed with its own key) are deleted first, so nothing of theirs can be read from then on (stored
- * Idempotency-Key responses included, which are then forgotten); then ContactErased is recorded on each.
- * Repeating it after a crash finishes it.
+ * The keys of the contact, of every contact merged into it, of every merge any of them took part in (a merge's values
+ * are sealed with its own key) and of every lead linked to any of them (ADR 0020) are deleted first, so nothing of
+ * theirs can be read from then on (stored Idempotency-Key responses included, which are then forgotten); then
+ * ContactErased is recorded on each. Repeating it after a crash finishes it.
  */
 @CommandHandler(EraseContact)
 export class EraseContactHandler implements ICommandHandler<EraseContact> {
@@ -40,12 +41,26 @@ export class EraseContactHandler implements ICommandHandler<EraseContact> {
     // The person is erased through the survivor (or the merge is undone first).
     if (state.status !== 'erased' && state.mergedInto) throw new ContactMergedError(contactId, state.mergedInto.survivorId);
     const merged = state.status === 'erased' ? [] : state.merges.filter((m) => !m.undone).flatMap((m) => m.mergedContactIds);
-    for (const id of [contactId, ...merged]) {
-      for (const subject of [id, ...(await this.lookup.mergesOf(id))]) {
+    for (const id of [contactId, ...merged]) await this.erase(id, now);
+  }
+
+  /**
+   * ContactErased is appended at the revision the subjects were read at: a lead linked meanwhile (whose key would
+   * survive) makes them read and erased again. Once it is appended, no lead can be linked any more.
+   */
+  private async erase(contactId: string, now: string): Promise<void> {
+    for (;;) {
+      const { subjects, revision } = await this.lookup.subjectsOf(contactId);
+      for (const subject of subjects) {
         await this.vault.erase(subject);
         await this.idempotency.forgetSubject(subject);
       }
-      await this.contacts.handle(id, { type: 'EraseContact', data: { contactId: id, now } });
+      try {
+        await this.contacts.handle(contactId, { type: 'EraseContact', data: { contactId, now } }, { expectedRevision: revision });
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
     }
   }
 }
