@@ -1,8 +1,10 @@
 import type { ContactsEvent } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
+import { repositoryToken, type RepositoryOf } from '@crm/service-kit';
 import { ContactsSource } from '../../../test/support/contacts-source';
 import { dealIdOfLead } from '../src/application/commands/leads';
+import { leadAggregate } from '../src/domain/lead';
 import { admin, eventually, salesApi, stages } from './support';
 
 /**
@@ -127,5 +129,34 @@ describe('sales: completing lead conversions from contacts’ replies', () => {
     await source.record(`contact-${leadId}`, [linked(leadId, leadId, 2, true)]);
     const converted = await leadOnceIt(leadId, 'converted');
     expect(converted).toMatchObject({ contactId: leadId, converted: { contactCreated: true, dealId: dealIdOfLead(leadId) } });
+  });
+
+  it('records a deal its rules refuse as the attempt’s failure with the contact linked; a retry names that contact only', async () => {
+    const { body } = await api
+      .post('/v1/leads', { person: { name: { given: 'Grace', family: 'Hopper' } }, source: 'referral' })
+      .expect(201);
+    const leadId = body.leadId;
+    await api.post(`/v1/leads/${leadId}/qualify`).expect(200);
+    // A request whose pipeline the deal cannot open in, as a pipeline gone since the request would be: recorded as the
+    // handler would, without its check at request time.
+    const leads = api.app().get<RepositoryOf<typeof leadAggregate>>(repositoryToken(leadAggregate));
+    const gone = newId();
+    const deal = { title: 'Compilers', amount: value };
+    await leads.handle(leadId, {
+      type: 'ConvertLead',
+      data: { leadId, pipelineId: gone, dealId: dealIdOfLead(leadId), deal, now: at() },
+    });
+    await source.record(`contact-${leadId}`, [linked(leadId, leadId, 1, true)]);
+    const failed = await leadOnceIt(leadId, 'conversion-failed');
+    expect(failed).toMatchObject({ contactId: leadId, failure: { attempt: 1, reason: 'deal-refused' } });
+    expect(failed.failure.detail).toContain(gone);
+    await api.get(`/v1/deals/${dealIdOfLead(leadId)}`).expect(404);
+
+    const another = await api.post(`/v1/leads/${leadId}/convert`, { pipelineId, title: 'Compilers', value, contactId: newId() });
+    expect(another.status).toBe(422);
+    expect(another.body.type).toMatch(/lead-linked-to-another-contact$/);
+    expect(another.body.errors.map((error: { field: string }) => error.field)).toEqual(['contactId']);
+    const retried = await api.post(`/v1/leads/${leadId}/convert`, { pipelineId, title: 'Compilers', value }).expect(202);
+    expect(retried.body.conversion).toMatchObject({ attempt: 2, contactId: leadId });
   });
 });
