@@ -128,16 +128,16 @@ export function writtenOrder(orderId: string, { state, revision }: { state: Orde
 
 export function writtenLead(leadId: string, { state, revision }: { state: Lead; revision: number }): Written<LeadView> {
   if (state.status === 'none') throw new LeadNotFound(leadId);
-  // Erased with the contact it became: the person reads as nothing rather than null.
-  const view: LeadView =
-    state.status !== 'erased' && state.person === null ? withoutPerson(state, revision) : ({ ...state, revision } as LeadView);
   return {
-    view,
+    view: leadViewOf(state, revision),
     revision,
     position: positionIn(leadListProjection, leadId, streamOf(leadAggregate, leadId), revision),
   };
 }
 
-function withoutPerson({ person: _, ...lead }: LiveLead, revision: number): LeadView {
-  return { ...lead, revision };
+/** A person whose key is gone (erased with the contact the lead became, or before LeadErased) is absent, not null. */
+function leadViewOf(state: Exclude<Lead, { status: 'none' }>, revision: number): LeadView {
+  if (state.status === 'erased') return { ...state, revision };
+  const { person, ...lead } = state;
+  return { ...lead, ...(person !== null && { person }), revision };
 }

@@ -208,25 +208,19 @@ export class ListLeadsHandler implements IQueryHandler<ListLeads> {
     );
     // One key lookup for the page; an erased person's values open as null.
     const opened = await this.vault.open(page.items.flatMap(({ sealed }) => sealed));
-    let next = 0;
+    let taken = 0;
     const items = page.items.map(({ sealed, ...lead }): LeadListItem => {
-      const personal = Object.assign(
-        {},
-        ...opened.slice(next, (next += sealed.length)).map(({ type, data }) => personalOf(type, data)),
-      );
-      return { ...lead, ...personal };
+      const own = opened.slice(taken, (taken += sealed.length));
+      return own.reduce<LeadListItem>((item, { type, data }) => ({ ...item, ...personalOf(type, data) }), lead);
     });
     return { ...page, items };
   }
 }
 
-/** The values an opened event gives a listed lead: none of those that opened as null. */
+/** The values an opened event gives a listed lead: none once they open as null (one key seals them all). */
 function personalOf(type: string, data: unknown): Partial<LeadListItem> {
   const { person, notes, note } = data as { person?: LeadPerson; notes?: string | null; note?: string | null };
   if (type === 'LeadDisqualified') return typeof note === 'string' ? { disqualificationNote: note } : {};
   if (!person || (person.name as unknown) === null) return {};
-  return { person: withoutNulls(person), ...(typeof notes === 'string' && { notes }) };
+  return { person, ...(typeof notes === 'string' && { notes }) };
 }
-
-const withoutNulls = (person: LeadPerson): LeadPerson =>
-  Object.fromEntries(Object.entries(person).filter(([, value]) => value !== null)) as LeadPerson;
