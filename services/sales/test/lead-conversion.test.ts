@@ -1,6 +1,8 @@
 import type { ContactsEvent } from '@crm/contracts';
 import { newId } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
+import type { PersonalDataVault } from '@crm/privacy';
+import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 import { repositoryToken, type RepositoryOf } from '@crm/service-kit';
 import { ContactsSource } from '../../../test/support/contacts-source';
 import { dealIdOfLead } from '../src/application/commands/leads';
@@ -92,6 +94,20 @@ describe('sales: completing lead conversions from contacts’ replies', () => {
     expect(erase.body.type).toMatch(/lead-has-contact$/);
     const again = await api.post(`/v1/leads/${leadId}/convert`, { pipelineId, title: 'Again', value }).expect(409);
     expect(again.body.type).toMatch(/lead-converted$/);
+
+    // Contacts erases the contact, whose key is the lead's: the lead's person is gone from GET and the list, unasked.
+    await api.app().get<PersonalDataVault>(PERSONAL_DATA_VAULT).erase(leadId);
+    const erased = await api.get(`/v1/leads/${leadId}`).expect(200);
+    expect(erased.body).toMatchObject({ status: 'converted', contactId: leadId });
+    expect(erased.body.person).toBeUndefined();
+    const listedConverted = async () =>
+      ((await api.get('/v1/leads').query({ status: 'converted', ownerId }).expect(200)).body.items as { leadId: string }[]).find(
+        (lead) => lead.leadId === leadId,
+      );
+    await eventually(async () => (await listedConverted()) !== undefined, 'listed as converted');
+    const listed = (await listedConverted()) as { person?: unknown };
+    expect(listed).toMatchObject({ leadId, status: 'converted', dealId });
+    expect(listed.person).toBeUndefined();
   });
 
   it('links an existing contact, and completes a conversion whose deal was opened before a crash', async () => {
