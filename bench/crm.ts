@@ -13,12 +13,14 @@ import { sleep } from '@crm/eventsourcing';
 import { DEV_JWT_SECRET, DEV_PII_MASTER_KEY, issueToken } from '@crm/platform';
 import { deleteTopic, percentile, requiredEnv, type Measurement } from './harness';
 
-/** The contacts and analytics services running for a benchmark, on data of their own (see `withCrm`). */
+/** The contacts, sales and analytics services running for a benchmark, on data of their own (see `withCrm`). */
 export interface Crm {
   contactsUrl: string;
   analyticsUrl: string;
+  salesUrl: string;
   contacts: Child;
   analytics: Child;
+  sales: Child;
   /** An admin token for the services. */
   token: string;
   /** The run's id, in its schema, database and topic names (and in the contact bodies it sends). */
@@ -38,8 +40,9 @@ export interface Crm {
 }
 
 /**
- * Starts contacts and analytics from dist/ as `npm start` runs them (LOG_LEVEL info, development secrets) on free
- * ports, with a schema, read databases and a topic prefix of their own, sends one contact through to the timeline
+ * Starts contacts, sales and analytics from dist/ as `npm start` runs them (LOG_LEVEL info, development secrets) on
+ * free ports, with schemas, read databases and a topic prefix of their own (analytics consumes both services' topics,
+ * so it starts only beside both), sends one contact through to the timeline
  * (analytics has joined its groups), runs `work`, then stops them and drops everything (also on Ctrl-C). The
  * service logs are kept when `work` failed.
  */
@@ -51,9 +54,11 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
   const schema = `bench_${name}_${run}`;
   const contactsDb = `bench_${name}_contacts_${run}`;
   const analyticsDb = `bench_${name}_analytics_${run}`;
+  const salesSchema = `bench_${name}_sales_${run}`;
+  const salesDb = `bench_${name}_sales_${run}`;
   const prefix = `bench_${name}_${run}`;
   const logDir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const [contactsPort, analyticsPort] = [await freePort(), await freePort()];
+  const [contactsPort, analyticsPort, salesPort] = [await freePort(), await freePort(), await freePort()];
   const common = {
     PATH: process.env.PATH,
     NODE_ENV: 'development',
@@ -69,24 +74,25 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
   const nodeArgs = ['--enable-source-maps', ...(process.env.BENCH_CONTACTS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const dist = join(__dirname, '..');
   const children: Child[] = [];
-  const schemas = [schema];
+  const schemas = [schema, salesSchema];
   const mongo = await mongoose.createConnection(mongodbUri, { dbName: analyticsDb }).asPromise();
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
       await Promise.all(children.map((child) => child.stop()));
       await mongo.dropDatabase().catch(() => undefined);
-      await mongo
-        .useDb(contactsDb)
-        .dropDatabase()
-        .catch(() => undefined);
+      for (const db of [contactsDb, salesDb])
+        await mongo
+          .useDb(db)
+          .dropDatabase()
+          .catch(() => undefined);
       await mongo.close().catch(() => undefined);
       const pool = new Pool({ connectionString: databaseUrl, max: 1 });
       for (const each of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${each}" CASCADE`).catch(() => undefined);
       await pool.end();
       const kafka = createKafka({ brokers: parseBrokers(kafkaBrokers), clientId: `bench-${name}-cleanup` });
-      const topic = topicOf('contacts', prefix);
-      for (const each of [topic, deadLetterTopicOf(topic)]) await deleteTopic(kafka, each);
+      for (const topic of [topicOf('contacts', prefix), topicOf('sales', prefix)])
+        for (const each of [topic, deadLetterTopicOf(topic)]) await deleteTopic(kafka, each);
     })());
   const interrupted = () => {
     console.error('\nInterrupted: stopping the services and dropping the bench data...');
@@ -113,6 +119,21 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
       logDir,
     );
     children.push(contacts);
+    const sales = Child.start(
+      'sales',
+      [...nodeArgs, join(dist, 'services/sales/src/main.js')],
+      {
+        ...common,
+        EVENT_STORE: 'postgres',
+        PORT: String(salesPort),
+        SERVICE_NAME: 'sales',
+        SALES_DB_SCHEMA: salesSchema,
+        SALES_READ_DB: salesDb,
+        SUBJECT_KEYS_SCHEMA: schema,
+      },
+      logDir,
+    );
+    children.push(sales);
     const analytics = Child.start(
       'analytics',
       [...nodeArgs, join(dist, 'services/analytics/src/main.js')],
@@ -128,8 +149,10 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
     children.push(analytics);
     const contactsUrl = `http://127.0.0.1:${contactsPort}`;
     const analyticsUrl = `http://127.0.0.1:${analyticsPort}`;
+    const salesUrl = `http://127.0.0.1:${salesPort}`;
     await Promise.all([
       waitForHealth(contacts, `${contactsUrl}/health/ready`),
+      waitForHealth(sales, `${salesUrl}/health/ready`),
       waitForHealth(analytics, `${analyticsUrl}/health/ready`),
     ]);
     const token = issueToken({ sub: 'bench', roles: ['admin'] }, DEV_JWT_SECRET, '2h');
@@ -156,8 +179,10 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
     const crm: Crm = {
       contactsUrl,
       analyticsUrl,
+      salesUrl,
       contacts,
       analytics,
+      sales,
       token,
       run,
       timeline,
@@ -168,7 +193,7 @@ export async function withCrm<T>(name: string, work: (crm: Crm) => Promise<T>): 
         return started;
       },
       dropAfter: (other) => void schemas.push(other),
-      quiet: () => settle([contactsUrl, analyticsUrl]),
+      quiet: () => settle([contactsUrl, analyticsUrl, salesUrl]),
       createContact,
     };
     const result = await work(crm);

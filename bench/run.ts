@@ -8,6 +8,7 @@ import { contactsBenchmark } from './contacts.bench';
 import { lagBenchmark } from './lag.bench';
 import { rebuildBenchmark } from './rebuild.bench';
 import { relayBenchmark } from './relay.bench';
+import { salesBenchmark } from './sales.bench';
 
 /** `npm run bench [-- name...]`: runs the named benchmarks (all by default), one after another. */
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   rebuild: rebuildBenchmark,
   lag: lagBenchmark,
   contacts: contactsBenchmark,
+  sales: salesBenchmark,
   platform: platformBenchmark,
   cpu: cpuBenchmark,
   steady: steadyBenchmark,

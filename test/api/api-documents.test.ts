@@ -1,15 +1,11 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, parseBrokers } from '@crm/messaging';
 import { issueToken, ROLES } from '@crm/platform';
 import { TEST_JWT_SECRET } from '@crm/platform/nest/testing';
-import { Pool } from 'pg';
-import { removeRunData } from '../e2e/cleanup';
-import { ServicePair } from '../e2e/service-pair';
-import { startService, type ServiceProcess } from '../e2e/service-process';
+import { type ServiceProcess } from '../e2e/service-process';
+import { ServiceSet } from '../e2e/service-set';
 
 // The API gate: every service's OpenAPI document, as it serves it, passes `redocly lint` (recommended rules) and
 // schemathesis (every check and phase, a bounded number of examples) against the running service finds nothing the
@@ -52,10 +48,7 @@ const SERVICES = ['contacts', 'analytics', 'sales'] as const;
 type Service = (typeof SERVICES)[number];
 
 describe('the API documents', () => {
-  const pair = new ServicePair('apidocs');
-  // Sales stands alone (nothing it answers depends on contacts): a schema, read database and topic of its own.
-  const salesRun = `${pair.schema}_sales`;
-  let sales: ServiceProcess | undefined;
+  const services = new ServiceSet('apidocs', ['contacts', 'sales', 'analytics']);
   let dir: string;
   let token: string;
   let schemathesis: string;
@@ -63,19 +56,11 @@ describe('the API documents', () => {
   beforeAll(async () => {
     schemathesis = ensureSchemathesis(); // installs it on a fresh machine (pip, into ~/.cache/crm-platform)
     dir = await mkdtemp(join(tmpdir(), 'crm-api-documents-'));
-    await pair.start();
-    sales = await startService('sales', {
-      JWT_SECRET: TEST_JWT_SECRET,
-      PII_MASTER_KEY: randomBytes(32).toString('base64'),
-      KAFKA_TOPIC_PREFIX: pair.prefix,
-      SUBJECT_KEYS_SCHEMA: salesRun,
-      SALES_DB_SCHEMA: salesRun,
-      SALES_READ_DB: salesRun,
-    });
+    await services.start();
     token = issueToken({ sub: 'api-gate', roles: [...ROLES] }, TEST_JWT_SECRET, '1h');
     // The document's example contact carries its example custom field; declare that field with its own example, as a
     // reader following the document would, so that every example is a request the service accepts.
-    const declared = await fetch(`${pair.contacts.url}/v1/custom-fields`, {
+    const declared = await fetch(`${services.contacts.url}/v1/custom-fields`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -89,34 +74,11 @@ describe('the API documents', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await sales?.stop();
-    // Before the pair removes the sales topics: their consumer groups go with them.
-    await removeSalesRun();
-    await pair.stop();
+    await services.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const removeSalesRun = async () => {
-    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
-    const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `${salesRun}-cleanup` });
-    try {
-      const problems = await removeRunData({
-        pool,
-        schema: salesRun,
-        mongoUri: process.env.MONGODB_URI!,
-        databases: [salesRun],
-        kafka,
-        // The pair removes the sales topics: it created them, for analytics.
-        topics: [],
-      });
-      if (problems.length > 0) console.warn(`sales clean-up left something behind:\n${problems.join('\n')}`);
-    } finally {
-      await pool.end();
-    }
-  };
-
-  const serviceOf = (service: Service): ServiceProcess =>
-    service === 'contacts' ? pair.contacts : service === 'analytics' ? pair.analytics : sales!;
+  const serviceOf = (service: Service): ServiceProcess => services.process(service);
 
   const documentOf = async (service: Service) => {
     const url = `${serviceOf(service).url}/openapi.json`;

@@ -5,11 +5,11 @@ import { PROJECTION_STATE_COLLECTION } from '@crm/projections';
 
 /**
  * Best effort, after the services stopped: the run's MongoDB databases, the projections' consumer groups (their ids
- * are kept next to the read models), its topics and its PostgreSQL schema. Returns what could not be removed.
+ * are kept next to the read models), its topics and its PostgreSQL schemas. Returns what could not be removed.
  */
 export async function removeRunData(options: {
   pool: Pool;
-  schema: string;
+  schemas: string[];
   mongoUri: string;
   databases: string[];
   kafka: Kafka;
@@ -47,6 +47,7 @@ export async function removeRunData(options: {
     if (topics.length > 0) await admin.deleteTopics({ topics });
   });
   await admin.disconnect().catch(() => undefined);
-  await attempt('PostgreSQL', () => options.pool.query(`DROP SCHEMA IF EXISTS "${options.schema}" CASCADE`));
+  for (const schema of options.schemas)
+    await attempt(`PostgreSQL schema ${schema}`, () => options.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
   return problems;
 }

@@ -202,7 +202,7 @@ describe('Given contacts and analytics as separate processes, when 200 contacts 
     if (!process.env.E2E_KEEP) {
       const problems = await removeRunData({
         pool,
-        schema,
+        schemas: [schema],
         mongoUri,
         databases: [contactsReadDb, analyticsDb],
         kafka,

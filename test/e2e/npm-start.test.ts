@@ -83,7 +83,7 @@ class CrmRun {
     try {
       const problems = await removeRunData({
         pool,
-        schema: this.schema,
+        schemas: [this.schema],
         mongoUri: process.env.MONGODB_URI!,
         databases: this.databases,
         kafka,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testToken } from '@crm/platform/nest/testing';
 import { HttpClient } from './http-client';
-import { ServicePair } from './service-pair';
+import { ServiceSet } from './service-set';
 
 /** A span as OTLP/HTTP JSON carries it, with the service that sent it. */
 interface ReceivedSpan {
@@ -84,7 +84,7 @@ const isDatabaseSpan = (span: ReceivedSpan, system: string) =>
   span.attributes['db.system'] === system || span.attributes['db.system.name'] === system;
 
 describe('Given contacts and analytics exporting traces over OTLP, when a contact is created within a trace', () => {
-  const pair = new ServicePair('e2e_tracing');
+  const pair = new ServiceSet('e2e_tracing');
   const { run } = pair;
   const collector = new Collector();
   // The caller's trace: the services continue it (W3C traceparent).

@@ -51,7 +51,7 @@ describe('Given contacts and analytics whose MongoDB goes away and comes back', 
     expect(await run.timelineOf(before)).toHaveLength(1);
     expect(await deadLetters()).toBe(0);
     // Nor were the consumers dropped from their groups for missing heartbeats while they waited.
-    expect(run.pair.services.filter((service) => service.output(300).includes('not aware of this member'))).toEqual([]);
+    expect(run.pair.started.filter((service) => service.output(300).includes('not aware of this member'))).toEqual([]);
     expect(run.exited()).toEqual([]);
   }, 180000);
 });

@@ -1,6 +1,6 @@
 import { testToken } from '@crm/platform/nest/testing';
 import { HttpClient, type HttpResponse } from '../e2e/http-client';
-import { ServicePair } from '../e2e/service-pair';
+import { ServiceSet } from '../e2e/service-set';
 import { proxied, type CuttableProxy } from './cuttable-proxy';
 
 const DEFAULT_PORTS = { DATABASE_URL: 5432, MONGODB_URI: 27017 } as const;
@@ -10,13 +10,13 @@ const DEFAULT_PORTS = { DATABASE_URL: 5432, MONGODB_URI: 27017 } as const;
  * what the outage tests ask of them.
  */
 export class OutageRun {
-  readonly pair: ServicePair;
+  readonly pair: ServiceSet;
   proxy!: CuttableProxy;
   contacts!: HttpClient;
   analytics!: HttpClient;
 
   constructor(name: string) {
-    this.pair = new ServicePair(name);
+    this.pair = new ServiceSet(name);
   }
 
   /** Starts both services with `variable`'s server behind the proxy (the other servers are reached directly). */
@@ -70,11 +70,11 @@ export class OutageRun {
 
   /** The output of the services that exited: none is expected. */
   exited(): string[] {
-    return this.pair.services.filter((service) => !service.running).map((service) => service.output());
+    return this.pair.started.filter((service) => !service.running).map((service) => service.output());
   }
 
   private output(): string {
-    return this.pair.services.map((service) => service.output(30)).join('\n\n');
+    return this.pair.started.map((service) => service.output(30)).join('\n\n');
   }
 }
 

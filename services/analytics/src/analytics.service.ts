@@ -4,6 +4,7 @@ import { AnalyticsApplication } from './analytics.application';
 import { companiesProjection } from './application/read-models/companies';
 import { customerProfileProjection } from './application/read-models/customer-profile';
 import { identitiesProjection } from './application/read-models/identities';
+import { dealHistoriesProjection, orderRevenueProjection, salesPipelinesProjection } from './application/read-models/sales';
 import { timelineProjection } from './application/read-models/timeline';
 
 registerAnalyticsProblems();
@@ -17,6 +18,15 @@ export const analyticsService = defineService({
   title: 'CRM analytics API',
   // Every internal team reads analytics (admin passes every check anyway); not service tokens. It has no writes.
   access: { read: ['analyst', 'sales', 'support', 'marketing'], write: ['analyst'] },
-  projections: [timelineProjection, customerProfileProjection, companiesProjection, identitiesProjection],
+  projections: [
+    timelineProjection,
+    customerProfileProjection,
+    companiesProjection,
+    identitiesProjection,
+    // The sales reports'.
+    salesPipelinesProjection,
+    dealHistoriesProjection,
+    orderRevenueProjection,
+  ],
   application: AnalyticsApplication,
 });

@@ -1,20 +1,38 @@
 /**
- * `npm run seed [-- --contacts 1000 --companies 200 --interactions 10000 --seed 1 --concurrency 16]`: fills the
- * running contacts service with a realistic data set through its public HTTP API (so commands, events, Kafka,
- * projections and the analytics timeline all see it as real use). CONTACTS_URL (default http://127.0.0.1:3001)
- * and CRM_TOKEN (default: an admin token signed with JWT_SECRET, or the development secret `npm start` uses).
+ * `npm run seed [-- --contacts 1000 --companies 200 --interactions 10000 --deals 2000 --orders 5000 --seed 1
+ * --concurrency 16 --only contacts|sales]`: fills the running contacts service, then the sales service, with a
+ * realistic data set through their public HTTP APIs (so commands, events, Kafka, projections and the analytics
+ * timeline all see it as real use): contacts, then a catalog, pipelines, deals and orders for those contacts.
+ * CONTACTS_URL (default http://127.0.0.1:3001), SALES_URL (default http://127.0.0.1:3002) and CRM_TOKEN (default:
+ * an admin token signed with JWT_SECRET, or the development secret `npm start` uses).
  *
  * Ids are derived from the seed, so running it again adds nothing: a 409 on create, the 200 replay of an
- * interaction's external id, and links or consents already on the contact count as "already there".
+ * interaction's external id, links or consents already on the contact, and the steps a deal or order has had
+ * count as "already there". `--only sales` seeds the sales of contacts seeded before with the same flags.
  * It lives in the service (not scripts/) because the build already compiles it and it shares the contracts.
  */
-import { SingleBar, Presets } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { issueToken, DEV_JWT_SECRET } from '@crm/platform';
-import { generateDataset, type ConsentBody, type SeedCountry, type SeedText } from './seed-data';
+import { generateSalesDataset, type SalesCustomer } from './sales-seed-data';
+import { generateDataset, type ConsentBody, type SeedCountry, type SeedDataset, type SeedText } from './seed-data';
+import {
+  AccessRefused,
+  Api,
+  created,
+  ok,
+  RequestFailed,
+  runPhase,
+  tokenFromEnv,
+  UsageError,
+  waitUntilReady,
+  type Outcome,
+  type Tally,
+} from './seed-http';
+import { seedSales } from './seed-sales';
 
-const USAGE = `usage: npm run seed -- [--contacts 1000] [--companies 200] [--interactions 10000] [--seed 1] [--concurrency 16]
+const USAGE = `usage: npm run seed -- [--contacts 1000] [--companies 200] [--interactions 10000] [--deals 2000] [--orders 5000]
+                      [--seed 1] [--concurrency 16] [--only contacts|sales]
   CONTACTS_URL   the contacts service (default http://127.0.0.1:3001)
+  SALES_URL      the sales service (default http://127.0.0.1:3002)
   CRM_TOKEN      a bearer token with a writer role (default: an admin token signed with JWT_SECRET or the dev secret)`;
 
 /** faker, reseeded for every entity: the text of an entity depends on its own seed only. */
@@ -63,10 +81,12 @@ interface Options {
   contacts: number;
   companies: number;
   interactions: number;
+  deals: number;
+  orders: number;
   concurrency: number;
+  /** Which services are seeded; the sales part always uses the contacts the other flags make. */
+  only?: 'contacts' | 'sales';
 }
-
-class UsageError extends Error {}
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -76,13 +96,18 @@ function parseOptions(argv: string[]): Options {
       contacts: { type: 'string', default: '1000' },
       companies: { type: 'string', default: '200' },
       interactions: { type: 'string', default: '10000' },
+      deals: { type: 'string', default: '2000' },
+      orders: { type: 'string', default: '5000' },
       concurrency: { type: 'string', default: '16' },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) throw new UsageError(USAGE);
-  const count = (name: keyof Options, min: number, max: number): number => {
+  if (values.only !== undefined && values.only !== 'contacts' && values.only !== 'sales')
+    throw new UsageError(`--only is contacts or sales\n${USAGE}`);
+  const count = (name: Exclude<keyof Options, 'only'>, min: number, max: number): number => {
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value < min || value > max)
       throw new UsageError(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
@@ -93,194 +118,40 @@ function parseOptions(argv: string[]): Options {
     contacts: count('contacts', 0, 1_000_000),
     companies: count('companies', 0, 1_000_000),
     interactions: count('interactions', 0, 10_000_000),
+    deals: count('deals', 0, 1_000_000),
+    orders: count('orders', 0, 10_000_000),
     concurrency: count('concurrency', 1, 256),
+    ...(values.only !== undefined && { only: values.only }),
   };
-}
-
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-type Outcome = 'created' | 'there';
-
-class RequestFailed extends Error {
-  constructor(
-    readonly what: string,
-    readonly reply: Reply,
-  ) {
-    super(`${what}: ${reply.status}`);
-  }
-}
-
-/** Fatal for the whole run: the token is refused, so every other request would be too. */
-class AccessRefused extends Error {}
-
-class Api {
-  constructor(
-    readonly baseUrl: string,
-    private readonly token: string,
-  ) {}
-
-  /** One request; retried (everything the seed sends is idempotent) on network errors, 429 and 5xx. */
-  async send(method: string, path: string, body?: unknown): Promise<Reply> {
-    for (let attempt = 1; ; attempt++) {
-      let reply: Reply | undefined;
-      let failure: unknown;
-      try {
-        const response = await fetch(`${this.baseUrl}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${this.token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-        const text = await response.text();
-        reply = { status: response.status, body: text ? parseJson(text) : undefined };
-      } catch (error) {
-        failure = error;
-      }
-      if (reply && (reply.status === 401 || reply.status === 403))
-        throw new AccessRefused(
-          `The service refused the token (${reply.status} ${problemTitle(reply.body)}): set CRM_TOKEN to a writer's token, ` +
-            'or JWT_SECRET to the secret the service uses.',
-        );
-      const retriable = reply === undefined || reply.status === 429 || reply.status >= 500;
-      if (!retriable || attempt === 4) {
-        if (reply) return reply;
-        throw failure;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
-    }
-  }
-}
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
-
-const problemTitle = (body: unknown): string =>
-  typeof body === 'object' && body !== null && 'title' in body ? String((body as { title: unknown }).title) : '';
-const problemType = (body: unknown): string =>
-  typeof body === 'object' && body !== null && 'type' in body ? String((body as { type: unknown }).type) : '';
-
-/** 201 is new; 409 `<kind>-already-exists` means a previous run made it. */
-function created(what: string, reply: Reply, kind: string): Outcome {
-  if (reply.status === 201) return 'created';
-  if (reply.status === 409 && problemType(reply.body).endsWith(`${kind}-already-exists`)) return 'there';
-  throw new RequestFailed(what, reply);
-}
-
-function ok(what: string, reply: Reply): Reply {
-  if (reply.status >= 200 && reply.status < 300) return reply;
-  throw new RequestFailed(what, reply);
-}
-
-interface Tally {
-  phase: string;
-  created: number;
-  there: number;
-  failed: number;
-  failures: RequestFailed[];
-}
-
-/**
- * Runs `work` over the items with at most `concurrency` in flight, with a progress bar. Each item may stand for
- * several requests (`weight`), e.g. a contact's consent statements, which must be sent in order.
- */
-async function runPhase<T>(
-  phase: string,
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<Outcome[]>,
-  weight: (item: T) => number = () => 1,
-): Promise<Tally> {
-  const tally: Tally = { phase, created: 0, there: 0, failed: 0, failures: [] };
-  const total = items.reduce((sum, item) => sum + weight(item), 0);
-  const bar = new SingleBar(
-    {
-      format: `${phase.padEnd(13)} {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}`,
-      hideCursor: true,
-      etaBuffer: 200,
-    },
-    Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  let next = 0;
-  let fatal: unknown;
-  const worker = async () => {
-    while (next < items.length && fatal === undefined) {
-      const item = items[next++];
-      try {
-        for (const outcome of await work(item)) tally[outcome]++;
-      } catch (error) {
-        if (!(error instanceof RequestFailed)) {
-          fatal ??= error;
-          break;
-        }
-        tally.failed += weight(item);
-        if (tally.failures.length < 5) tally.failures.push(error);
-      }
-      bar.increment(weight(item));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  bar.stop();
-  if (fatal !== undefined) throw fatal;
-  console.log(`${phase.padEnd(13)} created ${tally.created}, already there ${tally.there}, failed ${tally.failed}`);
-  return tally;
-}
-
-/** Exits 1 with one line when nothing listens; waits (up to a minute) while the service is still starting. */
-async function waitUntilReady(baseUrl: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let said = false;
-  for (;;) {
-    let status: number;
-    try {
-      status = (await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(5_000) })).status;
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new UsageError(
-        `seed: cannot reach the contacts service at ${baseUrl} (${code}). Run \`npm start\` in another terminal first (or set CONTACTS_URL).`,
-      );
-    }
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new UsageError(`seed: ${baseUrl}/health/ready still answers ${status} after a minute.`);
-    if (!said) console.log(`The contacts service is starting (ready: ${status}); waiting...`);
-    said = true;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-}
-
-function tokenFromEnv(): string {
-  if (process.env.CRM_TOKEN) return process.env.CRM_TOKEN;
-  const secret = process.env.JWT_SECRET || DEV_JWT_SECRET;
-  return issueToken({ sub: 'seed', roles: ['admin'] }, secret, '2h', {
-    issuer: process.env.JWT_ISSUER,
-    audience: process.env.JWT_AUDIENCE,
-  });
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const seedsContacts = options.only !== 'sales';
+  const seedsSales = options.only !== 'contacts';
   const baseUrl = (process.env.CONTACTS_URL ?? 'http://127.0.0.1:3001').replace(/\/+$/, '');
-  await waitUntilReady(baseUrl);
-  const api = new Api(baseUrl, tokenFromEnv());
+  const salesUrl = (process.env.SALES_URL ?? 'http://127.0.0.1:3002').replace(/\/+$/, '');
+  if (seedsContacts) await waitUntilReady(baseUrl, 'contacts', 'CONTACTS_URL');
+  if (seedsSales) await waitUntilReady(salesUrl, 'sales', 'SALES_URL');
+  const token = tokenFromEnv();
+  const api = new Api(baseUrl, token);
   const started = performance.now();
   // Times lie before the start of today (UTC): a second run the same day sends the very same bodies.
   const today = new Date(new Date().toISOString().slice(0, 10));
-  const data = generateDataset({ ...options, now: today }, await fakerText());
-  console.log(
-    `Seeding ${baseUrl} (seed ${options.seed}): ${data.companies.length} companies, ${data.contacts.length} contacts, ` +
-      `${data.links.length} company links, ${data.consents.length} consent statements, ${data.interactions.length} interactions`,
-  );
+  // The sales part needs the contacts (the customers), never their interactions.
+  const interactions = seedsContacts ? options.interactions : 0;
+  const data = generateDataset({ ...options, interactions, now: today }, await fakerText());
+  const sales = generateSalesDataset({ ...options, today }, seedsSales ? customersOf(data) : []);
+  if (seedsContacts)
+    console.log(
+      `Seeding ${baseUrl} (seed ${options.seed}): ${data.companies.length} companies, ${data.contacts.length} contacts, ` +
+        `${data.links.length} company links, ${data.consents.length} consent statements, ${data.interactions.length} interactions`,
+    );
+  if (seedsSales)
+    console.log(
+      `Seeding ${salesUrl} (seed ${options.seed}): ${sales.products.length} products, ${sales.pipelines.length} pipelines, ` +
+        `${sales.deals.length} deals, ${sales.orders.length} orders for the ${data.contacts.length} contacts`,
+    );
 
   const existing = new Set<string>();
   const tallies: Tally[] = [];
@@ -300,14 +171,17 @@ async function main(): Promise<void> {
       console.error(`\n${failure.what}: ${failure.reply.status}\n${JSON.stringify(failure.reply.body, null, 2)}`);
     if (failures.length > 0) process.exitCode = 1;
     const sample = data.contacts[0];
-    if (sample && !stopped && failures.length === 0)
+    if (sample && !stopped && failures.length === 0 && seedsContacts)
       console.log(
         `\nTry: GET ${baseUrl}/v1/contacts/${sample.contactId} and, on analytics (port 3005 under npm start), ` +
           `GET /v1/customers/${sample.contactId}/timeline`,
       );
+    const buyer = sales.orders[0]?.contactId;
+    if (buyer && !stopped && failures.length === 0 && seedsSales)
+      console.log(`${seedsContacts ? 'And' : 'Try'}: GET ${salesUrl}/v1/purchase-history/${buyer}`);
   };
 
-  const steps: (() => Promise<boolean>)[] = [
+  const contactSteps: (() => Promise<boolean>)[] = [
     () =>
       phase('companies', data.companies, options.concurrency, async (company) => [
         created(`POST /v1/companies (${company.companyId})`, await api.send('POST', '/v1/companies', company), 'company'),
@@ -365,6 +239,10 @@ async function main(): Promise<void> {
         throw new RequestFailed(`POST /v1/interactions (${interaction.externalId})`, reply);
       }),
   ];
+  const steps = [
+    ...(seedsContacts ? contactSteps : []),
+    ...(seedsSales ? [() => seedSales(new Api(salesUrl, token), sales, options.concurrency, phase)] : []),
+  ];
   let stopped = true;
   try {
     // A failed phase stops the run: what follows depends on it.
@@ -373,6 +251,15 @@ async function main(): Promise<void> {
   } finally {
     finish(stopped);
   }
+}
+
+/** The seeded contacts as customers: their country prices their orders, their company and owner go on their deals. */
+function customersOf(data: SeedDataset): SalesCustomer[] {
+  const employer = new Map(data.links.map((link) => [link.contactId, link.companyId]));
+  return data.contacts.map(({ contactId, country, ownerId }) => {
+    const companyId = employer.get(contactId);
+    return { contactId, country, ...(companyId && { companyId }), ...(ownerId && { ownerId }) };
+  });
 }
 
 function byContact(consents: readonly ConsentBody[]): [string, ConsentBody[]][] {
