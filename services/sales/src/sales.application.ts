@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DealsController } from './api/deals.controller';
+import { LeadsController } from './api/leads.controller';
 import { OrdersController, PurchaseHistoryController } from './api/orders.controller';
 import { PipelinesController } from './api/pipelines.controller';
 import { ProductsController } from './api/products.controller';
@@ -11,6 +12,14 @@ import {
   UpdateDealHandler,
   WinDealHandler,
 } from './application/commands/deals';
+import {
+  AssignLeadOwnerHandler,
+  ConvertLeadHandler,
+  CreateLeadHandler,
+  DisqualifyLeadHandler,
+  EraseLeadHandler,
+  QualifyLeadHandler,
+} from './application/commands/leads';
 import {
   CancelOrderHandler,
   FulfillOrderHandler,
@@ -27,20 +36,30 @@ import {
 } from './application/commands/products';
 import {
   GetDealHandler,
+  GetLeadHandler,
   GetOrderHandler,
   GetPipelineHandler,
   GetProductHandler,
   ListDealsHandler,
+  ListLeadsHandler,
   ListPipelinesHandler,
   ListProductsHandler,
   PurchaseHistoryHandler,
 } from './application/queries/sales-queries';
 import { DealRotting } from './application/deal-rotting';
 import { GetDealHistoryHandler, GetHistoryHandler } from './application/queries/history';
+import { CompleteLeadConversions } from './application/reactions/complete-lead-conversions';
 
 /** The sales service's API and use cases: a handler per command and query. */
 @Module({
-  controllers: [PipelinesController, DealsController, ProductsController, OrdersController, PurchaseHistoryController],
+  controllers: [
+    PipelinesController,
+    DealsController,
+    ProductsController,
+    OrdersController,
+    PurchaseHistoryController,
+    LeadsController,
+  ],
   providers: [
     CreatePipelineHandler,
     RenamePipelineHandler,
@@ -71,6 +90,15 @@ import { GetDealHistoryHandler, GetHistoryHandler } from './application/queries/
     GetHistoryHandler,
     GetDealHistoryHandler,
     DealRotting,
+    CreateLeadHandler,
+    QualifyLeadHandler,
+    DisqualifyLeadHandler,
+    AssignLeadOwnerHandler,
+    ConvertLeadHandler,
+    EraseLeadHandler,
+    GetLeadHandler,
+    ListLeadsHandler,
+    CompleteLeadConversions,
   ],
 })
 export class SalesApplication {}

@@ -1,11 +1,19 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { newId } from '@crm/eventsourcing';
+import { createKafka, parseBrokers } from '@crm/messaging';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { testToken } from '@crm/platform/nest/testing';
 import type { ServiceConfig } from '@crm/service-kit';
 import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
 import request from 'supertest';
+import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { salesService } from '../src/sales.service';
+
+/** The topics sales reacts to (contacts', for lead conversions), created empty as their services do when they start. */
+export async function ensureSourceTopics(schema: string): Promise<void> {
+  const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `${schema}-topics` });
+  await ensureTopicsOfServicesNotStarted(kafka, `test-${schema}`, ['sales']);
+}
 
 /** The service's configuration for a test: its own schema, read database and topic prefix. */
 export const salesTestConfig = (schema: string): ServiceConfig =>
@@ -19,12 +27,14 @@ export const salesTestConfig = (schema: string): ServiceConfig =>
 export const sales = `Bearer ${testToken(['sales'])}`;
 export const analyst = `Bearer ${testToken(['analyst'])}`;
 export const marketing = `Bearer ${testToken(['marketing'])}`;
+export const admin = `Bearer ${testToken(['admin'])}`;
 
 /** The sales service against the real PostgreSQL, Kafka and MongoDB-wire servers, and a client of it. */
 export function salesApi(name: string) {
   let app: NestExpressApplication;
   const schema = uniqueSchema(`sales_${name}`);
   beforeAll(async () => {
+    await ensureSourceTopics(schema);
     app = await createServiceTestApp(salesService, salesTestConfig(schema));
   });
   afterAll(async () => {
@@ -38,7 +48,7 @@ export function salesApi(name: string) {
     patch: (path: string, body: object, as = sales) => http().patch(path).set('Authorization', as).send(body),
     put: (path: string, body: object, as = sales) => http().put(path).set('Authorization', as).send(body),
     anonymous: () => http(),
-    /** The application itself, for what a test drives below HTTP (a command with a time of its own). */
+    /** The running application: for what a test drives below HTTP (a command with a time of its own) or inspects besides the API (its read database). */
     app: () => app,
     /** Its PostgreSQL schema and read database; its topic is `test-<schema>.sales`. */
     schema,

@@ -1,7 +1,7 @@
 import type { EventOf } from '../contract';
 import type { ContractSet } from '../registry';
 import { DealLost, DealOpened, DealReopened, DealRotted, DealStageChanged, DealUpdated, DealWon } from './deal';
-import { leadStreamContracts } from './lead';
+import { leadStreamContracts, type LeadEvent } from './lead';
 import { OrderCancelled, OrderFulfilled, OrderPaid, OrderPlaced, OrderRefunded } from './order';
 import { PipelineCreated, PipelineRenamed, PipelineStagesChanged } from './pipeline';
 import { ProductCreated, ProductReactivated, ProductRetired, ProductUpdated } from './product';
@@ -38,7 +38,7 @@ export const orderStreamContracts = [OrderPlaced, OrderPaid, OrderFulfilled, Ord
 export type OrderEvent = EventOf<(typeof orderStreamContracts)[number]>;
 
 /** The sales service's events in their current versions, as its domain produces them (the `crm.sales` topic). */
-export type SalesEvent = PipelineEvent | DealEvent | ProductEvent | OrderEvent;
+export type SalesEvent = PipelineEvent | DealEvent | ProductEvent | OrderEvent | LeadEvent;
 
 /** The sales service's contract set; a lead's events are keyed by the lead, a customer id of its own (ADR 0020). */
 export const salesContracts: ContractSet = {

@@ -1,5 +1,17 @@
 import { registerProblem, RequestValidationError } from '@crm/platform';
 import { DealAlreadyExists, DealAlreadyOpen, DealClosed, DealNotFound, StageNotInPipeline, StageRetired } from '../domain/deal';
+import { ConversionPipelineNotFound } from '../application/commands/leads';
+import {
+  LeadAlreadyConverted,
+  LeadAlreadyExists,
+  LeadConversionInProgress,
+  LeadDisqualifiedError,
+  LeadErasedError,
+  LeadHasContact,
+  LeadLinkedToAnotherContact,
+  LeadNotFound,
+  LeadNotQualified,
+} from '../domain/lead';
 import { AmountOverflow, UnknownCurrency } from '../domain/money';
 import {
   DiscountExceedsLine,
@@ -98,6 +110,50 @@ export function registerSalesProblems(): void {
   );
   registerProblem(DiscountExceedsLine, (error) =>
     refusedValue('discount-exceeds-line', 'The discount is more than the line', error.field, error.message),
+  );
+
+  registerProblem(LeadNotFound, { status: 404, type: 'lead-not-found', title: 'Lead not found' });
+  registerProblem(LeadAlreadyExists, { status: 409, type: 'lead-already-exists', title: 'Lead already exists' });
+  // Gone for good: the person's data was erased (here, or with the contact the lead became).
+  registerProblem(LeadErasedError, { status: 410, type: 'lead-erased', title: 'The lead’s personal data was erased' });
+  registerProblem(LeadNotQualified, { status: 409, type: 'lead-not-qualified', title: 'Only a qualified lead is converted' });
+  registerProblem(LeadDisqualifiedError, {
+    status: 409,
+    type: 'lead-disqualified',
+    title: 'The lead is disqualified: qualify it again first',
+  });
+  registerProblem(LeadAlreadyConverted, (error) => ({
+    status: 409,
+    type: 'lead-converted',
+    title: 'The lead was converted',
+    detail: error.message,
+    extensions: { contactId: error.contactId },
+  }));
+  registerProblem(LeadConversionInProgress, (error) => ({
+    status: 409,
+    type: 'lead-conversion-in-progress',
+    title: 'The lead is being converted: wait for it to complete or fail',
+    detail: error.message,
+    extensions: { attempt: error.attempt },
+  }));
+  registerProblem(LeadHasContact, (error) => ({
+    status: 409,
+    type: 'lead-has-contact',
+    title: 'The person is a contact now: erase the contact instead',
+    detail: error.message,
+    extensions: { contactId: error.contactId },
+  }));
+  registerProblem(LeadLinkedToAnotherContact, (error) => ({
+    ...refusedValue(
+      'lead-linked-to-another-contact',
+      'The lead is linked to another contact already',
+      'contactId',
+      error.message,
+    ),
+    extensions: { contactId: error.contactId },
+  }));
+  registerProblem(ConversionPipelineNotFound, (error) =>
+    refusedValue('conversion-pipeline-not-found', 'No pipeline has this id: the deal cannot open', 'pipelineId', error.message),
   );
 
   // Which request field holds the currency or amount depends on the route: the request validation refuses an unknown

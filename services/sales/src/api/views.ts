@@ -1,7 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
   Closed,
+  CONVERSION_FAILURE_REASONS,
   CurrencyCode,
+  DISQUALIFICATION_REASONS,
+  LEAD_SOURCES,
+  leadPersonSchema,
   keptStageSchema,
   MinorAmount,
   moneySchema,
@@ -17,9 +21,11 @@ import { namedType as named, sameShape } from '@crm/platform/nest';
 import type { HistoryEntry } from '@crm/service-kit';
 import type { DealHistory, StageTime } from '../application/deal-history';
 import type { PipelineListItem, ProductListItem } from '../application/read-models/catalog-lists';
+import type { LeadListItem } from '../application/queries/sales-queries';
 import type { DealListItem } from '../application/read-models/deal-list';
+import { LEAD_STATUSES } from '../application/read-models/lead-list';
 import type { PurchaseHistoryEntry } from '../application/read-models/purchase-history';
-import type { DealView, OrderView, PipelineView, ProductView } from '../application/sales-views';
+import type { DealView, LeadView, OrderView, PipelineView, ProductView } from '../application/sales-views';
 
 // The response bodies, written from the contracts' schemas and held to the handlers' types.
 
@@ -183,3 +189,82 @@ const dealHistorySchema = Closed({
 });
 sameShape<Static<typeof dealHistorySchema>, DealHistory>(true);
 export const dealHistory = named<DealHistory>('DealHistory', dealHistorySchema);
+
+const leadStatus = StringEnum(LEAD_STATUSES);
+const leadSource = StringEnum(LEAD_SOURCES, { description: 'Where the lead came from.' });
+// Absent once the person's data is erased.
+const person = Type.Optional(leadPersonSchema);
+const leadFields = {
+  leadId: Uuid({ description: 'The customer id of the person until they are a contact.' }),
+  companyName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  campaignId: Type.Optional(Uuid()),
+  referredBy: Type.Optional(Uuid({ description: 'The contact who referred them.' })),
+  ownerId: Type.Optional(Uuid()),
+  contactId: Type.Optional(Uuid({ description: 'The contact the person is: converted, or linked by an attempt that failed.' })),
+  createdAt: UtcTimestamp(),
+};
+
+const liveLeadSchema = Closed({
+  ...leadFields,
+  status: StringEnum(LEAD_STATUSES.filter((status) => status !== 'erased')),
+  person,
+  notes: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+  source: leadSource,
+  disqualification: Type.Optional(
+    Closed({ reason: StringEnum(DISQUALIFICATION_REASONS), note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }),
+  ),
+  conversion: Type.Optional(
+    Closed(
+      {
+        attempt: Type.Integer({ minimum: 1 }),
+        contactId: Type.Optional(Uuid({ description: 'The existing contact to link; a new one is created without it.' })),
+        ownerId: Type.Optional(Uuid({ description: 'The deal’s owner.' })),
+        pipelineId: Uuid(),
+        dealId: Uuid({ description: 'The deal it opens: derived from the lead.' }),
+        deal: Closed({ title: Type.String({ minLength: 1, maxLength: 200 }), amount: moneySchema }),
+        requestedAt: UtcTimestamp(),
+      },
+      { description: 'The latest conversion attempt.' },
+    ),
+  ),
+  converted: Type.Optional(Closed({ contactCreated: Type.Boolean(), dealId: Uuid(), at: UtcTimestamp() })),
+  failure: Type.Optional(
+    Closed(
+      {
+        attempt: Type.Integer({ minimum: 1 }),
+        reason: StringEnum(CONVERSION_FAILURE_REASONS),
+        detail: Type.Optional(Type.String()),
+        at: UtcTimestamp(),
+      },
+      { description: 'Why the latest attempt failed; another may follow.' },
+    ),
+  ),
+  updatedAt: UtcTimestamp(),
+  revision,
+});
+const erasedLeadSchema = Closed({
+  leadId: Uuid(),
+  status: Type.Literal('erased'),
+  createdAt: UtcTimestamp(),
+  erasedAt: UtcTimestamp(),
+  revision,
+});
+const leadViewSchema = Type.Union([liveLeadSchema, erasedLeadSchema]);
+sameShape<Static<typeof leadViewSchema>, LeadView>(true);
+export const leadView = named<LeadView>('Lead', leadViewSchema);
+
+const listedLeadSchema = Closed({
+  ...leadFields,
+  status: leadStatus,
+  person,
+  notes: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })),
+  source: leadSource,
+  disqualificationReason: Type.Optional(StringEnum(DISQUALIFICATION_REASONS)),
+  disqualificationNote: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  attempt: Type.Optional(Type.Integer({ minimum: 1, description: 'The latest conversion attempt.' })),
+  dealId: Type.Optional(Uuid({ description: 'The deal the conversion opened.' })),
+  failureReason: Type.Optional(StringEnum(CONVERSION_FAILURE_REASONS)),
+  updatedAt: UtcTimestamp(),
+});
+sameShape<Static<typeof listedLeadSchema>, LeadListItem>(true);
+export const listedLead = named<LeadListItem>('ListedLead', listedLeadSchema);

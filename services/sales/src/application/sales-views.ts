@@ -2,11 +2,13 @@ import type { Money, OrderStatus, PipelineStage, ProductPrice } from '@crm/contr
 import { streamOf } from '@crm/eventsourcing';
 import { positionIn, type Written } from '@crm/service-kit';
 import { dealAggregate, DealNotFound, type Deal } from '../domain/deal';
+import { leadAggregate, LeadNotFound, type Lead, type LiveLead } from '../domain/lead';
 import { orderAggregate, OrderNotFound, type Order } from '../domain/order';
 import { pipelineAggregate, PipelineNotFound, type Pipeline } from '../domain/pipeline';
 import { productAggregate, ProductNotFound, type Product } from '../domain/product';
 import { pipelineListProjection, productListProjection } from './read-models/catalog-lists';
 import { dealListProjection } from './read-models/deal-list';
+import { leadListProjection } from './read-models/lead-list';
 import { purchaseHistoryProjection } from './read-models/purchase-history';
 
 // What the API answers about one pipeline, deal, product or order: its state as the write side has it, and revision.
@@ -65,6 +67,20 @@ export interface OrderView {
   revision: number;
 }
 
+/**
+ * A lead as its stream has it: its course (`converting` with the attempt, `converted` with the contact and deal,
+ * `conversion-failed` with the reason), and its personal data unless erased (then only the id and times remain).
+ */
+export type LeadView =
+  | (Omit<LiveLead, 'person'> & { person?: NonNullable<LiveLead['person']> } & { revision: number })
+  | {
+      leadId: string;
+      status: 'erased';
+      createdAt: string;
+      erasedAt: string;
+      revision: number;
+    };
+
 export function writtenPipeline(
   pipelineId: string,
   { state, revision }: { state: Pipeline; revision: number },
@@ -108,4 +124,20 @@ export function writtenOrder(orderId: string, { state, revision }: { state: Orde
     revision,
     position: positionIn(purchaseHistoryProjection, orderId, streamOf(orderAggregate, orderId), revision),
   };
+}
+
+export function writtenLead(leadId: string, { state, revision }: { state: Lead; revision: number }): Written<LeadView> {
+  if (state.status === 'none') throw new LeadNotFound(leadId);
+  return {
+    view: leadViewOf(state, revision),
+    revision,
+    position: positionIn(leadListProjection, leadId, streamOf(leadAggregate, leadId), revision),
+  };
+}
+
+/** A person whose key is gone (erased with the contact the lead became, or before LeadErased) is absent, not null. */
+function leadViewOf(state: Exclude<Lead, { status: 'none' }>, revision: number): LeadView {
+  if (state.status === 'erased') return { ...state, revision };
+  const { person, ...lead } = state;
+  return { ...lead, ...(person !== null && { person }), revision };
 }

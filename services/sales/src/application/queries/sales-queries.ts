@@ -1,7 +1,12 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { LeadPerson } from '@crm/contracts';
+import type { PersonalDataVault } from '@crm/privacy';
+import { PERSONAL_DATA_VAULT } from '@crm/privacy/nest';
 import { findPage, type ListPage } from '@crm/read-api';
 import { InjectRepository, ReadModels, type RepositoryOf, type Written } from '@crm/service-kit';
 import { dealAggregate } from '../../domain/deal';
+import { leadAggregate } from '../../domain/lead';
 import { orderAggregate } from '../../domain/order';
 import { pipelineAggregate } from '../../domain/pipeline';
 import { productAggregate } from '../../domain/product';
@@ -14,13 +19,16 @@ import {
   type ProductListItem,
 } from '../read-models/catalog-lists';
 import { dealListProjection, dealListQuery, type DealListItem } from '../read-models/deal-list';
+import { leadListProjection, leadListQuery, type LeadListDocument } from '../read-models/lead-list';
 import { purchaseHistoryProjection, purchaseHistoryQuery, type PurchaseHistoryEntry } from '../read-models/purchase-history';
 import {
   writtenDeal,
+  writtenLead,
   writtenOrder,
   writtenPipeline,
   writtenProduct,
   type DealView,
+  type LeadView,
   type OrderView,
   type PipelineView,
   type ProductView,
@@ -155,4 +163,64 @@ export class PurchaseHistoryHandler implements IQueryHandler<PurchaseHistory> {
     const filter = { $and: [query.filter, { contactId }] };
     return findPage(this.readModels.of(purchaseHistoryProjection), { ...query, filter }, listed<PurchaseHistoryEntry>());
   }
+}
+
+/** The lead now, or as it was at `asOf`: its course (converting, converted, failed and why) is on its stream. */
+export class GetLead extends Query<Written<LeadView>> {
+  constructor(
+    readonly leadId: string,
+    readonly asOf?: Date,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetLead)
+export class GetLeadHandler implements IQueryHandler<GetLead> {
+  constructor(@InjectRepository(leadAggregate) private readonly leads: RepositoryOf<typeof leadAggregate>) {}
+
+  async execute({ leadId, asOf }: GetLead): Promise<Written<LeadView>> {
+    return writtenLead(leadId, await this.leads.load(leadId, asOf));
+  }
+}
+
+/** A listed lead with its personal values opened; absent once the person's key is gone (erased here or as a contact). */
+export type LeadListItem = Omit<LeadListDocument, 'sealed'> & {
+  person?: LeadPerson;
+  notes?: string;
+  disqualificationNote?: string;
+};
+
+export class ListLeads extends ListQuery<LeadListItem> {}
+
+@QueryHandler(ListLeads)
+export class ListLeadsHandler implements IQueryHandler<ListLeads> {
+  constructor(
+    private readonly readModels: ReadModels,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
+
+  async execute({ parameters }: ListLeads): Promise<ListPage<LeadListItem>> {
+    const page = await findPage(
+      this.readModels.of(leadListProjection),
+      leadListQuery.parse(parameters),
+      listed<LeadListDocument>(),
+    );
+    // One key lookup for the page; an erased person's values open as null.
+    const opened = await this.vault.open(page.items.flatMap(({ sealed }) => sealed));
+    let taken = 0;
+    const items = page.items.map(({ sealed, ...lead }): LeadListItem => {
+      const own = opened.slice(taken, (taken += sealed.length));
+      return own.reduce<LeadListItem>((item, { type, data }) => ({ ...item, ...personalOf(type, data) }), lead);
+    });
+    return { ...page, items };
+  }
+}
+
+/** The values an opened event gives a listed lead: none once they open as null (one key seals them all). */
+function personalOf(type: string, data: unknown): Partial<LeadListItem> {
+  const { person, notes, note } = data as { person?: LeadPerson; notes?: string | null; note?: string | null };
+  if (type === 'LeadDisqualified') return typeof note === 'string' ? { disqualificationNote: note } : {};
+  if (!person || (person.name as unknown) === null) return {};
+  return { person, ...(typeof notes === 'string' && { notes }) };
 }
