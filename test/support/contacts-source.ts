@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { Kafka } from 'kafkajs';
-import { crmContracts, type ContactsEvent, type LeadEvent, type SalesEvent } from '@crm/contracts';
+import { crmContracts, type ContactsEvent, type SalesEvent } from '@crm/contracts';
 import { instanceOfStream, newId, PostgresEventStore } from '@crm/eventsourcing';
 import {
   createKafka,
@@ -87,11 +87,7 @@ export class ContactsSource {
   }
 
   /** Records events as the service does: checked against the contract, sealed, appended. Returns their ids. */
-  async record(
-    stream: string,
-    events: readonly (ContactsEvent | SalesEvent | LeadEvent)[],
-    actor = 'user-ada-admin',
-  ): Promise<string[]> {
+  async record(stream: string, events: readonly (ContactsEvent | SalesEvent)[], actor = 'user-ada-admin'): Promise<string[]> {
     const prepared = events.map((event) => ({
       id: newId(),
       ...crmContracts.prepareForAppend<unknown>({ ...event, metadata: { actor, correlationId: newId() } }),

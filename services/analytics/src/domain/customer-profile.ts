@@ -5,7 +5,6 @@ import type {
   ContactProfile,
   ContactsEvent,
   FullPersonName,
-  LeadErasedData,
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
@@ -80,7 +79,7 @@ export interface ProfileInput {
    * Decoded: upcast to the current version, personal data opened. Other services' events only date the profile, but
    * a lead's erasure, a person's (ADR 0020).
    */
-  event: ContactsEvent | SalesEvent | { type: 'LeadErased'; data: LeadErasedData };
+  event: ContactsEvent | SalesEvent;
   occurredAt: string;
   /** Its personal data opened as null: the person was erased. */
   redacted: boolean;
