@@ -74,6 +74,20 @@ describe('sales API: leads', () => {
     expect(now.headers.etag).toBe('"4"');
     const stale = await api.post(`/v1/leads/${leadId}/owner`, { ownerId }).set('If-Match', '"3"');
     expect(stale.status).toBe(412);
+
+    // Its history: every change once (the repeats recorded nothing), who made it, and the fields it changed.
+    const { body: history } = await api.get(`/v1/leads/${leadId}/history`).expect(200);
+    expect(history.items.map((entry: { type: string }) => entry.type)).toEqual([
+      'LeadCreated',
+      'LeadQualified',
+      'LeadOwnerAssigned',
+      'LeadDisqualified',
+      'LeadQualified',
+    ]);
+    expect(history.items[0]).toMatchObject({ revision: 0, actor: expect.any(String) });
+    expect(history.items[2].changes).toContainEqual({ field: 'ownerId', old: ownerId, new: otherOwner });
+    expect(history.items[1].changes).toContainEqual({ field: 'status', old: 'new', new: 'qualified' });
+    await api.get(`/v1/leads/${newId()}/history`).expect(404);
   });
 
   it('takes a client id once (409 after), and answers a retry with the same Idempotency-Key with the first result', async () => {
@@ -209,6 +223,10 @@ describe('sales API: leads', () => {
     // As it was before: the sealed values open as nothing, their key is gone.
     const before = await api.get(`/v1/leads/${leadId}`).query({ asOf: written.body.updatedAt }).expect(200);
     expect(before.body.person).toBeUndefined();
+    // Its history keeps what happened, not who it was about.
+    const { body: history } = await api.get(`/v1/leads/${leadId}/history`).expect(200);
+    expect(history.items.map((entry: { type: string }) => entry.type).at(-1)).toBe('LeadErased');
+    expect(JSON.stringify(history)).not.toContain(tag);
     const gone = await api.post(`/v1/leads/${leadId}/qualify`).expect(410);
     expect(gone.body.type).toMatch(/lead-erased$/);
     await eventually(

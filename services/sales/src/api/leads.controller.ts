@@ -6,14 +6,16 @@ import { newId } from '@crm/eventsourcing';
 import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Roles } from '@crm/platform/nest';
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
-import { ApiResponds, respond } from '@crm/service-kit';
+import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { AssignLeadOwner, ConvertLead, CreateLead, DisqualifyLead, EraseLead, QualifyLead } from '../application/commands/leads';
 import { AssignLeadOwnerDto, ConvertLeadDto, CreateLeadDto, DisqualifyLeadDto } from '../application/inputs/lead.dto';
+import { GetHistory } from '../application/queries/history';
 import { GetLead, ListLeads, type LeadListItem } from '../application/queries/sales-queries';
 import { leadListQuery } from '../application/read-models/lead-list';
 import type { LeadView } from '../application/sales-views';
 import { AsOfQuery } from './as-of.query';
-import { leadView, listedLead } from './views';
+import { leadAggregate, LeadNotFound } from '../domain/lead';
+import { history, leadView, listedLead } from './views';
 
 const ApiLeadNotFound = () => ApiProblemResponse(404, 'No lead has this id');
 const ApiLeadErased = () => ApiProblemResponse(410, 'The lead’s personal data was erased');
@@ -74,6 +76,18 @@ export class LeadsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<LeadView> {
     return respond(response, await this.queries.execute(new GetLead(id, query.asOf ? new Date(query.asOf) : undefined)));
+  }
+
+  @Get(':id/history')
+  @Access('read')
+  @ApiOperation({
+    summary: "A lead's history",
+    description: 'Every change: who, when, which fields, old and new values (personal values absent once erased).',
+  })
+  @ApiJsonResponse(200, history)
+  @ApiLeadNotFound()
+  async history(@Param('id', uuid) id: string): Promise<{ items: HistoryEntry[] }> {
+    return { items: await this.queries.execute(new GetHistory(leadAggregate, id, (missing) => new LeadNotFound(missing))) };
   }
 
   @Post(':id/qualify')

@@ -161,7 +161,7 @@ const historyEntrySchema = Closed({
   actor: Type.Optional(Type.String({ description: 'Who made it (user or service id).' })),
   changes: Type.Array(
     Closed({
-      field: Type.String({ description: 'A field of the order, pipeline, product or deal.' }),
+      field: Type.String({ description: 'A field of the order, pipeline, product, deal or lead.' }),
       old: Type.Optional(Type.Unknown()),
       new: Type.Optional(Type.Unknown()),
     }),

@@ -6,7 +6,7 @@ import { dealAggregate, DealNotFound } from '../../domain/deal';
 import { pipelineAggregate } from '../../domain/pipeline';
 import { stageTimes, type DealHistory } from '../deal-history';
 
-/** Every change of one order, pipeline, product or deal (`notFound` when it has no events). */
+/** Every change of one order, pipeline, product, deal or lead (`notFound` when it has no events). */
 export class GetHistory extends Query<HistoryEntry[]> {
   constructor(
     readonly aggregate: AnyAggregate,
