@@ -3,9 +3,11 @@ import { Pool } from 'pg';
 import { crmContracts } from '@crm/contracts';
 import { AggregateRepository, newId, PostgresEventStore, streamOf, type Aggregate, type DomainEvent } from '@crm/eventsourcing';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
+import { createKafka, parseBrokers } from '@crm/messaging';
 import { TEST_JWT_SECRET } from '@crm/platform/nest/testing';
 import { timerEventId } from '@crm/timers';
 import { startService, type ServiceProcess } from '../../../test/e2e/service-process';
+import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { dealRottingTimerId } from '../src/application/deal-rotting';
 import { dealAggregate } from '../src/domain/deal';
 import { pipelineAggregate } from '../src/domain/pipeline';
@@ -46,6 +48,9 @@ describe(`sales: a replica killed while ${DEALS} rotting timers are due`, () => 
   const dealIds = Array.from({ length: DEALS }, () => newId());
 
   beforeAll(async () => {
+    // The topics it reacts to exist before it starts (it waits for them), as when contacts runs.
+    const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `${schema}-topics` });
+    await ensureTopicsOfServicesNotStarted(kafka, `test-${schema}`, ['sales']);
     await store.migrate();
     const pipelineId = newId();
     const stage = { stageId: newId(), name: 'Proposal', winProbability: 40, rottingDays: 1 };

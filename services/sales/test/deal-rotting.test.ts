@@ -4,10 +4,8 @@ import { newId } from '@crm/eventsourcing';
 import { Timers } from '@crm/service-kit';
 import { timerEventId } from '@crm/timers';
 import { OpenDeal } from '../src/application/commands/deals';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { dealRottingTimerId } from '../src/application/deal-rotting';
-import { salesService } from '../src/sales.service';
-import { eventually, salesApi, salesTestConfig } from './support';
+import { createSalesTestApp, eventually, salesApi } from './support';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
@@ -103,7 +101,7 @@ describe('sales: deals that rot', () => {
 
   it('runs each timer once with two replicas on one table: one DealRotted per deal, no timer run twice', async () => {
     // A second replica of the service: the same schema, read database and topic prefix as the first.
-    const second = await createServiceTestApp(salesService, salesTestConfig(api.schema));
+    const second = await createSalesTestApp(api.schema);
     try {
       const dealIds = Array.from({ length: 40 }, () => newId());
       for (const dealId of dealIds) await openIn(proposal.stageId, daysAgo(3), dealId);

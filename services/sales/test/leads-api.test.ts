@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { Pool } from 'pg';
+import { DEV_PII_MASTER_KEY } from '@crm/platform';
+import { parseMasterKey, PostgresSubjectKeyStore } from '@crm/privacy';
 import { newId } from '@crm/eventsourcing';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
 import { dealIdOfLead } from '../src/application/commands/leads';
@@ -198,6 +201,19 @@ describe('sales API: leads', () => {
     expect(JSON.stringify(documents)).not.toContain(tag);
   });
 
+  it('refuses a new lead under the id of a person erased before (a contact of the shared key store): 410, nothing stored', async () => {
+    const leadId = newId();
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      await new PostgresSubjectKeyStore(pool, parseMasterKey(DEV_PII_MASTER_KEY), api.schema).erase(leadId);
+    } finally {
+      await pool.end();
+    }
+    const refused = await create({ leadId }).expect(410);
+    expect(refused.body.type).toMatch(/subject-erased$/);
+    await api.get(`/v1/leads/${leadId}`).expect(404);
+  });
+
   it('erases a lead that never became a contact (admin only): the key first, then LeadErased; repeating it is harmless', async () => {
     const leadId = await qualified({ ownerId, notes: `Call back ${tag}` });
     await api.post(`/v1/leads/${leadId}/disqualify`, { reason: 'unreachable', note: `Moved away ${tag}` }).expect(200);
@@ -229,6 +245,7 @@ describe('sales API: leads', () => {
     expect(JSON.stringify(history)).not.toContain(tag);
     const gone = await api.post(`/v1/leads/${leadId}/qualify`).expect(410);
     expect(gone.body.type).toMatch(/lead-erased$/);
+    await create({ leadId }).expect(409);
     await eventually(
       async () => (await listed({ status: 'erased', ownerId })).some((lead: { leadId: string }) => lead.leadId === leadId),
       'listed as erased',

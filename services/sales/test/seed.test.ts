@@ -2,20 +2,18 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { testToken } from '@crm/platform/nest/testing';
-import { createServiceTestApp } from '@crm/service-kit/testing';
 import { generateSalesDataset, type SalesCustomer } from '../../contacts/src/cli/sales-seed-data';
 import { seedId } from '../../contacts/src/cli/seed-data';
 import { Api, runPhase, type Tally } from '../../contacts/src/cli/seed-http';
 import { seedSales } from '../../contacts/src/cli/seed-sales';
-import { salesService } from '../src/sales.service';
-import { eventually, salesTestConfig } from './support';
+import { createSalesTestApp, eventually } from './support';
 
 // `npm run seed`'s sales part, small, twice against the real service over HTTP: the second run adds nothing.
 describe('npm run seed: the sales data set', () => {
   let app: NestExpressApplication;
   let api: Api;
   beforeAll(async () => {
-    app = await createServiceTestApp(salesService, salesTestConfig(uniqueSchema('sales_seed')));
+    app = await createSalesTestApp(uniqueSchema('sales_seed'));
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     api = new Api(`http://127.0.0.1:${port}`, testToken(['sales']));

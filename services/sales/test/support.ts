@@ -9,10 +9,14 @@ import request from 'supertest';
 import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { salesService } from '../src/sales.service';
 
-/** The topics sales reacts to (contacts', for lead conversions), created empty as their services do when they start. */
-export async function ensureSourceTopics(schema: string): Promise<void> {
+/**
+ * The sales service for a test in its own schema, read database and topic prefix. The topics it reacts to (contacts',
+ * for lead conversions) are created first, empty, as their services do when they start: it waits for them.
+ */
+export async function createSalesTestApp(schema: string): Promise<NestExpressApplication> {
   const kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: `${schema}-topics` });
   await ensureTopicsOfServicesNotStarted(kafka, `test-${schema}`, ['sales']);
+  return createServiceTestApp(salesService, salesTestConfig(schema));
 }
 
 /** The service's configuration for a test: its own schema, read database and topic prefix. */
@@ -34,8 +38,7 @@ export function salesApi(name: string) {
   let app: NestExpressApplication;
   const schema = uniqueSchema(`sales_${name}`);
   beforeAll(async () => {
-    await ensureSourceTopics(schema);
-    app = await createServiceTestApp(salesService, salesTestConfig(schema));
+    app = await createSalesTestApp(schema);
   });
   afterAll(async () => {
     await app?.close();

@@ -43,6 +43,7 @@ export class LeadsController {
   })
   @ApiResponds(leadView, { status: 201, location: true })
   @ApiProblemResponse(409, 'A lead with this leadId exists already')
+  @ApiProblemResponse(410, 'The person of this leadId (a lead or a contact) was erased: the id cannot be used again')
   async create(@Body() body: CreateLeadDto, @Res({ passthrough: true }) response: Response): Promise<LeadView> {
     const { leadId = newId(), ...lead } = body;
     const written = await this.commands.execute(new CreateLead(leadId, lead, now()));

@@ -1,4 +1,5 @@
 import { registerProblem, RequestValidationError } from '@crm/platform';
+import { SubjectErasedError } from '@crm/privacy';
 import { DealAlreadyExists, DealAlreadyOpen, DealClosed, DealNotFound, StageNotInPipeline, StageRetired } from '../domain/deal';
 import { ConversionPipelineNotFound } from '../application/commands/leads';
 import {
@@ -116,6 +117,12 @@ export function registerSalesProblems(): void {
   registerProblem(LeadAlreadyExists, { status: 409, type: 'lead-already-exists', title: 'Lead already exists' });
   // Gone for good: the person's data was erased (here, or with the contact the lead became).
   registerProblem(LeadErasedError, { status: 410, type: 'lead-erased', title: 'The lead’s personal data was erased' });
+  // A new lead under the id of a person erased before (a contact's, or a lead's): the key cannot be made again.
+  registerProblem(SubjectErasedError, {
+    status: 410,
+    type: 'subject-erased',
+    title: 'The personal data of this id was erased: it cannot hold personal data again',
+  });
   registerProblem(LeadNotQualified, { status: 409, type: 'lead-not-qualified', title: 'Only a qualified lead is converted' });
   registerProblem(LeadDisqualifiedError, {
     status: 409,
