@@ -8,14 +8,16 @@ import { seedId } from '../../contacts/src/cli/seed-data';
 import { Api, runPhase, type Tally } from '../../contacts/src/cli/seed-http';
 import { seedSales } from '../../contacts/src/cli/seed-sales';
 import { salesService } from '../src/sales.service';
-import { eventually, salesTestConfig } from './support';
+import { ensureSourceTopics, eventually, salesTestConfig } from './support';
 
 // `npm run seed`'s sales part, small, twice against the real service over HTTP: the second run adds nothing.
 describe('npm run seed: the sales data set', () => {
   let app: NestExpressApplication;
   let api: Api;
   beforeAll(async () => {
-    app = await createServiceTestApp(salesService, salesTestConfig(uniqueSchema('sales_seed')));
+    const schema = uniqueSchema('sales_seed');
+    await ensureSourceTopics(schema);
+    app = await createServiceTestApp(salesService, salesTestConfig(schema));
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     api = new Api(`http://127.0.0.1:${port}`, testToken(['sales']));
