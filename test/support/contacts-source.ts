@@ -34,14 +34,18 @@ export class ContactsSource {
   private readonly vault: PersonalDataVault;
   private relay?: EventRelay;
 
+  readonly service: keyof typeof aggregatesOf;
+
+  /** `keysSchema`: the subject keys' schema, when another source's (the key store services share). */
   constructor(
     readonly schema: string,
     readonly topic: string,
-    readonly service: keyof typeof aggregatesOf = 'contacts',
+    { service = 'contacts', keysSchema = schema }: { service?: keyof typeof aggregatesOf; keysSchema?: string } = {},
   ) {
+    this.service = service;
     this.pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
     this.store = new PostgresEventStore({ pool: this.pool, schema });
-    this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), schema);
+    this.keys = new PostgresSubjectKeyStore(this.pool, parseMasterKey(DEV_PII_MASTER_KEY), keysSchema);
     this.vault = new PersonalDataVault(crmContracts, this.keys);
     this.kafka = createKafka({ brokers: parseBrokers(process.env.KAFKA_BROKERS ?? ''), clientId: 'analytics-test-contacts' });
   }

@@ -19,7 +19,7 @@ describe('lead conversion, contacts’ side', () => {
   const schema = uniqueSchema('leads');
   const prefix = `test-${schema}`;
   // Sales' store and the subject keys of both services.
-  const sales = new ContactsSource(`${schema}_sales`, `${prefix}.sales`, 'sales');
+  const sales = new ContactsSource(`${schema}_sales`, `${prefix}.sales`, { service: 'sales' });
   const config = contactsTestConfig(schema, { SUBJECT_KEYS_SCHEMA: sales.schema });
   const store = new PostgresEventStore({ pool: sales.pool, schema });
   const user = `Bearer ${testToken(['sales'])}`;

@@ -265,6 +265,15 @@ describe('customer profile', () => {
       expect(profileOf(replayed)).toEqual(profileOf([...history, erased]));
     });
 
+    it('leaves the same tombstone on LeadErased: a lead is a person too, under the lead’s id (ADR 0020)', () => {
+      const leadErased = { type: 'LeadErased', data: { leadId: ADA, at: '2025-09-01T08:00:00.000Z' } } as const;
+      const profile = [...history, leadErased].reduce<CustomerProfile | undefined>(
+        (before, event) => evolveProfile(before, { customerId: ADA, event, occurredAt: event.data.at, redacted: false }),
+        undefined,
+      );
+      expect(profile).toEqual(profileOf([...history, erased]));
+    });
+
     it('drops a live profile at the first redacted event, and ignores whatever follows but ContactErased', () => {
       const redactedInteraction = { ...interaction('email', '2025-03-01T00:00:00.000Z') };
       redactedInteraction.data = redact(redactedInteraction.data, crmContracts.get('InteractionLogged').pii) as never;

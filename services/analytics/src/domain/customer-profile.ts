@@ -5,6 +5,7 @@ import type {
   ContactProfile,
   ContactsEvent,
   FullPersonName,
+  LeadErasedData,
   LifecycleStage,
   OptionalProfileField,
 } from '@crm/contracts';
@@ -72,8 +73,8 @@ export type CustomerProfile = LiveProfile | ErasedProfile;
 
 export interface ProfileInput {
   customerId: string;
-  /** Decoded: upcast to the current version, personal data opened. */
-  event: ContactsEvent;
+  /** Decoded: upcast to the current version, personal data opened. A lead's erasure is a person's (ADR 0020). */
+  event: ContactsEvent | { type: 'LeadErased'; data: LeadErasedData };
   occurredAt: string;
   /** Its personal data opened as null: the person was erased. */
   redacted: boolean;
@@ -81,14 +82,15 @@ export interface ProfileInput {
 
 /**
  * The next profile of a customer. Order-tolerant (an event from another topic may come before ContactCreated): any
- * event makes the document. ContactErased, or an event whose personal data opens as null, leaves only a tombstone,
+ * event makes the document. ContactErased (LeadErased for a lead), or an event whose personal data opens as null, leaves only a tombstone,
  * the same whether the events were applied before the erasure (live) or after it (a rebuild).
  */
 export function evolveProfile(
   doc: CustomerProfile | undefined,
   { customerId, event, occurredAt, redacted }: ProfileInput,
 ): CustomerProfile {
-  if (event.type === 'ContactErased') return { contactId: customerId, status: 'erased', erasedAt: event.data.at };
+  if (event.type === 'ContactErased' || event.type === 'LeadErased')
+    return { contactId: customerId, status: 'erased', erasedAt: event.data.at };
   if (doc?.status === 'erased') return doc;
   if (redacted) return { contactId: customerId, status: 'erased' };
   const seen = seenAt(doc ?? newProfile(customerId, occurredAt), occurredAt);

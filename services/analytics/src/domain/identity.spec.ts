@@ -1,6 +1,7 @@
 import { ADA, ADA_THIRD, ADA_TWIN, MERGE } from '../testing/events';
 import {
   evolveIdentity,
+  linkedIdOf,
   MAX_MERGE_DEPTH,
   resolveCustomer,
   type IdentityEvent,
@@ -9,7 +10,14 @@ import {
 } from './identity';
 
 const OTHER_MERGE = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1e89';
-const event = (type: IdentityEvent['type'], contactId: string, survivorId: string, mergeId = MERGE): IdentityEvent => ({
+const LEAD = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1f10';
+const DEAL = '5d1f2c3e-8a4b-5c6d-9e0f-1a2b3c4d5e6f';
+const event = (
+  type: 'ContactMergedInto' | 'ContactUnmerged',
+  contactId: string,
+  survivorId: string,
+  mergeId = MERGE,
+): IdentityEvent => ({
   type,
   data: { contactId, survivorId, mergeId, at: '2025-07-01T12:00:00.000Z' },
 });
@@ -38,11 +46,51 @@ describe('identity links', () => {
     };
     expect(evolveIdentity(newer, event('ContactUnmerged', ADA_TWIN, ADA))).toBe(newer);
   });
+
+  describe('a lead’s conversion (ADR 0020)', () => {
+    const converted = (contactId: string): IdentityEvent => ({
+      type: 'LeadConverted',
+      data: {
+        leadId: LEAD,
+        attempt: 1,
+        contactId,
+        contactCreated: contactId === LEAD,
+        dealId: DEAL,
+        at: '2026-03-05T14:00:01.000Z',
+      },
+    });
+
+    it('point a lead linked to an existing contact at that contact, for good', () => {
+      expect(linkedIdOf(converted(ADA))).toBe(LEAD);
+      expect(evolveIdentity(undefined, converted(ADA))).toEqual({
+        contactId: LEAD,
+        survivorId: ADA,
+        at: '2026-03-05T14:00:01.000Z',
+      });
+    });
+
+    it('link nothing for a contact created for the lead: it has the lead’s id, and its history is one already', () => {
+      expect(linkedIdOf(converted(LEAD))).toBeUndefined();
+    });
+
+    it('link a merged contact under its own id', () => {
+      expect(linkedIdOf(event('ContactMergedInto', ADA_TWIN, ADA))).toBe(ADA_TWIN);
+    });
+  });
 });
 
 describe('resolving a customer', () => {
   it('answers an unmerged contact with itself', async () => {
     expect(await resolveCustomer(ADA, links({}))).toEqual({ customerId: ADA, contactIds: [ADA] });
+  });
+
+  it('gathers the leads linked to a contact as its merged contacts: their entries join its timeline', async () => {
+    expect(await resolveCustomer(ADA, links({ [LEAD]: ADA }))).toEqual({ customerId: ADA, contactIds: [ADA, LEAD] });
+    expect(await resolveCustomer(LEAD, links({ [LEAD]: ADA }))).toEqual({
+      customerId: ADA,
+      mergedInto: ADA,
+      contactIds: [ADA, LEAD],
+    });
   });
 
   it('gathers every contact merged into the survivor, recursively', async () => {

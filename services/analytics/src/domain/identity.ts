@@ -1,21 +1,39 @@
-import type { ContactMergedIntoData } from '@crm/contracts';
+import type { ContactMergedIntoData, LeadConvertedData } from '@crm/contracts';
 
 /**
- * Where a contact's id currently resolves: to a survivor while merged into it, to itself otherwise. Histories stay
- * under their own ids; merges and undos only change these links, so resolving happens when reading.
+ * Where a contact's id currently resolves: to a survivor while merged into it, to itself otherwise. A lead linked to an
+ * existing contact (ADR 0020) resolves to that contact the same way, for good. Histories stay under their own ids;
+ * merges, undos and conversions only change these links, so resolving happens when reading.
  */
 export interface IdentityLink {
+  /** The id that resolves elsewhere: a contact's, or a lead's. */
   contactId: string;
   /** null once the merge was undone. */
   survivorId: string | null;
-  mergeId: string;
+  /** The merge that links it; absent for a lead, whose link is never undone. */
+  mergeId?: string;
   at: string;
 }
 
 export type IdentityEvent =
-  { type: 'ContactMergedInto'; data: ContactMergedIntoData } | { type: 'ContactUnmerged'; data: ContactMergedIntoData };
+  | { type: 'ContactMergedInto'; data: ContactMergedIntoData }
+  | { type: 'ContactUnmerged'; data: ContactMergedIntoData }
+  | { type: 'LeadConverted'; data: LeadConvertedData };
+
+/**
+ * The id an event links to another, if it does: a merged contact's, or a lead's converted into an existing contact. A
+ * contact created for a lead has the lead's id: its history is one already, with nothing to link.
+ */
+export function linkedIdOf(event: IdentityEvent): string | undefined {
+  if (event.type !== 'LeadConverted') return event.data.contactId;
+  return event.data.contactId === event.data.leadId ? undefined : event.data.leadId;
+}
 
 export function evolveIdentity(link: IdentityLink | undefined, event: IdentityEvent): IdentityLink {
+  if (event.type === 'LeadConverted') {
+    const { leadId, contactId, at } = event.data;
+    return { contactId: leadId, survivorId: contactId, at };
+  }
   const { contactId, survivorId, mergeId, at } = event.data;
   if (event.type === 'ContactMergedInto') return { contactId, survivorId, mergeId, at };
   // The undo of an older merge leaves a newer one in force.

@@ -1,6 +1,5 @@
-import type { ContactsEvent } from '@crm/contracts';
 import { defineProjection } from '@crm/projections';
-import { evolveProfile, type CustomerProfile } from '../../domain/customer-profile';
+import { evolveProfile, type CustomerProfile, type ProfileInput } from '../../domain/customer-profile';
 import { occurredAtOf } from '../../domain/timeline';
 import { customerEvents } from './customer-events';
 
@@ -17,8 +16,8 @@ export const customerProfileProjection = defineProjection<CustomerProfile>({
   evolve: (profile, event) =>
     evolveProfile(profile, {
       customerId: event.subject!,
-      // Events of other services pass through its default branch: they only date the profile.
-      event: event as ContactsEvent,
+      // Events of other services pass through its default branch (they only date the profile), but a lead's erasure.
+      event: event as ProfileInput['event'],
       occurredAt: occurredAtOf(event),
       redacted: event.personalDataErased,
     }),

@@ -24,14 +24,16 @@ export class LinkConvertedLeads {
 
   @OnEvent(LeadConversionRequested)
   async link(event: ReceivedEvent<typeof LeadConversionRequested>): Promise<void> {
-    // Only a request delivered again after the lead was erased reads so; sales erases no lead while it converts.
-    if (event.personalDataErased) return;
     const { leadId, attempt, person, source, ownerId } = event.data;
     const now = new Date().toISOString();
     const { contactId } = await this.lookup.resolve(event.data.contactId ?? leadId);
     // The lead's key seals the new contact's data (its id is the lead's): it exists, so the create is not `expectNew`.
+    // The person opens as null once a contact sharing or linking the lead's key was erased since the request: nobody
+    // is created again, and the contact there answers (erased, most likely) so that the attempt does not hang.
     const newContact =
-      contactId === leadId ? await this.profiles.normalizeNew(profileOf(person, source, ownerId), now) : undefined;
+      contactId === leadId && !event.personalDataErased
+        ? await this.profiles.normalizeNew(profileOf(person, source, ownerId), now)
+        : undefined;
     try {
       await this.contacts.handle(contactId, {
         type: 'LinkLead',

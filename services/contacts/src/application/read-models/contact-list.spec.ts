@@ -19,6 +19,16 @@ describe('contact list item', () => {
     expect(evolveContactListItem(replaced!, updated({ jobTitle: 'CTO' }))?.customFields).toEqual([{ key: 'plan', value: 'pro' }]);
   });
 
+  it('dates the last change by a lead linked to the contact, as the contact does', () => {
+    const item = evolveContactListItem(undefined, created) as ContactListItem;
+    const leadId = '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c1f10';
+    const linked: ContactEvent = {
+      type: 'ContactLinkedToLead',
+      data: { contactId, leadId, attempt: 1, created: false, at: '2030-01-01T00:00:00.000Z' },
+    };
+    expect(evolveContactListItem(item, linked)).toEqual({ ...item, updatedAt: '2030-01-01T00:00:00.000Z' });
+  });
+
   it('keeps them when a merge’s values were erased (null changes nothing)', () => {
     const item = evolveContactListItem(undefined, created) as ContactListItem;
     expect(evolveContactListItem(item, updated({ customFields: null }))?.customFields).toEqual(

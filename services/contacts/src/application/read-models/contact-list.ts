@@ -186,6 +186,9 @@ export function evolveContactListItem(doc: ContactListItem | undefined, event: C
       const { mergedInto: _, ...rest } = next;
       return rest;
     }
+    // A lead linked (ADR 0020) is a change of the contact, as it is on the contact itself.
+    case 'ContactLinkedToLead':
+      return next;
     default:
       return doc;
   }
