@@ -16,6 +16,7 @@ export { InjectRepository, repositoryToken, type RepositoryOf } from './aggregat
 export { positionIn, respond, type Written } from './respond';
 export { ApiResponds, type ApiRespondsOptions } from './respond-openapi';
 export { historyOf, ownFields, type FieldChange, type HistoryEntry, type RecordedChange } from './history';
+export { historyEntryType } from './history-openapi';
 export { ReadModels, type ReadModelDocument } from './read-models';
 export { OnEvent, type ReceivedEvent } from './reactors/on-event';
 export { OnTimer } from './timers/on-timer';

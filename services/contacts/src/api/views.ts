@@ -23,7 +23,8 @@ import {
 } from '@crm/contracts';
 import { namedType as named, sameShape } from '@crm/platform/nest';
 import type { MergedContactView } from '../application/commands/merge-contacts';
-import type { CompanyView, ContactView, HistoryEntry } from '../application/contact-view';
+import { historyEntryType } from '@crm/service-kit';
+import type { CompanyView, ContactView } from '../application/contact-view';
 import type { ContactRecord } from '../application/contact-lookup';
 import type { PersonalDataExport } from '../application/queries/contact-records';
 import type { ListedCompany } from '../application/queries/companies';
@@ -130,21 +131,7 @@ const listedCompanySchema = Closed({
 sameShape<Static<typeof listedCompanySchema>, ListedCompany>(true);
 export const listedCompany = named<ListedCompany>('ListedCompany', listedCompanySchema);
 
-const historyEntrySchema = Closed({
-  revision: Type.Integer({ minimum: 0 }),
-  type: Type.String({ description: 'The event that made the change.' }),
-  at: UtcTimestamp({ description: 'When the change was recorded.' }),
-  actor: Type.Optional(Type.String({ description: 'Who made it (user or service id).' })),
-  changes: Type.Array(
-    Closed({
-      field: Type.String({ description: 'The field, or `consents.<channel>/<purpose>`, `companies.<id>`.' }),
-      old: Type.Optional(Type.Unknown()),
-      new: Type.Optional(Type.Unknown()),
-    }),
-  ),
-});
-sameShape<Static<typeof historyEntrySchema>, HistoryEntry>(true);
-export const historyEntry = named<HistoryEntry>('HistoryEntry', historyEntrySchema);
+export const historyEntry = historyEntryType('HistoryEntry', 'The field, or `consents.<channel>/<purpose>`, `companies.<id>`.');
 
 export const interaction = named<InteractionLoggedData>('Interaction', contractData(InteractionLogged));
 export const customField = named<CustomFieldDefinedData>('CustomField', contractData(CustomFieldDefined));

@@ -18,7 +18,7 @@ import {
   Uuid,
 } from '@crm/contracts';
 import { namedType as named, sameShape } from '@crm/platform/nest';
-import type { HistoryEntry } from '@crm/service-kit';
+import { historyEntryType, type HistoryEntry } from '@crm/service-kit';
 import type { DealHistory, StageTime } from '../application/deal-history';
 import type { PipelineListItem, ProductListItem } from '../application/read-models/catalog-lists';
 import type { LeadListItem } from '../application/queries/sales-queries';
@@ -154,21 +154,7 @@ const purchaseSchema = Closed({
 sameShape<Static<typeof purchaseSchema>, PurchaseHistoryEntry>(true);
 export const purchase = named<PurchaseHistoryEntry>('Purchase', purchaseSchema);
 
-const historyEntrySchema = Closed({
-  revision: Type.Integer({ minimum: 0 }),
-  type: Type.String({ description: 'The event that made the change.' }),
-  at: UtcTimestamp({ description: 'When the change was recorded.' }),
-  actor: Type.Optional(Type.String({ description: 'Who made it (user or service id).' })),
-  changes: Type.Array(
-    Closed({
-      field: Type.String({ description: 'A field of the order, pipeline, product, deal or lead.' }),
-      old: Type.Optional(Type.Unknown()),
-      new: Type.Optional(Type.Unknown()),
-    }),
-  ),
-});
-sameShape<Static<typeof historyEntrySchema>, HistoryEntry>(true);
-export const historyEntry = named<HistoryEntry>('SalesHistoryEntry', historyEntrySchema);
+export const historyEntry = historyEntryType('SalesHistoryEntry', 'A field of the order, pipeline, product, deal or lead.');
 
 const historySchema = Closed({ items: Type.Array(historyEntry) });
 sameShape<Static<typeof historySchema>, { items: HistoryEntry[] }>(true);
