@@ -1,19 +1,18 @@
-import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type { ContactsEvent, OrderLine, SalesEvent } from '@crm/contracts';
 import { uniqueSchema } from '@crm/eventsourcing/testing';
 import { documentedAnswers, testToken } from '@crm/platform/nest/testing';
-import { PROJECTION_STATE_COLLECTION, readModelHash, type ProjectionState } from '@crm/projections';
+import { PROJECTION_STATE_COLLECTION, type ProjectionState } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { rebuildCommand } from '@crm/service-kit';
 import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
 import { eventually } from '../../../libs/messaging/test/support';
 import { waitForGroupAtEnd } from '../../../libs/projections/test/support';
 import { ContactsSource, SALES_SERVICE } from '../../../test/support/contacts-source';
 import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { analyticsService } from '../src/analytics.service';
+import { expectRebuiltUnchanged } from './rebuild';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same customers, orders, refunds and merges. */
 function prng(seed: number) {
@@ -436,28 +435,13 @@ describe('analytics: sales facts and who bought what', () => {
   });
 
   it('rebuilds the profile and identities read models from offset 0 to the same documents (hash) and answers', async () => {
-    const states = readModels.db!.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
     const [x] = inputs.products.map((product) => product.productId);
     const answersBefore = [await allBuyers(x), await boughtWithAnswer(x)];
     for (const [projection, collection] of [
       ['customer-profile', 'customer_profiles'],
       ['identities', 'identities'],
     ]) {
-      const live = await states.findOne({ _id: projection });
-      const before = await readModelHash(readModels.db!.collection(collection));
-      const output: string[] = [];
-      const sink = new Writable({ write: (chunk, _, done) => done(void output.push(String(chunk))) });
-      const exitCode = await rebuildCommand(
-        analyticsService,
-        { argv: [projection], stdout: sink, stderr: sink, exit: () => undefined },
-        config,
-      );
-      expect({ exitCode, output: output.join('') }).toMatchObject({
-        exitCode: 0,
-        output: expect.stringContaining(`Rebuilt ${projection}`),
-      });
-      expect((await states.findOne({ _id: projection }))!.generation).toBe(live!.generation + 1);
-      expect(await readModelHash(readModels.db!.collection(collection))).toBe(before);
+      await expectRebuiltUnchanged(readModels, config, projection, collection);
     }
     expect([await allBuyers(x), await boughtWithAnswer(x)]).toEqual(answersBefore);
   });

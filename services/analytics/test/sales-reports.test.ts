@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
 import { Pool } from 'pg';
@@ -19,14 +18,14 @@ import {
 import { DEV_PII_MASTER_KEY } from '@crm/platform';
 import { documentedAnswers, testToken } from '@crm/platform/nest/testing';
 import { parseMasterKey, PersonalDataVault, PostgresSubjectKeyStore } from '@crm/privacy';
-import { PROJECTION_STATE_COLLECTION, readModelHash, type ProjectionState } from '@crm/projections';
+import { PROJECTION_STATE_COLLECTION, type ProjectionState } from '@crm/projections';
 import { READ_MODELS } from '@crm/projections/nest/read-models.module';
-import { rebuildCommand } from '@crm/service-kit';
 import { createServiceTestApp, serviceTestConfig } from '@crm/service-kit/testing';
 import { eventually } from '../../../libs/messaging/test/support';
 import { waitForGroupAtEnd } from '../../../libs/projections/test/support';
 import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { analyticsService } from '../src/analytics.service';
+import { expectRebuiltUnchanged } from './rebuild';
 import { randomSalesHistory, type SalesStream } from '../src/testing/sales-history';
 
 /**
@@ -408,23 +407,8 @@ describe('sales reports', () => {
       return createHash('sha256').update(JSON.stringify(answers)).digest('hex');
     };
     const reportsBefore = await reports();
-    const states = readModels.db!.collection<ProjectionState>(PROJECTION_STATE_COLLECTION);
     for (const [projection, collection] of SALES_PROJECTIONS) {
-      const live = await states.findOne({ _id: projection });
-      const before = await readModelHash(readModels.db!.collection(collection));
-      const output: string[] = [];
-      const sink = new Writable({ write: (chunk, _, done) => done(void output.push(String(chunk))) });
-      const exitCode = await rebuildCommand(
-        analyticsService,
-        { argv: [projection], stdout: sink, stderr: sink, exit: () => undefined },
-        config,
-      );
-      expect({ exitCode, output: output.join('') }).toMatchObject({
-        exitCode: 0,
-        output: expect.stringContaining(`Rebuilt ${projection}`),
-      });
-      expect((await states.findOne({ _id: projection }))!.generation).toBe(live!.generation + 1);
-      expect(await readModelHash(readModels.db!.collection(collection))).toBe(before);
+      await expectRebuiltUnchanged(readModels, config, projection, collection);
     }
     expect(await reports()).toBe(reportsBefore);
   });
