@@ -34,6 +34,8 @@ describe('sales API: orders', () => {
     const other = await place({ lines: [{ lineId: engineLine, productId: engine, quantity: 3 }] }).expect(201);
     const id = other.body.orderId;
     await api.post(`/v1/orders/${id}/pay`).expect(200);
+    const asPaid = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
     await api.post(`/v1/orders/${id}/fulfil`).expect(200);
     const refunded = await api
       .post(`/v1/orders/${id}/refunds`, { lines: [{ lineId: engineLine, quantity: 1 }], reason: 'damaged' })
@@ -41,6 +43,9 @@ describe('sales API: orders', () => {
     expect(refunded.body).toMatchObject({ status: 'fulfilled', refundedMinor: 1799 });
     const rest = await api.post(`/v1/orders/${id}/refunds`, { lines: [{ lineId: engineLine, quantity: 2 }] }).expect(200);
     expect(rest.body).toMatchObject({ status: 'refunded', refundedMinor: 5397 });
+    // As it was when paid, before the fulfilment and the refunds.
+    const then = await api.get(`/v1/orders/${id}`).query({ asOf: asPaid }).expect(200);
+    expect(then.body).toMatchObject({ status: 'paid', refundedMinor: 0, revision: 1 });
 
     const history = await api
       .get(`/v1/purchase-history/${contactId}`)

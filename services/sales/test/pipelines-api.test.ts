@@ -11,6 +11,8 @@ describe('sales API: pipelines', () => {
     expect(created.headers.location).toBe(`/v1/pipelines/${pipelineId}`);
     expect(created.headers.etag).toBe('"0"');
     expect(created.body).toMatchObject({ name: 'New business', stages: [qualified, proposal], revision: 0 });
+    const asCreated = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
 
     await api.patch(`/v1/pipelines/${pipelineId}`, { name: 'Renewals' }).set('If-Match', '"0"').expect(200);
     await api.patch(`/v1/pipelines/${pipelineId}`, { name: 'Stale' }).set('If-Match', '"0"').expect(412);
@@ -31,6 +33,9 @@ describe('sales API: pipelines', () => {
     ]);
     expect(history.items[0].changes).toContainEqual({ field: 'stages', new: [qualified, proposal] });
     expect(history.items[1].changes).toEqual([{ field: 'name', old: 'New business', new: 'Renewals' }]);
+    // As it was when created: its first name and stages.
+    const then = await api.get(`/v1/pipelines/${pipelineId}`).query({ asOf: asCreated }).expect(200);
+    expect(then.body).toMatchObject({ name: 'New business', stages: [qualified, proposal], revision: 0 });
   });
 
   it('lists pipelines by name from the read model', async () => {

@@ -15,6 +15,8 @@ describe('sales API: products', () => {
     const { productId } = created.body;
     expect(created.headers.location).toBe(`/v1/products/${productId}`);
     expect(created.body).toMatchObject({ status: 'active', sku: code, prices, revision: 0 });
+    const asCreated = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
 
     await api
       .patch(`/v1/products/${productId}`, { name: 'Difference Engine No. 2', prices: [prices[0]] })
@@ -32,6 +34,9 @@ describe('sales API: products', () => {
       'ProductReactivated',
     ]);
     expect(history.items[2].changes).toEqual([{ field: 'status', old: 'active', new: 'retired' }]);
+    // As it was when created: its first name and prices, from its own events.
+    const then = await api.get(`/v1/products/${productId}`).query({ asOf: asCreated }).expect(200);
+    expect(then.body).toMatchObject({ name: 'Difference Engine', prices, revision: 0 });
 
     const listed = await api
       .get('/v1/products')

@@ -14,7 +14,7 @@ import { GetDeal, ListDeals } from '../application/queries/sales-queries';
 import { dealListQuery, type DealListItem } from '../application/read-models/deal-list';
 import type { DealHistory } from '../application/deal-history';
 import type { DealView } from '../application/sales-views';
-import { AsOfQuery } from './as-of.query';
+import { AsOfQuery, asOfTime } from './as-of.query';
 import { dealHistory, dealView, listedDeal } from './views';
 
 const ApiDealNotFound = () => ApiProblemResponse(404, 'No deal (or pipeline) has this id');
@@ -73,7 +73,7 @@ export class DealsController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DealView> {
-    return respond(response, await this.queries.execute(new GetDeal(id, query.asOf ? new Date(query.asOf) : undefined)));
+    return respond(response, await this.queries.execute(new GetDeal(id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

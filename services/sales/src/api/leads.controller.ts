@@ -13,7 +13,7 @@ import { GetHistory } from '../application/queries/history';
 import { GetLead, ListLeads, type LeadListItem } from '../application/queries/sales-queries';
 import { leadListQuery } from '../application/read-models/lead-list';
 import type { LeadView } from '../application/sales-views';
-import { AsOfQuery } from './as-of.query';
+import { AsOfQuery, asOfTime } from './as-of.query';
 import { leadAggregate, LeadNotFound } from '../domain/lead';
 import { history, leadView, listedLead } from './views';
 
@@ -76,7 +76,7 @@ export class LeadsController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LeadView> {
-    return respond(response, await this.queries.execute(new GetLead(id, query.asOf ? new Date(query.asOf) : undefined)));
+    return respond(response, await this.queries.execute(new GetLead(id, asOfTime(query))));
   }
 
   @Get(':id/history')

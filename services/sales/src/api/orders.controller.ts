@@ -14,6 +14,7 @@ import { GetHistory } from '../application/queries/history';
 import { orderAggregate, OrderNotFound } from '../domain/order';
 import { purchaseHistoryQuery, type PurchaseHistoryEntry } from '../application/read-models/purchase-history';
 import type { OrderView } from '../application/sales-views';
+import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, orderView, purchase } from './views';
 
 const ApiOrderNotFound = () => ApiProblemResponse(404, 'No order has this id');
@@ -52,11 +53,15 @@ export class OrdersController {
 
   @Get(':id')
   @Access('read')
-  @ApiOperation({ summary: 'Get an order' })
+  @ApiOperation({ summary: 'Get an order', description: 'The order now, or as it was at `asOf`.' })
   @ApiResponds(orderView)
   @ApiOrderNotFound()
-  async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderView> {
-    return respond(response, await this.queries.execute(new GetOrder(id)));
+  async get(
+    @Param('id', uuid) id: string,
+    @Query() query: AsOfQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OrderView> {
+    return respond(response, await this.queries.execute(new GetOrder(id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

@@ -14,6 +14,7 @@ import { GetHistory } from '../application/queries/history';
 import { pipelineAggregate, PipelineNotFound } from '../domain/pipeline';
 import { pipelineListQuery, type PipelineListItem } from '../application/read-models/catalog-lists';
 import type { PipelineView } from '../application/sales-views';
+import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, listedPipeline, pipelineView } from './views';
 
 const ApiPipelineNotFound = () => ApiProblemResponse(404, 'No pipeline has this id');
@@ -57,11 +58,15 @@ export class PipelinesController {
 
   @Get(':id')
   @Access('read')
-  @ApiOperation({ summary: 'Get a pipeline' })
+  @ApiOperation({ summary: 'Get a pipeline', description: 'The pipeline now, or as it was at `asOf` (its stages then).' })
   @ApiResponds(pipelineView)
   @ApiPipelineNotFound()
-  async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<PipelineView> {
-    return respond(response, await this.queries.execute(new GetPipeline(id)));
+  async get(
+    @Param('id', uuid) id: string,
+    @Query() query: AsOfQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PipelineView> {
+    return respond(response, await this.queries.execute(new GetPipeline(id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

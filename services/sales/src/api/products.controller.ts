@@ -13,6 +13,7 @@ import { GetHistory } from '../application/queries/history';
 import { productAggregate, ProductNotFound } from '../domain/product';
 import { productListQuery, type ProductListItem } from '../application/read-models/catalog-lists';
 import type { ProductView } from '../application/sales-views';
+import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, listedProduct, productView } from './views';
 
 const ApiProductNotFound = () => ApiProblemResponse(404, 'No product has this id');
@@ -55,11 +56,15 @@ export class ProductsController {
 
   @Get(':id')
   @Access('read')
-  @ApiOperation({ summary: 'Get a product' })
+  @ApiOperation({ summary: 'Get a product', description: 'The product now, or as it was at `asOf` (its prices then).' })
   @ApiResponds(productView)
   @ApiProductNotFound()
-  async get(@Param('id', uuid) id: string, @Res({ passthrough: true }) response: Response): Promise<ProductView> {
-    return respond(response, await this.queries.execute(new GetProduct(id)));
+  async get(
+    @Param('id', uuid) id: string,
+    @Query() query: AsOfQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProductView> {
+    return respond(response, await this.queries.execute(new GetProduct(id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

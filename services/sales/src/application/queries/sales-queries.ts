@@ -48,7 +48,10 @@ abstract class ListQuery<Item> extends Query<ListPage<Item>> {
 const listed = <Item>() => ({ projection: { _meta: 0 }, map: ({ _id, ...item }: Item & { _id: unknown }): Item => item as Item });
 
 export class GetPipeline extends Query<Written<PipelineView>> {
-  constructor(readonly pipelineId: string) {
+  constructor(
+    readonly pipelineId: string,
+    readonly asOf?: Date,
+  ) {
     super();
   }
 }
@@ -57,8 +60,8 @@ export class GetPipeline extends Query<Written<PipelineView>> {
 export class GetPipelineHandler implements IQueryHandler<GetPipeline> {
   constructor(@InjectRepository(pipelineAggregate) private readonly pipelines: RepositoryOf<typeof pipelineAggregate>) {}
 
-  async execute({ pipelineId }: GetPipeline): Promise<Written<PipelineView>> {
-    return writtenPipeline(pipelineId, await this.pipelines.load(pipelineId));
+  async execute({ pipelineId, asOf }: GetPipeline): Promise<Written<PipelineView>> {
+    return writtenPipeline(pipelineId, await this.pipelines.load(pipelineId, asOf));
   }
 }
 
@@ -104,7 +107,10 @@ export class ListDealsHandler implements IQueryHandler<ListDeals> {
 }
 
 export class GetProduct extends Query<Written<ProductView>> {
-  constructor(readonly productId: string) {
+  constructor(
+    readonly productId: string,
+    readonly asOf?: Date,
+  ) {
     super();
   }
 }
@@ -113,8 +119,8 @@ export class GetProduct extends Query<Written<ProductView>> {
 export class GetProductHandler implements IQueryHandler<GetProduct> {
   constructor(@InjectRepository(productAggregate) private readonly products: RepositoryOf<typeof productAggregate>) {}
 
-  async execute({ productId }: GetProduct): Promise<Written<ProductView>> {
-    return writtenProduct(productId, await this.products.load(productId));
+  async execute({ productId, asOf }: GetProduct): Promise<Written<ProductView>> {
+    return writtenProduct(productId, await this.products.load(productId, asOf));
   }
 }
 
@@ -130,7 +136,10 @@ export class ListProductsHandler implements IQueryHandler<ListProducts> {
 }
 
 export class GetOrder extends Query<Written<OrderView>> {
-  constructor(readonly orderId: string) {
+  constructor(
+    readonly orderId: string,
+    readonly asOf?: Date,
+  ) {
     super();
   }
 }
@@ -139,8 +148,8 @@ export class GetOrder extends Query<Written<OrderView>> {
 export class GetOrderHandler implements IQueryHandler<GetOrder> {
   constructor(@InjectRepository(orderAggregate) private readonly orders: RepositoryOf<typeof orderAggregate>) {}
 
-  async execute({ orderId }: GetOrder): Promise<Written<OrderView>> {
-    return writtenOrder(orderId, await this.orders.load(orderId));
+  async execute({ orderId, asOf }: GetOrder): Promise<Written<OrderView>> {
+    return writtenOrder(orderId, await this.orders.load(orderId, asOf));
   }
 }
 
