@@ -45,6 +45,41 @@ describe('sales API: deals', () => {
     ]);
   });
 
+  it('produces an order from a won deal only, for its customer: an open, a lost, an unknown or another customer’s deal is a 422 naming dealId, and nothing is stored', async () => {
+    const { body: product } = await api
+      .post('/v1/products', {
+        sku: `DEAL-${newId().slice(-8)}`,
+        name: 'Engine',
+        prices: [{ currency: 'EUR', amountMinor: 1_250_000 }],
+      })
+      .expect(201);
+    const order = (dealId: string, customer = contactId, orderId = newId()) =>
+      api.post('/v1/orders', {
+        orderId,
+        contactId: customer,
+        dealId,
+        currency: 'EUR',
+        lines: [{ productId: product.productId, quantity: 1 }],
+      });
+    const { body: deal } = await open().expect(201);
+    const refused = async (dealId: string, type: string, customer?: string) => {
+      const orderId = newId();
+      const response = await order(dealId, customer, orderId);
+      expectProblem(response, 422, 'dealId');
+      expect(response.body.type).toMatch(new RegExp(`${type}$`));
+      await api.get(`/v1/orders/${orderId}`).expect(404);
+    };
+    await refused(deal.dealId, 'order-deal-not-won');
+    await refused(newId(), 'order-deal-not-found');
+    await api.post(`/v1/deals/${deal.dealId}/win`).expect(200);
+    await refused(deal.dealId, 'order-deal-of-another-customer', newId());
+    const placed = await order(deal.dealId).expect(201);
+    expect(placed.body).toMatchObject({ dealId: deal.dealId, contactId, totalMinor: 1_250_000 });
+    const { body: lost } = await open().expect(201);
+    await api.post(`/v1/deals/${lost.dealId}/lose`, { reason: 'No budget' }).expect(200);
+    await refused(lost.dealId, 'order-deal-not-won');
+  });
+
   it('tells a deal’s history: each change with who and when, and the time spent in each stage', async () => {
     const { body } = await open({ title: 'Storied' }).expect(201);
     await api.patch(`/v1/deals/${body.dealId}`, { title: 'Two stories' }).expect(200);

@@ -37,13 +37,13 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order',
     description:
-      "Lines priced from the products as they are now (or the unit price given), in integer minor units of `currency`, less each line's discount. Give `orderId` (a UUID) to make a retried order harmless: the second one is a 409.",
+      "Lines priced from the products as they are now (or the unit price given), in integer minor units of `currency`, less each line's discount. Give `orderId` (a UUID) to make a retried order harmless: the second one is a 409. With `dealId`, the order comes of that deal, which must be won and with the same customer.",
   })
   @ApiResponds(orderView, { status: 201, location: true })
   @ApiProblemResponse(409, 'An order with this orderId exists already')
   @ApiProblemResponse(
     422,
-    'A line names a product that does not exist, is retired or has no price in the currency, a discount above its line, or amounts beyond what can be counted exactly',
+    'A line names a product that does not exist, is retired or has no price in the currency, a discount above its line, amounts beyond what can be counted exactly, or a deal that does not exist, is not won or is with another customer',
   )
   async place(@Body() body: PlaceOrderDto, @Res({ passthrough: true }) response: Response): Promise<OrderView> {
     const { orderId = newId(), contactId, dealId, currency, lines } = body;

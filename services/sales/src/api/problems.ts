@@ -22,6 +22,9 @@ import {
   OrderAlreadyExists,
   OrderAlreadyPaid,
   OrderCancelledError,
+  OrderDealNotFound,
+  OrderDealNotWon,
+  OrderDealOfAnotherCustomer,
   OrderFullyRefunded,
   OrderNotFound,
   OrderNotPaid,
@@ -89,6 +92,16 @@ export function registerSalesProblems(): void {
   }));
 
   registerProblem(OrderNotFound, { status: 404, type: 'order-not-found', title: 'Order not found' });
+  // A won deal produces an order: the deal it names must exist, be won, and be the order's customer's.
+  registerProblem(OrderDealNotFound, (error) =>
+    refusedValue('order-deal-not-found', 'No deal has this id', 'dealId', error.message),
+  );
+  registerProblem(OrderDealNotWon, (error) =>
+    refusedValue('order-deal-not-won', 'Only a won deal produces an order', 'dealId', error.message),
+  );
+  registerProblem(OrderDealOfAnotherCustomer, (error) =>
+    refusedValue('order-deal-of-another-customer', 'The deal is with another customer', 'dealId', error.message),
+  );
   registerProblem(OrderAlreadyExists, { status: 409, type: 'order-already-exists', title: 'Order already exists' });
   registerProblem(OrderAlreadyPaid, { status: 409, type: 'order-already-paid', title: 'The order is paid already' });
   registerProblem(OrderNotPaid, { status: 409, type: 'order-not-paid', title: 'The order is not paid' });

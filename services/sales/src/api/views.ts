@@ -114,6 +114,7 @@ const orderViewSchema = Closed({
   orderId: Uuid(),
   status: orderStatus,
   contactId: Uuid({ description: 'The customer.' }),
+  dealId: Type.Optional(Uuid({ description: 'The won deal it came of.' })),
   currency: CurrencyCode(),
   totalMinor: MinorAmount(),
   refundedMinor: MinorAmount({ description: 'Refunded so far.' }),

@@ -58,6 +58,7 @@ export interface OrderView {
   orderId: string;
   status: OrderStatus;
   contactId: string;
+  dealId?: string;
   currency: string;
   totalMinor: number;
   refundedMinor: number;
@@ -118,9 +119,20 @@ export function writtenProduct(
 
 export function writtenOrder(orderId: string, { state, revision }: { state: Order; revision: number }): Written<OrderView> {
   if (state.status === 'none') throw new OrderNotFound(orderId);
-  const { status, contactId, currency, totalMinor, refundedMinor, lines, fulfilled } = state;
+  const { status, contactId, dealId, currency, totalMinor, refundedMinor, lines, fulfilled } = state;
   return {
-    view: { orderId, status, contactId, currency, totalMinor, refundedMinor, lines, fulfilled, revision },
+    view: {
+      orderId,
+      status,
+      contactId,
+      ...(dealId !== undefined && { dealId }),
+      currency,
+      totalMinor,
+      refundedMinor,
+      lines,
+      fulfilled,
+      revision,
+    },
     revision,
     position: positionIn(purchaseHistoryProjection, orderId, streamOf(orderAggregate, orderId), revision),
   };

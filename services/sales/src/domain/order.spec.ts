@@ -9,6 +9,9 @@ import {
   OrderAlreadyExists,
   OrderAlreadyPaid,
   OrderCancelledError,
+  OrderDealNotFound,
+  OrderDealNotWon,
+  OrderDealOfAnotherCustomer,
   orderDecider,
   OrderFullyRefunded,
   OrderNotFound,
@@ -19,6 +22,7 @@ import {
   RetiredProductOrdered,
   UnknownOrderLine,
   UnknownProduct,
+  type DealSnapshot,
   type OrderCommand,
   type OrderLineRequest,
 } from './order';
@@ -120,6 +124,7 @@ describe('Placing an order', () => {
           orderId,
           contactId,
           dealId: example.dealId,
+          deal: { contactId, status: 'won' },
           currency: 'EUR',
           lines: [
             { lineId: engineLine.lineId, productId: engine.productId, quantity: 3, discount: { basisPoints: 1000 } },
@@ -130,6 +135,32 @@ describe('Placing an order', () => {
         },
       })
       .then([exampleOrder]);
+  });
+
+  describe('of a deal', () => {
+    const ofDeal = (deal?: DealSnapshot): OrderCommand => {
+      const command = place([line(1, engine, 1)]);
+      return { ...command, data: { ...command.data, dealId: example.dealId, ...(deal && { deal }) } } as OrderCommand;
+    };
+
+    it('is refused while the deal is open or after it was lost: only a won deal produces an order', () => {
+      spec(orderDecider)
+        .given([])
+        .when(ofDeal({ contactId, status: 'open' }))
+        .thenThrows(OrderDealNotWon, 'is open');
+      spec(orderDecider)
+        .given([])
+        .when(ofDeal({ contactId, status: 'lost' }))
+        .thenThrows(OrderDealNotWon, 'is lost');
+    });
+
+    it('is refused when the deal does not exist, or is with another customer', () => {
+      spec(orderDecider).given([]).when(ofDeal()).thenThrows(OrderDealNotFound, example.dealId);
+      spec(orderDecider)
+        .given([])
+        .when(ofDeal({ contactId: '0192f5e4-7b1c-7c3a-9f2e-3b8d5a6c9999', status: 'won' }))
+        .thenThrows(OrderDealOfAnotherCustomer, 'not with the order');
+    });
   });
 
   it('takes the unit price a line gives over the product’s, even where the product has none in that currency', () => {

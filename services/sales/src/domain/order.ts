@@ -31,6 +31,8 @@ export interface PlacedOrder {
   status: OrderStatus;
   orderId: string;
   contactId: string;
+  /** The won deal it came of, if any. */
+  dealId?: string;
   currency: string;
   totalMinor: number;
   lines: OrderLineState[];
@@ -57,6 +59,8 @@ export type OrderCommand =
         orderId: string;
         contactId: string;
         dealId?: string;
+        /** The deal `dealId` names, as the handler loaded it; absent: no such deal. */
+        deal?: DealSnapshot;
         currency: string;
         lines: readonly OrderLineRequest[];
         /** The products the lines name, as the handler loaded them; a product missing here does not exist. */
@@ -83,6 +87,49 @@ export class OrderNotFound extends Error {
   constructor(readonly orderId: string) {
     super(`Order ${orderId} does not exist`);
   }
+}
+
+/** What an order needs to know of the deal it comes of. */
+export interface DealSnapshot {
+  contactId: string;
+  status: 'open' | 'won' | 'lost';
+}
+
+/** An order names a deal that does not exist. */
+export class OrderDealNotFound extends Error {
+  override readonly name = 'OrderDealNotFound';
+  constructor(readonly dealId: string) {
+    super(`Deal ${dealId} does not exist`);
+  }
+}
+
+/** Only a won deal produces an order. */
+export class OrderDealNotWon extends Error {
+  override readonly name = 'OrderDealNotWon';
+  constructor(
+    readonly dealId: string,
+    readonly status: DealSnapshot['status'],
+  ) {
+    super(`Deal ${dealId} is ${status}: only a won deal produces an order`);
+  }
+}
+
+/** The deal is another customer's than the order's. */
+export class OrderDealOfAnotherCustomer extends Error {
+  override readonly name = 'OrderDealOfAnotherCustomer';
+  constructor(
+    readonly dealId: string,
+    readonly dealContactId: string,
+  ) {
+    super(`Deal ${dealId} is with customer ${dealContactId}, not with the order's customer`);
+  }
+}
+
+/** An order comes of a deal only when that deal is won, and is for the deal's customer. */
+function ofWonDeal(dealId: string, contactId: string, deal: DealSnapshot | undefined): void {
+  if (deal === undefined) throw new OrderDealNotFound(dealId);
+  if (deal.status !== 'won') throw new OrderDealNotWon(dealId, deal.status);
+  if (deal.contactId !== contactId) throw new OrderDealOfAnotherCustomer(dealId, deal.contactId);
 }
 
 export class OrderAlreadyExists extends Error {
@@ -352,6 +399,7 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
       const { orderId, contactId, dealId, currency, products, now } = command.data;
       if (state.status !== 'none') throw new OrderAlreadyExists(orderId);
       if (!isCurrencyInUse(currency)) throw new UnknownCurrency(currency);
+      if (dealId !== undefined) ofWonDeal(dealId, contactId, command.data.deal);
       const priced = priceLines(command.data.lines, currency, products);
       const lines = priced.map(({ line }) => line);
       const data = {
@@ -430,11 +478,12 @@ export function decide(command: OrderCommand, state: Order): OrderEvent[] {
 
 export function evolve(state: Order, event: OrderEvent): Order {
   if (event.type === 'OrderPlaced') {
-    const { orderId, contactId, currency, totalMinor, lines } = event.data;
+    const { orderId, contactId, dealId, currency, totalMinor, lines } = event.data;
     return {
       status: 'placed',
       orderId,
       contactId,
+      ...(dealId !== undefined && { dealId }),
       currency,
       totalMinor,
       lines: lines.map(({ lineId, quantity, totalMinor }) => ({ lineId, quantity, totalMinor, refundedQuantity: 0 })),

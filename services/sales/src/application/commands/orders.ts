@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { newId } from '@crm/eventsourcing';
 import { InjectRepository, type RepositoryOf, type Written } from '@crm/service-kit';
+import { dealAggregate } from '../../domain/deal';
 import { orderAggregate, OrderValueRefused, type OrderCommand, type OrderLineRequest } from '../../domain/order';
 import { productAggregate, productSnapshot, type ProductSnapshot } from '../../domain/product';
 import type { LineDiscountDto, OrderLineDto, RefundLineDto } from '../inputs/order.dto';
@@ -103,6 +104,7 @@ export class PlaceOrderHandler extends OrderCommandHandler implements ICommandHa
   constructor(
     @InjectRepository(orderAggregate) orders: RepositoryOf<typeof orderAggregate>,
     @InjectRepository(productAggregate) private readonly products: RepositoryOf<typeof productAggregate>,
+    @InjectRepository(dealAggregate) private readonly deals: RepositoryOf<typeof dealAggregate>,
   ) {
     super(orders);
   }
@@ -110,9 +112,19 @@ export class PlaceOrderHandler extends OrderCommandHandler implements ICommandHa
   async execute({ orderId, contactId, dealId, currency, lines, now }: PlaceOrder): Promise<Written<OrderView>> {
     const requests = lineRequests(lines);
     const products = await this.snapshots([...new Set(requests.map((line) => line.productId))]);
+    const deal = dealId === undefined ? undefined : (await this.deals.load(dealId)).state;
     return this.run(orderId, {
       type: 'PlaceOrder',
-      data: { orderId, contactId, ...(dealId !== undefined && { dealId }), currency, lines: requests, products, now },
+      data: {
+        orderId,
+        contactId,
+        ...(dealId !== undefined && { dealId }),
+        ...(deal !== undefined && deal.status !== 'none' && { deal: { contactId: deal.contactId, status: deal.status } }),
+        currency,
+        lines: requests,
+        products,
+        now,
+      },
     });
   }
 
