@@ -145,6 +145,13 @@ export class TimerScheduler {
     } catch (error) {
       timerMetrics.failed.inc({ kind: timer.kind });
       const delay = retryDelayMs(timer.attempt, this.retry);
+      this.logger.error('A timer failed; it runs again later', {
+        timerId: timer.id,
+        kind: timer.kind,
+        attempt: timer.attempt,
+        retryInMs: delay,
+        error: describe(error),
+      });
       await this.record(timer, () => this.options.store.markFailed(this.owner, timer.id, describe(error), delay));
       return;
     }
