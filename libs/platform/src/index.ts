@@ -29,3 +29,4 @@ export { parseQueryString } from './http/query-string';
 export { etagOf, expectedRevisionFrom } from './http/etag';
 export { OPENAPI_OPAQUE_EXTENSION, OPENAPI_RULE_EXTENSION } from './http/openapi-extensions';
 export { shutdownTracing, startTracing, tracingConfigured } from './telemetry/tracing';
+export { now } from './clock';

@@ -7,6 +7,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Role
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { ArchiveCompany, CreateCompany, UpdateCompany } from '../application/commands/companies';
 import type { CompanyView } from '../application/contact-view';
 import { CreateCompanyDto, UpdateCompanyDto } from '../application/inputs/company.dto';
@@ -18,7 +19,6 @@ import { companyView, itemsOf, listedCompany, listedContact } from './views';
 const ApiCompanyNotFound = () => ApiProblemResponse(404, 'No company has this id');
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('companies')
 @ApiBearerAuth()

@@ -8,6 +8,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Role
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { ArchiveContact, UnlinkFromCompany } from '../application/commands/change-contact';
 import { CreateContact } from '../application/commands/create-contact';
 import { EraseContact } from '../application/commands/erase-contact';
@@ -49,7 +50,6 @@ import {
 } from './views';
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 const WITHOUT_IDENTITY = 'The contact would have no name, e-mail address or phone number (`contact-without-identity`)';
 

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { IsIn } from 'class-validator';
 import { CUSTOM_FIELD_TYPES, type CustomFieldDefinedData, type CustomFieldType } from '@crm/contracts';
 import { Access, ApiJsonResponse, ApiProblemResponse, BoundedString, BoundedStringArray, Roles } from '@crm/platform/nest';
+import { now } from '@crm/platform';
 import { DefineCustomField } from '../application/commands/define-custom-field';
 import { ListCustomFields } from '../application/queries/companies';
 import { customField, itemsOf } from './views';
@@ -43,7 +44,7 @@ export class CustomFieldsController {
   @ApiProblemResponse(409, 'The field exists with another type')
   @ApiProblemResponse(422, 'The declaration is not possible: options on a field that is no select, or options removed')
   define(@Body() body: DefineCustomFieldDto): Promise<CustomFieldDefinedData> {
-    return this.commands.execute(new DefineCustomField({ ...body }, new Date().toISOString()));
+    return this.commands.execute(new DefineCustomField({ ...body }, now()));
   }
 
   @Get()

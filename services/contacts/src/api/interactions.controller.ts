@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { InteractionLoggedData } from '@crm/contracts';
-import { ProblemError } from '@crm/platform';
+import { now, ProblemError } from '@crm/platform';
 import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe, RESPONSE_HEADERS } from '@crm/platform/nest';
 import { POSITION_TOKEN_HEADER, positionToken } from '@crm/read-api';
 import { LogInteraction } from '../application/commands/log-interaction';
@@ -46,7 +46,7 @@ export class InteractionsController {
   async log(@Body() body: LogInteractionDto, @Res({ passthrough: true }) response: Response): Promise<InteractionLoggedData> {
     const { participants = [], occurredAt, ...rest } = body;
     const input = { ...rest, participants: participants.map((p) => ({ ...p })), occurredAt: new Date(occurredAt).toISOString() };
-    const { interaction, created, position } = await this.commands.execute(new LogInteraction(input, new Date().toISOString()));
+    const { interaction, created, position } = await this.commands.execute(new LogInteraction(input, now()));
     response.status(created ? 201 : 200).location(`/v1/interactions/${interaction.interactionId}`);
     response.setHeader(POSITION_TOKEN_HEADER, positionToken(position));
     return interaction;

@@ -7,6 +7,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } fro
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { LoseDeal, MoveDealStage, OpenDeal, ReopenDeal, UpdateDeal, WinDeal } from '../application/commands/deals';
 import { LoseDealDto, MoveDealDto, OpenDealDto, ReopenDealDto, UpdateDealDto } from '../application/inputs/deal.dto';
 import { GetDealHistory } from '../application/queries/history';
@@ -23,7 +24,6 @@ const ApiDealClosed = () =>
 const ApiStageRefused = () => ApiProblemResponse(422, 'The stage is not one of the pipeline’s, or is retired');
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('deals')
 @ApiBearerAuth()

@@ -7,6 +7,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe, Role
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { AssignLeadOwner, ConvertLead, CreateLead, DisqualifyLead, EraseLead, QualifyLead } from '../application/commands/leads';
 import { AssignLeadOwnerDto, ConvertLeadDto, CreateLeadDto, DisqualifyLeadDto } from '../application/inputs/lead.dto';
 import { GetHistory } from '../application/queries/history';
@@ -23,7 +24,6 @@ const ApiLeadSettled = () =>
   ApiProblemResponse(409, 'The lead is being converted or was converted, or another request changed it at the same moment');
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('leads')
 @ApiBearerAuth()

@@ -7,6 +7,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, ParseIdPipe } from '@crm/p
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { CancelOrder, FulfillOrder, PayOrder, PlaceOrder, RefundOrder } from '../application/commands/orders';
 import { CancelOrderDto, PlaceOrderDto, RefundOrderDto } from '../application/inputs/order.dto';
 import { GetOrder, PurchaseHistory } from '../application/queries/sales-queries';
@@ -21,7 +22,6 @@ const ApiOrderNotFound = () => ApiProblemResponse(404, 'No order has this id');
 const ApiOrderState = (refused: string) => ApiProblemResponse(409, refused);
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('orders')
 @ApiBearerAuth()

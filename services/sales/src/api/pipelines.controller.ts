@@ -7,6 +7,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } fro
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { ChangePipelineStages, CreatePipeline, RenamePipeline } from '../application/commands/pipelines';
 import { CreatePipelineDto, PipelineStagesDto, RenamePipelineDto } from '../application/inputs/pipeline.dto';
 import { GetPipeline, ListPipelines } from '../application/queries/sales-queries';
@@ -22,7 +23,6 @@ const ApiInvalidStages = () =>
   ApiProblemResponse(422, 'The stages cannot make a pipeline: a stage id or name twice, none, or too many');
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('pipelines')
 @ApiBearerAuth()

@@ -6,6 +6,7 @@ import { Access, ApiJsonResponse, ApiProblemResponse, IfMatch, ParseIdPipe } fro
 import type { ListPage } from '@crm/read-api';
 import { ApiListQuery } from '@crm/read-api/nest';
 import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { CreateProduct, ReactivateProduct, RetireProduct, UpdateProduct } from '../application/commands/products';
 import { CreateProductDto, UpdateProductDto } from '../application/inputs/product.dto';
 import { GetProduct, ListProducts } from '../application/queries/sales-queries';
@@ -20,7 +21,6 @@ const ApiProductNotFound = () => ApiProblemResponse(404, 'No product has this id
 const ApiPricesRefused = () => ApiProblemResponse(422, 'Two prices in one currency, or a name blank once trimmed');
 
 const uuid = new ParseIdPipe();
-const now = () => new Date().toISOString();
 
 @ApiTags('products')
 @ApiBearerAuth()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DealOpened, DealReopened, DealStageChanged } from '@crm/contracts';
 import { InjectRepository, OnEvent, OnTimer, Timers, type ReceivedEvent, type RepositoryOf } from '@crm/service-kit';
 import { timerEventId, type DueTimer } from '@crm/timers';
+import { now } from '@crm/platform';
 import { dealAggregate, rottingDueAt, stayRottingDueAt, type ExistingDeal, type PipelineSnapshot } from '../domain/deal';
 import { pipelineAggregate } from '../domain/pipeline';
 
@@ -60,11 +61,11 @@ export class DealRotting {
     const deal = await this.deal(dealId);
     const pipeline = deal && (await this.pipeline(deal.pipelineId));
     if (!deal || !pipeline) return;
-    const now = new Date().toISOString();
+    const at = now();
     // The stage's rotting days were raised since the timer was set: the stay is due later, at a time of its own.
     const dueAt = rottingDueAt(deal, pipeline);
     const sameStay = deal.stageId === stageId && Date.parse(deal.enteredStageAt) === Date.parse(enteredStageAt);
-    if (sameStay && dueAt !== undefined && Date.parse(dueAt) > Date.parse(now)) {
+    if (sameStay && dueAt !== undefined && Date.parse(dueAt) > Date.parse(at)) {
       const stayTimerId = timer.id.split('@')[0];
       await this.timers.schedule({
         id: `${stayTimerId}@${dueAt}`,
@@ -76,7 +77,7 @@ export class DealRotting {
     }
     await this.deals.handle(
       dealId,
-      { type: 'FlagDealRotting', data: { dealId, stageId, enteredStageAt, pipeline, now } },
+      { type: 'FlagDealRotting', data: { dealId, stageId, enteredStageAt, pipeline, now: at } },
       { eventIds: (index) => timerEventId(timer.id, index) },
     );
   }

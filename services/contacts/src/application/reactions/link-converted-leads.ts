@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LeadConversionRequested, type LeadLinkRefusalReason, type LeadPerson } from '@crm/contracts';
 import { InjectRepository, OnEvent, type ReceivedEvent, type RepositoryOf } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { contactAggregate, ContactErasedError, ContactNotFound } from '../../domain/contact';
 import type { ProfileInput } from '../../domain/contact-values';
 import { leadLinkAggregate } from '../../domain/lead-link';
@@ -25,24 +26,24 @@ export class LinkConvertedLeads {
   @OnEvent(LeadConversionRequested)
   async link(event: ReceivedEvent<typeof LeadConversionRequested>): Promise<void> {
     const { leadId, attempt, person, source, ownerId } = event.data;
-    const now = new Date().toISOString();
+    const at = now();
     const { contactId } = await this.lookup.resolve(event.data.contactId ?? leadId);
     // The lead's key seals the new contact's data (its id is the lead's): it exists, so the create is not `expectNew`.
     // The person opens as null once a contact sharing or linking the lead's key was erased since the request: nobody
     // is created again, and the contact there answers (erased, most likely) so that the attempt does not hang.
     const newContact =
       contactId === leadId && !event.personalDataErased
-        ? await this.profiles.normalizeNew(profileOf(person, source, ownerId), now)
+        ? await this.profiles.normalizeNew(profileOf(person, source, ownerId), at)
         : undefined;
     try {
       await this.contacts.handle(contactId, {
         type: 'LinkLead',
-        data: { contactId, leadId, attempt, ...(newContact ? { newContact } : {}), now },
+        data: { contactId, leadId, attempt, ...(newContact ? { newContact } : {}), now: at },
       });
     } catch (error) {
       const reason = refusalOf(error);
       if (!reason) throw error;
-      await this.leadLinks.handle(leadId, { type: 'RefuseLeadLink', data: { leadId, contactId, attempt, reason, now } });
+      await this.leadLinks.handle(leadId, { type: 'RefuseLeadLink', data: { leadId, contactId, attempt, reason, now: at } });
     }
   }
 }

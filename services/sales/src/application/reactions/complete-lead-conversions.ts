@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ContactLinkedToLead, LeadLinkRefused } from '@crm/contracts';
 import { InjectRepository, OnEvent, type ReceivedEvent, type RepositoryOf } from '@crm/service-kit';
+import { now } from '@crm/platform';
 import { dealAggregate, DealAlreadyExists } from '../../domain/deal';
 import { awaitsConversion, leadAggregate, type ConversionRequest } from '../../domain/lead';
 import { AmountOverflow, UnknownCurrency } from '../../domain/money';
@@ -10,8 +11,6 @@ import { OpenDeal } from '../commands/deals';
 
 /** What the deal's rules may refuse of a conversion's deal (a pipeline gone since the request): the attempt fails. */
 const DEAL_REFUSALS = [PipelineNotFound, InvalidPipelineStages, UnknownCurrency, AmountOverflow];
-
-const now = () => new Date().toISOString();
 
 /**
  * Completes a lead's conversion once contacts answered it (ADR 0020): a linked contact opens the deal the request named
