@@ -70,7 +70,8 @@ export async function rebuildBenchmark(): Promise<void> {
 
     let rebuilt = 0;
     const subject = await measure('rebuildProjection (runner → MongoDB)', EVENTS, async () => {
-      rebuilt = (await rebuildProjection(projection, { kafka, connection, decoder: benchDecoder(), topicOf: () => topic })).events;
+      rebuilt = (await rebuildProjection(projection, { kafka, connection, decoder: benchDecoder(), topicOf: () => topic }))
+        .events;
     });
     if (rebuilt !== EVENTS) throw new Error(`rebuild saw ${rebuilt} events, expected ${EVENTS}`);
 

@@ -23,7 +23,8 @@ function consumed(offset: number, type: string, dataVersion: number, data: unkno
 }
 
 const SEALED = 'sealed:name';
-const renamed = (offset: number) => consumed(offset, 'crm.contacts.ContactRenamed', 1, { ...ContactRenamed.example, name: SEALED });
+const renamed = (offset: number) =>
+  consumed(offset, 'crm.contacts.ContactRenamed', 1, { ...ContactRenamed.example, name: SEALED });
 
 /** Opens the stand-in sealed value, or nulls it as an erased person's; counts the batches it was asked to open. */
 function fakeVault(erased = false) {
@@ -57,11 +58,17 @@ describe('EventDecoder', () => {
     const [event] = await new EventDecoder({ registry: crmContracts }).decode([
       consumed(0, 'crm.contacts.ContactCreated', 1, ContactCreatedV1.example),
     ]);
-    expect(event.data).toMatchObject({ contactId, name: { given: 'Ada', family: 'Lovelace' }, emails: [{ address: 'ada@example.com' }] });
+    expect(event.data).toMatchObject({
+      contactId,
+      name: { given: 'Ada', family: 'Lovelace' },
+      emails: [{ address: 'ada@example.com' }],
+    });
   });
 
   it("tells an erased person's event, whose personal data opens as null", async () => {
-    const [event] = await new EventDecoder({ registry: crmContracts, openPersonalData: fakeVault(true).open }).decode([renamed(0)]);
+    const [event] = await new EventDecoder({ registry: crmContracts, openPersonalData: fakeVault(true).open }).decode([
+      renamed(0),
+    ]);
     expect(event).toMatchObject({ personalDataErased: true, data: { name: null } });
   });
 

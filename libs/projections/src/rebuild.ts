@@ -207,8 +207,7 @@ async function rebuildClaimed<Doc extends object>(
       if (allHandled.signal.aborted) {
         await consumer.commitHandled();
         await sleep(20, options.signal);
-      }
-      else await sleep(options.pollIntervalMs ?? 250, AbortSignal.any([allHandled.signal, options.signal]));
+      } else await sleep(options.pollIntervalMs ?? 250, AbortSignal.any([allHandled.signal, options.signal]));
     }
     await consumer.stop();
     consumer = undefined;

@@ -60,7 +60,14 @@ describe('timeline', () => {
     const consent = aboutAda({
       type: 'ContactConsentChanged',
       id: 'consent',
-      data: { contactId: ADA, channel: 'email', purpose: 'newsletter', status: 'granted', source: 'web-form', at: '2025-02-01T10:00:00.000Z' },
+      data: {
+        contactId: ADA,
+        channel: 'email',
+        purpose: 'newsletter',
+        status: 'granted',
+        source: 'web-form',
+        at: '2025-02-01T10:00:00.000Z',
+      },
     });
     const entry = project(timelineProjection, [consent]).consent;
     expect(entry).toMatchObject({ type: 'ContactConsentChanged', category: 'consent', occurredAt: '2025-02-01T10:00:00.000Z' });
@@ -80,9 +87,13 @@ describe('timeline', () => {
   it('files each event under the category its contract gives it', () => {
     const entries = customerEvents.map((contract, index) => {
       const [event] = decodedEvents(timelineProjection, [{ type: contract.name, data: contract.example, id: `e-${index}` }]);
-      return [contract.name, timelineProjection.evolve(undefined, { ...event, subject: customerIdOf(contract, contract.example) })];
+      return [
+        contract.name,
+        timelineProjection.evolve(undefined, { ...event, subject: customerIdOf(contract, contract.example) }),
+      ];
     });
-    for (const [name, entry] of entries) expect(entry).toMatchObject({ category: crmContracts.get(name as string).timeline!.category });
+    for (const [name, entry] of entries)
+      expect(entry).toMatchObject({ category: crmContracts.get(name as string).timeline!.category });
   });
 
   it('dead-letters an event of a type this build does not know, rather than missing it silently', () => {
@@ -95,7 +106,9 @@ describe('timeline times and positions', () => {
     expect(occurredAtOf({ time: '2025-01-01T00:00:00Z', data: { occurredAt: '2024-12-31T23:00:00+01:00', at: 'x' } })).toBe(
       '2024-12-31T22:00:00.000Z',
     );
-    expect(occurredAtOf({ time: '2025-01-01T00:00:00Z', data: { at: '2024-06-01T00:00:00.123456Z' } })).toBe('2024-06-01T00:00:00.123Z');
+    expect(occurredAtOf({ time: '2025-01-01T00:00:00Z', data: { at: '2024-06-01T00:00:00.123456Z' } })).toBe(
+      '2024-06-01T00:00:00.123Z',
+    );
     expect(occurredAtOf({ time: '2025-01-01T00:00:00Z', data: {} })).toBe('2025-01-01T00:00:00.000Z');
   });
 
