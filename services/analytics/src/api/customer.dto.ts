@@ -1,10 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type, type TransformFnParams } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { crmContracts, INTERACTION_CHANNELS } from '@crm/contracts';
-import { BoundedString, IsTimestamp, OPENAPI_RULE_EXTENSION, Optional } from '@crm/platform/nest';
+import { BoundedString, Optional } from '@crm/platform/nest';
 import { timelineCategories } from '../application/read-models/customer-events';
+import { Rfc3339 } from './time-parameter';
 
 /** Event types that concern a customer: the only ones a timeline holds (each once, whatever its versions). */
 export const TIMELINE_EVENT_TYPES = [
@@ -34,21 +35,6 @@ const OneOrSeveral = (values: readonly string[], description: string): PropertyD
   ArrayMaxSize(Math.min(values.length, MAX_REPEATS)),
   IsIn(values, { each: true }),
 ];
-
-const Rfc3339 = (description: string, rule?: string) =>
-  applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      format: 'date-time',
-      maxLength: 40,
-      description,
-      ...(rule && { [OPENAPI_RULE_EXTENSION]: rule }),
-    } as ApiPropertyOptions),
-    Optional(),
-    IsString(),
-    MaxLength(40),
-    IsTimestamp(),
-  );
 
 /** Filters and paging of a timeline; any other parameter is refused with a 400 problem. */
 export class TimelineQuery {

@@ -1,23 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { IsTimestamp, IsUuid, OPENAPI_RULE_EXTENSION, Optional } from '@crm/platform/nest';
+import { IsUuid, Optional } from '@crm/platform/nest';
 import { REVENUE_GROUPINGS, type RevenueGrouping } from '../domain/sales/revenue';
-
-const Instant = (description: string, rule?: string) =>
-  applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      format: 'date-time',
-      maxLength: 40,
-      description,
-      ...(rule && { [OPENAPI_RULE_EXTENSION]: rule }),
-    } as ApiPropertyOptions),
-    Optional(),
-    IsString(),
-    MaxLength(40),
-    IsTimestamp(),
-  );
+import { Rfc3339 } from './time-parameter';
 
 const Id = (description: string, required = false) =>
   applyDecorators(
@@ -48,13 +34,13 @@ export class PipelineReportParameters extends ReportFormat {
   @Id('Only deals this user owns (at `asOf`, or now).')
   ownerId?: string;
 
-  @Instant('Only deals first opened at or after this time.')
+  @Rfc3339('Only deals first opened at or after this time.')
   openedFrom?: string;
 
-  @Instant('Only deals first opened before this time.', 'later than `openedFrom`')
+  @Rfc3339('Only deals first opened before this time.', 'later than `openedFrom`')
   openedTo?: string;
 
-  @Instant('The pipeline as it stood at this time (every event at or before it had happened); else now.')
+  @Rfc3339('The pipeline as it stood at this time (every event at or before it had happened); else now.')
   asOf?: string;
 }
 
@@ -65,10 +51,10 @@ export class WinRateParameters extends ReportFormat {
   @Id('Only deals this user owned when they were closed.')
   ownerId?: string;
 
-  @Instant('Only deals closed at or after this time.')
+  @Rfc3339('Only deals closed at or after this time.')
   from?: string;
 
-  @Instant('Only deals closed before this time.', 'later than `from`')
+  @Rfc3339('Only deals closed before this time.', 'later than `from`')
   to?: string;
 }
 
@@ -77,10 +63,10 @@ export class RevenueParameters extends ReportFormat {
   @IsIn(REVENUE_GROUPINGS)
   by!: RevenueGrouping;
 
-  @Instant('Payments and refunds at or after this time.')
+  @Rfc3339('Payments and refunds at or after this time.')
   from?: string;
 
-  @Instant('Payments and refunds before this time.', 'later than `from`')
+  @Rfc3339('Payments and refunds before this time.', 'later than `from`')
   to?: string;
 
   @ApiPropertyOptional({ type: String, pattern: '^[A-Z]{3}$', description: 'Only this currency (ISO 4217).' })
