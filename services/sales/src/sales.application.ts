@@ -35,11 +35,6 @@ import {
   UpdateProductHandler,
 } from './application/commands/products';
 import {
-  GetDealHandler,
-  GetLeadHandler,
-  GetOrderHandler,
-  GetPipelineHandler,
-  GetProductHandler,
   ListDealsHandler,
   ListLeadsHandler,
   ListPipelinesHandler,
@@ -47,7 +42,7 @@ import {
   PurchaseHistoryHandler,
 } from './application/queries/sales-queries';
 import { DealRotting } from './application/deal-rotting';
-import { GetDealHistoryHandler, GetHistoryHandler } from './application/queries/history';
+import { GetDealHistoryHandler, GetHistoryHandler, GetOneHandler } from './application/queries/aggregate-reads';
 import { CompleteLeadConversions } from './application/reactions/complete-lead-conversions';
 
 /** The sales service's API and use cases: a handler per command and query. */
@@ -79,14 +74,11 @@ import { CompleteLeadConversions } from './application/reactions/complete-lead-c
     FulfillOrderHandler,
     CancelOrderHandler,
     RefundOrderHandler,
-    GetPipelineHandler,
     ListPipelinesHandler,
-    GetDealHandler,
     ListDealsHandler,
-    GetProductHandler,
     ListProductsHandler,
-    GetOrderHandler,
     PurchaseHistoryHandler,
+    GetOneHandler,
     GetHistoryHandler,
     GetDealHistoryHandler,
     DealRotting,
@@ -96,7 +88,6 @@ import { CompleteLeadConversions } from './application/reactions/complete-lead-c
     AssignLeadOwnerHandler,
     ConvertLeadHandler,
     EraseLeadHandler,
-    GetLeadHandler,
     ListLeadsHandler,
     CompleteLeadConversions,
   ],

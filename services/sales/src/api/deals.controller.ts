@@ -10,11 +10,12 @@ import { ApiResponds, respond } from '@crm/service-kit';
 import { now } from '@crm/platform';
 import { LoseDeal, MoveDealStage, OpenDeal, ReopenDeal, UpdateDeal, WinDeal } from '../application/commands/deals';
 import { LoseDealDto, MoveDealDto, OpenDealDto, ReopenDealDto, UpdateDealDto } from '../application/inputs/deal.dto';
-import { GetDealHistory } from '../application/queries/history';
-import { GetDeal, ListDeals } from '../application/queries/sales-queries';
+import { dealAggregate } from '../domain/deal';
+import { GetDealHistory, GetOne } from '../application/queries/aggregate-reads';
+import { ListDeals } from '../application/queries/sales-queries';
 import { dealListQuery, type DealListItem } from '../application/read-models/deal-list';
 import type { DealHistory } from '../application/deal-history';
-import type { DealView } from '../application/sales-views';
+import { writtenDeal, type DealView } from '../application/sales-views';
 import { AsOfQuery, asOfTime } from './as-of.query';
 import { dealHistory, dealView, listedDeal } from './views';
 
@@ -73,7 +74,7 @@ export class DealsController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DealView> {
-    return respond(response, await this.queries.execute(new GetDeal(id, asOfTime(query))));
+    return respond(response, await this.queries.execute(new GetOne(dealAggregate, writtenDeal, id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

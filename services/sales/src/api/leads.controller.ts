@@ -10,10 +10,10 @@ import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { now } from '@crm/platform';
 import { AssignLeadOwner, ConvertLead, CreateLead, DisqualifyLead, EraseLead, QualifyLead } from '../application/commands/leads';
 import { AssignLeadOwnerDto, ConvertLeadDto, CreateLeadDto, DisqualifyLeadDto } from '../application/inputs/lead.dto';
-import { GetHistory } from '../application/queries/history';
-import { GetLead, ListLeads, type LeadListItem } from '../application/queries/sales-queries';
+import { GetHistory, GetOne } from '../application/queries/aggregate-reads';
+import { ListLeads, type LeadListItem } from '../application/queries/sales-queries';
 import { leadListQuery } from '../application/read-models/lead-list';
-import type { LeadView } from '../application/sales-views';
+import { writtenLead, type LeadView } from '../application/sales-views';
 import { AsOfQuery, asOfTime } from './as-of.query';
 import { leadAggregate, LeadNotFound } from '../domain/lead';
 import { history, leadView, listedLead } from './views';
@@ -76,7 +76,7 @@ export class LeadsController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LeadView> {
-    return respond(response, await this.queries.execute(new GetLead(id, asOfTime(query))));
+    return respond(response, await this.queries.execute(new GetOne(leadAggregate, writtenLead, id, asOfTime(query))));
   }
 
   @Get(':id/history')

@@ -10,11 +10,11 @@ import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { now } from '@crm/platform';
 import { CancelOrder, FulfillOrder, PayOrder, PlaceOrder, RefundOrder } from '../application/commands/orders';
 import { CancelOrderDto, PlaceOrderDto, RefundOrderDto } from '../application/inputs/order.dto';
-import { GetOrder, PurchaseHistory } from '../application/queries/sales-queries';
-import { GetHistory } from '../application/queries/history';
+import { PurchaseHistory } from '../application/queries/sales-queries';
+import { GetHistory, GetOne } from '../application/queries/aggregate-reads';
 import { orderAggregate, OrderNotFound } from '../domain/order';
 import { purchaseHistoryQuery, type PurchaseHistoryEntry } from '../application/read-models/purchase-history';
-import type { OrderView } from '../application/sales-views';
+import { writtenOrder, type OrderView } from '../application/sales-views';
 import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, orderView, purchase } from './views';
 
@@ -61,7 +61,7 @@ export class OrdersController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderView> {
-    return respond(response, await this.queries.execute(new GetOrder(id, asOfTime(query))));
+    return respond(response, await this.queries.execute(new GetOne(orderAggregate, writtenOrder, id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

@@ -10,11 +10,11 @@ import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { now } from '@crm/platform';
 import { ChangePipelineStages, CreatePipeline, RenamePipeline } from '../application/commands/pipelines';
 import { CreatePipelineDto, PipelineStagesDto, RenamePipelineDto } from '../application/inputs/pipeline.dto';
-import { GetPipeline, ListPipelines } from '../application/queries/sales-queries';
-import { GetHistory } from '../application/queries/history';
+import { ListPipelines } from '../application/queries/sales-queries';
+import { GetHistory, GetOne } from '../application/queries/aggregate-reads';
 import { pipelineAggregate, PipelineNotFound } from '../domain/pipeline';
 import { pipelineListQuery, type PipelineListItem } from '../application/read-models/catalog-lists';
-import type { PipelineView } from '../application/sales-views';
+import { writtenPipeline, type PipelineView } from '../application/sales-views';
 import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, listedPipeline, pipelineView } from './views';
 
@@ -66,7 +66,7 @@ export class PipelinesController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PipelineView> {
-    return respond(response, await this.queries.execute(new GetPipeline(id, asOfTime(query))));
+    return respond(response, await this.queries.execute(new GetOne(pipelineAggregate, writtenPipeline, id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

@@ -9,11 +9,11 @@ import { ApiResponds, respond, type HistoryEntry } from '@crm/service-kit';
 import { now } from '@crm/platform';
 import { CreateProduct, ReactivateProduct, RetireProduct, UpdateProduct } from '../application/commands/products';
 import { CreateProductDto, UpdateProductDto } from '../application/inputs/product.dto';
-import { GetProduct, ListProducts } from '../application/queries/sales-queries';
-import { GetHistory } from '../application/queries/history';
+import { ListProducts } from '../application/queries/sales-queries';
+import { GetHistory, GetOne } from '../application/queries/aggregate-reads';
 import { productAggregate, ProductNotFound } from '../domain/product';
 import { productListQuery, type ProductListItem } from '../application/read-models/catalog-lists';
-import type { ProductView } from '../application/sales-views';
+import { writtenProduct, type ProductView } from '../application/sales-views';
 import { AsOfQuery, asOfTime } from './as-of.query';
 import { history, listedProduct, productView } from './views';
 
@@ -64,7 +64,7 @@ export class ProductsController {
     @Query() query: AsOfQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ProductView> {
-    return respond(response, await this.queries.execute(new GetProduct(id, asOfTime(query))));
+    return respond(response, await this.queries.execute(new GetOne(productAggregate, writtenProduct, id, asOfTime(query))));
   }
   @Get(':id/history')
   @Access('read')

@@ -1,10 +1,47 @@
 import { ModuleRef } from '@nestjs/core';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import type { AggregateRepository, AnyAggregate } from '@crm/eventsourcing';
-import { historyOf, InjectRepository, repositoryToken, type HistoryEntry, type RepositoryOf } from '@crm/service-kit';
+import type { Aggregate, AggregateRepository, AnyAggregate } from '@crm/eventsourcing';
+import {
+  historyOf,
+  InjectRepository,
+  repositoryToken,
+  type HistoryEntry,
+  type RepositoryOf,
+  type Written,
+} from '@crm/service-kit';
 import { dealAggregate, DealNotFound } from '../../domain/deal';
 import { pipelineAggregate } from '../../domain/pipeline';
 import { stageTimes, type DealHistory } from '../deal-history';
+
+/** The repository the kit made for `aggregate` (a provider of the service's module, found by its token). */
+function repositoryOf<State>(modules: ModuleRef, aggregate: Aggregate<State>): AggregateRepository<State, unknown, never> {
+  return modules.get<AggregateRepository<State, unknown, never>>(repositoryToken(aggregate), { strict: false });
+}
+
+/**
+ * One order, pipeline, product, deal or lead as its stream has it, now or as it was at `asOf`, made a view by
+ * `written` (which refuses one that does not exist).
+ */
+export class GetOne<State, View> extends Query<Written<View>> {
+  constructor(
+    readonly aggregate: Aggregate<State>,
+    readonly written: (id: string, loaded: { state: State; revision: number }) => Written<View>,
+    readonly id: string,
+    readonly asOf?: Date,
+  ) {
+    super();
+  }
+}
+
+/** One handler for reading any aggregate: its repository folds the stream (as far as `asOf`). */
+@QueryHandler(GetOne)
+export class GetOneHandler implements IQueryHandler<GetOne<unknown, unknown>> {
+  constructor(private readonly modules: ModuleRef) {}
+
+  async execute({ aggregate, written, id, asOf }: GetOne<unknown, unknown>): Promise<Written<unknown>> {
+    return written(id, await repositoryOf(this.modules, aggregate).load(id, asOf));
+  }
+}
 
 /** Every change of one order, pipeline, product, deal or lead (`notFound` when it has no events). */
 export class GetHistory extends Query<HistoryEntry[]> {
@@ -23,10 +60,7 @@ export class GetHistoryHandler implements IQueryHandler<GetHistory> {
   constructor(private readonly modules: ModuleRef) {}
 
   async execute({ aggregate, id, notFound }: GetHistory): Promise<HistoryEntry[]> {
-    const repository = this.modules.get<AggregateRepository<unknown, unknown, never>>(repositoryToken(aggregate), {
-      strict: false,
-    });
-    const entries = await repository.history(id);
+    const entries = await repositoryOf(this.modules, aggregate).history(id);
     if (entries.length === 0) throw notFound(id);
     return historyOf(aggregate.decider, entries);
   }
