@@ -12,24 +12,8 @@ import { waitForGroupAtEnd } from '../../../libs/projections/test/support';
 import { ContactsSource, SALES_SERVICE } from '../../../test/support/contacts-source';
 import { ensureTopicsOfServicesNotStarted } from '../../../test/support/source-topics';
 import { analyticsService } from '../src/analytics.service';
+import { prng } from '../src/testing/sales-history';
 import { expectRebuiltUnchanged } from './rebuild';
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same customers, orders, refunds and merges. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)];
-  const hex = (length: number) => Array.from({ length }, () => int(0, 15).toString(16)).join('');
-  const id = () => `${hex(8)}-${hex(4)}-7${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
-  return { next, int, pick, id };
-}
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -63,9 +47,9 @@ interface SeededDeal {
 function seed() {
   const random = prng(SEED);
   const at = (hours: number) => new Date(Date.UTC(2025, 0, 1) + hours * 3_600_000).toISOString();
-  const contacts = Array.from({ length: CUSTOMERS }, () => random.id()).sort();
+  const contacts = Array.from({ length: CUSTOMERS }, () => random.uuid()).sort();
   const products = Array.from({ length: 6 }, (_, index) => ({
-    productId: random.id(),
+    productId: random.uuid(),
     sku: `SKU-${index}`,
     name: `Product ${index}`,
     prices: Object.fromEntries(CURRENCIES.map((currency) => [currency, random.int(100, 50_000)])),
@@ -78,7 +62,7 @@ function seed() {
       const quantity = random.int(1, 5);
       const unitPriceMinor = product.prices[currency];
       return {
-        lineId: random.id(),
+        lineId: random.uuid(),
         productId: product.productId,
         sku: product.sku,
         name: product.name,
@@ -90,7 +74,7 @@ function seed() {
     });
     const roll = random.next();
     const order: SeededOrder = {
-      orderId: random.id(),
+      orderId: random.uuid(),
       contactId: random.pick(contacts),
       currency,
       lines,
@@ -109,13 +93,13 @@ function seed() {
     }
     orders.push(order);
   }
-  const pipelineId = random.id();
-  const stages = [random.id(), random.id(), random.id()];
+  const pipelineId = random.uuid();
+  const stages = [random.uuid(), random.uuid(), random.uuid()];
   const deals: SeededDeal[] = Array.from({ length: DEALS }, (_, index) => {
     const openedAt = at(index * 5);
     const moved = random.next() < 0.5;
     return {
-      dealId: random.id(),
+      dealId: random.uuid(),
       contactId: random.pick(contacts),
       stageId: moved ? stages[1] : stages[0],
       value: { amountMinor: random.int(1_000, 2_000_000), currency: random.pick(CURRENCIES) },
@@ -129,7 +113,7 @@ function seed() {
   const merges = [0, 1, 2, 4, 6, 8].map((index) => ({
     contactId: contacts[index],
     survivorId: contacts[index + 1],
-    mergeId: random.id(),
+    mergeId: random.uuid(),
   }));
   const undone = merges[merges.length - 1];
   const erased = contacts[20];

@@ -6,8 +6,8 @@ export interface SalesStream {
   events: SalesEvent[];
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same history on every run. */
-function prng(seed: number) {
+/** A small deterministic PRNG (mulberry32): the same seed gives the same inputs on every run. `uuid`: a version 7 shape. */
+export function prng(seed: number) {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
