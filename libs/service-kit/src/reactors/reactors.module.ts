@@ -10,6 +10,7 @@ import { runWithCorrelation } from '@crm/platform';
 import { PLATFORM_LOGGER } from '@crm/platform/nest';
 import { createPool } from '@crm/postgres';
 import { EVENT_DECODER } from '@crm/projections/nest';
+import { decoratedMethods } from '../decorated-methods';
 import { ON_EVENT } from './on-event';
 import { ReactorPositions } from './reactor-positions';
 
@@ -98,31 +99,24 @@ class ReactorsHost implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Every provider class with `@OnEvent` methods, as a reactor. */
   private discover(): Reactor[] {
-    const reactors: Reactor[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const { instance } = wrapper;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      const handlers = new Map<string, Handler[]>();
-      const contracts: AnyEventContract[] = [];
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const target = (instance as Record<string, Handler>)[method];
-        const handles = this.reflector.get<AnyEventContract[] | undefined>(ON_EVENT, target);
-        if (!handles) continue;
-        for (const contract of handles) {
-          contracts.push(contract);
-          handlers.set(contract.name, [...(handlers.get(contract.name) ?? []), (event) => target.call(instance, event)]);
-        }
+    const byProvider = new Map<object, { contracts: AnyEventContract[]; handlers: Map<string, Handler[]> }>();
+    const marked = decoratedMethods<AnyEventContract[], Handler>(this.discovery, this.scanner, this.reflector, ON_EVENT);
+    for (const { provider, method, metadata: contracts } of marked) {
+      const found = byProvider.get(provider) ?? { contracts: [], handlers: new Map<string, Handler[]>() };
+      byProvider.set(provider, found);
+      for (const contract of contracts) {
+        found.contracts.push(contract);
+        found.handlers.set(contract.name, [...(found.handlers.get(contract.name) ?? []), method]);
       }
-      if (handlers.size === 0) continue;
-      reactors.push({
-        name: instance.constructor.name,
+    }
+    return [...byProvider]
+      .filter(([, { handlers }]) => handlers.size > 0)
+      .map(([provider, { contracts, handlers }]) => ({
+        name: provider.constructor.name,
         topics: [...new Set(contracts.map((contract) => this.options.topicOf(contract.service)))],
         types: new Set(contracts.map((contract) => cloudEventType(contract))),
         handlers,
-      });
-    }
-    return reactors;
+      }));
   }
 }
 

@@ -15,6 +15,7 @@ import { runWithCorrelation } from '@crm/platform';
 import { PLATFORM_LOGGER } from '@crm/platform/nest';
 import { createPool } from '@crm/postgres';
 import { PostgresTimerStore, TimerScheduler, timerEventId, type TimerHandler } from '@crm/timers';
+import { decoratedMethods } from '../decorated-methods';
 import { ON_TIMER } from './on-timer';
 
 /** The service's timers (`<schema>.timers`): inject it to schedule, cancel or look up a timer. */
@@ -89,19 +90,12 @@ class TimersHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicat
   /** The `@OnTimer` method of each declared kind; a kind without one, or with two, or undeclared, stops the start. */
   private discover(): Record<string, TimerHandler> {
     const found = new Map<string, TimerHandler[]>();
-    for (const { instance } of this.discovery.getProviders()) {
-      if (!instance || typeof instance !== 'object') continue;
-      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
-        const target = (instance as Record<string, TimerHandler>)[method];
-        const kind = this.reflector.get<string | undefined>(ON_TIMER, target);
-        if (kind === undefined) continue;
-        // Each run in a correlation of its own, named after the timer (the same on every run), the service acting.
-        const handler: TimerHandler = (timer, context) =>
-          runWithCorrelation({ correlationId: timerEventId(timer.id), actor: this.options.service }, () =>
-            target.call(instance, timer, context),
-          );
-        found.set(kind, [...(found.get(kind) ?? []), handler]);
-      }
+    const marked = decoratedMethods<string, TimerHandler>(this.discovery, this.scanner, this.reflector, ON_TIMER);
+    for (const { method, metadata: kind } of marked) {
+      // Each run in a correlation of its own, named after the timer (the same on every run), the service acting.
+      const handler: TimerHandler = (timer, context) =>
+        runWithCorrelation({ correlationId: timerEventId(timer.id), actor: this.options.service }, () => method(timer, context));
+      found.set(kind, [...(found.get(kind) ?? []), handler]);
     }
     const declared = new Set(this.options.kinds);
     const problems = [
